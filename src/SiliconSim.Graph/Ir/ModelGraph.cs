@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using SiliconSim.Numerics;
+
+namespace SiliconSim.Graph.Ir;
+
+/// <summary>
+/// An ONNX graph after import: nodes in a valid topological order, constant initializers, declared inputs and outputs,
+/// and the opset of every domain in scope. Immutable: passes return a new graph.
+/// </summary>
+public sealed record ModelGraph(
+    string Name,
+    ImmutableArray<Node> Nodes,
+    ImmutableDictionary<string, TensorValue> Initializers,
+    ImmutableArray<ValueInfo> Inputs,
+    ImmutableArray<ValueInfo> Outputs,
+    ImmutableDictionary<string, ValueInfo> ValueInfos,
+    ImmutableDictionary<string, int> Opsets)
+{
+    /// <summary>The opset version that applies to <paramref name="domain"/> ("" for the default domain).</summary>
+    public int OpsetOf(string domain)
+    {
+        string key = domain is "ai.onnx" ? string.Empty : domain;
+        return Opsets.TryGetValue(key, out int v) ? v : (key == "com.microsoft" ? 1 : 0);
+    }
+
+    /// <summary>The inputs that are real runtime inputs (ONNX lets initializers be listed as inputs too).</summary>
+    public IEnumerable<ValueInfo> RuntimeInputs => Inputs.Where(i => !Initializers.ContainsKey(i.Name));
+}

@@ -1,0 +1,11 @@
+using System.Collections.Immutable;
+using SiliconSim.Numerics;
+
+namespace SiliconSim.Graph.Ir;
+
+/// <summary>A declared graph value: its element type and shape, where a null dimension is symbolic or unknown.</summary>
+public sealed record ValueInfo(string Name, DataType Type, ImmutableArray<int?> Dims)
+{
+    /// <summary>True when every dimension is known.</summary>
+    public bool IsStatic => Dims.All(d => d.HasValue);
+}
