@@ -1,0 +1,147 @@
+using SiliconSim.Graph.Ir;
+using SiliconSim.Numerics;
+
+namespace SiliconSim.Graph.Execution;
+
+/// <summary>
+/// Runs a graph node by node in its topological order with the registered kernels. Single-threaded and deterministic:
+/// the same graph and inputs give the same bits. Values are released after their last reader.
+/// </summary>
+public static class GraphExecutor
+{
+    /// <summary>Every node whose (domain, op) has no implementation, or whose opset is below it; empty when all run.</summary>
+    public static IReadOnlyList<UnsupportedNode> FindUnsupported(ModelGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var result = new List<UnsupportedNode>();
+        foreach (Node n in graph.Nodes)
+        {
+            if (OpRegistry.Find(n.NormalizedDomain, n.OpType) is null)
+            {
+                result.Add(new UnsupportedNode(n.Name, n.OpType, n.NormalizedDomain));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="graph"/> on <paramref name="inputs"/> (by name) and returns the graph outputs in order.</summary>
+    /// <param name="graph">The graph, usually after <see cref="Passes.OrtCpuLowering"/>.</param>
+    /// <param name="inputs">A value for every runtime input.</param>
+    /// <param name="observe">Called with (value name, value) for every node output as it is produced, for tracing.</param>
+    /// <exception cref="ExecutionException">a node failed; the message names it.</exception>
+    public static IReadOnlyList<(string Name, TensorValue Value)> Run(
+        ModelGraph graph,
+        IReadOnlyDictionary<string, TensorValue> inputs,
+        Action<string, TensorValue>? observe = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var unsupported = FindUnsupported(graph);
+        if (unsupported.Count > 0)
+        {
+            throw new ExecutionException(UnsupportedNode.Describe(unsupported));
+        }
+
+        var values = new Dictionary<string, TensorValue>(graph.Initializers, StringComparer.Ordinal);
+        foreach (ValueInfo input in graph.RuntimeInputs)
+        {
+            if (!inputs.TryGetValue(input.Name, out TensorValue? v))
+            {
+                throw new ExecutionException($"no value given for graph input '{input.Name}'");
+            }
+
+            CheckInput(input, v);
+            values[input.Name] = v;
+        }
+
+        var lastUse = LastUse(graph);
+        for (int i = 0; i < graph.Nodes.Length; i++)
+        {
+            Node node = graph.Nodes[i];
+            var args = new TensorValue?[node.Inputs.Length];
+            for (int k = 0; k < args.Length; k++)
+            {
+                string name = node.Inputs[k];
+                if (name.Length > 0)
+                {
+                    args[k] = values.TryGetValue(name, out var v) ? v : throw new ExecutionException($"node {node.Describe()}: input '{name}' has no value");
+                }
+            }
+
+            TensorValue[] outputs;
+            try
+            {
+                var kernel = OpRegistry.Find(node.NormalizedDomain, node.OpType)!;
+                outputs = kernel(new OpContext(node, graph.OpsetOf(node.NormalizedDomain), args));
+            }
+            catch (Exception e) when (e is OpException or ArgumentException or InvalidCastException or IndexOutOfRangeException or NotSupportedException or OverflowException)
+            {
+                throw new ExecutionException($"node {node.Describe()}: {e.Message}", e);
+            }
+
+            for (int k = 0; k < node.Outputs.Length && k < outputs.Length; k++)
+            {
+                if (node.Outputs[k].Length > 0)
+                {
+                    values[node.Outputs[k]] = outputs[k];
+                    observe?.Invoke(node.Outputs[k], outputs[k]);
+                }
+            }
+
+            foreach (string name in node.Inputs)
+            {
+                if (name.Length > 0 && lastUse.TryGetValue(name, out int last) && last == i && !graph.Initializers.ContainsKey(name))
+                {
+                    values.Remove(name);
+                }
+            }
+        }
+
+        var result = new List<(string, TensorValue)>();
+        foreach (ValueInfo o in graph.Outputs)
+        {
+            result.Add((o.Name, values.TryGetValue(o.Name, out var v) ? v : throw new ExecutionException($"graph output '{o.Name}' was not produced")));
+        }
+
+        return result;
+    }
+
+    private static void CheckInput(ValueInfo declared, TensorValue given)
+    {
+        if (declared.Type != DataType.Undefined && declared.Type != given.Type)
+        {
+            throw new ExecutionException($"graph input '{declared.Name}' is {DataTypeInfo.Name(declared.Type)} but the value given is {DataTypeInfo.Name(given.Type)}");
+        }
+
+        if (declared.Dims.Length > 0)
+        {
+            bool rankOk = declared.Dims.Length == given.Rank;
+            bool dimsOk = rankOk && declared.Dims.Select((d, i) => d is null || d == given.Shape[i]).All(ok => ok);
+            if (!dimsOk)
+            {
+                string want = "[" + string.Join(',', declared.Dims.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?")) + "]";
+                throw new ExecutionException($"graph input '{declared.Name}' has shape {want} but the value given is {given.ShapeText}");
+            }
+        }
+    }
+
+    private static Dictionary<string, int> LastUse(ModelGraph graph)
+    {
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < graph.Nodes.Length; i++)
+        {
+            foreach (string name in graph.Nodes[i].Inputs)
+            {
+                last[name] = i;
+            }
+        }
+
+        foreach (ValueInfo o in graph.Outputs)
+        {
+            last[o.Name] = int.MaxValue;
+        }
+
+        return last;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using SiliconSim.Numerics;
+
+namespace SiliconSim.Graph.Ir;
+
+/// <summary>
+/// A mutable working copy of a <see cref="ModelGraph"/> for rewrite passes: node list, initializers, and producer /
+/// consumer lookups. Passes edit it and call <see cref="ToGraph"/>; node order stays the original order with new
+/// nodes placed where the nodes they replace stood, so the result remains topologically sorted.
+/// </summary>
+public sealed class GraphEditor
+{
+    private readonly ModelGraph _source;
+    private readonly Dictionary<string, TensorValue> _initializers;
+    private int _nameCounter;
+
+    public GraphEditor(ModelGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        _source = graph;
+        Nodes = [.. graph.Nodes];
+        _initializers = new Dictionary<string, TensorValue>(graph.Initializers, StringComparer.Ordinal);
+        Types = TypeInference.Infer(graph);
+    }
+
+    /// <summary>The nodes in execution order; passes may replace, insert and remove entries.</summary>
+    public List<Node> Nodes { get; }
+
+    /// <summary>Element types of every value, kept up to date by passes that retype values.</summary>
+    public Dictionary<string, DataType> Types { get; }
+
+    public IReadOnlyDictionary<string, TensorValue> Initializers => _initializers;
+
+    public ModelGraph Source => _source;
+
+    public bool IsGraphOutput(string value) => _source.Outputs.Any(o => o.Name == value);
+
+    public bool IsConstant(string value) => _initializers.ContainsKey(value);
+
+    public TensorValue? Constant(string value) => value.Length > 0 && _initializers.TryGetValue(value, out var t) ? t : null;
+
+    public void SetInitializer(string name, TensorValue value)
+    {
+        _initializers[name] = value;
+        Types[name] = value.Type;
+    }
+
+    /// <summary>The node producing <paramref name="value"/>, or null for inputs and initializers.</summary>
+    public Node? Producer(string value) => Nodes.FirstOrDefault(n => n.Outputs.Contains(value));
+
+    /// <summary>Every (node, input slot) reading <paramref name="value"/>, in node order.</summary>
+    public List<(Node Node, int Slot)> Consumers(string value)
+    {
+        var result = new List<(Node, int)>();
+        foreach (Node n in Nodes)
+        {
+            for (int i = 0; i < n.Inputs.Length; i++)
+            {
+                if (n.Inputs[i] == value)
+                {
+                    result.Add((n, i));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    public DataType TypeOf(string value) => Types.TryGetValue(value, out var t) ? t : DataType.Undefined;
+
+    /// <summary>A value name not yet used in the graph, derived from <paramref name="stem"/>.</summary>
+    public string FreshName(string stem)
+    {
+        string name;
+        do
+        {
+            name = $"{stem}/siliconsim_{_nameCounter++}";
+        }
+        while (_initializers.ContainsKey(name) || Types.ContainsKey(name) || Nodes.Any(n => n.Name == name));
+
+        return name;
+    }
+
+    public void Replace(Node oldNode, Node newNode) => Nodes[Nodes.IndexOf(oldNode)] = newNode;
+
+    public void Remove(Node node) => Nodes.Remove(node);
+
+    /// <summary>Builds the edited graph, dropping initializers nothing reads any more.</summary>
+    public ModelGraph ToGraph()
+    {
+        var used = new HashSet<string>(Nodes.SelectMany(n => n.Inputs), StringComparer.Ordinal);
+        used.UnionWith(_source.Outputs.Select(o => o.Name));
+        used.UnionWith(_source.Inputs.Select(o => o.Name));
+        var inits = _initializers.Where(kv => used.Contains(kv.Key)).ToImmutableDictionary(StringComparer.Ordinal);
+        return _source with { Nodes = [.. Nodes], Initializers = inits };
+    }
+}
