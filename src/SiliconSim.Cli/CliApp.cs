@@ -1,13 +1,53 @@
+using System.CommandLine;
+using SiliconSim.Cli.Commands;
+using SiliconSim.Cli.Io;
+
 namespace SiliconSim.Cli;
 
-/// <summary>The command-line entry point, callable in-process by tests with captured writers.</summary>
+/// <summary>
+/// The command-line entry point, callable in-process by tests with captured writers. Exit codes: 0 success, 1 the job
+/// ran but found failures (validate mismatches), 2 bad input (arguments, files), 3 an internal error.
+/// </summary>
 internal static class CliApp
 {
+    public const int Success = 0;
+    public const int Failures = 1;
+    public const int BadInput = 2;
+    public const int InternalError = 3;
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        _ = args;
-        _ = stdout;
-        stderr.WriteLine("siliconsim: no commands yet");
-        return 2;
+        var root = new RootCommand("SiliconSim: a cycle-level, bit-exact simulator of quantized-inference accelerators.")
+        {
+            ValidateCommand.Create(stdout),
+        };
+
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                stderr.WriteLine($"siliconsim: error: {error.Message}");
+            }
+
+            stderr.WriteLine("Run 'siliconsim --help' for usage.");
+            return BadInput;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (UserInputException e)
+        {
+            stderr.WriteLine($"siliconsim: error: {e.Message}");
+            return BadInput;
+        }
+        catch (Exception e)
+        {
+            // A bug, not bad input: one line with the type so it can be reported, never a stack trace.
+            stderr.WriteLine($"siliconsim: internal error: {e.GetType().Name}: {e.Message}");
+            return InternalError;
+        }
     }
 }

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using SiliconSim.Cli.Io;
+using SiliconSim.Cli.Validation;
+using SiliconSim.Numerics;
+
+namespace SiliconSim.Cli.Commands;
+
+/// <summary>`siliconsim validate PATH... [--json FILE]`: runs ONNX test cases and compares with their goldens.</summary>
+internal static class ValidateCommand
+{
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static Command Create(TextWriter stdout)
+    {
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "An ONNX test-case folder (model.onnx + test_data_set_*/), or a folder searched recursively for them.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var json = new Option<string?>("--json") { Description = "Also write the results as a JSON array to this file." };
+        var labels = new Option<string?>("--labels") { Description = "A .npy of class labels: prints top-1 accuracy of SiliconSim's and the golden outputs." };
+        var rtol = new Option<double>("--rtol") { Description = "Relative tolerance for float outputs (default 0: bit-exact).", DefaultValueFactory = _ => 0 };
+        var atol = new Option<double>("--atol") { Description = "Absolute tolerance for float outputs (default 0: bit-exact).", DefaultValueFactory = _ => 0 };
+
+        var command = new Command("validate", "Execute ONNX test cases bit-exactly as ONNX Runtime's CPU provider and compare with their expected outputs.")
+        {
+            paths, json, labels, rtol, atol,
+        };
+        command.SetAction(parse =>
+        {
+            double r = parse.GetValue(rtol);
+            double a = parse.GetValue(atol);
+            if (r < 0 || a < 0 || double.IsNaN(r) || double.IsNaN(a))
+            {
+                throw new UserInputException("--rtol/--atol", "tolerances must be non-negative numbers");
+            }
+
+            int[]? labelValues = parse.GetValue(labels) is { } labelPath ? LoadLabels(labelPath) : null;
+            var options = new ValidateOptions(r, a, labelValues);
+            return Run(parse.GetValue(paths)!, parse.GetValue(json), options, stdout);
+        });
+        return command;
+    }
+
+    public static int Run(IReadOnlyList<string> paths, string? jsonPath, ValidateOptions options, TextWriter stdout)
+    {
+        var cases = TestCaseFinder.Find(paths);
+        var validator = new CaseValidator(options);
+        var results = new List<CaseResult>();
+        int nameWidth = Math.Min(48, cases.Max(c => c.Name.Length));
+        foreach (TestCase testCase in cases)
+        {
+            CaseResult result = validator.Validate(testCase);
+            results.Add(result);
+            stdout.WriteLine(FormatLine(result, nameWidth));
+            stdout.Flush();
+        }
+
+        int passed = results.Count(r => r.Status == CaseResult.Pass);
+        int failed = results.Count - passed;
+        if (jsonPath is not null)
+        {
+            WriteJson(jsonPath, results);
+        }
+
+        stdout.WriteLine($"{passed} passed, {failed} failed");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static string FormatLine(CaseResult r, int width)
+    {
+        string status = r.Status.ToUpperInvariant().PadRight(5);
+        string name = r.Case.PadRight(width);
+        if (r.Status == CaseResult.Error)
+        {
+            return $"{status} {name}  {r.Message}";
+        }
+
+        var parts = new List<string>
+        {
+            $"mismatches {r.Outputs.Sum(o => o.Mismatches)}/{r.Outputs.Sum(o => o.Elements)}",
+            $"max_abs_diff {r.Outputs.Select(o => o.MaxAbsDiff).DefaultIfEmpty(0).Max().ToString("G6", CultureInfo.InvariantCulture)}",
+        };
+        foreach (OutputResult o in r.Outputs.Where(o => o.Rows is not null))
+        {
+            parts.Add($"top1 agree {o.Top1Agreement}/{o.Rows}");
+            if (o.Accuracy is double acc && o.GoldenAccuracy is double golden)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"accuracy {acc:P2} (golden {golden:P2})"));
+            }
+        }
+
+        if (r.Message is not null)
+        {
+            parts.Add(r.Message);
+        }
+
+        return $"{status} {name}  {string.Join("  ", parts)}";
+    }
+
+    private static void WriteJson(string path, List<CaseResult> results)
+    {
+        try
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            File.WriteAllText(path, JsonSerializer.Serialize(results, s_json));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException(path, $"cannot write the JSON report ({e.Message})");
+        }
+    }
+
+    private static int[] LoadLabels(string path)
+    {
+        TensorValue t = ModelFiles.LoadTensor(path);
+        if (!DataTypeInfo.IsInteger(t.Type) || t.Rank != 1)
+        {
+            throw new UserInputException(path, $"labels must be a 1-D integer array, found {t}");
+        }
+
+        return Enumerable.Range(0, t.Length).Select(i => (int)TensorComparison.ToDouble(t, i)).ToArray();
+    }
+}

@@ -1,0 +1,65 @@
+using SiliconSim.Graph.IO;
+using SiliconSim.Graph.Ir;
+using SiliconSim.Graph.Onnx;
+using SiliconSim.Graph.Onnx.Proto;
+using SiliconSim.Numerics;
+
+namespace SiliconSim.Cli.Io;
+
+/// <summary>Loads models and tensors from files, turning every format problem into a <see cref="UserInputException"/>
+/// that names the file.</summary>
+internal static class ModelFiles
+{
+    public static ModelGraph LoadModel(string path)
+    {
+        using var stream = Open(path);
+        try
+        {
+            return OnnxModelReader.Read(stream, new FolderExternalData(Path.GetDirectoryName(Path.GetFullPath(path))!));
+        }
+        catch (OnnxFormatException e)
+        {
+            throw new UserInputException(path, e.Message);
+        }
+    }
+
+    /// <summary>A TensorProto (.pb) or NumPy (.npy) tensor, by extension.</summary>
+    public static TensorValue LoadTensor(string path)
+    {
+        using var stream = Open(path);
+        try
+        {
+            if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            {
+                return NpyReader.Read(stream);
+            }
+
+            var proto = TensorProto.Parser.ParseFrom(stream);
+            return TensorProtos.FromProto(proto, new FolderExternalData(Path.GetDirectoryName(Path.GetFullPath(path))!));
+        }
+        catch (OnnxFormatException e)
+        {
+            throw new UserInputException(path, e.Message);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new UserInputException(path, $"not a valid ONNX TensorProto ({e.Message})");
+        }
+    }
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return File.OpenRead(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new UserInputException(path, "file not found");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException(path, $"cannot be read ({e.Message})");
+        }
+    }
+}

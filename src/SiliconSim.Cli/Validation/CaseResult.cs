@@ -1,0 +1,26 @@
+namespace SiliconSim.Cli.Validation;
+
+/// <summary>The outcome of one test case, in the shape `validate --json` writes.</summary>
+internal sealed record CaseResult(string Case, string Status, IReadOnlyList<OutputResult> Outputs, string? Message)
+{
+    public const string Pass = "pass";
+    public const string Fail = "fail";
+    public const string Error = "error";
+
+    public static CaseResult Failed(string name, string message) => new(name, Error, [], message);
+}
+
+/// <summary>One graph output compared over every data set of a case.</summary>
+/// <param name="Top1Agreement">For classifier-shaped outputs ([N, C], C &gt; 1): rows whose arg-max agrees with the golden's.</param>
+/// <param name="Rows">Rows in a classifier-shaped output.</param>
+/// <param name="Accuracy">With labels: SiliconSim's top-1 accuracy on them.</param>
+/// <param name="GoldenAccuracy">With labels: the golden output's top-1 accuracy.</param>
+internal sealed record OutputResult(
+    string Name,
+    long Elements,
+    long Mismatches,
+    double MaxAbsDiff,
+    long? Top1Agreement = null,
+    long? Rows = null,
+    double? Accuracy = null,
+    double? GoldenAccuracy = null);

@@ -1,0 +1,138 @@
+using SiliconSim.Cli.Io;
+using SiliconSim.Graph.Execution;
+using SiliconSim.Graph.Ir;
+using SiliconSim.Graph.Passes;
+using SiliconSim.Numerics;
+
+namespace SiliconSim.Cli.Validation;
+
+/// <summary>Runs one test case through import, ORT-CPU lowering and execution, and compares every output with the golden.</summary>
+internal sealed class CaseValidator
+{
+    private readonly ValidateOptions _options;
+
+    public CaseValidator(ValidateOptions options) => _options = options;
+
+    public CaseResult Validate(TestCase testCase)
+    {
+        try
+        {
+            return ValidateOrThrow(testCase);
+        }
+        catch (UserInputException e)
+        {
+            return CaseResult.Failed(testCase.Name, e.Message);
+        }
+        catch (ExecutionException e)
+        {
+            return CaseResult.Failed(testCase.Name, e.Message);
+        }
+    }
+
+    private CaseResult ValidateOrThrow(TestCase testCase)
+    {
+        ModelGraph model = ModelFiles.LoadModel(testCase.ModelPath);
+        ModelGraph lowered = OrtCpuLowering.Lower(model);
+        var unsupported = GraphExecutor.FindUnsupported(lowered);
+        if (unsupported.Count > 0)
+        {
+            return CaseResult.Failed(testCase.Name, UnsupportedNode.Describe(unsupported));
+        }
+
+        var dataSets = testCase.DataSets;
+        if (dataSets.Count == 0)
+        {
+            throw new UserInputException(testCase.Folder, "has no test_data_set_* folder");
+        }
+
+        var totals = new Dictionary<int, Accumulator>();
+        var runtimeInputs = model.RuntimeInputs.ToList();
+        foreach (string dataSet in dataSets)
+        {
+            var inputFiles = TestCase.NumberedFiles(dataSet, "input_");
+            var outputFiles = TestCase.NumberedFiles(dataSet, "output_");
+            if (inputFiles.Count != runtimeInputs.Count)
+            {
+                throw new UserInputException(dataSet, $"holds {inputFiles.Count} input_N.pb files but the model has {runtimeInputs.Count} inputs ({string.Join(", ", runtimeInputs.Select(i => i.Name))})");
+            }
+
+            if (outputFiles.Count != model.Outputs.Length)
+            {
+                throw new UserInputException(dataSet, $"holds {outputFiles.Count} output_N.pb files but the model has {model.Outputs.Length} outputs");
+            }
+
+            var inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal);
+            for (int i = 0; i < inputFiles.Count; i++)
+            {
+                inputs[runtimeInputs[i].Name] = ModelFiles.LoadTensor(inputFiles[i]);
+            }
+
+            var actual = GraphExecutor.Run(lowered, inputs);
+            for (int k = 0; k < outputFiles.Count; k++)
+            {
+                TensorValue expected = ModelFiles.LoadTensor(outputFiles[k]);
+                if (!totals.TryGetValue(k, out Accumulator? acc))
+                {
+                    acc = totals[k] = new Accumulator(model.Outputs[k].Name);
+                }
+
+                acc.Add(actual[k].Value, expected, _options);
+            }
+        }
+
+        var outputs = totals.OrderBy(kv => kv.Key).Select(kv => kv.Value.ToResult()).ToList();
+        string? problem = totals.Values.Select(a => a.Problem).FirstOrDefault(p => p is not null);
+        bool passed = problem is null && outputs.All(o => o.Mismatches == 0);
+        return new CaseResult(testCase.Name, passed ? CaseResult.Pass : CaseResult.Fail, outputs, problem);
+    }
+
+    /// <summary>Sums one output's comparison over data sets.</summary>
+    private sealed class Accumulator(string name)
+    {
+        private long _elements;
+        private long _mismatches;
+        private double _maxAbsDiff;
+        private long? _agree;
+        private long? _rows;
+        private long? _correct;
+        private long? _goldenCorrect;
+
+        public string? Problem { get; private set; }
+
+        public void Add(TensorValue actual, TensorValue expected, ValidateOptions options)
+        {
+            var c = TensorComparison.Compare(actual, expected, options.RelativeTolerance, options.AbsoluteTolerance);
+            _elements += c.Elements;
+            _mismatches += c.Mismatches;
+            _maxAbsDiff = Math.Max(_maxAbsDiff, c.MaxAbsDiff);
+            if (c.Problem is not null)
+            {
+                Problem ??= $"output '{name}': {c.Problem}";
+                return;
+            }
+
+            if (Classifier.IsClassifierShaped(expected))
+            {
+                int[] ours = Classifier.TopOne(actual);
+                int[] golden = Classifier.TopOne(expected);
+                _rows = (_rows ?? 0) + ours.Length;
+                _agree = (_agree ?? 0) + ours.Where((p, i) => p == golden[i]).Count();
+                if (options.Labels is { } labels && labels.Length == ours.Length)
+                {
+                    _correct = (_correct ?? 0) + ours.Where((p, i) => p == labels[i]).Count();
+                    _goldenCorrect = (_goldenCorrect ?? 0) + golden.Where((p, i) => p == labels[i]).Count();
+                }
+            }
+        }
+
+        public OutputResult ToResult() => new(
+            name,
+            _elements,
+            _mismatches,
+            _maxAbsDiff,
+            _agree,
+            _rows,
+            _correct is long c && _rows is long r ? (double)c / r : null,
+            _goldenCorrect is long g && _rows is long r2 ? (double)g / r2 : null);
+    }
+}
