@@ -20,6 +20,7 @@ internal static class CliApp
         var root = new RootCommand("SiliconSim: a cycle-level, bit-exact simulator of quantized-inference accelerators.")
         {
             ValidateCommand.Create(stdout),
+            InspectCommand.Create(stdout),
         };
 
         ParseResult parse = root.Parse(args);

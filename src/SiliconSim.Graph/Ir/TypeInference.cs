@@ -70,8 +70,9 @@ public static class TypeInference
             case "QLinearGlobalAveragePool" or "QLinearAveragePool" or "QLinearSoftmax" or "QLinearSigmoid" or "QLinearLeakyRelu":
                 return In(n, 4, types) != DataType.Undefined ? In(n, 4, types) : In(n, 0, types);
             case "QGemm":
-                return n.Inputs.Length > 7 && n.Inputs[7].Length > 0 ? In(n, 7, types)
-                    : n.Inputs.Length > 6 && n.Inputs[6].Length > 0 ? In(n, 0, types) : DataType.Float;
+                // Inputs: A, a_scale, a_zp, B, b_scale, b_zp, C, y_scale, y_zp; no y_scale means float output.
+                return n.Inputs.Length > 8 && n.Inputs[8].Length > 0 ? In(n, 8, types)
+                    : n.Inputs.Length > 7 && n.Inputs[7].Length > 0 ? In(n, 0, types) : DataType.Float;
             case "MatMulInteger" or "ConvInteger":
                 return DataType.Int32;
             case "MatMulIntegerToFloat":

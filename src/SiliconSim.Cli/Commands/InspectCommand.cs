@@ -1,0 +1,56 @@
+using System.CommandLine;
+using SiliconSim.Cli.Io;
+using SiliconSim.Graph.Execution;
+using SiliconSim.Graph.Ir;
+using SiliconSim.Graph.Passes;
+using SiliconSim.Numerics;
+
+namespace SiliconSim.Cli.Commands;
+
+/// <summary>`siliconsim inspect MODEL [--lowered]`: lists a model's nodes with their value types, before or after the
+/// ORT-CPU lowering, so a user can see which QDQ units fused and which stayed in float.</summary>
+internal static class InspectCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var model = new Argument<string>("MODEL") { Description = "An .onnx model file." };
+        var lowered = new Option<bool>("--lowered") { Description = "Show the graph after ONNX Runtime's CPU rewrites (QDQ fusion) as SiliconSim executes it." };
+        var command = new Command("inspect", "List a model's nodes, op types and value types.") { model, lowered };
+        command.SetAction(parse =>
+        {
+            ModelGraph graph = ModelFiles.LoadModel(parse.GetValue(model)!);
+            if (parse.GetValue(lowered))
+            {
+                graph = OrtCpuLowering.Lower(graph);
+            }
+
+            Print(graph, stdout);
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    public static void Print(ModelGraph graph, TextWriter stdout)
+    {
+        var types = TypeInference.Infer(graph);
+        string TypeOf(string v) => v.Length == 0 ? "-" : types.TryGetValue(v, out var t) ? DataTypeInfo.Name(t) : "?";
+        stdout.WriteLine($"graph '{graph.Name}': {graph.Nodes.Length} nodes, {graph.Initializers.Count} initializers, opsets {string.Join(", ", graph.Opsets.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{(o.Key.Length == 0 ? "ai.onnx" : o.Key)}={o.Value}"))}");
+        foreach (ValueInfo i in graph.RuntimeInputs)
+        {
+            stdout.WriteLine($"  input  {i.Name}: {DataTypeInfo.Name(i.Type)}[{string.Join(',', i.Dims.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"))}]");
+        }
+
+        foreach (Node n in graph.Nodes)
+        {
+            string ins = string.Join(", ", n.Inputs.Select(v => graph.Initializers.TryGetValue(v, out var init) ? $"{v}:{TypeOf(v)}{init.ShapeText}" : $"{v}:{TypeOf(v)}"));
+            string outs = string.Join(", ", n.Outputs.Select(v => $"{v}:{TypeOf(v)}"));
+            string supported = OpRegistry.Find(n.NormalizedDomain, n.OpType) is null ? "  [unsupported]" : string.Empty;
+            stdout.WriteLine($"  {n.Describe()}  ({ins}) -> ({outs}){supported}");
+        }
+
+        foreach (ValueInfo o in graph.Outputs)
+        {
+            stdout.WriteLine($"  output {o.Name}: {TypeOf(o.Name)}");
+        }
+    }
+}
