@@ -1,0 +1,23 @@
+namespace SiliconSim.Cli.Tests;
+
+/// <summary>The shared test data beside the project root (../shared/data).</summary>
+internal static class SharedData
+{
+    public static string Root { get; } = Find();
+
+    public static string Digits => System.IO.Path.Combine(Root, "digits");
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = System.IO.Path.Combine(dir.FullName, "shared", "data");
+            if (Directory.Exists(System.IO.Path.Combine(candidate, "digits")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("../shared/data was not found above the test binary");
+    }
+}
