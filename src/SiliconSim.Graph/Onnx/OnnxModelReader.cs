@@ -23,7 +23,10 @@ public static class OnnxModelReader
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new OnnxFormatException($"not a valid ONNX model ({Shorten(e.Message)})", e);
+            string why = e.Message.Contains("ended unexpectedly", StringComparison.Ordinal)
+                ? "the data ends in the middle of a field (is the file truncated?)"
+                : Shorten(e.Message);
+            throw new OnnxFormatException($"not a valid ONNX model: {why}", e);
         }
 
         return Import(proto, external);
@@ -259,5 +262,9 @@ public static class OnnxModelReader
         return new ValueInfo(v.Name, (DataType)t.ElemType, dims);
     }
 
-    private static string Shorten(string message) => message.Length > 160 ? message[..160] + "..." : message;
+    private static string Shorten(string message)
+    {
+        int stop = message.IndexOf(". ", StringComparison.Ordinal);
+        return stop > 0 ? message[..stop] : message;
+    }
 }
