@@ -79,22 +79,24 @@ public sealed record TensorComparison(long Elements, long Mismatches, double Max
     }
 
     /// <summary>Element <paramref name="i"/> widened to double (exact for every type up to 32-bit, and for int64 up to 2^53).</summary>
-    public static double ToDouble(TensorValue t, int i) => t.Data switch
+    public static double ToDouble(TensorValue t, int i) => t.Type switch
     {
-        float[] a => a[i],
-        double[] a => a[i],
-        Half[] a => (double)a[i],
-        BFloat16[] a => a[i].ToSingle(),
-        sbyte[] a => a[i],
-        byte[] a when t.Type is DataType.UInt8 or DataType.UInt4 or DataType.UInt2 => a[i],
-        byte[] a => LowPrecisionFloat.Decode(t.Type, a[i]),
-        short[] a => a[i],
-        ushort[] a => a[i],
-        int[] a => a[i],
-        uint[] a => a[i],
-        long[] a => a[i],
-        ulong[] a => a[i],
-        bool[] a => a[i] ? 1 : 0,
+        // Dispatch on the element type, not the array: the CLR lets byte[] match an sbyte[] pattern.
+        DataType.Float => t.Items<float>()[i],
+        DataType.Double => t.Items<double>()[i],
+        DataType.Float16 => (double)t.Items<Half>()[i],
+        DataType.BFloat16 => t.Items<BFloat16>()[i].ToSingle(),
+        DataType.Int8 or DataType.Int4 or DataType.Int2 => t.Items<sbyte>()[i],
+        DataType.UInt8 or DataType.UInt4 or DataType.UInt2 => t.Items<byte>()[i],
+        DataType.Float8E4M3FN or DataType.Float8E4M3FNUZ or DataType.Float8E5M2 or DataType.Float8E5M2FNUZ
+            or DataType.Float8E8M0 or DataType.Float4E2M1 => LowPrecisionFloat.Decode(t.Type, t.Items<byte>()[i]),
+        DataType.Int16 => t.Items<short>()[i],
+        DataType.UInt16 => t.Items<ushort>()[i],
+        DataType.Int32 => t.Items<int>()[i],
+        DataType.UInt32 => t.Items<uint>()[i],
+        DataType.Int64 => t.Items<long>()[i],
+        DataType.UInt64 => t.Items<ulong>()[i],
+        DataType.Bool => t.Items<bool>()[i] ? 1 : 0,
         _ => throw new NotSupportedException($"cannot compare {t.Type}"),
     };
 }

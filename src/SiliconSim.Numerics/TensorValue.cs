@@ -71,10 +71,14 @@ public sealed class TensorValue
     public static TensorValue Scalar<T>(DataType type, T value) => Create(type, [], new[] { value });
 
     /// <summary>The storage as a span of <typeparamref name="T"/>; throws when T is not the storage type.</summary>
-    public Span<T> Span<T>() => ((T[])Data).AsSpan();
+    public Span<T> Span<T>() => Items<T>().AsSpan();
 
     /// <summary>The storage array itself, typed as <typeparamref name="T"/>[]; throws when T is not the storage type.</summary>
-    public T[] Items<T>() => (T[])Data;
+    /// <remarks>The CLR lets a byte[] be cast to sbyte[] (and ushort[] to short[]) silently; checking the element type
+    /// here keeps a uint8 tensor from ever being read as int8.</remarks>
+    public T[] Items<T>() => Data.GetType().GetElementType() == typeof(T)
+        ? (T[])Data
+        : throw new InvalidCastException($"a {DataTypeInfo.Name(Type)} tensor is stored as {Data.GetType().Name}, not {typeof(T).Name}[]");
 
     /// <summary>The same storage under another shape with the same element count.</summary>
     public TensorValue Reshape(ReadOnlySpan<int> shape) => Create(Type, shape, Data);
