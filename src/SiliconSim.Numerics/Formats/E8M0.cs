@@ -24,7 +24,7 @@ public static class E8M0
     /// adds one when any mantissa bit is set, <see cref="RoundingMode.Down"/> truncates, and
     /// <see cref="RoundingMode.NearestEven"/> ('nearest') adds one when the top mantissa bit is set (|x| ≥ 1.5·2^e).
     /// NaN gives NaN; ±Inf and a carry past 2^127 give 254 (2^127) when <paramref name="saturate"/>, NaN otherwise.
-    /// Zero and fp32 subnormals are handled on their bit fields like any other value (zero gives code 0).
+    /// Zero and values at or below 2^-127 give code 0 (E8M0 has no zero).
     /// </summary>
     public static byte Encode(float value, bool saturate = true, RoundingMode mode = RoundingMode.Up)
     {
@@ -34,6 +34,19 @@ public static class E8M0
         if (exponent == 0xFF)
         {
             return mantissa != 0 || !saturate ? NaN : (byte)0xFE;
+        }
+
+        if (exponent == 0)
+        {
+            // fp32 zero and subnormals: code 0 is 2^-127 (mantissa 0x400000); nothing lies below it, and values in
+            // (2^-127, 2^-126) round between codes 0 and 1 with the midpoint at mantissa 0x600000.
+            bool above = mantissa > 0x400000;
+            return mode switch
+            {
+                RoundingMode.Up => above ? (byte)1 : (byte)0,
+                RoundingMode.NearestEven => mantissa >= 0x600000 ? (byte)1 : (byte)0,
+                _ => 0,
+            };
         }
 
         int rounded = mode switch
