@@ -37,14 +37,15 @@ internal static class TensorConvert
         }
     }
 
-    /// <summary>The values of an integer tensor of at most 32 bits, widened exactly.</summary>
-    public static int[] ToInt32s(TensorValue t) => t.Data switch
+    /// <summary>The values of an integer tensor of at most 32 bits, widened exactly. Dispatches on the element type,
+    /// not the array: the CLR lets a byte[] pass as sbyte[] (and ushort[] as short[]) in type tests.</summary>
+    public static int[] ToInt32s(TensorValue t) => t.Type switch
     {
-        sbyte[] a => Array.ConvertAll(a, v => (int)v),
-        byte[] a when DataTypeInfo.IsInteger(t.Type) => Array.ConvertAll(a, v => (int)v),
-        short[] a => Array.ConvertAll(a, v => (int)v),
-        ushort[] a => Array.ConvertAll(a, v => (int)v),
-        int[] a => a,
+        DataType.Int8 or DataType.Int4 or DataType.Int2 => Array.ConvertAll(t.Items<sbyte>(), v => (int)v),
+        DataType.UInt8 or DataType.UInt4 or DataType.UInt2 => Array.ConvertAll(t.Items<byte>(), v => (int)v),
+        DataType.Int16 => Array.ConvertAll(t.Items<short>(), v => (int)v),
+        DataType.UInt16 => Array.ConvertAll(t.Items<ushort>(), v => (int)v),
+        DataType.Int32 => t.Items<int>(),
         _ => throw new ArgumentException($"{DataTypeInfo.Name(t.Type)} is not an integer type of at most 32 bits"),
     };
 
