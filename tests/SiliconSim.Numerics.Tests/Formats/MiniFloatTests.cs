@@ -156,7 +156,7 @@ public sealed class MiniFloatTests
     public void Encode_AboveMaxFiniteWithoutSaturate_GivesInfOrNaN(DataType type, int positive, int negative)
     {
         float max = MiniFloats.Decode(type, type == DataType.Float8E4M3FN ? (byte)0x7E : type == DataType.Float8E5M2 ? (byte)0x7B : (byte)0x7F);
-        foreach (float v in new[] { max * 2, float.MaxValue, float.PositiveInfinity })
+        foreach (float v in new[] { max * 4, float.MaxValue, float.PositiveInfinity })
         {
             Assert.Equal(positive, MiniFloats.Encode(type, v, saturate: false));
             Assert.Equal(negative, MiniFloats.Encode(type, -v, saturate: false));
@@ -176,6 +176,15 @@ public sealed class MiniFloatTests
         Assert.Equal(0xFF, Fp8E5M2.Encode(-61440f, saturate: false));
         Assert.Equal(0x7C, Fp8E5M2.Encode(65536f, saturate: false));
         Assert.Equal(0x7B, Fp8E5M2.Encode(61440f, saturate: true));
+    }
+
+    [Fact]
+    public void Fp8E4M3Fn_Encode_OrtTruncationBand_GivesMaxWithoutSaturate()
+    {
+        Assert.Equal(0x7F, Fp8E4M3Fn.Encode(470f, saturate: false));
+        Assert.Equal(0x7E, Fp8E4M3Fn.Encode(480f, saturate: false));
+        Assert.Equal(0xFE, Fp8E4M3Fn.Encode(-495.9f, saturate: false));
+        Assert.Equal(0x7F, Fp8E4M3Fn.Encode(496f, saturate: false));
     }
 
     [Theory]
