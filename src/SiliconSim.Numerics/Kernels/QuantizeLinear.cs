@@ -8,6 +8,13 @@ namespace SiliconSim.Numerics.Kernels;
 /// (mlas/lib/quantize.cpp): v = x / s as one fp32 division (never a multiply by 1/s); v clamped in fp32 to
 /// [qmin − z, qmax − z] with SSE max/min operand order, so NaN lands on qmin − z; rounded half to even (cvtps2dq);
 /// then z added. Because the bounds are integers, clamping before rounding equals clamping after.</para>
+/// <para>Some ORT paths instead round first: r = int32(nearbyint(x / s)) (NaN and |x / s| ≥ 2^31 give int.MinValue,
+/// x86's integer indefinite), then clamp(r + z, qmin, qmax) with a wrapping add. The two forms differ only for NaN and
+/// |x / s| ≥ 2^31. ORT takes the round-first form (quantize_linear.cc BlockedQuantizeLinear, qmath.h
+/// ParQuantizeLinearStdS4/U4) for: blocked quantization when the axis is not innermost (Inner > 1); blocked
+/// quantization of float16 input; and 4-bit outputs at a byte-misaligned edge of a run (a run is the whole tensor per
+/// tensor, one axis slice per axis, one block when blocked on the innermost axis), whose interior MLAS's S4/U4 kernels
+/// handle. 2-bit outputs always round first (the ONNX reference's rint→int32→clip).</para>
 /// <para>Float targets (float8 ×4): encode(x / s) with round to nearest even and the 'saturate' rule; the zero point
 /// is not added (ORT's ParQuantizeLinearSat ignores it; ONNX requires it to be 0). float4e2m1: encode(x / s + zp)
 /// as the ONNX reference does; float4 always saturates.</para>
@@ -32,7 +39,8 @@ public static class QuantizeLinear
         if (IsIntegerTarget(outputType))
         {
             int[] zps = zeroPoint is null ? new int[scales.Length] : TensorConvert.ToInt32s(zeroPoint);
-            return TensorConvert.FromInt32s(outputType, x.Shape.AsSpan(), QuantizeIntegers(xs, scales, zps, layout, DataTypeInfo.IntegerRange(outputType)));
+            bool[] roundFirst = RoundFirstElements(layout, xs.Length, DataTypeInfo.BitWidth(outputType), x.Type == DataType.Float16);
+            return TensorConvert.FromInt32s(outputType, x.Shape.AsSpan(), QuantizeIntegers(xs, scales, zps, layout, DataTypeInfo.IntegerRange(outputType), roundFirst));
         }
 
         if (outputType is DataType.Float8E4M3FN or DataType.Float8E4M3FNUZ or DataType.Float8E5M2 or DataType.Float8E5M2FNUZ or DataType.Float4E2M1)
@@ -61,7 +69,73 @@ public static class QuantizeLinear
         return Rounding.ToInt32NearestEven(v) + zeroPoint;
     }
 
-    private static int[] QuantizeIntegers(float[] xs, float[] scales, int[] zps, QuantLayout layout, (long Min, long Max) range)
+    /// <summary>One element in ORT's round-first form: clamp(int32(nearbyint(x / s)) + z, qmin, qmax), the add wrapping.</summary>
+    public static int QuantizeOneRoundFirst(float x, float scale, int zeroPoint, int qmin, int qmax) =>
+        Math.Clamp(unchecked(Rounding.ToInt32NearestEven(x / scale) + zeroPoint), qmin, qmax);
+
+    // Which elements ORT quantizes in the round-first form (see the type's remarks).
+    private static bool[] RoundFirstElements(QuantLayout layout, int count, int bits, bool halfInput)
+    {
+        var flags = new bool[count];
+        bool blocked = layout.BlockSize > 0;
+        if (bits == 2 || (blocked && (layout.Inner > 1 || halfInput)))
+        {
+            Array.Fill(flags, true);
+            return flags;
+        }
+
+        if (bits != 4)
+        {
+            return flags;
+        }
+
+        // 4-bit: mark the misaligned first/last element of every run handed to the S4/U4 kernel.
+        if (layout.PerTensor)
+        {
+            MarkEdges(flags, 0, count);
+        }
+        else if (!blocked)
+        {
+            for (int run = 0; run < layout.Outer * layout.AxisDim; run++)
+            {
+                MarkEdges(flags, run * layout.Inner, (run + 1) * layout.Inner);
+            }
+        }
+        else
+        {
+            for (int o = 0; o < layout.Outer; o++)
+            {
+                for (int a = 0; a < layout.AxisDim; a += layout.BlockSize)
+                {
+                    int start = (o * layout.AxisDim) + a;
+                    MarkEdges(flags, start, Math.Min(start + layout.BlockSize, (o + 1) * layout.AxisDim));
+                }
+            }
+        }
+
+        return flags;
+    }
+
+    private static void MarkEdges(bool[] flags, int start, int end)
+    {
+        if (start >= end)
+        {
+            return;
+        }
+
+        if ((start & 1) != 0)
+        {
+            flags[start] = true;
+            start++;
+        }
+
+        if ((end & 1) != 0 && end > start)
+        {
+            flags[end - 1] = true;
+        }
+    }
+
+    private static int[] QuantizeIntegers(float[] xs, float[] scales, int[] zps, QuantLayout layout, (long Min, long Max) range, bool[] roundFirst)
     {
         var q = new int[xs.Length];
         int qmin = (int)range.Min;
@@ -78,7 +152,7 @@ public static class QuantizeLinear
                     int z = zps[p];
                     for (int n = 0; n < layout.Inner; n++, i++)
                     {
-                        q[i] = QuantizeOne(xs[i], s, z, qmin, qmax);
+                        q[i] = roundFirst[i] ? QuantizeOneRoundFirst(xs[i], s, z, qmin, qmax) : QuantizeOne(xs[i], s, z, qmin, qmax);
                     }
                 }
                 else
@@ -86,7 +160,7 @@ public static class QuantizeLinear
                     int p0 = layout.ParamIndex(o, a, 0);
                     for (int n = 0; n < layout.Inner; n++, i++)
                     {
-                        q[i] = QuantizeOne(xs[i], scales[p0 + n], zps[p0 + n], qmin, qmax);
+                        q[i] = roundFirst[i] ? QuantizeOneRoundFirst(xs[i], scales[p0 + n], zps[p0 + n], qmin, qmax) : QuantizeOne(xs[i], scales[p0 + n], zps[p0 + n], qmin, qmax);
                     }
                 }
             }

@@ -54,9 +54,64 @@ public static class QuantizationReference
         return (int)Math.Clamp(q, qmin, qmax);
     }
 
+    /// <summary>ORT's round-first form: clamp(int32(rint(x / s)) + z) where NaN and out-of-int32 quotients convert to
+    /// int.MinValue and the add wraps.</summary>
+    public static int QuantizeIntegerRoundFirst(float x, float scale, int zeroPoint, int qmin, int qmax)
+    {
+        double r = Math.Round((double)(x / scale), MidpointRounding.ToEven);
+        int asInt = r >= int.MinValue && r <= int.MaxValue ? (int)r : int.MinValue;
+        return Math.Clamp(unchecked(asInt + zeroPoint), qmin, qmax);
+    }
+
+    /// <summary>Whether ORT quantizes flat element <paramref name="i"/> in the round-first form: 2-bit always; blocked
+    /// with trailing dims (or float16 input); 4-bit elements at an odd-aligned edge of their run (the tensor, the axis
+    /// slice, or the innermost-axis block).</summary>
+    public static bool RoundsFirst(int i, int[] xShape, int[] scaleShape, int axis, int blockSize, int bits, bool halfInput)
+    {
+        int n = (int)ShapeMath.ElementCount(xShape);
+        bool perTensor = ShapeMath.ElementCount(scaleShape) == 1;
+        bool blocked = !perTensor && blockSize > 0;
+        int inner = 1;
+        for (int d = axis + 1; d < xShape.Length; d++)
+        {
+            inner *= xShape[d];
+        }
+
+        if (bits == 2 || (blocked && (inner > 1 || halfInput)))
+        {
+            return true;
+        }
+
+        if (bits != 4)
+        {
+            return false;
+        }
+
+        int start;
+        int end;
+        if (perTensor)
+        {
+            (start, end) = (0, n);
+        }
+        else if (!blocked)
+        {
+            start = i / inner * inner;
+            end = start + inner;
+        }
+        else
+        {
+            int along = i % xShape[axis];
+            int rowStart = i - along;
+            start = rowStart + (along / blockSize * blockSize);
+            end = Math.Min(start + blockSize, rowStart + xShape[axis]);
+        }
+
+        return (i == start && start % 2 == 1) || (i == end - 1 && end % 2 == 1);
+    }
+
     /// <summary>QuantizeLinear over flat arrays: integers when <paramref name="type"/> is an integer type (result as
     /// ints), float8/float4 codes otherwise (result as ints holding the codes).</summary>
-    public static int[] Quantize(float[] x, int[] xShape, float[] scale, int[] scaleShape, float[]? zeroPoint, DataType type, int axis, int blockSize, bool saturate)
+    public static int[] Quantize(float[] x, int[] xShape, float[] scale, int[] scaleShape, float[]? zeroPoint, DataType type, int axis, int blockSize, bool saturate, bool halfInput = false)
     {
         var q = new int[x.Length];
         bool integer = DataTypeInfo.IsInteger(type);
@@ -67,7 +122,9 @@ public static class QuantizationReference
             float z = zeroPoint?[p] ?? 0f;
             if (integer)
             {
-                q[i] = QuantizeInteger(x[i], scale[p], (int)z, (int)min, (int)max);
+                q[i] = RoundsFirst(i, xShape, scaleShape, axis, blockSize, DataTypeInfo.BitWidth(type), halfInput)
+                    ? QuantizeIntegerRoundFirst(x[i], scale[p], (int)z, (int)min, (int)max)
+                    : QuantizeInteger(x[i], scale[p], (int)z, (int)min, (int)max);
             }
             else
             {

@@ -48,13 +48,14 @@ public sealed class QuantizeLinearPropertyTests
         Assert.Equal(expected.Select(BitConverter.SingleToUInt32Bits), y.Select(BitConverter.SingleToUInt32Bits));
     }
 
-    /// <summary>Law: per tensor, q is non-decreasing in x (integers by value, small floats by decoded value).</summary>
+    /// <summary>Law: per tensor, q is non-decreasing in x (integers by value, small floats by decoded value), for
+    /// |x / s| below 2^31 where ORT's round-first paths would wrap.</summary>
     [Property(MaxTest = 100)]
     public void Quantize_IsMonotonicInX(int seed)
     {
         DataType type = Pick(seed);
         QuantCase c = Generators.Case(seed, type, mode: 0);
-        float[] sorted = [.. c.X.Where(v => !float.IsNaN(v)).Order()];
+        float[] sorted = [.. c.X.Where(v => !float.IsNaN(v) && MathF.Abs(v / c.Scale[0]) < 2147483648f).Order()];
         TensorValue q = QuantizeLinear.Run(TensorValue.FromFloats([sorted.Length], sorted), c.ScaleTensor, c.ZeroPointTensor, type, saturate: (seed & 8) == 0);
         double[] values = DataTypeInfo.IsInteger(type) ? Ints(q).Select(v => (double)v).ToArray() : q.Items<byte>().Select(b => (double)MiniFloats.Decode(type, b)).ToArray();
         for (int i = 1; i < values.Length; i++)
@@ -63,11 +64,13 @@ public sealed class QuantizeLinearPropertyTests
         }
     }
 
-    /// <summary>Law: integer quantization saturates at the type's range and never wraps, whatever the zero point.</summary>
+    /// <summary>Law: per-tensor 8- and 16-bit quantization (MLAS) saturates at the type's range and never wraps,
+    /// whatever the zero point, even beyond int32.</summary>
     [Property(MaxTest = 100)]
     public void Quantize_FarOutOfRange_SaturatesNeverWraps(int seed)
     {
-        DataType type = Generators.IntegerTargets[(int)((uint)seed % (uint)Generators.IntegerTargets.Length)];
+        DataType[] wide = [DataType.Int8, DataType.UInt8, DataType.Int16, DataType.UInt16];
+        DataType type = wide[(int)((uint)seed % (uint)wide.Length)];
         QuantCase c = Generators.Case(seed, type, mode: 0);
         (long min, long max) = DataTypeInfo.IntegerRange(type);
         float[] x = [1e30f, -1e30f, float.MaxValue, float.MinValue, float.PositiveInfinity, float.NegativeInfinity, 3e9f, -3e9f];
@@ -87,6 +90,28 @@ public sealed class QuantizeLinearPropertyTests
         Assert.All(dq, v => Assert.Equal(0u, BitConverter.SingleToUInt32Bits(v)));
         int[] q = Ints(QuantizeLinear.Run(TensorValue.FromFloats(c.Shape, dq), c.ScaleTensor, c.ZeroPointTensor, type, c.Axis, c.BlockSize));
         Assert.Equal(Ints(zpAsX), q);
+    }
+
+    /// <summary>Law: every integer target saturates for |x / s| below 2^31, in every layout.</summary>
+    [Property(MaxTest = 100)]
+    public void Quantize_BelowInt32Overflow_Saturates(int seed)
+    {
+        DataType type = Generators.IntegerTargets[(int)((uint)seed % (uint)Generators.IntegerTargets.Length)];
+        QuantCase c = Generators.Case(seed, type);
+        (long min, long max) = DataTypeInfo.IntegerRange(type);
+        float[] x = c.X.Select((_, i) => ((i % 2 == 0) ? 1e9f : -1e9f) * c.Scale.Min()).ToArray();
+        int[] q = Ints(QuantizeLinear.Run(TensorValue.FromFloats(c.Shape, x), c.ScaleTensor, c.ZeroPointTensor, type, c.Axis, c.BlockSize));
+        Assert.Equal(x.Select(v => v > 0 ? max : min), q.Select(v => (long)v));
+    }
+
+    [Fact]
+    public void Quantize_Int4BeyondInt32AtMisalignedEdge_WrapsLikeOrt()
+    {
+        // 3 elements per tensor: elements 0-1 go through MLAS's S4 kernel (float clamp); element 2 ends the run at an
+        // odd index and is rounded first, so cvt's 0x80000000 plus zp -3 wraps to a large positive value, clamped to 7.
+        float[] x = [-1e30f, -1e30f, -1e30f];
+        int[] q = Ints(QuantizeLinear.Run(TensorValue.FromFloats([3], x), TensorValue.Scalar(DataType.Float, 1f), TensorValue.Scalar(DataType.Int4, (sbyte)-3), DataType.Int4));
+        Assert.Equal(new[] { -8, -8, 7 }, q);
     }
 
     [Fact]
