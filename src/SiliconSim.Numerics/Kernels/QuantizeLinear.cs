@@ -10,9 +10,9 @@ namespace SiliconSim.Numerics.Kernels;
 /// then z added. Because the bounds are integers, clamping before rounding equals clamping after.</para>
 /// <para>Some ORT paths instead round first: r = int32(nearbyint(x / s)) (NaN and |x / s| ≥ 2^31 give int.MinValue,
 /// x86's integer indefinite), then clamp(r + z, qmin, qmax) with a wrapping add. The two forms differ only for NaN and
-/// |x / s| ≥ 2^31. ORT takes the round-first form (quantize_linear.cc BlockedQuantizeLinear, qmath.h
-/// ParQuantizeLinearStdS4/U4) for: blocked quantization when the axis is not innermost (Inner > 1); blocked
-/// quantization of float16 input; and 4-bit outputs at a byte-misaligned edge of a run (a run is the whole tensor per
+/// |x / s| ≥ 2^31 (including ±Inf). ORT takes the round-first form (quantize_linear.cc BlockedQuantizeLinear, qmath.h
+/// ParQuantizeLinearStd for MLFloat16 and ParQuantizeLinearStdS4/U4) for: every float16 input (verified: fp16 +Inf
+/// gives qmin); blocked quantization when the axis is not innermost (Inner > 1); and 4-bit outputs at a byte-misaligned edge of a run (a run is the whole tensor per
 /// tensor, one axis slice per axis, one block when blocked on the innermost axis), whose interior MLAS's S4/U4 kernels
 /// handle. 2-bit outputs always round first (the ONNX reference's rint→int32→clip).</para>
 /// <para>Float targets (float8 ×4): encode(x / s) with round to nearest even and the 'saturate' rule; the zero point
@@ -78,7 +78,7 @@ public static class QuantizeLinear
     {
         var flags = new bool[count];
         bool blocked = layout.BlockSize > 0;
-        if (bits == 2 || (blocked && (layout.Inner > 1 || halfInput)))
+        if (bits == 2 || halfInput || (blocked && layout.Inner > 1))
         {
             Array.Fill(flags, true);
             return flags;

@@ -63,8 +63,8 @@ public static class QuantizationReference
         return Math.Clamp(unchecked(asInt + zeroPoint), qmin, qmax);
     }
 
-    /// <summary>Whether ORT quantizes flat element <paramref name="i"/> in the round-first form: 2-bit always; blocked
-    /// with trailing dims (or float16 input); 4-bit elements at an odd-aligned edge of their run (the tensor, the axis
+    /// <summary>Whether ORT quantizes flat element <paramref name="i"/> in the round-first form: 2-bit and float16
+    /// input always; blocked with trailing dims; 4-bit elements at an odd-aligned edge of their run (the tensor, the axis
     /// slice, or the innermost-axis block).</summary>
     public static bool RoundsFirst(int i, int[] xShape, int[] scaleShape, int axis, int blockSize, int bits, bool halfInput)
     {
@@ -77,7 +77,7 @@ public static class QuantizationReference
             inner *= xShape[d];
         }
 
-        if (bits == 2 || (blocked && (inner > 1 || halfInput)))
+        if (bits == 2 || halfInput || (blocked && inner > 1))
         {
             return true;
         }

@@ -37,9 +37,13 @@ public sealed class QuantizeLinearOrtTests
             int mode = seed % 3;
             QuantCase c = Generators.Case(1000 + seed, type, mode);
             bool saturate = seed % 2 == 0;
-            TensorValue ours = QuantizeLinear.Run(c.XTensor, c.ScaleTensor, c.ZeroPointTensor, type, c.Axis, c.BlockSize, saturate);
-            var builder = new OnnxBuilder(opset: 21).Input("x", DataType.Float, c.Shape.Select(d => (int?)d).ToArray())
-                .Initializer("s", c.ScaleTensor);
+            // Every fourth case feeds float16 x and scale (QuantizeLinear-21's T1 may be float16).
+            bool half = seed % 4 == 3;
+            TensorValue xIn = half ? TensorValue.Create(DataType.Float16, c.Shape, c.X.Select(v => (Half)v).ToArray()) : c.XTensor;
+            TensorValue sIn = half ? TensorValue.Create(DataType.Float16, c.ScaleShape, c.Scale.Select(v => (Half)v).ToArray()) : c.ScaleTensor;
+            TensorValue ours = QuantizeLinear.Run(xIn, sIn, c.ZeroPointTensor, type, c.Axis, c.BlockSize, saturate);
+            var builder = new OnnxBuilder(opset: 21).Input("x", xIn.Type, c.Shape.Select(d => (int?)d).ToArray())
+                .Initializer("s", sIn);
             string[] qInputs = c.ZeroPointTensor is { } zp ? ["x", "s", "zp"] : ["x", "s"];
             if (c.ZeroPointTensor is { } z)
             {
@@ -74,7 +78,7 @@ public sealed class QuantizeLinearOrtTests
             }
 
             builder.Output(widen ? "y" : "q", widen ? DataType.Float : type);
-            TensorValue ort = OrtOracle.Run(builder.ToBytes(), [("x", c.XTensor)], GraphOptimizationLevel.ORT_DISABLE_ALL)[0].Value;
+            TensorValue ort = OrtOracle.Run(builder.ToBytes(), [("x", xIn)], GraphOptimizationLevel.ORT_DISABLE_ALL)[0].Value;
             double[] expected = widen ? ort.Items<float>().Select(v => (double)v).ToArray() : QuantizeLinearPropertyTests.Ints(ort).Select(v => (double)v).ToArray();
             double[] actual = DataTypeInfo.IsInteger(type)
                 ? QuantizeLinearPropertyTests.Ints(ours).Select(v => (double)v).ToArray()
@@ -85,7 +89,7 @@ public sealed class QuantizeLinearOrtTests
                 bool same = (double.IsNaN(actual[i]) && double.IsNaN(expected[i])) || BitConverter.DoubleToInt64Bits(actual[i]) == BitConverter.DoubleToInt64Bits(expected[i]);
                 if (!same)
                 {
-                    failures.Add($"{c} saturate={saturate} x[{i}]={c.X[i]:R}: ours {actual[i]}, ORT {expected[i]}");
+                    failures.Add($"{c} half={half} saturate={saturate} x[{i}]={c.X[i]:R}: ours {actual[i]}, ORT {expected[i]}");
                 }
             }
         }
