@@ -105,7 +105,12 @@ public static class Generators
                 2 => MathF.BitDecrement(tie),
                 3 => (float)(k * s),
                 4 => (float)((r.NextDouble() * 2 - 1) * top * s * 1.5),
-                _ => r.Next(8) == 0 ? (r.Next(2) == 0 ? 1e30f : -1e30f) : (float)(Math.Floor(k) * s),
+                _ => r.Next(10) switch
+                {
+                    0 => r.Next(2) == 0 ? 1e30f : -1e30f,
+                    1 => float.NaN,
+                    _ => (float)(Math.Floor(k) * s),
+                },
             };
         }
 
