@@ -24,8 +24,18 @@ public static class Cast
 {
     /// <summary>Casts <paramref name="x"/> to <paramref name="to"/>.</summary>
     /// <exception cref="ArgumentException">a string or complex type.</exception>
-    public static TensorValue Run(TensorValue x, DataType to, bool saturate = true)
+    /// <param name="x">the input.</param>
+    /// <param name="to">the target type.</param>
+    /// <param name="saturate">float8 targets: clamp overflow to ±max instead of Inf/NaN.</param>
+    /// <param name="e8m0Rounding">float8e8m0 targets: ONNX Cast-24's round_mode (up, down, nearest).</param>
+    public static TensorValue Run(TensorValue x, DataType to, bool saturate = true, RoundingMode e8m0Rounding = RoundingMode.Up)
     {
+        if (to == DataType.Float8E8M0 && x.Type != to)
+        {
+            float[] f = x.Type == DataType.Float ? x.Items<float>() : Run(x, DataType.Float).Items<float>();
+            return TensorValue.Create(to, x.Shape.AsSpan(), Array.ConvertAll(f, v => E8M0.Encode(v, saturate, e8m0Rounding)));
+        }
+
         ArgumentNullException.ThrowIfNull(x);
         int n = x.Length;
         ReadOnlySpan<int> shape = x.Shape.AsSpan();

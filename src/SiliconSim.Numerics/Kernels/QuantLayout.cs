@@ -13,8 +13,9 @@ public readonly record struct QuantLayout(int Outer, int AxisDim, int Inner, int
         : (((outer * ScaleAxisDim) + (a / BlockSize)) * Inner) + inner;
 
     /// <summary>
-    /// Validates the scale and zero-point shapes against <paramref name="x"/>. A scale with one element is per-tensor
-    /// (a scalar or a 1-D tensor of size 1, as ORT's IsScalarOr1ElementVector); otherwise <paramref name="blockSize"/>
+    /// Validates the scale and zero-point shapes against <paramref name="x"/>. Any scale with one element is per-tensor,
+    /// as in the ONNX reference (ORT's IsScalarOr1ElementVector accepts only rank 0 or 1 there, and routes a [1,1] scale
+    /// through the blocked path, which gives the same values); otherwise <paramref name="blockSize"/>
     /// 0 means per-axis (a 1-D scale of length x.shape[axis]) and a positive one means blocked (the scale has x's rank
     /// and shape except ceil(D_axis / blockSize) on the axis). The zero point must have the scale's shape.
     /// </summary>

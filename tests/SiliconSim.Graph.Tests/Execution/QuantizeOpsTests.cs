@@ -89,6 +89,18 @@ public sealed class QuantizeOpsTests
     }
 
     [Fact]
+    public void Cast_ToE8M0_RoundsUpByDefault_NearestOnRequest()
+    {
+        TensorValue x = TensorValue.FromFloats([2], [1.25f, 3f]);
+        var up = new Node("n", "Cast", string.Empty, ["x"], ["y"], ImmutableDictionary<string, AttributeValue>.Empty
+            .Add("to", new AttributeValue(AttributeKind.Int) { Int = (long)DataType.Float8E8M0 }));
+        var nearest = up with { Attributes = up.Attributes.Add("round_mode", new AttributeValue(AttributeKind.String) { String = "nearest" }) };
+        // 1.25 = 1.25·2^0 → up 2^1 (128), nearest 2^0 (127); 3 = 1.5·2^1 → up and nearest 2^2 (129).
+        Assert.Equal(new byte[] { 128, 129 }, OpRegistry.Find(string.Empty, "Cast")!(new OpContext(up, 24, [x]))[0].Items<byte>());
+        Assert.Equal(new byte[] { 127, 129 }, OpRegistry.Find(string.Empty, "Cast")!(new OpContext(nearest, 24, [x]))[0].Items<byte>());
+    }
+
+    [Fact]
     public void Cast_ToFloat8WithoutSaturate_OverflowIsNaN()
     {
         TensorValue y = Run("Cast", 19, [TensorValue.FromFloats([2], [1000f, 1f])], ("to", (long)DataType.Float8E4M3FN), ("saturate", 0))[0];

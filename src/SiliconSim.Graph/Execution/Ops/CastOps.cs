@@ -7,7 +7,7 @@ internal static class CastOps
 {
     /// <summary>
     /// Cast: 'to' (required). Opset 19+: 'saturate' (default 1), used only by float8 targets (float4 always saturates).
-    /// Strings are not supported.
+    /// Opset 24+: 'round_mode' ("up" default, "down", "nearest") for float8e8m0 targets. Strings are not supported.
     /// </summary>
     [OnnxOp("Cast", SinceVersion = 6)]
     public static TensorValue[] Cast(OpContext ctx)
@@ -20,9 +20,16 @@ internal static class CastOps
         }
 
         bool saturate = ctx.Opset < 19 || ctx.Int("saturate", 1) != 0;
+        RoundingMode e8m0 = (ctx.Opset >= 24 ? ctx.String("round_mode", "up") : "up") switch
+        {
+            "up" => RoundingMode.Up,
+            "down" => RoundingMode.Down,
+            "nearest" => RoundingMode.NearestEven,
+            string other => throw new OpException($"round_mode '{other}' is not one of up, down, nearest"),
+        };
         try
         {
-            return [Numerics.Kernels.Cast.Run(x, (DataType)to, saturate)];
+            return [Numerics.Kernels.Cast.Run(x, (DataType)to, saturate, e8m0)];
         }
         catch (ArgumentException e)
         {
