@@ -5,7 +5,9 @@ namespace SiliconSim.Numerics.Kernels;
 /// GetQuantizationParameter in util/qmath.h): min = min(0, min x), max = max(0, max x); scale = (max − min) / 255 in
 /// fp32, or exactly 1 when max == min (an all-zero input gives scale 1 and zero point 0, where the ONNX formula would
 /// divide by zero); zp = round-half-even(clamp(0 − min / scale, 0, 255)); y = QuantizeLinear(x, scale, zp) with MLAS's
-/// arithmetic. NaN inputs are not specified here (ORT's vectorised min/max makes them order dependent).
+/// arithmetic. NaN elements are skipped by the min/max scan and quantize to 0; ±Inf and overflowing ranges give an
+/// infinite scale (matched against ORT on such inputs; ORT's vectorised min/max could in principle order NaNs
+/// differently in other lane positions).
 /// </summary>
 public static class DynamicQuantizeLinear
 {

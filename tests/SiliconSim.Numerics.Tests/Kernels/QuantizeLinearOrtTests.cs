@@ -172,6 +172,20 @@ public sealed class QuantizeLinearOrtTests
         Assert.True(failures.Count == 0, $"{failures.Count}/{elements} mismatches:\n{string.Join('\n', failures.Take(20))}");
     }
 
+    public static TheoryData<float[]> NonFiniteInputs => new()
+    {
+        new[] { 1f, float.NaN, -2f },
+        new[] { float.NaN },
+        new[] { float.PositiveInfinity, 1f },
+        new[] { float.NegativeInfinity, 1f },
+        new[] { float.NaN, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f, 16f, -3f },
+        new[] { 1e38f, -1e38f, 3e38f },
+    };
+
+    [Theory]
+    [MemberData(nameof(NonFiniteInputs))]
+    public void DynamicQuantize_NonFiniteInputs_MatchOrt(float[] x) => CompareDynamic(x);
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
@@ -190,6 +204,12 @@ public sealed class QuantizeLinearOrtTests
             2 => Enumerable.Range(0, n).Select(_ => -(float)r.NextDouble() * 3).ToArray(),
             _ => Enumerable.Range(0, n).Select(_ => (float)((r.NextDouble() * 2) - 0.7) * MathF.Pow(10, r.Next(-3, 4))).ToArray(),
         };
+        CompareDynamic(x);
+    }
+
+    private static void CompareDynamic(float[] x)
+    {
+        int n = x.Length;
         byte[] model = new OnnxBuilder(opset: 21).Input("x", DataType.Float, n)
             .Node("DynamicQuantizeLinear", ["x"], ["y", "s", "z"])
             .Output("y", DataType.UInt8).Output("s", DataType.Float).Output("z", DataType.UInt8).ToBytes();
