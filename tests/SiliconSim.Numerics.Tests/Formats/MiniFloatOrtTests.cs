@@ -49,6 +49,24 @@ public sealed class MiniFloatOrtTests
         Assert.True(mismatches.Count == 0, $"{mismatches.Count}/{inputs.Length} mismatches:\n" + string.Join('\n', mismatches.Take(20)));
     }
 
+    [Theory]
+    [InlineData(DataType.Float8E4M3FN)]
+    [InlineData(DataType.Float8E4M3FNUZ)]
+    [InlineData(DataType.Float8E5M2)]
+    [InlineData(DataType.Float8E5M2FNUZ)]
+    public void Decode_MatchesOrtCast_BitForBitOnEveryCode(DataType type)
+    {
+        // NaN payloads included: the decoded fp32 bits must be ORT's exactly.
+        byte[] codes = Enumerable.Range(0, 256).Select(c => (byte)c).ToArray();
+        byte[] model = new OnnxBuilder(opset: 21)
+            .Initializer("q", TensorValue.Create(type, [256], codes))
+            .Node("Cast", ["q"], ["y"], attributes: [("to", (long)DataType.Float)])
+            .Output("y", DataType.Float)
+            .ToBytes();
+        float[] ort = OrtOracle.Run(model, [], Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_DISABLE_ALL)[0].Value.Items<float>();
+        Assert.Equal(ort.Select(BitConverter.SingleToUInt32Bits), codes.Select(c => BitConverter.SingleToUInt32Bits(MiniFloats.Decode(type, c))));
+    }
+
     /// <summary>Every code's value, every midpoint between neighbours and the floats on each side of it, beyond the
     /// top of the range, ±Inf, both NaN signs, ±0 and values below the smallest subnormal.</summary>
     private static float[] Probes(DataType type)
