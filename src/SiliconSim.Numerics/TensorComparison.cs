@@ -89,7 +89,7 @@ public sealed record TensorComparison(long Elements, long Mismatches, double Max
         DataType.Int8 or DataType.Int4 or DataType.Int2 => t.Items<sbyte>()[i],
         DataType.UInt8 or DataType.UInt4 or DataType.UInt2 => t.Items<byte>()[i],
         DataType.Float8E4M3FN or DataType.Float8E4M3FNUZ or DataType.Float8E5M2 or DataType.Float8E5M2FNUZ
-            or DataType.Float8E8M0 or DataType.Float4E2M1 => LowPrecisionFloat.Decode(t.Type, t.Items<byte>()[i]),
+            or DataType.Float8E8M0 or DataType.Float4E2M1 => MiniFloats.Decode(t.Type, t.Items<byte>()[i]),
         DataType.Int16 => t.Items<short>()[i],
         DataType.UInt16 => t.Items<ushort>()[i],
         DataType.Int32 => t.Items<int>()[i],

@@ -38,20 +38,21 @@ public static class OrtOracle
     private static NamedOnnxValue ToOrt(string name, TensorValue v)
     {
         int[] dims = [.. v.Shape];
-        return v.Data switch
+        // Dispatch on the element type: the CLR lets ushort[] match a short[] pattern (and byte[] an sbyte[] one).
+        return v.Type switch
         {
-            float[] a => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(a, dims)),
-            double[] a => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<double>(a, dims)),
-            byte[] a when v.Type == DataType.UInt8 => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<byte>(a, dims)),
-            sbyte[] a when v.Type == DataType.Int8 => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<sbyte>(a, dims)),
-            short[] a => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<short>(a, dims)),
-            ushort[] a => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<ushort>(a, dims)),
-            int[] a => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<int>(a, dims)),
-            uint[] a => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<uint>(a, dims)),
-            long[] a => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(a, dims)),
-            ulong[] a => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<ulong>(a, dims)),
-            bool[] a => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<bool>(a, dims)),
-            Half[] a => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<Float16>(a.Select(h => new Float16(BitConverter.HalfToUInt16Bits(h))).ToArray(), dims)),
+            DataType.Float => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(v.Items<float>(), dims)),
+            DataType.Double => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<double>(v.Items<double>(), dims)),
+            DataType.UInt8 => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<byte>(v.Items<byte>(), dims)),
+            DataType.Int8 => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<sbyte>(v.Items<sbyte>(), dims)),
+            DataType.Int16 => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<short>(v.Items<short>(), dims)),
+            DataType.UInt16 => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<ushort>(v.Items<ushort>(), dims)),
+            DataType.Int32 => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<int>(v.Items<int>(), dims)),
+            DataType.UInt32 => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<uint>(v.Items<uint>(), dims)),
+            DataType.Int64 => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(v.Items<long>(), dims)),
+            DataType.UInt64 => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<ulong>(v.Items<ulong>(), dims)),
+            DataType.Bool => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<bool>(v.Items<bool>(), dims)),
+            DataType.Float16 => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<Float16>(v.Items<Half>().Select(h => new Float16(BitConverter.HalfToUInt16Bits(h))).ToArray(), dims)),
             _ => throw new NotSupportedException($"the oracle cannot feed {v.Type} inputs"),
         };
     }

@@ -70,7 +70,7 @@ public sealed class CastOrtTests(ITestOutputHelper output)
                 string[] e1 = Render(ort);
                 string[] g = widen && MiniFloats.IsMiniFloat(to)
                     ? Render(TensorValue.FromFloats([ours.Length], ours.Items<byte>().Select(c => MiniFloats.Decode(to, c)).ToArray()))
-                    : widen ? ours.Items<byte>().Select((_, i) => QuantizeLinearPropertyTests.Ints(ours)[i].ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+                    : widen ? Enumerable.Range(0, ours.Length).Select(i => QuantizeLinearPropertyTests.Ints(ours)[i].ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()
                     : Render(ours);
                 for (int i = 0; i < e1.Length; i++)
                 {
