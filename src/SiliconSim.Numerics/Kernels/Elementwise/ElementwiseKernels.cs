@@ -1,0 +1,193 @@
+using System.Numerics;
+using SiliconSim.Numerics.Kernels.Float;
+
+namespace SiliconSim.Numerics.Kernels.Elementwise;
+
+/// <summary>
+/// Element-wise ops on every numeric storage type, as ONNX Runtime's CPU kernels compute them
+/// (providers/cpu/math/element_wise_ops.cc, activation/activations.h, math/clip.cc): one IEEE operation per element in
+/// the element type (fp32 in fp32, float16 through fp32 and rounded once), integer arithmetic wrapping like C++/C#
+/// unchecked arithmetic, integer division truncating toward zero.
+/// </summary>
+public static class ElementwiseKernels
+{
+    /// <summary>a op b with numpy broadcasting; both operands must have the same element type.</summary>
+    /// <exception cref="ArgumentException">the types differ, the shapes do not broadcast or the type is unsupported.</exception>
+    /// <exception cref="DivideByZeroException">an integer division by zero.</exception>
+    public static TensorValue Binary(BinaryOp op, TensorValue a, TensorValue b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Type != b.Type)
+        {
+            throw new ArgumentException($"{op} needs equal element types, got {DataTypeInfo.Name(a.Type)} and {DataTypeInfo.Name(b.Type)}");
+        }
+
+        return a.Data switch
+        {
+            float[] => Run<float>(op, a, b),
+            double[] => Run<double>(op, a, b),
+            Half[] => RunHalf(op, a, b),
+            sbyte[] => Run<sbyte>(op, a, b),
+            byte[] when DataTypeInfo.IsInteger(a.Type) => Run<byte>(op, a, b),
+            short[] => Run<short>(op, a, b),
+            ushort[] => Run<ushort>(op, a, b),
+            int[] => Run<int>(op, a, b),
+            uint[] => Run<uint>(op, a, b),
+            long[] => Run<long>(op, a, b),
+            ulong[] => Run<ulong>(op, a, b),
+            _ => throw new ArgumentException($"{op} does not support {DataTypeInfo.Name(a.Type)}"),
+        };
+    }
+
+    /// <summary>max(x, 0) in Eigen's form (x &lt; 0 ? 0 : x), so −0 and NaN pass through.</summary>
+    public static TensorValue Relu(TensorValue x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.Data switch
+        {
+            float[] f => TensorValue.Create(x.Type, [.. x.Shape], f.Select(v => v < 0f ? 0f : v).ToArray()),
+            double[] d => TensorValue.Create(x.Type, [.. x.Shape], d.Select(v => v < 0d ? 0d : v).ToArray()),
+            Half[] h => TensorValue.Create(x.Type, [.. x.Shape], h.Select(v => v < Half.Zero ? Half.Zero : v).ToArray()),
+            sbyte[] s => TensorValue.Create(x.Type, [.. x.Shape], s.Select(v => v < 0 ? (sbyte)0 : v).ToArray()),
+            short[] s => TensorValue.Create(x.Type, [.. x.Shape], s.Select(v => v < 0 ? (short)0 : v).ToArray()),
+            int[] s => TensorValue.Create(x.Type, [.. x.Shape], s.Select(v => v < 0 ? 0 : v).ToArray()),
+            long[] s => TensorValue.Create(x.Type, [.. x.Shape], s.Select(v => v < 0 ? 0L : v).ToArray()),
+            _ => throw new ArgumentException($"Relu does not support {DataTypeInfo.Name(x.Type)}"),
+        };
+    }
+
+    /// <summary>
+    /// y = min(max(x, lo), hi) in Eigen's cwiseMax/cwiseMin form ((x &lt; lo) ? lo : x, then (hi &lt; y) ? hi : y), so
+    /// lo &gt; hi yields hi everywhere. A null bound is the type's lowest/highest value.
+    /// </summary>
+    public static TensorValue Clip(TensorValue x, TensorValue? min, TensorValue? max)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.Data switch
+        {
+            float[] => ClipT(x, min, max, float.MinValue, float.MaxValue),
+            double[] => ClipT(x, min, max, double.MinValue, double.MaxValue),
+            Half[] => ClipT(x, min, max, Half.MinValue, Half.MaxValue),
+            sbyte[] => ClipT(x, min, max, sbyte.MinValue, sbyte.MaxValue),
+            byte[] when DataTypeInfo.IsInteger(x.Type) => ClipT(x, min, max, byte.MinValue, byte.MaxValue),
+            short[] => ClipT(x, min, max, short.MinValue, short.MaxValue),
+            ushort[] => ClipT(x, min, max, ushort.MinValue, ushort.MaxValue),
+            int[] => ClipT(x, min, max, int.MinValue, int.MaxValue),
+            uint[] => ClipT(x, min, max, uint.MinValue, uint.MaxValue),
+            long[] => ClipT(x, min, max, long.MinValue, long.MaxValue),
+            ulong[] => ClipT(x, min, max, ulong.MinValue, ulong.MaxValue),
+            _ => throw new ArgumentException($"Clip does not support {DataTypeInfo.Name(x.Type)}"),
+        };
+    }
+
+    private static TensorValue ClipT<T>(TensorValue x, TensorValue? min, TensorValue? max, T lowest, T highest)
+        where T : IComparisonOperators<T, T, bool>
+    {
+        T lo = min is null ? lowest : Scalar<T>(min, "min");
+        T hi = max is null ? highest : Scalar<T>(max, "max");
+        T[] src = x.Items<T>();
+        var y = new T[src.Length];
+        for (int i = 0; i < src.Length; i++)
+        {
+            T v = src[i] < lo ? lo : src[i];
+            y[i] = hi < v ? hi : v;
+        }
+
+        return TensorValue.Create(x.Type, [.. x.Shape], y);
+    }
+
+    private static T Scalar<T>(TensorValue t, string what)
+    {
+        if (t.Length != 1)
+        {
+            throw new ArgumentException($"Clip {what} must be a scalar, got {t.ShapeText}");
+        }
+
+        return t.Items<T>()[0];
+    }
+
+    private static TensorValue Run<T>(BinaryOp op, TensorValue a, TensorValue b)
+        where T : INumberBase<T>
+    {
+        Func<T, T, T> f = op switch
+        {
+            BinaryOp.Add => static (p, q) => p + q,
+            BinaryOp.Sub => static (p, q) => p - q,
+            BinaryOp.Mul => static (p, q) => p * q,
+            _ => static (p, q) => p / q,
+        };
+        int[] shape = ShapeMath.Broadcast(a.Shape.AsSpan(), b.Shape.AsSpan());
+        T[] y = Apply(a.Items<T>(), [.. a.Shape], b.Items<T>(), [.. b.Shape], shape, f);
+        return TensorValue.Create(a.Type, shape, y);
+    }
+
+    private static TensorValue RunHalf(BinaryOp op, TensorValue a, TensorValue b)
+    {
+        Func<Half, Half, Half> f = op switch
+        {
+            BinaryOp.Add => static (p, q) => (Half)((float)p + (float)q),
+            BinaryOp.Sub => static (p, q) => (Half)((float)p - (float)q),
+            BinaryOp.Mul => static (p, q) => (Half)((float)p * (float)q),
+            _ => static (p, q) => (Half)((float)p / (float)q),
+        };
+        int[] shape = ShapeMath.Broadcast(a.Shape.AsSpan(), b.Shape.AsSpan());
+        Half[] y = Apply(a.Items<Half>(), [.. a.Shape], b.Items<Half>(), [.. b.Shape], shape, f);
+        return TensorValue.Create(a.Type, shape, y);
+    }
+
+    /// <summary>y[i] = f(a[bcast i], b[bcast i]) over the broadcast shape, row-major.</summary>
+    public static T[] Apply<T>(T[] a, int[] aShape, T[] b, int[] bShape, int[] shape, Func<T, T, T> f)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(f);
+        var y = new T[ShapeMath.ElementCount(shape)];
+        if (a.Length == y.Length && b.Length == y.Length)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = f(a[i], b[i]);
+            }
+
+            return y;
+        }
+
+        if (b.Length == 1 && a.Length == y.Length)
+        {
+            T s = b[0];
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = f(a[i], s);
+            }
+
+            return y;
+        }
+
+        int[] sa = Broadcast.BroadcastStrides(aShape, shape);
+        int[] sb = Broadcast.BroadcastStrides(bShape, shape);
+        int rank = shape.Length;
+        var idx = new int[rank];
+        int ia = 0, ib = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = f(a[ia], b[ib]);
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                idx[d]++;
+                ia += sa[d];
+                ib += sb[d];
+                if (idx[d] < shape[d])
+                {
+                    break;
+                }
+
+                ia -= sa[d] * idx[d];
+                ib -= sb[d] * idx[d];
+                idx[d] = 0;
+            }
+        }
+
+        return y;
+    }
+}
