@@ -1,5 +1,4 @@
 using SiliconSim.Numerics;
-using SiliconSim.Numerics.Formats;
 using SiliconSim.Numerics.Kernels;
 using SiliconSim.Numerics.Kernels.Float;
 
@@ -19,13 +18,14 @@ internal static class PoolOps
         bool wantIndices = ctx.Node.Outputs.Length > 1 && ctx.Node.Outputs[1].Length > 0;
         int storageOrder = (int)ctx.Int("storage_order", 0);
         long[]? indices = null;
-        Array y = OpGuard.Run<Array>(() => x.Data switch
+        // Dispatch on the ONNX type: the CLR lets byte[] pass as sbyte[].
+        Array y = OpGuard.Run<Array>(() => x.Type switch
         {
-            float[] f => PoolKernels.MaxPool<float>(f, g, float.MinValue, out indices, wantIndices, storageOrder),
-            double[] d => PoolKernels.MaxPool<double>(d, g, double.MinValue, out indices, wantIndices, storageOrder),
-            Half[] h => PoolKernels.MaxPool<Half>(h, g, Half.MinValue, out indices, wantIndices, storageOrder),
-            sbyte[] s => PoolKernels.MaxPool<sbyte>(s, g, sbyte.MinValue, out indices, wantIndices, storageOrder),
-            byte[] u when x.Type == DataType.UInt8 => PoolKernels.MaxPool<byte>(u, g, byte.MinValue, out indices, wantIndices, storageOrder),
+            DataType.Float => PoolKernels.MaxPool<float>(x.Items<float>(), g, float.MinValue, out indices, wantIndices, storageOrder),
+            DataType.Double => PoolKernels.MaxPool<double>(x.Items<double>(), g, double.MinValue, out indices, wantIndices, storageOrder),
+            DataType.Float16 => PoolKernels.MaxPool<Half>(x.Items<Half>(), g, Half.MinValue, out indices, wantIndices, storageOrder),
+            DataType.Int8 => PoolKernels.MaxPool<sbyte>(x.Items<sbyte>(), g, sbyte.MinValue, out indices, wantIndices, storageOrder),
+            DataType.UInt8 => PoolKernels.MaxPool<byte>(x.Items<byte>(), g, byte.MinValue, out indices, wantIndices, storageOrder),
             _ => throw new ArgumentException($"MaxPool does not support {DataTypeInfo.Name(x.Type)}"),
         });
         var result = TensorValue.Create(x.Type, g.OutputShape, y);
@@ -39,7 +39,12 @@ internal static class PoolOps
         RequireFloat(x, "AveragePool");
         ConvGeometry g = Geometry(ctx, x);
         bool includePad = ctx.Int("count_include_pad", 0) != 0;
-        return [OpGuard.Run(() => TensorValue.FromFloats(g.OutputShape, PoolKernels.AveragePool(x.Items<float>(), g, includePad)))];
+        // ORT runs AveragePool 7-18 through MLAS and 19+ (dilations) through the generic pool functors; with
+        // count_include_pad and ceil_mode together it takes the generic path too (found against ORT 1.31, see
+        // PoolOrtTests: the MLAS divisor would be the full kernel volume, ORT's is the taps inside the padded input).
+        bool ceil = ctx.Opset >= 10 && ctx.Int("ceil_mode", 0) != 0;
+        bool useMlas = ctx.Opset < 19 && !(ceil && includePad);
+        return [OpGuard.Run(() => TensorValue.FromFloats(g.OutputShape, PoolKernels.AveragePool(x.Items<float>(), g, includePad, useMlas)))];
     }
 
     [OnnxOp("GlobalAveragePool")]
@@ -56,11 +61,13 @@ internal static class PoolOps
     {
         TensorValue x = ctx.Input(0);
         (int channels, int size, int[] shape) = Global(x);
-        Array y = OpGuard.Run<Array>(() => x.Data switch
+        Array y = OpGuard.Run<Array>(() => x.Type switch
         {
-            float[] f => PoolKernels.GlobalMaxPool<float>(f, channels, size),
-            double[] d => PoolKernels.GlobalMaxPool<double>(d, channels, size),
-            Half[] h => PoolKernels.GlobalMaxPool<Half>(h, channels, size),
+            DataType.Float => PoolKernels.GlobalMaxPool<float>(x.Items<float>(), channels, size),
+            DataType.Double => PoolKernels.GlobalMaxPool<double>(x.Items<double>(), channels, size),
+            DataType.Float16 => PoolKernels.GlobalMaxPool<Half>(x.Items<Half>(), channels, size),
+            DataType.Int8 => PoolKernels.GlobalMaxPool<sbyte>(x.Items<sbyte>(), channels, size),
+            DataType.UInt8 => PoolKernels.GlobalMaxPool<byte>(x.Items<byte>(), channels, size),
             _ => throw new ArgumentException($"GlobalMaxPool does not support {DataTypeInfo.Name(x.Type)}"),
         });
         return [TensorValue.Create(x.Type, shape, y)];

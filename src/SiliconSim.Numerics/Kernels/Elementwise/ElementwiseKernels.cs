@@ -23,19 +23,20 @@ public static class ElementwiseKernels
             throw new ArgumentException($"{op} needs equal element types, got {DataTypeInfo.Name(a.Type)} and {DataTypeInfo.Name(b.Type)}");
         }
 
-        return a.Data switch
+        // Dispatch on the ONNX type, not the array: the CLR lets byte[] pass as sbyte[] (and uint[] as int[], ...).
+        return a.Type switch
         {
-            float[] => Run<float>(op, a, b),
-            double[] => Run<double>(op, a, b),
-            Half[] => RunHalf(op, a, b),
-            sbyte[] => Run<sbyte>(op, a, b),
-            byte[] when DataTypeInfo.IsInteger(a.Type) => Run<byte>(op, a, b),
-            short[] => Run<short>(op, a, b),
-            ushort[] => Run<ushort>(op, a, b),
-            int[] => Run<int>(op, a, b),
-            uint[] => Run<uint>(op, a, b),
-            long[] => Run<long>(op, a, b),
-            ulong[] => Run<ulong>(op, a, b),
+            DataType.Float => Run<float>(op, a, b),
+            DataType.Double => Run<double>(op, a, b),
+            DataType.Float16 => RunHalf(op, a, b),
+            DataType.Int8 => Run<sbyte>(op, a, b),
+            DataType.UInt8 => Run<byte>(op, a, b),
+            DataType.Int16 => Run<short>(op, a, b),
+            DataType.UInt16 => Run<ushort>(op, a, b),
+            DataType.Int32 => Run<int>(op, a, b),
+            DataType.UInt32 => Run<uint>(op, a, b),
+            DataType.Int64 => Run<long>(op, a, b),
+            DataType.UInt64 => Run<ulong>(op, a, b),
             _ => throw new ArgumentException($"{op} does not support {DataTypeInfo.Name(a.Type)}"),
         };
     }
@@ -44,15 +45,15 @@ public static class ElementwiseKernels
     public static TensorValue Relu(TensorValue x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return x.Data switch
+        return x.Type switch
         {
-            float[] f => TensorValue.Create(x.Type, [.. x.Shape], f.Select(v => v < 0f ? 0f : v).ToArray()),
-            double[] d => TensorValue.Create(x.Type, [.. x.Shape], d.Select(v => v < 0d ? 0d : v).ToArray()),
-            Half[] h => TensorValue.Create(x.Type, [.. x.Shape], h.Select(v => v < Half.Zero ? Half.Zero : v).ToArray()),
-            sbyte[] s => TensorValue.Create(x.Type, [.. x.Shape], s.Select(v => v < 0 ? (sbyte)0 : v).ToArray()),
-            short[] s => TensorValue.Create(x.Type, [.. x.Shape], s.Select(v => v < 0 ? (short)0 : v).ToArray()),
-            int[] s => TensorValue.Create(x.Type, [.. x.Shape], s.Select(v => v < 0 ? 0 : v).ToArray()),
-            long[] s => TensorValue.Create(x.Type, [.. x.Shape], s.Select(v => v < 0 ? 0L : v).ToArray()),
+            DataType.Float => TensorValue.Create(x.Type, [.. x.Shape], x.Items<float>().Select(v => v < 0f ? 0f : v).ToArray()),
+            DataType.Double => TensorValue.Create(x.Type, [.. x.Shape], x.Items<double>().Select(v => v < 0d ? 0d : v).ToArray()),
+            DataType.Float16 => TensorValue.Create(x.Type, [.. x.Shape], x.Items<Half>().Select(v => v < Half.Zero ? Half.Zero : v).ToArray()),
+            DataType.Int8 => TensorValue.Create(x.Type, [.. x.Shape], x.Items<sbyte>().Select(v => v < 0 ? (sbyte)0 : v).ToArray()),
+            DataType.Int16 => TensorValue.Create(x.Type, [.. x.Shape], x.Items<short>().Select(v => v < 0 ? (short)0 : v).ToArray()),
+            DataType.Int32 => TensorValue.Create(x.Type, [.. x.Shape], x.Items<int>().Select(v => v < 0 ? 0 : v).ToArray()),
+            DataType.Int64 => TensorValue.Create(x.Type, [.. x.Shape], x.Items<long>().Select(v => v < 0 ? 0L : v).ToArray()),
             _ => throw new ArgumentException($"Relu does not support {DataTypeInfo.Name(x.Type)}"),
         };
     }
@@ -64,19 +65,19 @@ public static class ElementwiseKernels
     public static TensorValue Clip(TensorValue x, TensorValue? min, TensorValue? max)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return x.Data switch
+        return x.Type switch
         {
-            float[] => ClipT(x, min, max, float.MinValue, float.MaxValue),
-            double[] => ClipT(x, min, max, double.MinValue, double.MaxValue),
-            Half[] => ClipT(x, min, max, Half.MinValue, Half.MaxValue),
-            sbyte[] => ClipT(x, min, max, sbyte.MinValue, sbyte.MaxValue),
-            byte[] when DataTypeInfo.IsInteger(x.Type) => ClipT(x, min, max, byte.MinValue, byte.MaxValue),
-            short[] => ClipT(x, min, max, short.MinValue, short.MaxValue),
-            ushort[] => ClipT(x, min, max, ushort.MinValue, ushort.MaxValue),
-            int[] => ClipT(x, min, max, int.MinValue, int.MaxValue),
-            uint[] => ClipT(x, min, max, uint.MinValue, uint.MaxValue),
-            long[] => ClipT(x, min, max, long.MinValue, long.MaxValue),
-            ulong[] => ClipT(x, min, max, ulong.MinValue, ulong.MaxValue),
+            DataType.Float => ClipT(x, min, max, float.MinValue, float.MaxValue),
+            DataType.Double => ClipT(x, min, max, double.MinValue, double.MaxValue),
+            DataType.Float16 => ClipT(x, min, max, Half.MinValue, Half.MaxValue),
+            DataType.Int8 => ClipT(x, min, max, sbyte.MinValue, sbyte.MaxValue),
+            DataType.UInt8 => ClipT(x, min, max, byte.MinValue, byte.MaxValue),
+            DataType.Int16 => ClipT(x, min, max, short.MinValue, short.MaxValue),
+            DataType.UInt16 => ClipT(x, min, max, ushort.MinValue, ushort.MaxValue),
+            DataType.Int32 => ClipT(x, min, max, int.MinValue, int.MaxValue),
+            DataType.UInt32 => ClipT(x, min, max, uint.MinValue, uint.MaxValue),
+            DataType.Int64 => ClipT(x, min, max, long.MinValue, long.MaxValue),
+            DataType.UInt64 => ClipT(x, min, max, ulong.MinValue, ulong.MaxValue),
             _ => throw new ArgumentException($"Clip does not support {DataTypeInfo.Name(x.Type)}"),
         };
     }

@@ -85,13 +85,23 @@ public static class PoolKernels
     /// sum over the kernel width of those column sums with +0 for padded columns; finally one fp32 division by
     /// kh·kw (count_include_pad) or by (valid columns × valid rows);</item>
     /// <item>otherwise the generic kernels: a sequential sum from +0 over the valid taps in row-major window order,
-    /// then one division by the kernel volume (count_include_pad) or by the valid-tap count.</item>
+    /// then one division by the taps inside the padded input (count_include_pad) or by the valid-tap count.</item>
     /// </list>
     /// With dilations ≠ 1 (opset 19+), the pool_functors path: the same sequential sum over valid taps and division.
     /// </summary>
-    public static float[] AveragePool(ReadOnlySpan<float> x, ConvGeometry g, bool countIncludePad)
+    /// <param name="x">The input, NC[D]HW.</param>
+    /// <param name="g">The resolved window geometry.</param>
+    /// <param name="countIncludePad">The ONNX count_include_pad attribute.</param>
+    /// <param name="useMlas">true for ORT's AveragePool-7..18 kernel (MLAS); false for AveragePool-19+, which ORT runs
+    /// through pool_functors.h: always the sequential sum over valid taps and one division.</param>
+    public static float[] AveragePool(ReadOnlySpan<float> x, ConvGeometry g, bool countIncludePad, bool useMlas = true)
     {
         ArgumentNullException.ThrowIfNull(g);
+        if (!useMlas)
+        {
+            return Generic(x, g, countIncludePad);
+        }
+
         int rank = g.SpatialRank;
         bool global = g.KernelSpatial.SequenceEqual(g.InSpatial) && g.Strides.All(s => s == 1)
             && g.PadsBegin.All(p => p == 0) && g.PadsEnd.All(p => p == 0) && g.Dilations.All(d => d == 1);
@@ -194,21 +204,30 @@ public static class PoolKernels
                 Unravel(p, g.OutSpatial, o);
                 float sum = 0f;
                 int count = 0;
+                int padded = 0;
                 for (int t = 0; t < g.KernelSize; t++)
                 {
                     Unravel(t, g.KernelSpatial, k);
                     int offset = 0;
                     bool inside = true;
+                    bool inPadded = true;
                     for (int d = 0; d < rank; d++)
                     {
                         int pos = (o[d] * g.Strides[d]) - g.PadsBegin[d] + (k[d] * g.Dilations[d]);
+                        inPadded &= pos >= -g.PadsBegin[d] && pos < g.InSpatial[d] + g.PadsEnd[d];
                         if (pos < 0 || pos >= g.InSpatial[d])
                         {
                             inside = false;
-                            break;
                         }
+                        else
+                        {
+                            offset = (offset * g.InSpatial[d]) + pos;
+                        }
+                    }
 
-                        offset = (offset * g.InSpatial[d]) + pos;
+                    if (inPadded)
+                    {
+                        padded++;
                     }
 
                     if (inside)
@@ -218,7 +237,9 @@ public static class PoolKernels
                     }
                 }
 
-                float divisor = countIncludePad ? g.KernelSize : count;
+                // count_include_pad counts the taps inside the padded input, not those a ceil-mode window hangs past it
+                // (ONNX AveragePool-19 reference; ORT's dilated path agrees).
+                float divisor = countIncludePad ? padded : count;
                 y[(c * outSize) + p] = sum / divisor;
             }
         }

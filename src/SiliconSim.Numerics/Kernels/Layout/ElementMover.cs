@@ -10,24 +10,23 @@ public static class ElementMover
     {
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(map);
-        return src switch
-        {
-            float[] a => TakeT(a, map),
-            double[] a => TakeT(a, map),
-            Half[] a => TakeT(a, map),
-            BFloat16[] a => TakeT(a, map),
-            sbyte[] a => TakeT(a, map),
-            byte[] a => TakeT(a, map),
-            short[] a => TakeT(a, map),
-            ushort[] a => TakeT(a, map),
-            int[] a => TakeT(a, map),
-            uint[] a => TakeT(a, map),
-            long[] a => TakeT(a, map),
-            ulong[] a => TakeT(a, map),
-            bool[] a => TakeT(a, map),
-            string[] a => TakeT(a, map),
-            _ => throw new ArgumentException($"unsupported storage {src.GetType().Name}"),
-        };
+        // Match the exact element type: the CLR lets byte[] pass an "is sbyte[]" test (likewise uint[]/int[], ...).
+        Type t = src.GetType().GetElementType()!;
+        return t == typeof(float) ? TakeT((float[])src, map)
+            : t == typeof(double) ? TakeT((double[])src, map)
+            : t == typeof(Half) ? TakeT((Half[])src, map)
+            : t == typeof(BFloat16) ? TakeT((BFloat16[])src, map)
+            : t == typeof(sbyte) ? TakeT((sbyte[])src, map)
+            : t == typeof(byte) ? TakeT((byte[])src, map)
+            : t == typeof(short) ? TakeT((short[])src, map)
+            : t == typeof(ushort) ? TakeT((ushort[])src, map)
+            : t == typeof(int) ? TakeT((int[])src, map)
+            : t == typeof(uint) ? TakeT((uint[])src, map)
+            : t == typeof(long) ? TakeT((long[])src, map)
+            : t == typeof(ulong) ? TakeT((ulong[])src, map)
+            : t == typeof(bool) ? TakeT((bool[])src, map)
+            : t == typeof(string) ? TakeT((string[])src, map)
+            : throw new ArgumentException($"unsupported storage {src.GetType().Name}");
     }
 
     private static T[] TakeT<T>(T[] src, int[] map)

@@ -383,8 +383,8 @@ public static class LayoutKernels
         ArgumentNullException.ThrowIfNull(t);
         return t.Data switch
         {
-            long[] l => l,
-            int[] i => i.Select(v => (long)v).ToArray(),
+            long[] l when t.Type == DataType.Int64 => l,
+            int[] i when t.Type == DataType.Int32 => i.Select(v => (long)v).ToArray(),
             _ => throw new ArgumentException($"expected an int32 or int64 tensor, got {DataTypeInfo.Name(t.Type)}"),
         };
     }
