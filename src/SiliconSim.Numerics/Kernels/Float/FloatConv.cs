@@ -157,8 +157,29 @@ public static class FloatConv
         int rank = g.SpatialRank;
         int kernelSize = g.KernelSize;
         int inSize = g.InSize;
-        Span<int> kIdx = stackalloc int[rank];
+        // Per output pixel and dim, the input coordinate of kernel tap 0; a tap adds k·dilation.
+        var origin = new int[countN * rank];
         Span<int> oIdx = stackalloc int[rank];
+        Unravel(n0, g.OutSpatial, oIdx);
+        for (int nn = 0; nn < countN; nn++)
+        {
+            for (int d = 0; d < rank; d++)
+            {
+                origin[(nn * rank) + d] = (oIdx[d] * g.Strides[d]) - g.PadsBegin[d];
+            }
+
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                if (++oIdx[d] < g.OutSpatial[d])
+                {
+                    break;
+                }
+
+                oIdx[d] = 0;
+            }
+        }
+
+        Span<int> kIdx = stackalloc int[rank];
         for (int kk = 0; kk < countK; kk++)
         {
             int kAbs = k0 + kk;
@@ -168,13 +189,12 @@ public static class FloatConv
             Span<float> dst = cols.Slice(kk * countN, countN);
             for (int nn = 0; nn < countN; nn++)
             {
-                Unravel(n0 + nn, g.OutSpatial, oIdx);
                 int offset = 0;
                 bool inside = true;
                 for (int d = 0; d < rank; d++)
                 {
-                    int pos = (oIdx[d] * g.Strides[d]) - g.PadsBegin[d] + (kIdx[d] * g.Dilations[d]);
-                    if (pos < 0 || pos >= g.InSpatial[d])
+                    int pos = origin[(nn * rank) + d] + (kIdx[d] * g.Dilations[d]);
+                    if ((uint)pos >= (uint)g.InSpatial[d])
                     {
                         inside = false;
                         break;
