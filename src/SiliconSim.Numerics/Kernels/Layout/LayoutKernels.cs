@@ -149,7 +149,8 @@ public static class LayoutKernels
     /// <summary>
     /// ONNX Slice (opset 10+ semantics): per listed axis, negative starts/ends count from the end, then starts clamp to
     /// [0, n] (step &gt; 0) or [0, n − 1] (step &lt; 0) and ends to [0, n] or [−1, n − 1]; the count is
-    /// max(0, ceil((end − start) / step)). Unlisted axes are taken whole.
+    /// max(0, ceil((end − start) / step)). Unlisted axes are taken whole. As in ONNX Runtime, an end of INT64_MAX with
+    /// a negative step runs through index 0.
     /// </summary>
     public static TensorValue Slice(TensorValue x, long[] starts, long[] ends, long[]? axes, long[]? steps)
     {
@@ -183,7 +184,9 @@ public static class LayoutKernels
 
             long n = x.Shape[ax];
             long b = starts[i] < 0 ? starts[i] + n : starts[i];
-            long e = ends[i] < 0 ? ends[i] + n : ends[i];
+            // ORT (providers/cpu/tensor/slice_helper.h) reads an end of INT64_MAX with a negative step as "through
+            // index 0", where the ONNX clamp would give an empty slice; ORT is the oracle here.
+            long e = s < 0 && ends[i] == long.MaxValue ? -1 : ends[i] < 0 ? ends[i] + n : ends[i];
             if (s > 0)
             {
                 b = Math.Clamp(b, 0, n);
