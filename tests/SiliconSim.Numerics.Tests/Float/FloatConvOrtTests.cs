@@ -32,6 +32,15 @@ public sealed class FloatConvOrtTests
         { new[] { 1, 1, 8, 8, 5, 8, 1, 1, 1, 0, 1, 1 } },      // kernel spans height
         { new[] { 1, 33, 1, 1, 7, 1, 1, 1, 1, 0, 1, 1 } },     // 1x1 on 1x1
         { new[] { 1, 8, 20, 20, 1, 3, 3, 1, 1, 1, 1, 1 } },    // one filter (M = 1)
+        { new[] { 2, 3, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1 } },     // NCHWc: NCHW input algorithm
+        { new[] { 1, 32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1 } },    // NCHWc: blocked
+        { new[] { 1, 48, 6, 5, 16, 3, 3, 1, 2, 1, 1, 0 } },    // NCHWc: blocked, stride 2
+        { new[] { 1, 160, 5, 5, 32, 1, 1, 1, 1, 0, 1, 1 } },   // NCHWc: pointwise, 2 channel batches
+        { new[] { 1, 32, 8, 8, 32, 3, 3, 32, 1, 1, 1, 1 } },   // NCHWc: depthwise
+        { new[] { 1, 64, 4, 4, 64, 3, 3, 2, 1, 1, 1, 1 } },    // NCHWc: grouped
+        { new[] { 1, 33, 3, 3, 7, 3, 3, 1, 1, 1, 1, 1 } },     // 33 channels: ORT keeps the NCHW conv
+        { new[] { 1, 20, 3, 3, 30, 3, 3, 1, 1, 0, 1, 1 } },    // 20 channels: NCHWc with a zero-padded block
+        { new[] { 1, 129, 2, 2, 8, 1, 1, 1, 1, 0, 1, 1 } },    // 129 channels: ORT keeps the NCHW conv
     };
 
     [Theory]
@@ -65,15 +74,14 @@ public sealed class FloatConvOrtTests
                 TensorValue expected = Run(b, feeds, level);
 
                 var g = ConvGeometry.Resolve([n, c, h, w], m, [kh, kw], [stride, stride], [dil, dil], [pad, pad, pad, pad], "NOTSET", group);
-                float[] actual = FloatConv.Conv(x, wv, bias, g);
+                // At ORT_ENABLE_ALL a constant-weight Conv that fits the NCHWc rules becomes com.microsoft.nchwc Conv;
+                // every other combination runs MLAS's NCHW conv (FloatConv).
+                bool nchwc = source == WeightSource.Constant && level == GraphOptimizationLevel.ORT_ENABLE_ALL && NchwcConv.Applies(g);
+                float[] actual = nchwc ? NchwcConv.Conv(x, wv, bias, g) : FloatConv.Conv(x, wv, bias, g);
                 int bad = BitMismatches(expected.Items<float>(), actual);
-                _out.WriteLine($"{source,-12} {level,-22} {FloatConv.Choose(g),-26} mismatches {bad}/{actual.Length}");
-                // At ORT_ENABLE_ALL a constant-weight Conv is rewritten to com.microsoft.NchwcConv (AVX512 NCHWc kernels,
-                // another order); every other combination runs MLAS's NCHW conv, which FloatConv reproduces.
-                if (!(source == WeightSource.Constant && level == GraphOptimizationLevel.ORT_ENABLE_ALL))
-                {
-                    Assert.Equal(0, bad);
-                }
+                string algorithm = nchwc ? "Nchwc." + NchwcConv.Choose(g) : FloatConv.Choose(g).ToString();
+                _out.WriteLine($"{source,-12} {level,-22} {algorithm,-26} mismatches {bad}/{actual.Length}");
+                Assert.Equal(0, bad);
             }
         }
     }
