@@ -14,10 +14,10 @@ public sealed class DigitsFp32Tests
 
     public DigitsFp32Tests(ITestOutputHelper output) => _out = output;
 
-    // digits_cnn_fp32 is left out: its goldens come from ORT_ENABLE_ALL, where the constant-weight convs run as
-    // com.microsoft.NchwcConv (another summation order, not implemented); see DigitsCnnFp32_MatchesOrtExtendedBitExactly.
+    // The goldens come from ORT_ENABLE_ALL, where the CNN's constant-weight convs run as com.microsoft.nchwc Conv.
     [Theory]
     [InlineData("digits_mlp_fp32")]
+    [InlineData("digits_cnn_fp32")]
     public void DigitsFp32_MatchesGoldenLogits(string name)
     {
         string dir = Path.GetFullPath(Path.Combine(NodeCase.Root, "..", "digits", name));
@@ -25,7 +25,7 @@ public sealed class DigitsFp32Tests
         _out.WriteLine(string.Join(" ", model.Graph.Node.Select(n => n.OpType)));
         TensorValue x = TensorProtos.FromProto(TensorProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(dir, "test_data_set_0", "input_0.pb"))));
         TensorValue expected = TensorProtos.FromProto(TensorProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(dir, "test_data_set_0", "output_0.pb"))));
-        var values = MiniRunner.Run(model, new Dictionary<string, TensorValue> { [model.Graph.Input[0].Name] = x });
+        var values = MiniRunner.Run(model, new Dictionary<string, TensorValue> { [model.Graph.Input[0].Name] = x }, nchwcConvs: true);
         TensorValue actual = values[model.Graph.Output[0].Name];
         float[] e = expected.Items<float>();
         float[] a = actual.Items<float>();

@@ -154,6 +154,56 @@ public static class PoolKernels
         return y;
     }
 
+    /// <summary>
+    /// Average pooling as com.microsoft.nchwc AveragePool / GlobalAveragePool run it (ORT_ENABLE_ALL rewrites 4-D float
+    /// pools whose channel count is a multiple of 16; MLAS snchwc.cpp + x86_64/SpoolKernelAvx*.S): a sequential fp32
+    /// sum from +0 over the window taps inside the input (rows, then columns), then one division by the number of those
+    /// taps (exclude pad) or by kh·kw (include pad). The global form is the window = whole input.
+    /// </summary>
+    public static float[] NchwcAveragePool(ReadOnlySpan<float> x, ConvGeometry g, bool countIncludePad)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        int channels = g.Batch * g.InChannels;
+        int rank = g.SpatialRank;
+        int inSize = g.InSize;
+        int outSize = g.OutSize;
+        var y = new float[channels * outSize];
+        Span<int> o = stackalloc int[rank];
+        Span<int> k = stackalloc int[rank];
+        for (int c = 0; c < channels; c++)
+        {
+            ReadOnlySpan<float> plane = x.Slice(c * inSize, inSize);
+            for (int p = 0; p < outSize; p++)
+            {
+                Unravel(p, g.OutSpatial, o);
+                float sum = 0f;
+                int count = 0;
+                for (int t = 0; t < g.KernelSize; t++)
+                {
+                    Unravel(t, g.KernelSpatial, k);
+                    int offset = 0;
+                    bool inside = true;
+                    for (int d = 0; d < rank && inside; d++)
+                    {
+                        int pos = (o[d] * g.Strides[d]) - g.PadsBegin[d] + (k[d] * g.Dilations[d]);
+                        inside = pos >= 0 && pos < g.InSpatial[d];
+                        offset = (offset * g.InSpatial[d]) + pos;
+                    }
+
+                    if (inside)
+                    {
+                        sum += plane[offset];
+                        count++;
+                    }
+                }
+
+                y[(c * outSize) + p] = sum / (countIncludePad ? g.KernelSize : count);
+            }
+        }
+
+        return y;
+    }
+
     /// <summary>The maximum over each channel's spatial extent (exact).</summary>
     public static T[] GlobalMaxPool<T>(ReadOnlySpan<T> x, int channels, int size)
         where T : IComparisonOperators<T, T, bool>
