@@ -73,4 +73,38 @@ public sealed class PoolOrtTests
         float[] actual = PoolKernels.GlobalAveragePool(x, 10, h * w);
         Assert.Equal(0, BitMismatches(expected.Items<float>(), actual));
     }
+
+    /// <summary>16-channel pools are rewritten to com.microsoft.nchwc pools at ORT_ENABLE_ALL (the oracle's level).</summary>
+    [Theory]
+    [InlineData(9, 9, 3, 1, 1, 0)]
+    [InlineData(9, 9, 3, 2, 1, 1)]
+    [InlineData(8, 7, 2, 2, 0, 0)]
+    [InlineData(6, 6, 6, 1, 0, 0)]
+    public void NchwcAveragePool_MatchesOrtBitExactly(int h, int w, int k, int s, int pad, int include)
+    {
+        var rng = new Random(h * w * k);
+        float[] x = RandomFloats(rng, 16 * h * w, 3f);
+        var b = new OnnxBuilder(opset: 17);
+        b.Input("x", DataType.Float, 1, 16, h, w);
+        b.Node("AveragePool", ["x"], ["y"], attributes: [("kernel_shape", new long[] { k, k }), ("strides", new long[] { s, s }),
+            ("pads", new long[] { pad, pad, pad, pad }), ("count_include_pad", (long)include)]);
+        b.Output("y", DataType.Float);
+        TensorValue expected = OrtOracle.RunSingle(b.ToBytes(), ("x", TensorValue.FromFloats([1, 16, h, w], x)));
+        var g = ConvGeometry.Resolve([1, 16, h, w], 16, [k, k], [s, s], null, [pad, pad, pad, pad], "NOTSET", 1);
+        Assert.Equal(0, BitMismatches(expected.Items<float>(), PoolKernels.NchwcAveragePool(x, g, include != 0)));
+    }
+
+    [Fact]
+    public void NchwcGlobalAveragePool_MatchesOrtBitExactly()
+    {
+        var rng = new Random(3);
+        float[] x = RandomFloats(rng, 2 * 32 * 7 * 5, 3f);
+        var b = new OnnxBuilder(opset: 17);
+        b.Input("x", DataType.Float, 2, 32, 7, 5);
+        b.Node("GlobalAveragePool", ["x"], ["y"]);
+        b.Output("y", DataType.Float);
+        TensorValue expected = OrtOracle.RunSingle(b.ToBytes(), ("x", TensorValue.FromFloats([2, 32, 7, 5], x)));
+        var g = ConvGeometry.Resolve([2, 32, 7, 5], 32, [7, 5], null, null, null, "NOTSET", 1);
+        Assert.Equal(0, BitMismatches(expected.Items<float>(), PoolKernels.NchwcAveragePool(x, g, false)));
+    }
 }
