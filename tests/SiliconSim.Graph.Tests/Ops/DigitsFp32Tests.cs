@@ -1,7 +1,7 @@
+using Microsoft.ML.OnnxRuntime;
 using SiliconSim.Graph.Onnx;
 using SiliconSim.Graph.Onnx.Proto;
 using SiliconSim.Numerics;
-using Microsoft.ML.OnnxRuntime;
 using SiliconSim.TestSupport;
 using Xunit.Abstractions;
 
