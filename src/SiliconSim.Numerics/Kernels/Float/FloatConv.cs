@@ -1,0 +1,219 @@
+namespace SiliconSim.Numerics.Kernels.Float;
+
+/// <summary>
+/// fp32 N-d convolution in the order of ONNX Runtime's CPU Conv (providers/cpu/nn/conv.cc → MLAS convolve.cpp,
+/// MlasConvPrepare/MlasConv), single-threaded. Per batch and group, the conv is the GEMM
+/// Out[M = filters/group, N = output pixels] = W[M, K = (C/group)·kernel] × cols[K, N] with K in (c, k_spatial...)
+/// order and padded taps as +0 entries of cols. MLAS picks one of three algorithms:
+/// <list type="bullet">
+/// <item>GemmDirect: all strides 1, no padding and a 1×..×1 kernel: <see cref="FloatGemm.Sgemm"/> straight on the input
+/// (also, for one input channel per group in 2-D, a kernel spanning the whole input width, or the whole height with
+/// width 1: the input read in place as B or Bᵀ);</item>
+/// <item>ExpandThenGemm: filters &gt; output pixels: the full im2col, then one <see cref="FloatGemm.Sgemm"/>;</item>
+/// <item>otherwise ExpandThenGemmSegmented (MlasConvOperation): N cut by StrideN and K by StrideK chosen with
+/// <see cref="FloatGemm.Strides"/>; for each K block an im2col slice and a <see cref="FloatGemm.Sgemm"/> call with
+/// beta = 0 for the first block and 1 after (so the blocks combine as C = fma(acc, 1, C) = C + acc).</item>
+/// </list>
+/// The bias is added last with one fp32 add per element (MlasActivation, identity kind). Every inner SGEMM call keeps
+/// its own special cases (M = 1 and N = 1 M1 kernels), which is what a depthwise conv (one filter per group) hits.
+/// </summary>
+public static class FloatConv
+{
+    /// <summary>Which MLAS conv algorithm the geometry selects for each (batch, group).</summary>
+    public enum Algorithm
+    {
+        GemmDirect,
+        GemmDirectTransposedInput,
+        GemmDirectFullHeight,
+        ExpandThenGemm,
+        ExpandThenGemmSegmented,
+    }
+
+    /// <summary>The algorithm MlasConvPrepare chooses for <paramref name="g"/>.</summary>
+    public static Algorithm Choose(ConvGeometry g)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        int cg = g.InChannels / g.Group;
+        int filters = g.OutChannels / g.Group;
+        bool stridesOne = g.Strides.All(s => s == 1);
+        bool padZero = g.PadsBegin.All(p => p == 0) && g.PadsEnd.All(p => p == 0);
+        bool dilationsOne = g.Dilations.All(d => d == 1);
+        if (stridesOne && padZero)
+        {
+            if (g.KernelSize == 1)
+            {
+                return Algorithm.GemmDirect;
+            }
+
+            // MlasConvPrepare promotes 1-D to 2-D with height 1 before these checks.
+            if (g.SpatialRank <= 2 && dilationsOne && cg == 1)
+            {
+                int inH = g.SpatialRank == 1 ? 1 : g.InSpatial[0];
+                int inW = g.InSpatial[^1];
+                int kH = g.SpatialRank == 1 ? 1 : g.KernelSpatial[0];
+                int kW = g.KernelSpatial[^1];
+                if (kW == inW)
+                {
+                    return Algorithm.GemmDirectTransposedInput;
+                }
+
+                if (kH == inH && kW == 1)
+                {
+                    return Algorithm.GemmDirectFullHeight;
+                }
+            }
+        }
+
+        return filters > g.OutSize ? Algorithm.ExpandThenGemm : Algorithm.ExpandThenGemmSegmented;
+    }
+
+    /// <summary>
+    /// Y = conv(X, W) + bias for X [N, C, spatial...], W [M, C/group, kernel...], bias [M] or empty; returns Y
+    /// [N, M, out...] flat. See the type's summary for the exact order.
+    /// </summary>
+    public static float[] Conv(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ConvGeometry g)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        int cg = g.InChannels / g.Group;
+        int filters = g.OutChannels / g.Group;
+        int k = cg * g.KernelSize;
+        int outSize = g.OutSize;
+        int inSize = g.InSize;
+        var y = new float[g.Batch * g.OutChannels * outSize];
+        Algorithm algorithm = Choose(g);
+        float[]? cols = algorithm == Algorithm.ExpandThenGemm ? new float[k * outSize] : null;
+
+        for (int b = 0; b < g.Batch; b++)
+        {
+            for (int grp = 0; grp < g.Group; grp++)
+            {
+                ReadOnlySpan<float> input = x.Slice(((b * g.InChannels) + (grp * cg)) * inSize, cg * inSize);
+                ReadOnlySpan<float> filter = w.Slice(grp * filters * k, filters * k);
+                Span<float> output = y.AsSpan(((b * g.OutChannels) + (grp * filters)) * outSize, filters * outSize);
+                switch (algorithm)
+                {
+                    case Algorithm.GemmDirect:
+                        FloatGemm.Sgemm(false, false, filters, outSize, k, 1f, filter, k, input, outSize, 0f, output, outSize);
+                        break;
+                    case Algorithm.GemmDirectTransposedInput:
+                        // Each output row's patch is a contiguous run of the input: Bᵀ with ldb = input width.
+                        FloatGemm.Sgemm(false, true, filters, outSize, k, 1f, filter, k, input, g.InSpatial[^1], 0f, output, outSize);
+                        break;
+                    case Algorithm.GemmDirectFullHeight:
+                        FloatGemm.Sgemm(false, false, filters, outSize, k, 1f, filter, k, input, g.InSpatial[^1], 0f, output, outSize);
+                        break;
+                    case Algorithm.ExpandThenGemm:
+                        Im2Col(input, g, 0, k, 0, outSize, cols!);
+                        FloatGemm.Sgemm(false, false, filters, outSize, k, 1f, filter, k, cols, outSize, 0f, output, outSize);
+                        break;
+                    default:
+                        Segmented(input, filter, output, g, filters, k, outSize);
+                        break;
+                }
+
+                if (!bias.IsEmpty)
+                {
+                    for (int m = 0; m < filters; m++)
+                    {
+                        float bv = bias[(grp * filters) + m];
+                        Span<float> row = output.Slice(m * outSize, outSize);
+                        for (int j = 0; j < row.Length; j++)
+                        {
+                            row[j] += bv;
+                        }
+                    }
+                }
+            }
+        }
+
+        return y;
+    }
+
+    private static void Segmented(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, ConvGeometry g, int filters, int k, int outSize)
+    {
+        (int strideN, int strideK) = FloatGemm.Strides(outSize, k, transA: false);
+        var cols = new float[Math.Min(strideN, outSize) * Math.Min(strideK, k)];
+        for (int n0 = 0; n0 < outSize; n0 += strideN)
+        {
+            int cn = Math.Min(strideN, outSize - n0);
+            float beta = 0f;
+            for (int k0 = 0; k0 < k; k0 += strideK)
+            {
+                int ck = Math.Min(strideK, k - k0);
+                Im2Col(input, g, k0, ck, n0, cn, cols);
+                FloatGemm.Sgemm(false, false, filters, cn, ck, 1f, filter[k0..], k, cols, cn, beta, output[n0..], outSize);
+                beta = 1f;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fills cols[(kk - k0)·countN + (nn - n0)] = input tap kk of output pixel nn (+0 in the padding), for kk in
+    /// [k0, k0 + countK) and nn in [n0, n0 + countN).
+    /// </summary>
+    public static void Im2Col(ReadOnlySpan<float> input, ConvGeometry g, int k0, int countK, int n0, int countN, Span<float> cols)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        int rank = g.SpatialRank;
+        int kernelSize = g.KernelSize;
+        int inSize = g.InSize;
+        // Per output pixel and dim, the input coordinate of kernel tap 0; a tap adds k·dilation.
+        var origin = new int[countN * rank];
+        Span<int> oIdx = stackalloc int[rank];
+        Unravel(n0, g.OutSpatial, oIdx);
+        for (int nn = 0; nn < countN; nn++)
+        {
+            for (int d = 0; d < rank; d++)
+            {
+                origin[(nn * rank) + d] = (oIdx[d] * g.Strides[d]) - g.PadsBegin[d];
+            }
+
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                if (++oIdx[d] < g.OutSpatial[d])
+                {
+                    break;
+                }
+
+                oIdx[d] = 0;
+            }
+        }
+
+        Span<int> kIdx = stackalloc int[rank];
+        for (int kk = 0; kk < countK; kk++)
+        {
+            int kAbs = k0 + kk;
+            int c = kAbs / kernelSize;
+            Unravel(kAbs % kernelSize, g.KernelSpatial, kIdx);
+            ReadOnlySpan<float> plane = input.Slice(c * inSize, inSize);
+            Span<float> dst = cols.Slice(kk * countN, countN);
+            for (int nn = 0; nn < countN; nn++)
+            {
+                int offset = 0;
+                bool inside = true;
+                for (int d = 0; d < rank; d++)
+                {
+                    int pos = origin[(nn * rank) + d] + (kIdx[d] * g.Dilations[d]);
+                    if ((uint)pos >= (uint)g.InSpatial[d])
+                    {
+                        inside = false;
+                        break;
+                    }
+
+                    offset = (offset * g.InSpatial[d]) + pos;
+                }
+
+                dst[nn] = inside ? plane[offset] : 0f;
+            }
+        }
+    }
+
+    private static void Unravel(int index, int[] dims, Span<int> result)
+    {
+        for (int d = dims.Length - 1; d >= 0; d--)
+        {
+            result[d] = index % dims[d];
+            index /= dims[d];
+        }
+    }
+}
