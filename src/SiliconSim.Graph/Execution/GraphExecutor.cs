@@ -73,7 +73,7 @@ public static class GraphExecutor
             try
             {
                 var kernel = OpRegistry.Find(node.NormalizedDomain, node.OpType)!;
-                outputs = kernel(new OpContext(node, graph.OpsetOf(node.NormalizedDomain), args));
+                outputs = kernel(new OpContext(node, graph.OpsetOf(node.NormalizedDomain), args, graph.Initializers.ContainsKey));
             }
             catch (Exception e) when (e is OpException or ArgumentException or InvalidCastException or IndexOutOfRangeException or NotSupportedException or OverflowException)
             {

@@ -8,13 +8,20 @@ namespace SiliconSim.Graph.Execution;
 public sealed class OpContext
 {
     private readonly IReadOnlyList<TensorValue?> _inputs;
+    private readonly Func<string, bool> _isConstant;
 
-    public OpContext(Node node, int opset, IReadOnlyList<TensorValue?> inputs)
+    /// <param name="isConstant">Whether a value name is a constant initializer; ORT picks some kernels by it (pre-packed
+    /// GEMM weights), so the same bits need the same knowledge. Null means nothing is constant.</param>
+    public OpContext(Node node, int opset, IReadOnlyList<TensorValue?> inputs, Func<string, bool>? isConstant = null)
     {
         Node = node;
         Opset = opset;
         _inputs = inputs;
+        _isConstant = isConstant ?? (_ => false);
     }
+
+    /// <summary>True when input <paramref name="index"/> is a constant initializer of the graph.</summary>
+    public bool IsConstant(int index) => index < Node.Inputs.Length && Node.Inputs[index].Length > 0 && _isConstant(Node.Inputs[index]);
 
     public Node Node { get; }
 

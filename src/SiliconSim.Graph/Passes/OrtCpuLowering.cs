@@ -5,25 +5,33 @@ namespace SiliconSim.Graph.Passes;
 /// <summary>
 /// The rewrites ONNX Runtime's x86-64 CPU provider applies to a quantized graph before it runs, in ORT's order, so that
 /// executing the result with SiliconSim's kernels gives ORT's bits. QOperator graphs pass through unchanged (R4);
-/// layout-only rewrites ORT also makes (NCHWc, NHWC) change no value and are not modelled (R5).
+/// ORT's layout rewrites (NCHWc, NHWC) keep NCHW here: only where they change the summation order (float NCHWc convs and pools) is that order taken.
 /// </summary>
 public static class OrtCpuLowering
 {
-    /// <summary>The passes in the order ORT runs them: level 1 (unique DQ), then level 2 (S8→U8, node-unit fusion).</summary>
+    /// <summary>The passes in the order ORT runs them: level 1 (unique DQ), level 2 (S8→U8, node-unit fusion), level 3
+    /// (the NCHWc kernel choice for float convs with constant weights).</summary>
     public static IReadOnlyList<IGraphPass> Passes { get; } =
     [
         new EnsureUniqueDequantize(),
         new QdqS8ToU8(),
         new FuseQdqNodeUnits(),
+        new NchwcSelection(),
     ];
 
-    /// <summary>Applies every pass and returns the lowered graph.</summary>
-    public static ModelGraph Lower(ModelGraph graph)
+    /// <summary>Applies the passes ORT applies at <paramref name="level"/> and returns the lowered graph.</summary>
+    /// <param name="graph">The imported model.</param>
+    /// <param name="level">ORT's graph optimisation level the goldens were made at; ORT's default, and the goldens',
+    /// is <see cref="OrtOptimizationLevel.All"/>.</param>
+    public static ModelGraph Lower(ModelGraph graph, OrtOptimizationLevel level = OrtOptimizationLevel.All)
     {
         var editor = new GraphEditor(graph);
         foreach (IGraphPass pass in Passes)
         {
-            pass.Apply(editor);
+            if (level == OrtOptimizationLevel.All || pass is not NchwcSelection)
+            {
+                pass.Apply(editor);
+            }
         }
 
         return editor.ToGraph();

@@ -31,7 +31,7 @@ internal static class GemmOps
         float beta = ctx.Float("beta", 1f);
         bool transA = ctx.Int("transA", 0) != 0;
         bool transB = ctx.Int("transB", 0) != 0;
-        return OpGuard.Run(() => new[] { GemmKernel.Gemm(a, b, c, alpha, beta, transA, transB, bIsConstant: false) });
+        return OpGuard.Run(() => new[] { GemmKernel.Gemm(a, b, c, alpha, beta, transA, transB, bIsConstant: ctx.IsConstant(1)) });
     }
 
     [OnnxOp("MatMul")]
@@ -44,6 +44,6 @@ internal static class GemmOps
             throw new OpException($"MatMul supports float only, got {DataTypeInfo.Name(a.Type)} and {DataTypeInfo.Name(b.Type)}");
         }
 
-        return OpGuard.Run(() => new[] { MatMulKernel.MatMul(a, b, bIsConstant: false) });
+        return OpGuard.Run(() => new[] { MatMulKernel.MatMul(a, b, bIsConstant: ctx.IsConstant(1)) });
     }
 }

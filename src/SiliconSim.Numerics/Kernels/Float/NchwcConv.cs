@@ -37,14 +37,20 @@ public static class NchwcConv
     public static bool Applies(ConvGeometry g)
     {
         ArgumentNullException.ThrowIfNull(g);
-        if (g.SpatialRank != 2)
+        return Applies(g.InChannels, g.OutChannels, g.Group, g.SpatialRank);
+    }
+
+    /// <summary>The same rule from the weight shape alone, for graph passes that run before shapes are known.</summary>
+    public static bool Applies(int inChannels, int outChannels, int group, int spatialRank)
+    {
+        if (spatialRank != 2 || group <= 0)
         {
             return false;
         }
 
-        int cg = g.InChannels / g.Group;
-        int mg = g.OutChannels / g.Group;
-        if (g.Group > 1)
+        int cg = inChannels / group;
+        int mg = outChannels / group;
+        if (group > 1)
         {
             return (cg == 1 && mg == 1) || (cg % BlockSize == 0 && mg % BlockSize == 0);
         }
