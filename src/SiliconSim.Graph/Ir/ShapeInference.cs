@@ -61,11 +61,11 @@ public static class ShapeInference
         int[]? x = ins.Length > 0 ? ins[0] : null;
         switch (n.OpType)
         {
-            case "Conv" or "ConvInteger":
+            case "Conv" or "ConvInteger" or "NchwcConv":
                 return x is null || ins[1] is null ? null : Conv(n, x, ins[1]!);
             case "QLinearConv":
                 return x is null || ins[3] is null ? null : Conv(n, x, ins[3]!);
-            case "MaxPool" or "AveragePool":
+            case "MaxPool" or "AveragePool" or "NchwcAveragePool":
                 {
                     if (x is null)
                     {
@@ -77,7 +77,7 @@ public static class ShapeInference
                     return g.OutputShape;
                 }
 
-            case "GlobalAveragePool" or "GlobalMaxPool" or "QLinearGlobalAveragePool":
+            case "GlobalAveragePool" or "GlobalMaxPool" or "QLinearGlobalAveragePool" or "NchwcGlobalAveragePool":
                 return x is null ? null : [x[0], x[1], .. Enumerable.Repeat(1, x.Length - 2)];
             case "Gemm":
                 return Gemm(n, x, ins.Length > 1 ? ins[1] : null);
