@@ -15,7 +15,8 @@ internal static class InspectCommand
     {
         var model = new Argument<string>("MODEL") { Description = "An .onnx model file." };
         var lowered = new Option<bool>("--lowered") { Description = "Show the graph after ONNX Runtime's CPU rewrites (QDQ fusion) as SiliconSim executes it." };
-        var command = new Command("inspect", "List a model's nodes, op types and value types.") { model, lowered };
+        var batch = new Option<int>("--batch") { Description = "The size bound to symbolic input dimensions for the shapes shown (default 1).", DefaultValueFactory = _ => 1 };
+        var command = new Command("inspect", "List a model's nodes with their value types and inferred shapes.") { model, lowered, batch };
         command.SetAction(parse =>
         {
             ModelGraph graph = ModelFiles.LoadModel(parse.GetValue(model)!);
@@ -24,16 +25,24 @@ internal static class InspectCommand
                 graph = OrtCpuLowering.Lower(graph);
             }
 
-            Print(graph, stdout);
+            int n = parse.GetValue(batch);
+            if (n <= 0)
+            {
+                throw new UserInputException("--batch", $"must be a positive integer, got {n}");
+            }
+
+            Print(graph, n, stdout);
             return CliApp.Success;
         });
         return command;
     }
 
-    public static void Print(ModelGraph graph, TextWriter stdout)
+    public static void Print(ModelGraph graph, int batch, TextWriter stdout)
     {
         var types = TypeInference.Infer(graph);
-        string TypeOf(string v) => v.Length == 0 ? "-" : types.TryGetValue(v, out var t) ? DataTypeInfo.Name(t) : "?";
+        var shapes = ShapeInference.Infer(graph, ShapeInference.InputShapes(graph, batch));
+        string TypeOf(string v) => v.Length == 0 ? "-"
+            : (types.TryGetValue(v, out var t) ? DataTypeInfo.Name(t) : "?") + (shapes.TryGetValue(v, out int[]? s) ? ShapeMath.Format(s) : string.Empty);
         stdout.WriteLine($"graph '{graph.Name}': {graph.Nodes.Length} nodes, {graph.Initializers.Count} initializers, opsets {string.Join(", ", graph.Opsets.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{(o.Key.Length == 0 ? "ai.onnx" : o.Key)}={o.Value}"))}");
         foreach (ValueInfo i in graph.RuntimeInputs)
         {
@@ -42,7 +51,7 @@ internal static class InspectCommand
 
         foreach (Node n in graph.Nodes)
         {
-            string ins = string.Join(", ", n.Inputs.Select(v => graph.Initializers.TryGetValue(v, out var init) ? $"{v}:{TypeOf(v)}{init.ShapeText}" : $"{v}:{TypeOf(v)}"));
+            string ins = string.Join(", ", n.Inputs.Select(v => $"{v}:{TypeOf(v)}"));
             string outs = string.Join(", ", n.Outputs.Select(v => $"{v}:{TypeOf(v)}"));
             string supported = OpRegistry.Find(n.NormalizedDomain, n.OpType) is null ? "  [unsupported]" : string.Empty;
             stdout.WriteLine($"  {n.Describe()}  ({ins}) -> ({outs}){supported}");
