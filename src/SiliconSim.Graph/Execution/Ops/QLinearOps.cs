@@ -274,8 +274,15 @@ internal static class QLinearOps
             throw new OpException($"x has {x.Shape[1]} channels but w {w.ShapeText} with group {group} expects {w.Shape[1] * group}");
         }
 
+        string autoPad = ctx.String("auto_pad", "NOTSET");
+        if (autoPad is "SAME_UPPER" or "SAME_LOWER" && ctx.IntsOrNull("dilations") is { } dil && dil.Any(d => d != 1))
+        {
+            // ORT refuses this combination (conv_attributes.h: "Dilation not supported for AutoPadType::SAME_*").
+            throw new OpException($"dilations are not supported with auto_pad {autoPad} (as in ONNX Runtime)");
+        }
+
         return QuantOpArgs.Kernel(() => ConvGeometry.Resolve(
-            [.. x.Shape], w.Shape[0], kernel, ctx.IntsOrNull("strides"), ctx.IntsOrNull("dilations"), ctx.IntsOrNull("pads"), ctx.String("auto_pad", "NOTSET"), group));
+            [.. x.Shape], w.Shape[0], kernel, ctx.IntsOrNull("strides"), ctx.IntsOrNull("dilations"), ctx.IntsOrNull("pads"), autoPad, group));
     }
 
     private static TY[] Conv<TX, TW, TY>(TensorValue x, TensorValue w, ConvArgs p)

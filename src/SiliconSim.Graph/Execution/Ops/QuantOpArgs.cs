@@ -6,12 +6,16 @@ namespace SiliconSim.Graph.Execution.Ops;
 internal static class QuantOpArgs
 {
     /// <summary>A float or float16 scale tensor as fp32 values (float16 widens exactly).</summary>
-    public static float[] Scales(TensorValue t, string name) => t.Data switch
+    public static float[] Scales(TensorValue t, string name)
     {
-        float[] f => f.Length > 0 ? f : throw new OpException($"{name} is empty"),
-        Half[] h => h.Length > 0 ? h.Select(v => (float)v).ToArray() : throw new OpException($"{name} is empty"),
-        _ => throw new OpException($"{name} must be float or float16, got {DataTypeInfo.Name(t.Type)}"),
-    };
+        float[] values = t.Type switch
+        {
+            DataType.Float => t.Items<float>(),
+            DataType.Float16 => [.. t.Items<Half>().Select(v => (float)v)],
+            _ => throw new OpException($"{name} must be float or float16, got {DataTypeInfo.Name(t.Type)}"),
+        };
+        return values.Length > 0 ? values : throw new OpException($"{name} is empty");
+    }
 
     /// <summary>A per-tensor scale: exactly one value.</summary>
     public static float Scale(TensorValue t, string name)
@@ -21,14 +25,23 @@ internal static class QuantOpArgs
     }
 
     /// <summary>Zero points as ints; an omitted zero point is a single 0.</summary>
-    public static int[] ZeroPoints(TensorValue? t, string name) => t?.Data switch
+    /// <remarks>Dispatches on <see cref="TensorValue.Type"/>, not on the array: the CLR lets an sbyte[] pass as byte[].</remarks>
+    public static int[] ZeroPoints(TensorValue? t, string name)
     {
-        null => [0],
-        byte[] b => b.Length > 0 ? b.Select(v => (int)v).ToArray() : throw new OpException($"{name} is empty"),
-        sbyte[] s => s.Length > 0 ? s.Select(v => (int)v).ToArray() : throw new OpException($"{name} is empty"),
-        int[] i => i.Length > 0 ? i : throw new OpException($"{name} is empty"),
-        _ => throw new OpException($"{name} has unsupported type {DataTypeInfo.Name(t.Type)}"),
-    };
+        if (t is null)
+        {
+            return [0];
+        }
+
+        int[] values = t.Type switch
+        {
+            DataType.UInt8 => [.. t.Items<byte>().Select(v => (int)v)],
+            DataType.Int8 => [.. t.Items<sbyte>().Select(v => (int)v)],
+            DataType.Int32 => t.Items<int>(),
+            _ => throw new OpException($"{name} has unsupported type {DataTypeInfo.Name(t.Type)}"),
+        };
+        return values.Length > 0 ? values : throw new OpException($"{name} is empty");
+    }
 
     /// <summary>A per-tensor zero point.</summary>
     public static int ZeroPoint(TensorValue? t, string name)
