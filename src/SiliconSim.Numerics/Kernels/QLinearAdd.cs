@@ -53,8 +53,11 @@ public static class QLinearAdd
     /// <summary>
     /// One MLAS call (MlasQLinearAdd → MlasQLinearAdd{U8,S8}KernelAvx2 with LengthA = N, LengthB = 1 or N):
     /// <c>rA = sA / sC</c>, <c>rB = sB / sC</c>, <c>fixed = float(zC) − fma(rA, zA, rB·zB)</c> (GCC contracts the
-    /// source's a·b + c·d). If LengthA == 1 (note: also when N == 1): <c>fixed += a·rA</c>, <c>t = fma(b, rB, fixed)</c>.
-    /// Else if B is scalar: <c>fixed += b·rB</c>, <c>t = fma(a, rA, fixed)</c>. Else <c>t = fma(a, rA, fma(b, rB, fixed))</c>.
+    /// source's a·b + c·d). If LengthA == 1 (note: also when N == 1): <c>f = fma(a, rA, fixed)</c>,
+    /// <c>t = fma(b, rB, f)</c>. Else if B is scalar: <c>f = fma(b, rB, fixed)</c>, <c>t = fma(a, rA, f)</c>.
+    /// Else <c>t = fma(a, rA, fma(b, rB, fixed))</c>. The scalar folds are written as a separate multiply and add in
+    /// the source, but the compiler contracts them to one FMA too: the separate form mismatched ORT 1.31 (4 of 7 k
+    /// broadcast outputs), the fused form matches.
     /// a and b are the raw codes. Output: cvtps2dq (half to even), then saturating packs via int16 to T.
     /// </summary>
     public static void Span<T>(
@@ -78,7 +81,7 @@ public static class QLinearAdd
         float fixedPart = cZeroPoint - MathF.FusedMultiplyAdd(rA, aZeroPoint, rB * bZeroPoint);
         if (lengthA == 1)
         {
-            float f = fixedPart + (int.CreateTruncating(a[0]) * rA);
+            float f = MathF.FusedMultiplyAdd(int.CreateTruncating(a[0]), rA, fixedPart);
             for (int i = 0; i < lengthB; i++)
             {
                 float t = MathF.FusedMultiplyAdd(int.CreateTruncating(b[i]), rB, f);
@@ -87,7 +90,7 @@ public static class QLinearAdd
         }
         else if (lengthB == 1)
         {
-            float f = fixedPart + (int.CreateTruncating(b[0]) * rB);
+            float f = MathF.FusedMultiplyAdd(int.CreateTruncating(b[0]), rB, fixedPart);
             for (int i = 0; i < lengthA; i++)
             {
                 float t = MathF.FusedMultiplyAdd(int.CreateTruncating(a[i]), rA, f);

@@ -32,9 +32,10 @@ public static class QLinearSoftmax
     /// Softmax over rows of <paramref name="rowLength"/> contiguous codes (the caller moves the axis last, or for
     /// opset &lt; 13 flattens from the axis). Per row: entry(x) = table[255 − max + x] (uint8) or
     /// table[(byte)(127 − max + x)] (int8); sum = sequential fp32 sum; Y = floor(1 / y_scale) fp32;
-    /// q = round_half_even((entry · Y) / sum) + y_zp as int32, then uint8: min(q, 255) (no lower clamp, the cast wraps);
-    /// int8: q &gt; 255 ? −1 : (sbyte)q (ORT's exact casts). A row whose sum is 0 is left as zeros (ORT leaves the
-    /// rest of the thread's rows unwritten).
+    /// q = round_half_even((entry · Y) / sum), both operations fp32; uint8: uint32(q) + y_zp capped at 255, where a
+    /// non-finite q counts as 0; int8: int32(q) + y_zp (non-finite q is int.MinValue, the add wraps) saturated to
+    /// [−128, 127]. These casts were pinned against ORT 1.31 output, including the overflow cases. A row whose sum is
+    /// 0 is left as zeros (ORT leaves the rest of the thread's rows unwritten).
     /// </summary>
     public static void Compute<T>(ReadOnlySpan<T> x, int rowLength, float[] table, float yScale, int yZeroPoint, Span<T> y)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
@@ -67,18 +68,26 @@ public static class QLinearSoftmax
             {
                 float entry = table[Index(int.CreateTruncating(row[i]), max, isSigned)];
                 float q = MathF.Round(entry * yScaleInverse / sum, MidpointRounding.ToEven);
-                if (isSigned)
-                {
-                    int vq = (int)q + yZeroPoint;
-                    outRow[i] = T.CreateTruncating(vq > 255 ? -1 : (int)(sbyte)vq);
-                }
-                else
-                {
-                    uint vq = unchecked((uint)(int)q + (uint)yZeroPoint);
-                    outRow[i] = T.CreateTruncating(vq > 255 ? 255 : (int)(byte)vq);
-                }
+                outRow[i] = T.CreateTruncating(isSigned ? SignedCode(q, yZeroPoint) : UnsignedCode(q, yZeroPoint));
             }
         }
+    }
+
+    // uint8: static_cast<uint32_t>(q) + zp, capped at 255. x86-64 converts through a 64-bit cvttss2si, so a
+    // non-finite q (entry · Y overflows fp32 when 1/y_scale is large and the row is short) contributes 0.
+    private static int UnsignedCode(float q, int zeroPoint)
+    {
+        uint qi = float.IsFinite(q) && q < 9.2233720368547758E18f ? unchecked((uint)(ulong)q) : 0u;
+        uint vq = unchecked(qi + (uint)zeroPoint);
+        return vq > 255 ? 255 : (int)vq;
+    }
+
+    // int8: int32(q) (non-finite or out of range gives int.MinValue, cvtps2dq's indefinite value) + zp with
+    // wrapping, then saturated to [-128, 127] (observed against ORT 1.31; the older source wrapped instead).
+    private static int SignedCode(float q, int zeroPoint)
+    {
+        int qi = Requantizer.ConvertToInt32x86(q);
+        return Math.Clamp(unchecked(qi + zeroPoint), sbyte.MinValue, sbyte.MaxValue);
     }
 
     private static int Index(int v, int max, bool isSigned) => isSigned ? (byte)(127 - max + v) : 255 - max + v;
