@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -14,6 +15,7 @@ public static class MaxPoolInt
     /// A window without a valid tap yields <c>T.MinValue</c>. <paramref name="x"/> is [N, C, in…],
     /// <paramref name="y"/> is [N, C, out…].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute<T>(ReadOnlySpan<T> x, ConvGeometry g, Span<T> y)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -84,6 +85,7 @@ public static class QGemm
     }
 
     /// <summary>Quantized output: <c>y = requantize(acc, scale[j], y_zp)</c> (<see cref="Requantizer"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Requantize<TY>(ReadOnlySpan<int> acc, ReadOnlySpan<float> scales, int yZeroPoint, Span<TY> y)
         where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
     {
@@ -97,6 +99,7 @@ public static class QGemm
     }
 
     /// <summary>Float output: <c>y = float(acc) · scale[j]</c>, one fp32 multiply, no further bias add (§4.6).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(ReadOnlySpan<int> acc, ReadOnlySpan<float> scales, Span<float> y)
     {
         int n = scales.Length;

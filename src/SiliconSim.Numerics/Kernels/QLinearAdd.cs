@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -60,6 +61,7 @@ public static class QLinearAdd
     /// broadcast outputs), the fused form matches.
     /// a and b are the raw codes. Output: cvtps2dq (half to even), then saturating packs via int16 to T.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Span<T>(
         ReadOnlySpan<T> a,
         float aScale,

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -12,6 +13,7 @@ public static class QLinearConv
     /// <paramref name="wScales"/> and <paramref name="wZeroPoints"/> have 1 or M values; <paramref name="bias"/> is
     /// empty or has M values. Shapes as in <see cref="ConvInteger.Compute{TX, TW}"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute<TX, TW, TY>(
         ReadOnlySpan<TX> x,
         float xScale,
@@ -49,12 +51,7 @@ public static class QLinearConv
             {
                 int b = bias.IsEmpty ? 0 : bias[oc];
                 float s = scales[oc];
-                ReadOnlySpan<int> a = acc.AsSpan(oc * outSize, outSize);
-                Span<TY> yo = yImage.Slice(oc * outSize, outSize);
-                for (int p = 0; p < a.Length; p++)
-                {
-                    yo[p] = TY.CreateTruncating(Requantizer.Requantize(unchecked(a[p] + b), s, yZeroPoint, qmin, qmax));
-                }
+                Requantizer.RequantizeRow(acc.AsSpan(oc * outSize, outSize), b, s, yZeroPoint, yImage.Slice(oc * outSize, outSize));
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -11,6 +12,7 @@ public static class QLinearGlobalAveragePool
     /// <paramref name="x"/> is [N, C, spatial…], or [N, spatial…, C] when <paramref name="channelsLast"/>; the output
     /// holds N·C values in the same channel order. Like MLAS, a scale outside [2^−32, 256) or S ≥ 2^24 is refused.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute<T>(ReadOnlySpan<T> x, int batch, int channels, int imageSize, bool channelsLast, float xScale, int xZeroPoint, float yScale, int yZeroPoint, Span<T> y)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {

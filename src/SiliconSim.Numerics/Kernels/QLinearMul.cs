@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -52,6 +53,7 @@ public static class QLinearMul
     /// mullo/mulhi); <c>v = float(p) · ratio + float(zC)</c>, two separately rounded fp32 operations (SSE2, no FMA);
     /// cvtps2dq (half to even), then saturating packs via int16 to T.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Span<T>(
         ReadOnlySpan<T> a,
         float aScale,

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -37,6 +38,7 @@ public static class QLinearSoftmax
     /// [−128, 127]. These casts were pinned against ORT 1.31 output, including the overflow cases. A row whose sum is
     /// 0 is left as zeros (ORT leaves the rest of the thread's rows unwritten).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute<T>(ReadOnlySpan<T> x, int rowLength, float[] table, float yScale, int yZeroPoint, Span<T> y)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -17,6 +19,8 @@ internal sealed class QuantizedConvCore
     private readonly int[] _p = new int[3];
     private readonly short[] _packedW;
     private readonly short[] _colT;
+    private readonly int[] _padded = new int[3];
+    private readonly short[] _xPadded;
     private readonly int _channelsPerGroup;
     private readonly int _filtersPerGroup;
 
@@ -49,6 +53,15 @@ internal sealed class QuantizedConvCore
         OutSize = _out[0] * _out[1] * _out[2];
         InSize = _in[0] * _in[1] * _in[2];
         _colT = new short[OutSize * kStride];
+        // Every conv tap lies in [-padBegin, in + padEnd) (floor output extents), so one zero-bordered copy of the
+        // zero-point-subtracted group input lets im2col run without bounds checks. The border stays 0.
+        for (int i = 0; i < 3; i++)
+        {
+            int src = i - (3 - rank);
+            _padded[i] = _in[i] + _p[i] + (src >= 0 ? g.PadsEnd[src] : 0);
+        }
+
+        _xPadded = new short[_channelsPerGroup * _padded[0] * _padded[1] * _padded[2]];
     }
 
     public ConvGeometry Geometry { get; }
@@ -102,6 +115,7 @@ internal sealed class QuantizedConvCore
     /// <summary>
     /// Exact int32 accumulators of one image: <paramref name="acc"/>[oc·OutSize + p] = Σ (x − x_zp)(w − w_zp[oc]).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Image<TX>(ReadOnlySpan<TX> x, int image, int xZeroPoint, Span<int> acc)
         where TX : unmanaged, IBinaryInteger<TX>
     {
@@ -122,10 +136,32 @@ internal sealed class QuantizedConvCore
     }
 
     // One row of K values per output position, in the weights' (c, kd, kh, kw) order; the K..KStride tail stays 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillColumns<TX>(ReadOnlySpan<TX> xg, int xZeroPoint)
         where TX : unmanaged, IBinaryInteger<TX>
     {
-        int inHW = _in[1] * _in[2];
+        int pd = _padded[0], ph = _padded[1], pw = _padded[2];
+        int planePadded = pd * ph * pw;
+        for (int c = 0; c < _channelsPerGroup; c++)
+        {
+            for (int d = 0; d < _in[0]; d++)
+            {
+                for (int h = 0; h < _in[1]; h++)
+                {
+                    ReadOnlySpan<TX> src = xg.Slice((c * InSize) + (((d * _in[1]) + h) * _in[2]), _in[2]);
+                    Span<short> dst = _xPadded.AsSpan((c * planePadded) + (((((d + _p[0]) * ph) + h + _p[1]) * pw) + _p[2]), _in[2]);
+                    for (int w = 0; w < src.Length; w++)
+                    {
+                        dst[w] = (short)(int.CreateTruncating(src[w]) - xZeroPoint);
+                    }
+                }
+            }
+        }
+
+        ref short xp = ref MemoryMarshal.GetArrayDataReference(_xPadded);
+        ref short col = ref MemoryMarshal.GetArrayDataReference(_colT);
+        int d2 = _d[2];
+        int kd = _k[0], kh = _k[1], kw = _k[2];
         int p = 0;
         for (int od = 0; od < _out[0]; od++)
         {
@@ -133,26 +169,20 @@ internal sealed class QuantizedConvCore
             {
                 for (int ow = 0; ow < _out[2]; ow++, p++)
                 {
-                    Span<short> row = _colT.AsSpan(p * KStride, K);
-                    int t = 0;
+                    int t = p * KStride;
                     for (int c = 0; c < _channelsPerGroup; c++)
                     {
-                        int cBase = c * InSize;
-                        for (int kd = 0; kd < _k[0]; kd++)
+                        for (int z = 0; z < kd; z++)
                         {
-                            int id = (od * _s[0]) - _p[0] + (kd * _d[0]);
-                            bool vd = (uint)id < (uint)_in[0];
-                            for (int kh = 0; kh < _k[1]; kh++)
+                            int id = (od * _s[0]) + (z * _d[0]);
+                            for (int y = 0; y < kh; y++)
                             {
-                                int ih = (oh * _s[1]) - _p[1] + (kh * _d[1]);
-                                bool vh = vd && (uint)ih < (uint)_in[1];
-                                int rowBase = cBase + (id * inHW) + (ih * _in[2]);
-                                for (int kw = 0; kw < _k[2]; kw++, t++)
+                                int ih = (oh * _s[1]) + (y * _d[1]);
+                                int b = (c * planePadded) + (((id * ph) + ih) * pw) + (ow * _s[2]);
+                                // Indices are in range by construction (see the constructor); skip the bounds checks.
+                                for (int x = 0; x < kw; x++)
                                 {
-                                    int iw = (ow * _s[2]) - _p[2] + (kw * _d[2]);
-                                    row[t] = vh && (uint)iw < (uint)_in[2]
-                                        ? (short)(int.CreateTruncating(xg[rowBase + iw]) - xZeroPoint)
-                                        : (short)0;
+                                    Unsafe.Add(ref col, t++) = Unsafe.Add(ref xp, b + (x * d2));
                                 }
                             }
                         }

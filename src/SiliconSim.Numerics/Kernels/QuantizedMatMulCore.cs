@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -10,6 +11,7 @@ internal static class QuantizedMatMulCore
     /// <paramref name="dst"/> with stride <paramref name="kStride"/>. Element (r, t) is read at <c>src[r·k + t]</c>, or
     /// at <c>src[t·rows + r]</c> when <paramref name="transposed"/> (a [K, rows] matrix read column-wise).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackRows<T>(ReadOnlySpan<T> src, int rows, int k, bool transposed, ReadOnlySpan<int> zeroPoints, int kStride, Span<short> dst)
         where T : unmanaged, IBinaryInteger<T>
     {

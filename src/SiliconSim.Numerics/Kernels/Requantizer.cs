@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -23,7 +25,8 @@ public static class Requantizer
         // maxps(v, lo) returns lo when either is NaN; minps(v, hi) likewise returns hi.
         v = v > lo ? v : lo;
         v = v < hi ? v : hi;
-        return (int)MathF.Round(v, MidpointRounding.ToEven) + zeroPoint;
+        // MathF.Round(float) rounds half to even (roundss), like cvtps2dq under the default MXCSR.
+        return (int)MathF.Round(v) + zeroPoint;
     }
 
     /// <summary>
@@ -33,6 +36,45 @@ public static class Requantizer
     public static T Requantize<T>(int acc, float scale, int zeroPoint)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> =>
         T.CreateTruncating(Requantize(acc, scale, zeroPoint, QMin<T>(), QMax<T>()));
+
+    /// <summary>
+    /// <c>y[i] = Requantize(acc[i] + bias, scale, zeroPoint)</c> into <typeparamref name="T"/>, the bias added with
+    /// int32 wrap-around (the accumulator is int32 in ORT).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RequantizeRow<T>(ReadOnlySpan<int> acc, int bias, float scale, int zeroPoint, Span<T> y)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        int qmin = QMin<T>(), qmax = QMax<T>();
+        float lo = qmin - zeroPoint, hi = qmax - zeroPoint;
+        y = y[..acc.Length];
+        int i = 0;
+        if (Avx2.IsSupported && acc.Length >= 8)
+        {
+            // Same steps, eight at a time: cvtdq2ps (nearest even), mulps, maxps/minps (NaN → bound), cvtps2dq.
+            Vector256<int> vb = Vector256.Create(bias), vz = Vector256.Create(zeroPoint);
+            Vector256<float> vs = Vector256.Create(scale), vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
+            Span<int> lanes = stackalloc int[8];
+            for (; i + 8 <= acc.Length; i += 8)
+            {
+                Vector256<float> v = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(Vector256.Create(acc.Slice(i, 8)), vb)), vs);
+                v = Avx.Min(Avx.Max(v, vlo), vhi);
+                Avx2.Add(Avx.ConvertToVector256Int32(v), vz).CopyTo(lanes);
+                for (int j = 0; j < 8; j++)
+                {
+                    y[i + j] = T.CreateTruncating(lanes[j]);
+                }
+            }
+        }
+
+        for (; i < acc.Length; i++)
+        {
+            float v = unchecked(acc[i] + bias) * scale;
+            v = v > lo ? v : lo;
+            v = v < hi ? v : hi;
+            y[i] = T.CreateTruncating((int)MathF.Round(v) + zeroPoint);
+        }
+    }
 
     /// <summary>The smallest code of <typeparamref name="T"/> as an int.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -51,7 +93,7 @@ public static class Requantizer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ConvertToInt32x86(float v)
     {
-        float r = MathF.Round(v, MidpointRounding.ToEven);
+        float r = MathF.Round(v);
         return r >= -2147483648f && r < 2147483648f ? (int)r : int.MinValue;
     }
 
