@@ -162,27 +162,30 @@ internal sealed class QuantizedConvCore
         ref short col = ref MemoryMarshal.GetArrayDataReference(_colT);
         int d2 = _d[2];
         int kd = _k[0], kh = _k[1], kw = _k[2];
-        int p = 0;
-        for (int od = 0; od < _out[0]; od++)
+        int ow0 = _out[2], s2 = _s[2], ks = KStride;
+        int t = 0;
+        // Tap-major order: for each tap (c, z, y, x) walk all output positions, so the innermost loop runs over a
+        // whole output row with hoisted index arithmetic.
+        for (int c = 0; c < _channelsPerGroup; c++)
         {
-            for (int oh = 0; oh < _out[1]; oh++)
+            for (int z = 0; z < kd; z++)
             {
-                for (int ow = 0; ow < _out[2]; ow++, p++)
+                for (int y = 0; y < kh; y++)
                 {
-                    int t = p * KStride;
-                    for (int c = 0; c < _channelsPerGroup; c++)
+                    for (int x = 0; x < kw; x++, t++)
                     {
-                        for (int z = 0; z < kd; z++)
+                        int p = 0;
+                        for (int od = 0; od < _out[0]; od++)
                         {
                             int id = (od * _s[0]) + (z * _d[0]);
-                            for (int y = 0; y < kh; y++)
+                            for (int oh = 0; oh < _out[1]; oh++, p += ow0)
                             {
                                 int ih = (oh * _s[1]) + (y * _d[1]);
-                                int b = (c * planePadded) + (((id * ph) + ih) * pw) + (ow * _s[2]);
-                                // Indices are in range by construction (see the constructor); skip the bounds checks.
-                                for (int x = 0; x < kw; x++)
+                                int b = (c * planePadded) + (((id * ph) + ih) * pw) + (x * d2);
+                                int dst = (p * ks) + t;
+                                for (int ow = 0; ow < ow0; ow++)
                                 {
-                                    Unsafe.Add(ref col, t++) = Unsafe.Add(ref xp, b + (x * d2));
+                                    Unsafe.Add(ref col, dst + (ow * ks)) = Unsafe.Add(ref xp, b + (ow * s2));
                                 }
                             }
                         }
