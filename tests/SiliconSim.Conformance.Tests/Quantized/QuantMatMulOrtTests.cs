@@ -116,6 +116,33 @@ public sealed class QuantMatMulOrtTests
         Assert.Equal(0, bad);
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void MatMulIntegerToFloat_GeneratedCases_MatchOrtBitExactly(int seed)
+    {
+        var g = new QuantGen(seed * 2713);
+        int elements = 0, bad = 0;
+        for (int c = 0; c < 8; c++)
+        {
+            (int[] aShape, int[] bShape, int m, int n) = Shapes(g);
+            DataType bt = g.Bool() ? DataType.Int8 : DataType.UInt8;
+            var a = g.Codes(DataType.UInt8, aShape);
+            var b = g.Codes(bt, bShape);
+            bool perColumn = bShape.Length == 2 && g.Bool();
+            var bScale = perColumn ? g.Scales(n, 0.01f) : QuantGen.FloatScalar(g.Scale(0.01f));
+            var bz = perColumn ? g.ZeroPoint(bt, n) : g.ZeroPoint(bt);
+            TensorValue? bias = g.Bool() ? TensorValue.Create(DataType.Float, [n], Enumerable.Range(0, n).Select(_ => (float)(g.Int(-1000, 1000) / 37.0)).ToArray()) : null;
+            TensorValue?[] inputs = [a, b, QuantGen.FloatScalar(g.Scale(0.02f)), bScale, g.ZeroPoint(DataType.UInt8), bz, bias];
+            var ours = SingleNode.Ours("MatMulIntegerToFloat", "com.microsoft", inputs, []);
+            var ort = SingleNode.Ort("MatMulIntegerToFloat", "com.microsoft", inputs, [], DataType.Float, graphInputs: [0]);
+            bad += Report(inputs, [], ort, ours);
+            elements += ort.Length;
+        }
+
+        _out.WriteLine($"MatMulIntegerToFloat seed {seed}: {elements} outputs, {bad} mismatches");
+        Assert.Equal(0, bad);
+    }
+
     private int Report(TensorValue?[] inputs, (string, object)[] attrs, TensorValue ort, TensorValue ours)
     {
         int m = SingleNode.Mismatches(ort, ours);

@@ -140,6 +140,45 @@ internal static class QLinearOps
         return [TensorValue.Create(yType, shape.OutputShape, y)];
     }
 
+    [OnnxOp("MatMulIntegerToFloat", "com.microsoft")]
+    public static TensorValue[] MatMulIntegerToFloat(OpContext ctx)
+    {
+        TensorValue a = ctx.Input(0), b = ctx.Input(1);
+        TensorValue? aZp = ctx.OptionalInput(4), bZp = ctx.OptionalInput(5), bias = ctx.OptionalInput(6);
+        QuantOpArgs.Require8Bit(a, "A");
+        QuantOpArgs.Require8Bit(b, "B");
+        QuantOpArgs.RequireSameType(aZp, a.Type, "a_zero_point");
+        QuantOpArgs.RequireSameType(bZp, b.Type, "b_zero_point");
+        MatMulShape shape = QuantOpArgs.Kernel(() => MatMulShape.Resolve([.. a.Shape], [.. b.Shape]));
+        float aScale = QuantOpArgs.Scale(ctx.Input(2), "a_scale");
+        float[] bScales = QuantOpArgs.Scales(ctx.Input(3), "b_scale");
+        int[] az = [QuantOpArgs.ZeroPoint(aZp, "a_zero_point")];
+        int[] bz = QuantOpArgs.ZeroPoints(bZp, "b_zero_point");
+        if (bScales.Length != 1 && bScales.Length != shape.N)
+        {
+            throw new OpException($"b_scale must have 1 or {shape.N} values");
+        }
+
+        float[] biasData = bias is null ? [] : bias.Type == DataType.Float ? bias.Items<float>() : throw new OpException("bias must be float");
+        if (biasData.Length != 0 && biasData.Length != shape.N)
+        {
+            throw new OpException($"bias must have {shape.N} values");
+        }
+
+        int[] acc = MatMulAcc(a, az, b, bz, shape);
+        var y = new float[acc.Length];
+        for (int p = 0; p < acc.Length; p++)
+        {
+            int j = p % shape.N;
+            // multiplier = a_scale · b_scale[j] (matmul_integer_to_float.cc), then MLAS's scale-bias output step.
+            float multiplier = aScale * bScales[bScales.Length == 1 ? 0 : j];
+            float v = acc[p] * multiplier;
+            y[p] = biasData.Length == 0 ? v : v + biasData[j];
+        }
+
+        return [TensorValue.Create(DataType.Float, shape.OutputShape, y)];
+    }
+
     [OnnxOp("QGemm", "com.microsoft")]
     public static TensorValue[] QGemm(OpContext ctx)
     {
