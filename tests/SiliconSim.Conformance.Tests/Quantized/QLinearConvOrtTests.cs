@@ -57,12 +57,55 @@ public sealed class QLinearConvOrtTests
         Assert.Equal(0, bad);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void QLinearConv_OneAndThreeSpatialDims_MatchOrtBitExactly(int rank)
+    {
+        var g = new QuantGen(rank * 99);
+        int elements = 0, bad = 0;
+        for (int c = 0; c < 8; c++)
+        {
+            int group = g.Int(1, 2), cg = g.Int(1, 3), mg = g.Int(1, 3);
+            int[] spatial = [.. Enumerable.Range(0, rank).Select(_ => g.Int(3, rank == 1 ? 12 : 5))];
+            int[] kernel = [.. spatial.Select(_ => g.Int(1, 3))];
+            int[] strides = [.. kernel.Select(_ => g.Int(1, 2))];
+            int[] dilations = [.. kernel.Select((k, i) => ((k - 1) * 2) + 1 <= spatial[i] ? g.Int(1, 2) : 1)];
+            int[] pads = [.. Enumerable.Range(0, 2 * rank).Select(i => g.Int(0, kernel[i % rank] - 1))];
+            bool narrow = g.Bool();
+            var x = Around(g, DataType.UInt8, out int xzp, narrow, [g.Int(1, 2), group * cg, .. spatial]);
+            var w = Around(g, DataType.Int8, out int wzp, narrow, [group * mg, cg, .. kernel]);
+            float xs = g.Scale(), ws = g.Scale();
+            double amplitude = (narrow ? 16.0 : 10000.0) * Math.Sqrt(cg * kernel.Aggregate(1, (p, v) => p * v));
+            float ys = xs * ws / MathF.Pow(2, MathF.Round(MathF.Log2((float)(60.0 / amplitude))));
+            TensorValue?[] inputs =
+            [
+                x, QuantGen.FloatScalar(xs), QuantGen.Scalar(DataType.UInt8, xzp), w, QuantGen.FloatScalar(ws), QuantGen.Scalar(DataType.Int8, wzp),
+                QuantGen.FloatScalar(ys), QuantGen.Scalar(DataType.UInt8, g.Int(0, 255)), g.Int32s(-(int)amplitude, (int)amplitude, group * mg),
+            ];
+            (string, object)[] attrs = [("kernel_shape", kernel), ("strides", strides), ("dilations", dilations), ("pads", pads), ("group", (long)group)];
+            var ours = SingleNode.Ours("QLinearConv", string.Empty, inputs, attrs);
+            var ort = SingleNode.Ort("QLinearConv", string.Empty, inputs, attrs, DataType.UInt8);
+            int m = SingleNode.Mismatches(ort, ours);
+            if (m > 0)
+            {
+                _out.WriteLine(SingleNode.Describe(inputs, attrs, ort, ours));
+            }
+
+            bad += m;
+            elements += ort.Length;
+        }
+
+        _out.WriteLine($"QLinearConv {rank}-D: {elements} outputs, {bad} mismatches");
+        Assert.Equal(0, bad);
+    }
+
     internal static (TensorValue?[] Inputs, (string, object)[] Attrs, DataType YType) ConvCase(QuantGen g, bool quantized)
     {
-        // ORT's CPU kernels: QLinearConv u8·u8→u8, u8·s8→u8, s8·s8→s8; ConvInteger u8·u8 (and u8·s8 on newer builds).
+        // ORT's CPU kernels: QLinearConv u8·u8→u8, u8·s8→u8, s8·s8→s8; ConvInteger u8·u8 and u8·s8.
         (DataType xt, DataType wt) = quantized
             ? g.Int(0, 2) switch { 0 => (DataType.UInt8, DataType.Int8), 1 => (DataType.UInt8, DataType.UInt8), _ => (DataType.Int8, DataType.Int8) }
-            : (DataType.UInt8, DataType.UInt8);
+            : (DataType.UInt8, g.Bool() ? DataType.Int8 : DataType.UInt8);
         int batch = g.Int(1, 2);
         int mode = g.Int(0, 2); // 0: group 1, 1: depthwise, 2: group 2
         int group = mode switch { 0 => 1, 1 => g.Int(1, 6), _ => 2 };
