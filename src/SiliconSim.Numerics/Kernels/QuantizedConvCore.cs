@@ -182,10 +182,13 @@ internal sealed class QuantizedConvCore
                             {
                                 int ih = (oh * _s[1]) + (y * _d[1]);
                                 int b = (c * planePadded) + (((id * ph) + ih) * pw) + (x * d2);
-                                int dst = (p * ks) + t;
+                                ref short d = ref Unsafe.Add(ref col, (p * ks) + t);
+                                ref short src = ref Unsafe.Add(ref xp, b);
                                 for (int ow = 0; ow < ow0; ow++)
                                 {
-                                    Unsafe.Add(ref col, dst + (ow * ks)) = Unsafe.Add(ref xp, b + (ow * s2));
+                                    d = src;
+                                    d = ref Unsafe.Add(ref d, ks);
+                                    src = ref Unsafe.Add(ref src, s2);
                                 }
                             }
                         }
