@@ -57,9 +57,13 @@ public sealed class QuantMatMulOrtTests
             float ys = sa * sb / MathF.Pow(2, MathF.Round(MathF.Log2((float)(60.0 / amp))));
             DataType yt = at;
             int yz = yt == DataType.UInt8 ? g.Int(0, 255) : g.Int(-128, 127);
+            // Per-column B scale and zero point (a 1-D [N] tensor) for 2-D B.
+            bool perColumn = bShape.Length == 2 && g.Bool();
+            TensorValue bScale = perColumn ? TensorValue.Create(DataType.Float, [n], Enumerable.Range(0, n).Select(_ => g.Bool() ? sb : g.Scale()).ToArray()) : QuantGen.FloatScalar(sb);
+            TensorValue bZero = perColumn ? g.ZeroPoint(bt, n) : QuantGen.Scalar(bt, bz);
             TensorValue?[] inputs =
             [
-                a, QuantGen.FloatScalar(sa), QuantGen.Scalar(at, az), b, QuantGen.FloatScalar(sb), QuantGen.Scalar(bt, bz), QuantGen.FloatScalar(ys), QuantGen.Scalar(yt, yz),
+                a, QuantGen.FloatScalar(sa), QuantGen.Scalar(at, az), b, bScale, bZero, QuantGen.FloatScalar(ys), QuantGen.Scalar(yt, yz),
             ];
             var ours = SingleNode.Ours("QLinearMatMul", string.Empty, inputs, []);
             var ort = SingleNode.Ort("QLinearMatMul", string.Empty, inputs, [], yt);
