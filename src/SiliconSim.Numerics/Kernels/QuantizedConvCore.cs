@@ -52,7 +52,8 @@ internal sealed class QuantizedConvCore
         _filtersPerGroup = g.OutChannels / g.Group;
         OutSize = _out[0] * _out[1] * _out[2];
         InSize = _in[0] * _in[1] * _in[2];
-        _colT = new short[OutSize * kStride];
+        // +4 slack for the 8-byte moves of the last output position (FillColumnsShortRows).
+        _colT = new short[(OutSize * kStride) + 4];
         // Every conv tap lies in [-padBegin, in + padEnd) (floor output extents), so one zero-bordered copy of the
         // zero-point-subtracted group input lets im2col run without bounds checks. The border stays 0.
         for (int i = 0; i < 3; i++)
@@ -61,7 +62,8 @@ internal sealed class QuantizedConvCore
             _padded[i] = _in[i] + _p[i] + (src >= 0 ? g.PadsEnd[src] : 0);
         }
 
-        _xPadded = new short[_channelsPerGroup * _padded[0] * _padded[1] * _padded[2]];
+        // +4 slack: the kw ≤ 4 fast path reads four int16 at a time and may run past the last row.
+        _xPadded = new short[(_channelsPerGroup * _padded[0] * _padded[1] * _padded[2]) + 4];
     }
 
     public ConvGeometry Geometry { get; }
@@ -163,6 +165,12 @@ internal sealed class QuantizedConvCore
         int d2 = _d[2];
         int kd = _k[0], kh = _k[1], kw = _k[2];
         int ow0 = _out[2], s2 = _s[2], ks = KStride;
+        if (kw <= 4 && d2 == 1)
+        {
+            FillColumnsShortRows(ref xp, ref col, planePadded, ph, pw);
+            return;
+        }
+
         int t = 0;
         // Tap-major order: for each tap (c, z, y, x) walk all output positions, so the innermost loop runs over a
         // whole output row with hoisted index arithmetic.
@@ -192,6 +200,48 @@ internal sealed class QuantizedConvCore
                                 }
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    // Pixel-major im2col for kernel rows of at most 4 contiguous taps: each (c, z, y) run is one 8-byte move. A move
+    // may spill up to 3 values past its run; the next run overwrites them, and the spill past the last run (into the
+    // K..KStride tail, which must stay 0) is cleared afterwards.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FillColumnsShortRows(ref short xp, ref short col, int planePadded, int ph, int pw)
+    {
+        int kd = _k[0], kh = _k[1], kw = _k[2];
+        int ks = KStride;
+        int spill = Math.Min(4 - kw, ks - K);
+        int p = 0;
+        for (int od = 0; od < _out[0]; od++)
+        {
+            for (int oh = 0; oh < _out[1]; oh++)
+            {
+                for (int ow = 0; ow < _out[2]; ow++, p++)
+                {
+                    ref byte dst = ref Unsafe.As<short, byte>(ref Unsafe.Add(ref col, p * ks));
+                    int t = 0;
+                    for (int c = 0; c < _channelsPerGroup; c++)
+                    {
+                        for (int z = 0; z < kd; z++)
+                        {
+                            int id = (od * _s[0]) + (z * _d[0]);
+                            for (int y = 0; y < kh; y++, t += kw)
+                            {
+                                int ih = (oh * _s[1]) + (y * _d[1]);
+                                int b = (c * planePadded) + (((id * ph) + ih) * pw) + (ow * _s[2]);
+                                long four = Unsafe.ReadUnaligned<long>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref xp, b)));
+                                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, t * sizeof(short)), four);
+                            }
+                        }
+                    }
+
+                    for (int z = 0; z < spill; z++)
+                    {
+                        Unsafe.Add(ref col, (p * ks) + K + z) = 0;
                     }
                 }
             }
