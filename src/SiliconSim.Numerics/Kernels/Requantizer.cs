@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -49,21 +50,22 @@ public static class Requantizer
         float lo = qmin - zeroPoint, hi = qmax - zeroPoint;
         y = y[..acc.Length];
         int i = 0;
-        if (Avx2.IsSupported && acc.Length >= 8)
+        if (Avx2.IsSupported && acc.Length >= 32 && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte)))
         {
-            // Same steps, eight at a time: cvtdq2ps (nearest even), mulps, maxps/minps (NaN → bound), cvtps2dq.
+            // Same steps, 32 at a time: cvtdq2ps (nearest even), mulps, maxps/minps (NaN → bound), cvtps2dq, + zp.
+            // The results are already inside T's range, so truncating narrows keep the exact 8-bit codes.
             Vector256<int> vb = Vector256.Create(bias), vz = Vector256.Create(zeroPoint);
             Vector256<float> vs = Vector256.Create(scale), vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
-            Span<int> lanes = stackalloc int[8];
-            for (; i + 8 <= acc.Length; i += 8)
+            ref int src = ref MemoryMarshal.GetReference(acc);
+            ref byte dst = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(y));
+            for (; i + 32 <= acc.Length; i += 32)
             {
-                Vector256<float> v = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(Vector256.Create(acc.Slice(i, 8)), vb)), vs);
-                v = Avx.Min(Avx.Max(v, vlo), vhi);
-                Avx2.Add(Avx.ConvertToVector256Int32(v), vz).CopyTo(lanes);
-                for (int j = 0; j < 8; j++)
-                {
-                    y[i + j] = T.CreateTruncating(lanes[j]);
-                }
+                Vector256<int> r0 = Step(Vector256.LoadUnsafe(ref src, (nuint)i), vb, vs, vlo, vhi, vz);
+                Vector256<int> r1 = Step(Vector256.LoadUnsafe(ref src, (nuint)(i + 8)), vb, vs, vlo, vhi, vz);
+                Vector256<int> r2 = Step(Vector256.LoadUnsafe(ref src, (nuint)(i + 16)), vb, vs, vlo, vhi, vz);
+                Vector256<int> r3 = Step(Vector256.LoadUnsafe(ref src, (nuint)(i + 24)), vb, vs, vlo, vhi, vz);
+                Vector256<sbyte> packed = Vector256.Narrow(Vector256.Narrow(r0, r1), Vector256.Narrow(r2, r3));
+                packed.AsByte().StoreUnsafe(ref dst, (nuint)i);
             }
         }
 
@@ -74,6 +76,14 @@ public static class Requantizer
             v = v < hi ? v : hi;
             y[i] = T.CreateTruncating((int)MathF.Round(v) + zeroPoint);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Step(Vector256<int> acc, Vector256<int> bias, Vector256<float> scale, Vector256<float> lo, Vector256<float> hi, Vector256<int> zeroPoint)
+    {
+        Vector256<float> v = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(acc, bias)), scale);
+        v = Avx.Min(Avx.Max(v, lo), hi);
+        return Avx2.Add(Avx.ConvertToVector256Int32(v), zeroPoint);
     }
 
     /// <summary>The smallest code of <typeparamref name="T"/> as an int.</summary>
