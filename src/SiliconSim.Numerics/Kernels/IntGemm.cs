@@ -13,8 +13,8 @@ namespace SiliconSim.Numerics.Kernels;
 /// </summary>
 public static class IntGemm
 {
-    /// <summary>The packed K stride must be a multiple of this (one 512-bit vector of int16).</summary>
-    public const int KAlignment = 32;
+    /// <summary>The packed K stride must be a multiple of this (one 256-bit vector of int16).</summary>
+    public const int KAlignment = 16;
 
     /// <summary><paramref name="k"/> rounded up to <see cref="KAlignment"/>.</summary>
     public static int PaddedK(int k) => (k + KAlignment - 1) / KAlignment * KAlignment;
@@ -36,9 +36,13 @@ public static class IntGemm
             throw new ArgumentException("operand spans are too short for the given sizes");
         }
 
-        if (Avx512BW.IsSupported)
+        if (Avx512BW.IsSupported && kStride % 32 == 0)
         {
             MultiplyAvx512(a, bt, c, m, n, kStride, ldc);
+        }
+        else if (AvxVnni.IsSupported)
+        {
+            MultiplyAvxVnni(a, bt, c, m, n, kStride, ldc);
         }
         else if (Avx2.IsSupported)
         {
@@ -147,6 +151,90 @@ public static class IntGemm
                 for (nuint t = 0; t < (nuint)kStride; t += 16)
                 {
                     c0 = Avx2.Add(c0, Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref ra, a0 + t), Vector256.LoadUnsafe(ref rb, b0 + t)));
+                }
+
+                Unsafe.Add(ref rc, (i * ldc) + j) = Vector256.Sum(c0);
+            }
+        }
+    }
+
+    // The AVX2 blocking with vpdpwssd (AVX-VNNI): the multiply, pair add and accumulate in one instruction.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyAvxVnni(ReadOnlySpan<short> a, ReadOnlySpan<short> bt, Span<int> c, int m, int n, int kStride, int ldc)
+    {
+        ref short ra = ref MemoryMarshal.GetReference(a);
+        ref short rb = ref MemoryMarshal.GetReference(bt);
+        ref int rc = ref MemoryMarshal.GetReference(c);
+        int i = 0;
+        for (; i + 2 <= m; i += 2)
+        {
+            nuint a0 = (nuint)(i * kStride);
+            nuint a1 = a0 + (nuint)kStride;
+            int j = 0;
+            for (; j + 4 <= n; j += 4)
+            {
+                nuint b0 = (nuint)(j * kStride);
+                nuint b1 = b0 + (nuint)kStride;
+                nuint b2 = b1 + (nuint)kStride;
+                nuint b3 = b2 + (nuint)kStride;
+                Vector256<int> c00 = Vector256<int>.Zero, c01 = c00, c02 = c00, c03 = c00;
+                Vector256<int> c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+                for (nuint t = 0; t < (nuint)kStride; t += 16)
+                {
+                    Vector256<short> va0 = Vector256.LoadUnsafe(ref ra, a0 + t);
+                    Vector256<short> va1 = Vector256.LoadUnsafe(ref ra, a1 + t);
+                    Vector256<short> vb = Vector256.LoadUnsafe(ref rb, b0 + t);
+                    c00 = AvxVnni.MultiplyWideningAndAdd(c00, va0, vb);
+                    c10 = AvxVnni.MultiplyWideningAndAdd(c10, va1, vb);
+                    vb = Vector256.LoadUnsafe(ref rb, b1 + t);
+                    c01 = AvxVnni.MultiplyWideningAndAdd(c01, va0, vb);
+                    c11 = AvxVnni.MultiplyWideningAndAdd(c11, va1, vb);
+                    vb = Vector256.LoadUnsafe(ref rb, b2 + t);
+                    c02 = AvxVnni.MultiplyWideningAndAdd(c02, va0, vb);
+                    c12 = AvxVnni.MultiplyWideningAndAdd(c12, va1, vb);
+                    vb = Vector256.LoadUnsafe(ref rb, b3 + t);
+                    c03 = AvxVnni.MultiplyWideningAndAdd(c03, va0, vb);
+                    c13 = AvxVnni.MultiplyWideningAndAdd(c13, va1, vb);
+                }
+
+                ref int row0 = ref Unsafe.Add(ref rc, (i * ldc) + j);
+                ref int row1 = ref Unsafe.Add(ref rc, ((i + 1) * ldc) + j);
+                row0 = Vector256.Sum(c00);
+                Unsafe.Add(ref row0, 1) = Vector256.Sum(c01);
+                Unsafe.Add(ref row0, 2) = Vector256.Sum(c02);
+                Unsafe.Add(ref row0, 3) = Vector256.Sum(c03);
+                row1 = Vector256.Sum(c10);
+                Unsafe.Add(ref row1, 1) = Vector256.Sum(c11);
+                Unsafe.Add(ref row1, 2) = Vector256.Sum(c12);
+                Unsafe.Add(ref row1, 3) = Vector256.Sum(c13);
+            }
+
+            for (; j < n; j++)
+            {
+                nuint b0 = (nuint)(j * kStride);
+                Vector256<int> c0 = Vector256<int>.Zero, c1 = c0;
+                for (nuint t = 0; t < (nuint)kStride; t += 16)
+                {
+                    Vector256<short> vb = Vector256.LoadUnsafe(ref rb, b0 + t);
+                    c0 = AvxVnni.MultiplyWideningAndAdd(c0, Vector256.LoadUnsafe(ref ra, a0 + t), vb);
+                    c1 = AvxVnni.MultiplyWideningAndAdd(c1, Vector256.LoadUnsafe(ref ra, a1 + t), vb);
+                }
+
+                Unsafe.Add(ref rc, (i * ldc) + j) = Vector256.Sum(c0);
+                Unsafe.Add(ref rc, ((i + 1) * ldc) + j) = Vector256.Sum(c1);
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            nuint a0 = (nuint)(i * kStride);
+            for (int j = 0; j < n; j++)
+            {
+                nuint b0 = (nuint)(j * kStride);
+                Vector256<int> c0 = Vector256<int>.Zero;
+                for (nuint t = 0; t < (nuint)kStride; t += 16)
+                {
+                    c0 = AvxVnni.MultiplyWideningAndAdd(c0, Vector256.LoadUnsafe(ref ra, a0 + t), Vector256.LoadUnsafe(ref rb, b0 + t));
                 }
 
                 Unsafe.Add(ref rc, (i * ldc) + j) = Vector256.Sum(c0);
