@@ -100,6 +100,44 @@ public sealed class QLinearConvOrtTests
         Assert.Equal(0, bad);
     }
 
+    /// <summary>
+    /// Scales chosen so that (x_scale · w_scale[oc]) / y_scale is exactly 0.5 or 0.25: every odd (resp. ≡ 2 mod 4)
+    /// accumulator lands exactly on k + 0.5, so half-to-even rounding decides a large share of the outputs.
+    /// </summary>
+    [Fact]
+    public void QLinearConv_ExactTies_MatchOrtBitExactly()
+    {
+        var g = new QuantGen(4711);
+        int elements = 0, bad = 0, ties = 0;
+        for (int c = 0; c < 6; c++)
+        {
+            var x = Around(g, DataType.UInt8, out int xzp, true, 1, 4, 6, 6);
+            var w = Around(g, DataType.Int8, out int wzp, true, 3, 4, 3, 3);
+            float[] ws = [0.5f, 0.25f, 0.5f];
+            TensorValue?[] inputs =
+            [
+                x, QuantGen.FloatScalar(1f), QuantGen.Scalar(DataType.UInt8, xzp), w, TensorValue.Create(DataType.Float, [3], ws),
+                TensorValue.Create(DataType.Int8, [3], Enumerable.Repeat((sbyte)wzp, 3).ToArray()), QuantGen.FloatScalar(1f), QuantGen.Scalar(DataType.UInt8, 128), null,
+            ];
+            (string, object)[] attrs = [("kernel_shape", new long[] { 3, 3 }), ("pads", new long[] { 1, 1, 1, 1 })];
+            var ours = SingleNode.Ours("QLinearConv", string.Empty, inputs, attrs);
+            var ort = SingleNode.Ort("QLinearConv", string.Empty, inputs, attrs, DataType.UInt8);
+            var acc = SingleNode.Ours("ConvInteger", string.Empty, [x, w, QuantGen.Scalar(DataType.UInt8, xzp), QuantGen.Scalar(DataType.Int8, wzp)], attrs).Items<int>();
+            for (int i = 0; i < acc.Length; i++)
+            {
+                float v = acc[i] * ws[i / 36];
+                ties += v - MathF.Floor(v) == 0.5f ? 1 : 0;
+            }
+
+            bad += SingleNode.Mismatches(ort, ours);
+            elements += ort.Length;
+        }
+
+        _out.WriteLine($"QLinearConv exact ties: {elements} outputs, {ties} on k + 0.5, {bad} mismatches");
+        Assert.True(ties > elements / 5, $"only {ties} ties");
+        Assert.Equal(0, bad);
+    }
+
     internal static (TensorValue?[] Inputs, (string, object)[] Attrs, DataType YType) ConvCase(QuantGen g, bool quantized)
     {
         // ORT's CPU kernels: QLinearConv u8·u8→u8, u8·s8→u8, s8·s8→s8; ConvInteger u8·u8 and u8·s8.

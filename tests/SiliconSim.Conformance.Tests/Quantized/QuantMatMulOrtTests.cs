@@ -147,6 +147,32 @@ public sealed class QuantMatMulOrtTests
         Assert.Equal(0, bad);
     }
 
+    /// <summary>Scale products of exactly 0.5: every odd accumulator is a tie for QLinearMatMul and QGemm.</summary>
+    [Fact]
+    public void QLinearMatMulAndQGemm_ExactTies_MatchOrtBitExactly()
+    {
+        var g = new QuantGen(99);
+        int elements = 0, bad = 0;
+        for (int c = 0; c < 6; c++)
+        {
+            var a = QLinearConvOrtTests.Around(g, DataType.UInt8, out int az, true, 7, 19);
+            var b = QLinearConvOrtTests.Around(g, DataType.Int8, out int bz, true, 19, 11);
+            TensorValue?[] mm = [a, QuantGen.FloatScalar(1f), QuantGen.Scalar(DataType.UInt8, az), b, QuantGen.FloatScalar(0.5f), QuantGen.Scalar(DataType.Int8, bz), QuantGen.FloatScalar(1f), QuantGen.Scalar(DataType.UInt8, 100)];
+            var ours = SingleNode.Ours("QLinearMatMul", string.Empty, mm, []);
+            var ort = SingleNode.Ort("QLinearMatMul", string.Empty, mm, [], DataType.UInt8);
+            bad += Report(mm, [], ort, ours);
+            elements += ort.Length;
+            TensorValue?[] qg = [a, QuantGen.FloatScalar(1f), QuantGen.Scalar(DataType.UInt8, az), b, QuantGen.FloatScalar(0.5f), QuantGen.Scalar(DataType.Int8, bz), g.Int32s(-40, 40, 11), QuantGen.FloatScalar(1f), QuantGen.Scalar(DataType.UInt8, 100)];
+            ours = SingleNode.Ours("QGemm", "com.microsoft", qg, []);
+            ort = SingleNode.Ort("QGemm", "com.microsoft", qg, [], DataType.UInt8);
+            bad += Report(qg, [], ort, ours);
+            elements += ort.Length;
+        }
+
+        _out.WriteLine($"QLinearMatMul/QGemm exact ties: {elements} outputs, {bad} mismatches");
+        Assert.Equal(0, bad);
+    }
+
     private int Report(TensorValue?[] inputs, (string, object)[] attrs, TensorValue ort, TensorValue ours)
     {
         int m = SingleNode.Mismatches(ort, ours);
