@@ -213,27 +213,27 @@ internal sealed class QuantizedConvCore
     private void FillColumnsShortRows(ref short xp, ref short col, int planePadded, int ph, int pw)
     {
         int kd = _k[0], kh = _k[1], kw = _k[2];
-        int ks = KStride;
-        int spill = Math.Min(4 - kw, ks - K);
+        int s0 = _s[0], s1 = _s[1], s2 = _s[2], d0 = _d[0], d1 = _d[1];
+        int out0 = _out[0], out1 = _out[1], out2 = _out[2], cg = _channelsPerGroup;
+        int ks = KStride, k = K;
+        int spill = Math.Min(4 - kw, ks - k);
         int p = 0;
-        for (int od = 0; od < _out[0]; od++)
+        for (int od = 0; od < out0; od++)
         {
-            for (int oh = 0; oh < _out[1]; oh++)
+            for (int oh = 0; oh < out1; oh++)
             {
-                for (int ow = 0; ow < _out[2]; ow++, p++)
+                for (int ow = 0; ow < out2; ow++, p++)
                 {
                     ref byte dst = ref Unsafe.As<short, byte>(ref Unsafe.Add(ref col, p * ks));
                     int t = 0;
-                    for (int c = 0; c < _channelsPerGroup; c++)
+                    for (int c = 0; c < cg; c++)
                     {
                         for (int z = 0; z < kd; z++)
                         {
-                            int id = (od * _s[0]) + (z * _d[0]);
+                            int rowBase = (c * planePadded) + ((((od * s0) + (z * d0)) * ph) + (oh * s1)) * pw + (ow * s2);
                             for (int y = 0; y < kh; y++, t += kw)
                             {
-                                int ih = (oh * _s[1]) + (y * _d[1]);
-                                int b = (c * planePadded) + (((id * ph) + ih) * pw) + (ow * _s[2]);
-                                long four = Unsafe.ReadUnaligned<long>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref xp, b)));
+                                long four = Unsafe.ReadUnaligned<long>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref xp, rowBase + (y * d1 * pw))));
                                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, t * sizeof(short)), four);
                             }
                         }
@@ -241,10 +241,11 @@ internal sealed class QuantizedConvCore
 
                     for (int z = 0; z < spill; z++)
                     {
-                        Unsafe.Add(ref col, (p * ks) + K + z) = 0;
+                        Unsafe.Add(ref col, (p * ks) + k + z) = 0;
                     }
                 }
             }
         }
     }
+
 }
