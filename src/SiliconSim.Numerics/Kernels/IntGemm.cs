@@ -54,6 +54,15 @@ public static class IntGemm
         }
     }
 
+    // The four horizontal sums at once: two rounds of phaddd leave, per 128-bit half, the partial sums of a, b, c, d
+    // in lanes 0..3; adding the halves finishes them. Integer adds wrap, so the order does not matter.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Sum4(Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d)
+    {
+        Vector256<int> h = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a, b), Avx2.HorizontalAdd(c, d));
+        return Sse2.Add(h.GetLower(), h.GetUpper());
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyScalar(ReadOnlySpan<short> a, ReadOnlySpan<short> bt, Span<int> c, int m, int n, int kStride, int ldc)
     {
@@ -115,14 +124,8 @@ public static class IntGemm
 
                 ref int row0 = ref Unsafe.Add(ref rc, (i * ldc) + j);
                 ref int row1 = ref Unsafe.Add(ref rc, ((i + 1) * ldc) + j);
-                row0 = Vector256.Sum(c00);
-                Unsafe.Add(ref row0, 1) = Vector256.Sum(c01);
-                Unsafe.Add(ref row0, 2) = Vector256.Sum(c02);
-                Unsafe.Add(ref row0, 3) = Vector256.Sum(c03);
-                row1 = Vector256.Sum(c10);
-                Unsafe.Add(ref row1, 1) = Vector256.Sum(c11);
-                Unsafe.Add(ref row1, 2) = Vector256.Sum(c12);
-                Unsafe.Add(ref row1, 3) = Vector256.Sum(c13);
+                Sum4(c00, c01, c02, c03).StoreUnsafe(ref row0);
+                Sum4(c10, c11, c12, c13).StoreUnsafe(ref row1);
             }
 
             for (; j < n; j++)
@@ -199,14 +202,8 @@ public static class IntGemm
 
                 ref int row0 = ref Unsafe.Add(ref rc, (i * ldc) + j);
                 ref int row1 = ref Unsafe.Add(ref rc, ((i + 1) * ldc) + j);
-                row0 = Vector256.Sum(c00);
-                Unsafe.Add(ref row0, 1) = Vector256.Sum(c01);
-                Unsafe.Add(ref row0, 2) = Vector256.Sum(c02);
-                Unsafe.Add(ref row0, 3) = Vector256.Sum(c03);
-                row1 = Vector256.Sum(c10);
-                Unsafe.Add(ref row1, 1) = Vector256.Sum(c11);
-                Unsafe.Add(ref row1, 2) = Vector256.Sum(c12);
-                Unsafe.Add(ref row1, 3) = Vector256.Sum(c13);
+                Sum4(c00, c01, c02, c03).StoreUnsafe(ref row0);
+                Sum4(c10, c11, c12, c13).StoreUnsafe(ref row1);
             }
 
             for (; j < n; j++)
