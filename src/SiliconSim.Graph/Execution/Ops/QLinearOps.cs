@@ -1,0 +1,343 @@
+using System.Numerics;
+using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels;
+
+namespace SiliconSim.Graph.Execution.Ops;
+
+/// <summary>
+/// Quantized convolution and matrix-product operators (ONNX QLinearConv, ConvInteger, QLinearMatMul, MatMulInteger;
+/// com.microsoft QGemm), computed as ORT's x86-64 CPU provider does (ort-cpu-semantics.md §2).
+/// </summary>
+internal static class QLinearOps
+{
+    [OnnxOp("QLinearConv")]
+    public static TensorValue[] QLinearConv(OpContext ctx)
+    {
+        TensorValue x = ctx.Input(0), w = ctx.Input(3);
+        TensorValue? xZp = ctx.OptionalInput(2), wZp = ctx.OptionalInput(5), yZp = ctx.OptionalInput(7), bias = ctx.OptionalInput(8);
+        QuantOpArgs.Require8Bit(x, "x");
+        QuantOpArgs.Require8Bit(w, "w");
+        QuantOpArgs.RequireSameType(xZp, x.Type, "x_zero_point");
+        QuantOpArgs.RequireSameType(wZp, w.Type, "w_zero_point");
+        DataType yType = yZp?.Type ?? x.Type;
+        if (yType is not (DataType.UInt8 or DataType.Int8))
+        {
+            throw new OpException($"y_zero_point must be uint8 or int8, got {DataTypeInfo.Name(yType)}");
+        }
+
+        if (bias is not null && bias.Type != DataType.Int32)
+        {
+            throw new OpException($"bias must be int32, got {DataTypeInfo.Name(bias.Type)}");
+        }
+
+        var args = new ConvArgs(
+            Geometry(ctx, x, w),
+            QuantOpArgs.Scale(ctx.Input(1), "x_scale"),
+            QuantOpArgs.ZeroPoint(xZp, "x_zero_point"),
+            QuantOpArgs.Scales(ctx.Input(4), "w_scale"),
+            QuantOpArgs.ZeroPoints(wZp, "w_zero_point"),
+            QuantOpArgs.Scale(ctx.Input(6), "y_scale"),
+            QuantOpArgs.ZeroPoint(yZp, "y_zero_point"),
+            bias?.Items<int>() ?? []);
+        Array output = (x.Type, w.Type, yType) switch
+        {
+            (DataType.UInt8, DataType.Int8, DataType.UInt8) => Conv<byte, sbyte, byte>(x, w, args),
+            (DataType.UInt8, DataType.UInt8, DataType.UInt8) => Conv<byte, byte, byte>(x, w, args),
+            (DataType.UInt8, DataType.Int8, DataType.Int8) => Conv<byte, sbyte, sbyte>(x, w, args),
+            (DataType.UInt8, DataType.UInt8, DataType.Int8) => Conv<byte, byte, sbyte>(x, w, args),
+            (DataType.Int8, DataType.Int8, DataType.Int8) => Conv<sbyte, sbyte, sbyte>(x, w, args),
+            (DataType.Int8, DataType.UInt8, DataType.Int8) => Conv<sbyte, byte, sbyte>(x, w, args),
+            (DataType.Int8, DataType.Int8, DataType.UInt8) => Conv<sbyte, sbyte, byte>(x, w, args),
+            _ => Conv<sbyte, byte, byte>(x, w, args),
+        };
+        return [TensorValue.Create(yType, args.Geometry.OutputShape, output)];
+    }
+
+    [OnnxOp("ConvInteger")]
+    public static TensorValue[] ConvInteger(OpContext ctx)
+    {
+        TensorValue x = ctx.Input(0), w = ctx.Input(1);
+        TensorValue? xZp = ctx.OptionalInput(2), wZp = ctx.OptionalInput(3);
+        QuantOpArgs.Require8Bit(x, "x");
+        QuantOpArgs.Require8Bit(w, "w");
+        QuantOpArgs.RequireSameType(xZp, x.Type, "x_zero_point");
+        QuantOpArgs.RequireSameType(wZp, w.Type, "w_zero_point");
+        ConvGeometry g = Geometry(ctx, x, w);
+        int xz = QuantOpArgs.ZeroPoint(xZp, "x_zero_point");
+        int[] wz = QuantOpArgs.ZeroPoints(wZp, "w_zero_point");
+        var y = new int[checked((int)ShapeMath.ElementCount(g.OutputShape))];
+        QuantOpArgs.Kernel(() =>
+        {
+            switch (x.Type, w.Type)
+            {
+                case (DataType.UInt8, DataType.UInt8): Numerics.Kernels.ConvInteger.Compute<byte, byte>(x.Items<byte>(), xz, w.Items<byte>(), wz, g, y); break;
+                case (DataType.UInt8, _): Numerics.Kernels.ConvInteger.Compute<byte, sbyte>(x.Items<byte>(), xz, w.Items<sbyte>(), wz, g, y); break;
+                case (_, DataType.UInt8): Numerics.Kernels.ConvInteger.Compute<sbyte, byte>(x.Items<sbyte>(), xz, w.Items<byte>(), wz, g, y); break;
+                default: Numerics.Kernels.ConvInteger.Compute<sbyte, sbyte>(x.Items<sbyte>(), xz, w.Items<sbyte>(), wz, g, y); break;
+            }
+
+            return 0;
+        });
+        return [TensorValue.Create(DataType.Int32, g.OutputShape, y)];
+    }
+
+    [OnnxOp("MatMulInteger")]
+    public static TensorValue[] MatMulInteger(OpContext ctx)
+    {
+        TensorValue a = ctx.Input(0), b = ctx.Input(1);
+        TensorValue? aZp = ctx.OptionalInput(2), bZp = ctx.OptionalInput(3);
+        QuantOpArgs.Require8Bit(a, "A");
+        QuantOpArgs.Require8Bit(b, "B");
+        QuantOpArgs.RequireSameType(aZp, a.Type, "a_zero_point");
+        QuantOpArgs.RequireSameType(bZp, b.Type, "b_zero_point");
+        MatMulShape shape = QuantOpArgs.Kernel(() => MatMulShape.Resolve([.. a.Shape], [.. b.Shape]));
+        int[] az = QuantOpArgs.ZeroPoints(aZp, "a_zero_point");
+        int[] bz = QuantOpArgs.ZeroPoints(bZp, "b_zero_point");
+        int[] y = MatMulAcc(a, az, b, bz, shape);
+        return [TensorValue.Create(DataType.Int32, shape.OutputShape, y)];
+    }
+
+    [OnnxOp("QLinearMatMul")]
+    public static TensorValue[] QLinearMatMul(OpContext ctx)
+    {
+        TensorValue a = ctx.Input(0), b = ctx.Input(3);
+        TensorValue? aZp = ctx.OptionalInput(2), bZp = ctx.OptionalInput(5), yZp = ctx.OptionalInput(7);
+        QuantOpArgs.Require8Bit(a, "a");
+        QuantOpArgs.Require8Bit(b, "b");
+        QuantOpArgs.RequireSameType(aZp, a.Type, "a_zero_point");
+        QuantOpArgs.RequireSameType(bZp, b.Type, "b_zero_point");
+        DataType yType = yZp?.Type ?? a.Type;
+        MatMulShape shape = QuantOpArgs.Kernel(() => MatMulShape.Resolve([.. a.Shape], [.. b.Shape]));
+        int[] az = QuantOpArgs.ZeroPoints(aZp, "a_zero_point");
+        int[] bz = QuantOpArgs.ZeroPoints(bZp, "b_zero_point");
+        float[] aScales = QuantOpArgs.Scales(ctx.Input(1), "a_scale");
+        float[] bScales = QuantOpArgs.Scales(ctx.Input(4), "b_scale");
+        float yScale = QuantOpArgs.Scale(ctx.Input(6), "y_scale");
+        int yz = QuantOpArgs.ZeroPoint(yZp, "y_zero_point");
+        int[] acc = MatMulAcc(a, az, b, bz, shape);
+        var scales = new float[shape.M * shape.N];
+        if ((aScales.Length != 1 && aScales.Length != shape.M) || (bScales.Length != 1 && bScales.Length != shape.N))
+        {
+            throw new OpException($"a_scale must have 1 or {shape.M} values and b_scale 1 or {shape.N}");
+        }
+
+        for (int i = 0; i < shape.M; i++)
+        {
+            for (int j = 0; j < shape.N; j++)
+            {
+                // (a_scale · b_scale) / y_scale, fp32 left to right (quantize_linear_matmul.cc).
+                float s = aScales[aScales.Length == 1 ? 0 : i] * bScales[bScales.Length == 1 ? 0 : j];
+                scales[(i * shape.N) + j] = s / yScale;
+            }
+        }
+
+        Array y = yType switch
+        {
+            DataType.UInt8 => RequantizeTiled<byte>(acc, scales, yz),
+            DataType.Int8 => RequantizeTiled<sbyte>(acc, scales, yz),
+            _ => throw new OpException($"y_zero_point must be uint8 or int8, got {DataTypeInfo.Name(yType)}"),
+        };
+        return [TensorValue.Create(yType, shape.OutputShape, y)];
+    }
+
+    [OnnxOp("MatMulIntegerToFloat", "com.microsoft")]
+    public static TensorValue[] MatMulIntegerToFloat(OpContext ctx)
+    {
+        TensorValue a = ctx.Input(0), b = ctx.Input(1);
+        TensorValue? aZp = ctx.OptionalInput(4), bZp = ctx.OptionalInput(5), bias = ctx.OptionalInput(6);
+        QuantOpArgs.Require8Bit(a, "A");
+        QuantOpArgs.Require8Bit(b, "B");
+        QuantOpArgs.RequireSameType(aZp, a.Type, "a_zero_point");
+        QuantOpArgs.RequireSameType(bZp, b.Type, "b_zero_point");
+        MatMulShape shape = QuantOpArgs.Kernel(() => MatMulShape.Resolve([.. a.Shape], [.. b.Shape]));
+        float aScale = QuantOpArgs.Scale(ctx.Input(2), "a_scale");
+        float[] bScales = QuantOpArgs.Scales(ctx.Input(3), "b_scale");
+        int[] az = [QuantOpArgs.ZeroPoint(aZp, "a_zero_point")];
+        int[] bz = QuantOpArgs.ZeroPoints(bZp, "b_zero_point");
+        if (bScales.Length != 1 && bScales.Length != shape.N)
+        {
+            throw new OpException($"b_scale must have 1 or {shape.N} values");
+        }
+
+        float[] biasData = bias is null ? [] : bias.Type == DataType.Float ? bias.Items<float>() : throw new OpException("bias must be float");
+        if (biasData.Length != 0 && biasData.Length != shape.N)
+        {
+            throw new OpException($"bias must have {shape.N} values");
+        }
+
+        int[] acc = MatMulAcc(a, az, b, bz, shape);
+        var y = new float[acc.Length];
+        for (int p = 0; p < acc.Length; p++)
+        {
+            int j = p % shape.N;
+            // multiplier = a_scale · b_scale[j] (matmul_integer_to_float.cc), then MLAS's scale-bias output step.
+            float multiplier = aScale * bScales[bScales.Length == 1 ? 0 : j];
+            float v = acc[p] * multiplier;
+            y[p] = biasData.Length == 0 ? v : v + biasData[j];
+        }
+
+        return [TensorValue.Create(DataType.Float, shape.OutputShape, y)];
+    }
+
+    [OnnxOp("QGemm", "com.microsoft")]
+    public static TensorValue[] QGemm(OpContext ctx)
+    {
+        TensorValue a = ctx.Input(0), b = ctx.Input(3);
+        TensorValue? aZp = ctx.OptionalInput(2), bZp = ctx.OptionalInput(5), c = ctx.OptionalInput(6), yScaleT = ctx.OptionalInput(7), yZp = ctx.OptionalInput(8);
+        QuantOpArgs.Require8Bit(a, "A");
+        QuantOpArgs.Require8Bit(b, "B");
+        QuantOpArgs.RequireSameType(aZp, a.Type, "a_zero_point");
+        QuantOpArgs.RequireSameType(bZp, b.Type, "b_zero_point");
+        if (a.Rank != 2 || b.Rank != 2)
+        {
+            throw new OpException($"QGemm needs 2-D A and B, got {a.ShapeText} and {b.ShapeText}");
+        }
+
+        bool transA = ctx.Int("transA", 0) != 0, transB = ctx.Int("transB", 0) != 0;
+        float alpha = ctx.Float("alpha", 1f);
+        int m = transA ? a.Shape[1] : a.Shape[0];
+        int k = transA ? a.Shape[0] : a.Shape[1];
+        int kb = transB ? b.Shape[1] : b.Shape[0];
+        int n = transB ? b.Shape[0] : b.Shape[1];
+        if (k != kb)
+        {
+            throw new OpException($"QGemm inner dims differ: A' is [{m},{k}], B' is [{kb},{n}]");
+        }
+
+        (int cRows, int cCols) = (1, 1);
+        int[] cData = [];
+        if (c is not null)
+        {
+            if (c.Type != DataType.Int32)
+            {
+                throw new OpException($"C must be int32, got {DataTypeInfo.Name(c.Type)}");
+            }
+
+            (cRows, cCols) = c.Rank switch
+            {
+                0 => (1, 1),
+                1 => (1, c.Shape[0]),
+                2 => (c.Shape[0], c.Shape[1]),
+                _ => throw new OpException($"C must have rank 0 to 2, got {c.ShapeText}"),
+            };
+            cData = c.Items<int>();
+        }
+
+        int az = QuantOpArgs.ZeroPoint(aZp, "a_zero_point");
+        int[] bz = QuantOpArgs.ZeroPoints(bZp, "b_zero_point");
+        float aScale = QuantOpArgs.Scale(ctx.Input(1), "a_scale");
+        float[] bScales = QuantOpArgs.Scales(ctx.Input(4), "b_scale");
+        float? yScale = yScaleT is null ? null : QuantOpArgs.Scale(yScaleT, "y_scale");
+        int[] acc = QuantOpArgs.Kernel(() => (a.Type, b.Type) switch
+        {
+            (DataType.UInt8, DataType.Int8) => Numerics.Kernels.QGemm.Accumulate<byte, sbyte>(a.Items<byte>(), az, transA, b.Items<sbyte>(), bz, transB, m, k, n, cData, cRows, cCols),
+            (DataType.UInt8, _) => Numerics.Kernels.QGemm.Accumulate<byte, byte>(a.Items<byte>(), az, transA, b.Items<byte>(), bz, transB, m, k, n, cData, cRows, cCols),
+            (_, DataType.Int8) => Numerics.Kernels.QGemm.Accumulate<sbyte, sbyte>(a.Items<sbyte>(), az, transA, b.Items<sbyte>(), bz, transB, m, k, n, cData, cRows, cCols),
+            _ => Numerics.Kernels.QGemm.Accumulate<sbyte, byte>(a.Items<sbyte>(), az, transA, b.Items<byte>(), bz, transB, m, k, n, cData, cRows, cCols),
+        });
+        float[] scales = QuantOpArgs.Kernel(() => Numerics.Kernels.QGemm.OutputScales(alpha, aScale, bScales, yScale, n));
+        if (yScale is null)
+        {
+            var yf = new float[m * n];
+            Numerics.Kernels.QGemm.Scale(acc, scales, yf);
+            return [TensorValue.Create(DataType.Float, [m, n], yf)];
+        }
+
+        DataType yType = yZp?.Type ?? a.Type;
+        int yz = QuantOpArgs.ZeroPoint(yZp, "y_zero_point");
+        Array y = yType switch
+        {
+            DataType.UInt8 => RequantizeRows<byte>(acc, scales, yz),
+            DataType.Int8 => RequantizeRows<sbyte>(acc, scales, yz),
+            _ => throw new OpException($"y_zero_point must be uint8 or int8, got {DataTypeInfo.Name(yType)}"),
+        };
+        return [TensorValue.Create(yType, [m, n], y)];
+    }
+
+    private static T[] RequantizeRows<T>(int[] acc, float[] scales, int zeroPoint)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        var y = new T[acc.Length];
+        Numerics.Kernels.QGemm.Requantize<T>(acc, scales, zeroPoint, y);
+        return y;
+    }
+
+    // scales is [M·N]; every batch matrix reuses it.
+    private static T[] RequantizeTiled<T>(int[] acc, float[] scales, int zeroPoint)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        var y = new T[acc.Length];
+        int qmin = Requantizer.QMin<T>(), qmax = Requantizer.QMax<T>();
+        for (int p = 0; p < acc.Length; p++)
+        {
+            y[p] = T.CreateTruncating(Requantizer.Requantize(acc[p], scales[p % scales.Length], zeroPoint, qmin, qmax));
+        }
+
+        return y;
+    }
+
+    private static int[] MatMulAcc(TensorValue a, int[] az, TensorValue b, int[] bz, MatMulShape shape)
+    {
+        var y = new int[shape.BatchCount * shape.M * shape.N];
+        QuantOpArgs.Kernel(() =>
+        {
+            switch (a.Type, b.Type)
+            {
+                case (DataType.UInt8, DataType.Int8): Numerics.Kernels.MatMulInteger.Compute<byte, sbyte>(a.Items<byte>(), az, b.Items<sbyte>(), bz, shape, y); break;
+                case (DataType.UInt8, _): Numerics.Kernels.MatMulInteger.Compute<byte, byte>(a.Items<byte>(), az, b.Items<byte>(), bz, shape, y); break;
+                case (_, DataType.Int8): Numerics.Kernels.MatMulInteger.Compute<sbyte, sbyte>(a.Items<sbyte>(), az, b.Items<sbyte>(), bz, shape, y); break;
+                default: Numerics.Kernels.MatMulInteger.Compute<sbyte, byte>(a.Items<sbyte>(), az, b.Items<byte>(), bz, shape, y); break;
+            }
+
+            return 0;
+        });
+        return y;
+    }
+
+    private static ConvGeometry Geometry(OpContext ctx, TensorValue x, TensorValue w)
+    {
+        if (x.Rank < 3 || w.Rank != x.Rank)
+        {
+            throw new OpException($"x {x.ShapeText} and w {w.ShapeText} must both be N x C x spatial...");
+        }
+
+        int[] kernel = ctx.IntsOrNull("kernel_shape") is { } ks ? ks.Select(v => checked((int)v)).ToArray() : [.. w.Shape.Skip(2)];
+        if (!kernel.SequenceEqual(w.Shape.Skip(2)))
+        {
+            throw new OpException($"kernel_shape [{string.Join(',', kernel)}] does not match w {w.ShapeText}");
+        }
+
+        int group = checked((int)ctx.Int("group", 1));
+        if (group <= 0 || x.Shape[1] != w.Shape[1] * group)
+        {
+            throw new OpException($"x has {x.Shape[1]} channels but w {w.ShapeText} with group {group} expects {w.Shape[1] * group}");
+        }
+
+        string autoPad = ctx.String("auto_pad", "NOTSET");
+        if (autoPad is "SAME_UPPER" or "SAME_LOWER" && ctx.IntsOrNull("dilations") is { } dil && dil.Any(d => d != 1))
+        {
+            // ORT refuses this combination (conv_attributes.h: "Dilation not supported for AutoPadType::SAME_*").
+            throw new OpException($"dilations are not supported with auto_pad {autoPad} (as in ONNX Runtime)");
+        }
+
+        return QuantOpArgs.Kernel(() => ConvGeometry.Resolve(
+            [.. x.Shape], w.Shape[0], kernel, ctx.IntsOrNull("strides"), ctx.IntsOrNull("dilations"), ctx.IntsOrNull("pads"), autoPad, group));
+    }
+
+    private static TY[] Conv<TX, TW, TY>(TensorValue x, TensorValue w, ConvArgs p)
+        where TX : unmanaged, IBinaryInteger<TX>
+        where TW : unmanaged, IBinaryInteger<TW>
+        where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
+    {
+        var y = new TY[checked((int)ShapeMath.ElementCount(p.Geometry.OutputShape))];
+        QuantOpArgs.Kernel(() =>
+        {
+            Numerics.Kernels.QLinearConv.Compute<TX, TW, TY>(
+                x.Items<TX>(), p.XScale, p.XZeroPoint, w.Items<TW>(), p.WScales, p.WZeroPoints, p.YScale, p.YZeroPoint, p.Bias, p.Geometry, y);
+            return 0;
+        });
+        return y;
+    }
+
+    private sealed record ConvArgs(ConvGeometry Geometry, float XScale, int XZeroPoint, float[] WScales, int[] WZeroPoints, float YScale, int YZeroPoint, int[] Bias);
+}

@@ -1,0 +1,118 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SiliconSim.Numerics.Kernels;
+
+/// <summary>
+/// The fp32 requantization step shared by every integer kernel (MLAS MlasRequantizeOutput, quantize.cpp; see
+/// ort-cpu-semantics.md §2 QLinearConv step 3).
+/// </summary>
+public static class Requantizer
+{
+    /// <summary>
+    /// Requantizes one int32 accumulator: <c>v = float(acc) · scale</c> (int32→fp32 rounds to nearest even, then one
+    /// fp32 multiply), <c>v</c> clamped to <c>[qmin − zp, qmax − zp]</c> in fp32, rounded half to even, plus
+    /// <paramref name="zeroPoint"/>. The clamp uses maxps/minps operand order, so a NaN product becomes the lower bound.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Requantize(int acc, float scale, int zeroPoint, int qmin, int qmax)
+    {
+        float v = acc * scale;
+        float lo = qmin - zeroPoint;
+        float hi = qmax - zeroPoint;
+        // maxps(v, lo) returns lo when either is NaN; minps(v, hi) likewise returns hi.
+        v = v > lo ? v : lo;
+        v = v < hi ? v : hi;
+        // MathF.Round(float) rounds half to even (roundss), like cvtps2dq under the default MXCSR.
+        return (int)MathF.Round(v) + zeroPoint;
+    }
+
+    /// <summary>
+    /// Requantizes into the element type <typeparamref name="T"/> (uint8 or int8): the bounds are T's range.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Requantize<T>(int acc, float scale, int zeroPoint)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> =>
+        T.CreateTruncating(Requantize(acc, scale, zeroPoint, QMin<T>(), QMax<T>()));
+
+    /// <summary>
+    /// <c>y[i] = Requantize(acc[i] + bias, scale, zeroPoint)</c> into <typeparamref name="T"/>, the bias added with
+    /// int32 wrap-around (the accumulator is int32 in ORT).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RequantizeRow<T>(ReadOnlySpan<int> acc, int bias, float scale, int zeroPoint, Span<T> y)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        int qmin = QMin<T>(), qmax = QMax<T>();
+        float lo = qmin - zeroPoint, hi = qmax - zeroPoint;
+        y = y[..acc.Length];
+        int i = 0;
+        if (Avx2.IsSupported && acc.Length >= 32 && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte)))
+        {
+            // Same steps, 32 at a time: cvtdq2ps (nearest even), mulps, maxps/minps (NaN → bound), cvtps2dq, + zp.
+            // The results are already inside T's range, so truncating narrows keep the exact 8-bit codes.
+            Vector256<int> vb = Vector256.Create(bias), vz = Vector256.Create(zeroPoint);
+            Vector256<float> vs = Vector256.Create(scale), vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
+            ref int src = ref MemoryMarshal.GetReference(acc);
+            ref byte dst = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(y));
+            for (; i + 32 <= acc.Length; i += 32)
+            {
+                Vector256<int> r0 = Step(Vector256.LoadUnsafe(ref src, (nuint)i), vb, vs, vlo, vhi, vz);
+                Vector256<int> r1 = Step(Vector256.LoadUnsafe(ref src, (nuint)(i + 8)), vb, vs, vlo, vhi, vz);
+                Vector256<int> r2 = Step(Vector256.LoadUnsafe(ref src, (nuint)(i + 16)), vb, vs, vlo, vhi, vz);
+                Vector256<int> r3 = Step(Vector256.LoadUnsafe(ref src, (nuint)(i + 24)), vb, vs, vlo, vhi, vz);
+                Vector256<sbyte> packed = Vector256.Narrow(Vector256.Narrow(r0, r1), Vector256.Narrow(r2, r3));
+                packed.AsByte().StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        for (; i < acc.Length; i++)
+        {
+            float v = unchecked(acc[i] + bias) * scale;
+            v = v > lo ? v : lo;
+            v = v < hi ? v : hi;
+            y[i] = T.CreateTruncating((int)MathF.Round(v) + zeroPoint);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Step(Vector256<int> acc, Vector256<int> bias, Vector256<float> scale, Vector256<float> lo, Vector256<float> hi, Vector256<int> zeroPoint)
+    {
+        Vector256<float> v = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(acc, bias)), scale);
+        v = Avx.Min(Avx.Max(v, lo), hi);
+        return Avx2.Add(Avx.ConvertToVector256Int32(v), zeroPoint);
+    }
+
+    /// <summary>The smallest code of <typeparamref name="T"/> as an int.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int QMin<T>()
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> => int.CreateTruncating(T.MinValue);
+
+    /// <summary>The largest code of <typeparamref name="T"/> as an int.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int QMax<T>()
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> => int.CreateTruncating(T.MaxValue);
+
+    /// <summary>
+    /// x86 cvtps2dq under the default MXCSR: round half to even; NaN and values outside int32 give int.MinValue
+    /// (the "integer indefinite" value). Kernels that round without clamping first (QLinearAdd/Mul) need this.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ConvertToInt32x86(float v)
+    {
+        float r = MathF.Round(v);
+        return r >= -2147483648f && r < 2147483648f ? (int)r : int.MinValue;
+    }
+
+    /// <summary>packssdw then packuswb/packsswb: saturate an int32 to int16, then to <typeparamref name="T"/>'s range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T SaturateViaInt16<T>(int v)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        int s16 = Math.Clamp(v, short.MinValue, short.MaxValue);
+        return T.CreateTruncating(Math.Clamp(s16, QMin<T>(), QMax<T>()));
+    }
+}
