@@ -19,7 +19,9 @@ public sealed record ModelGraph(
     /// <summary>The opset version that applies to <paramref name="domain"/> ("" for the default domain).</summary>
     public int OpsetOf(string domain)
     {
-        string key = domain is "ai.onnx" ? string.Empty : domain;
+        // SiliconSim's own nodes (ORT-internal kernels such as siliconsim.NchwcConv) keep the semantics of the ONNX op
+        // they replace, so they answer to the default domain's opset.
+        string key = domain is "ai.onnx" or "siliconsim" ? string.Empty : domain;
         return Opsets.TryGetValue(key, out int v) ? v : (key == "com.microsoft" ? 1 : 0);
     }
 
