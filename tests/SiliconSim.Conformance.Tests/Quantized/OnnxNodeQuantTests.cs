@@ -10,7 +10,7 @@ namespace SiliconSim.Conformance.Tests.Quantized;
 /// <summary>The ONNX backend node tests for the integer conv/matmul ops, run through our handlers, bit for bit.</summary>
 public sealed class OnnxNodeQuantTests
 {
-    private static readonly string s_root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data/onnx-node"));
+    private static readonly string s_root = SharedData.OnnxNode;
 
     public static TheoryData<string> Cases()
     {

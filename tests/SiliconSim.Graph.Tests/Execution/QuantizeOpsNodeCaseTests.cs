@@ -114,18 +114,5 @@ public sealed class QuantizeOpsNodeCaseTests(ITestOutputHelper output)
             ? "NaN" : v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
     };
 
-    /// <summary>shared/data/onnx-node beside the repository (worktree or CI clone), found by walking up.</summary>
-    private static string? NodeRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            string candidate = Path.Combine(d.FullName, "shared", "data", "onnx-node");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    private static string? NodeRoot() => SharedData.OnnxNode;
 }

@@ -17,7 +17,7 @@ public sealed class DigitsFp32Tests
     [Fact]
     public void DigitsCnnFp32_MatchesOrtExtendedBitExactly()
     {
-        string dir = Path.GetFullPath(Path.Combine(NodeCase.Root, "..", "digits", "digits_cnn_fp32"));
+        string dir = Path.Combine(SharedData.Digits, "digits_cnn_fp32");
         byte[] bytes = File.ReadAllBytes(Path.Combine(dir, "model.onnx"));
         TensorValue x = TensorProtos.FromProto(TensorProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(dir, "test_data_set_0", "input_0.pb"))));
         var model = OnnxModelReader.Read(new MemoryStream(bytes));

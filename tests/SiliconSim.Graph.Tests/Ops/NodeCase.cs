@@ -13,7 +13,7 @@ namespace SiliconSim.Graph.Tests.Ops;
 /// </summary>
 internal static class NodeCase
 {
-    public static string Root => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data/onnx-node"));
+    public static string Root => SharedData.OnnxNode;
 
     public static IEnumerable<string> Cases(params string[] prefixes) =>
         Directory.Exists(Root)

@@ -1,12 +1,17 @@
-namespace SiliconSim.Conformance.Tests;
+namespace SiliconSim.TestSupport;
 
-/// <summary>The shared test data beside the project root (../shared/data).</summary>
-internal static class SharedData
+/// <summary>
+/// The shared test data (../shared/data beside the project root, as on CI and every machine), found by walking up from
+/// the test binary so that it works from any build output folder.
+/// </summary>
+public static class SharedData
 {
     public static string Root { get; } = Find();
 
+    /// <summary>The digits models and their data.</summary>
     public static string Digits => Path.Combine(Root, "digits");
 
+    /// <summary>The ONNX backend node test cases.</summary>
     public static string OnnxNode => Path.Combine(Root, "onnx-node");
 
     private static string Find()
@@ -20,6 +25,6 @@ internal static class SharedData
             }
         }
 
-        throw new DirectoryNotFoundException("../shared/data was not found above the test binary");
+        throw new DirectoryNotFoundException("../shared/data was not found above the test binary; the shared data must sit beside the project root");
     }
 }
