@@ -1,3 +1,9 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using SiliconSim.Numerics.Reference;
+
 namespace SiliconSim.Numerics.Kernels.Float;
 
 /// <summary>
@@ -76,6 +82,11 @@ public static class NchwcConv
     /// <summary>
     /// Y = conv(X, W) + bias in the NCHWc order. <paramref name="sum"/>, when given, is the addend of an Add that ORT
     /// fused into the conv (it pre-fills Y, so the first slice is added to it, and the bias comes after).
+    /// <para>
+    /// With AVX-512F the outputs are computed 16 output channels at a time (one vector lane per channel, each lane its
+    /// own chain in the order above) for tiles of 4 output pixels that share the same set of valid taps; without it,
+    /// or for the depthwise algorithm, <see cref="NchwcConvReference"/> runs. Both give the same bits.
+    /// </para>
     /// </summary>
     public static float[] Conv(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ConvGeometry g, ReadOnlySpan<float> sum = default)
     {
@@ -86,70 +97,115 @@ public static class NchwcConv
         }
 
         Algorithm algorithm = Choose(g);
+        if (!Avx512F.IsSupported || g.KernelSpatial[0] > 64 || g.KernelSpatial[1] > 64)
+        {
+            return NchwcConvReference.Conv(x, w, bias, g, sum);
+        }
+
+        return algorithm == Algorithm.Depthwise ? Depthwise(x, w, bias, g, sum) : Blocked(x, w, bias, g, sum, algorithm);
+    }
+
+    private static float[] Blocked(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ConvGeometry g, ReadOnlySpan<float> sum, Algorithm algorithm)
+    {
         int cg = g.InChannels / g.Group;
         int mg = g.OutChannels / g.Group;
         int slice = algorithm switch
         {
             Algorithm.Nchwc => BlockSize,
             Algorithm.Pointwise => 128,
-            Algorithm.Nchw => 1,
-            _ => cg,
+            _ => 1,
         };
-        int inH = g.InSpatial[0], inW = g.InSpatial[1];
-        int outH = g.OutSpatial[0], outW = g.OutSpatial[1];
-        int kh = g.KernelSpatial[0], kw = g.KernelSpatial[1];
-        int inSize = inH * inW;
-        int kernelSize = kh * kw;
-        var y = new float[g.Batch * g.OutChannels * outH * outW];
-        bool hasSum = !sum.IsEmpty;
-        Span<int> rows = stackalloc int[kh];
-        Span<int> rowTaps = stackalloc int[kh];
-        Span<int> cols = stackalloc int[kw];
-        Span<int> colTaps = stackalloc int[kw];
-        for (int b = 0; b < g.Batch; b++)
+        int kernelSize = g.KernelSize;
+        int inSize = g.InSize;
+        int outSize = g.OutSize;
+        int blocks = (mg + BlockSize - 1) / BlockSize;
+
+        // Packed filters [group][block][tap][c][lane]: a lane past the group's filters holds +0 and is never stored.
+        int blockStride = kernelSize * cg * BlockSize;
+        var packed = new float[g.Group * blocks * blockStride];
+        var packedBias = new float[g.Group * blocks * BlockSize];
+        for (int grp = 0; grp < g.Group; grp++)
         {
+            for (int m = 0; m < mg; m++)
+            {
+                int oc = (grp * mg) + m;
+                int blockBase = ((grp * blocks) + (m / BlockSize)) * blockStride;
+                int lane = m % BlockSize;
+                for (int c = 0; c < cg; c++)
+                {
+                    for (int t = 0; t < kernelSize; t++)
+                    {
+                        packed[blockBase + (((t * cg) + c) * BlockSize) + lane] = w[(((oc * cg) + c) * kernelSize) + t];
+                    }
+                }
+
+                if (!bias.IsEmpty)
+                {
+                    packedBias[(((grp * blocks) + (m / BlockSize)) * BlockSize) + lane] = bias[oc];
+                }
+            }
+        }
+
+        var y = new float[g.Batch * g.OutChannels * outSize];
+        bool hasSum = !sum.IsEmpty;
+        TapClass[] classes = TapClasses(g);
+        Span<int> xBase = stackalloc int[TileWidth];
+        Span<int> yBase = stackalloc int[TileWidth];
+        Span<Vector512<float>> values = stackalloc Vector512<float>[TileWidth * 2];
+        Span<float> lanes = stackalloc float[BlockSize];
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        foreach (TapClass tc in classes)
+        {
+            int count = tc.XBase.Length;
             for (int grp = 0; grp < g.Group; grp++)
             {
-                for (int m = 0; m < mg; m++)
+                for (int blk = 0; blk < blocks; blk += 2)
                 {
-                    int oc = (grp * mg) + m;
-                    ReadOnlySpan<float> filter = w.Slice(oc * cg * kernelSize, cg * kernelSize);
-                    for (int oy = 0; oy < outH; oy++)
+                    int blk1 = Math.Min(blk + 1, blocks - 1);
+                    int w0 = ((grp * blocks) + blk) * blockStride;
+                    int w1 = ((grp * blocks) + blk1) * blockStride;
+                    for (int p0 = 0; p0 < count; p0 += TileWidth)
                     {
-                        int rowCount = Valid(oy, g.Strides[0], g.PadsBegin[0], g.Dilations[0], kh, inH, rows, rowTaps);
-                        for (int ox = 0; ox < outW; ox++)
+                        // A ragged tile repeats its last pixel; the copies are computed and dropped.
+                        for (int i = 0; i < TileWidth; i++)
                         {
-                            int colCount = Valid(ox, g.Strides[1], g.PadsBegin[1], g.Dilations[1], kw, inW, cols, colTaps);
-                            int outIndex = (((((b * g.OutChannels) + oc) * outH) + oy) * outW) + ox;
-                            float value = hasSum ? sum[outIndex] : 0f;
-                            bool first = !hasSum;
-                            for (int c0 = 0; c0 < cg; c0 += slice)
+                            int p = Math.Min(p0 + i, count - 1);
+                            xBase[i] = tc.XBase[p] + (grp * cg * inSize);
+                            yBase[i] = tc.YBase[p];
+                        }
+
+                        if (hasSum)
+                        {
+                            for (int i = 0; i < TileWidth; i++)
                             {
-                                int c1 = Math.Min(cg, c0 + slice);
-                                float acc = 0f;
-                                for (int r = 0; r < rowCount; r++)
+                                values[i] = Gather(sum, yBase[i] + (((grp * mg) + (blk * BlockSize)) * outSize), outSize, mg - (blk * BlockSize), lanes);
+                                values[TileWidth + i] = Gather(sum, yBase[i] + (((grp * mg) + (blk1 * BlockSize)) * outSize), outSize, mg - (blk1 * BlockSize), lanes);
+                            }
+                        }
+
+                        Tile(ref xRef, xBase, tc.XTaps, tc.WTaps, packed.AsSpan(w0, blockStride), packed.AsSpan(w1, blockStride), cg, slice, inSize, hasSum, values);
+
+                        int tileCount = Math.Min(TileWidth, count - p0);
+                        for (int half = 0; half < 2 && (half == 0 || blk1 != blk); half++)
+                        {
+                            int b = half == 0 ? blk : blk1;
+                            int valid = Math.Min(BlockSize, mg - (b * BlockSize));
+                            var vb = Vector512.Create<float>(packedBias.AsSpan(((grp * blocks) + b) * BlockSize, BlockSize));
+                            for (int i = 0; i < tileCount; i++)
+                            {
+                                Vector512<float> v = values[(half * TileWidth) + i];
+                                if (!bias.IsEmpty)
                                 {
-                                    for (int q = 0; q < colCount; q++)
-                                    {
-                                        for (int c = c0; c < c1; c++)
-                                        {
-                                            float xv = x[(((b * g.InChannels) + (grp * cg) + c) * inSize) + (rows[r] * inW) + cols[q]];
-                                            float wv = filter[(c * kernelSize) + (rowTaps[r] * kw) + colTaps[q]];
-                                            acc = MathF.FusedMultiplyAdd(xv, wv, acc);
-                                        }
-                                    }
+                                    v += vb;
                                 }
 
-                                value = first ? acc : acc + value;
-                                first = false;
+                                v.CopyTo(lanes);
+                                int o = yBase[i] + (((grp * mg) + (b * BlockSize)) * outSize);
+                                for (int l = 0; l < valid; l++)
+                                {
+                                    y[o + (l * outSize)] = lanes[l];
+                                }
                             }
-
-                            if (!bias.IsEmpty)
-                            {
-                                value += bias[oc];
-                            }
-
-                            y[outIndex] = value;
                         }
                     }
                 }
@@ -159,21 +215,258 @@ public static class NchwcConv
         return y;
     }
 
-    /// <summary>The kernel taps of output position <paramref name="o"/> that land inside the input, in order.</summary>
-    private static int Valid(int o, int stride, int pad, int dilation, int kernel, int extent, Span<int> positions, Span<int> taps)
+    /// <summary>
+    /// Depthwise (one input channel and one filter per group): 16 channels per vector, the input first regrouped as
+    /// [image][channel block][pixel][lane]; each lane's chain is fma over its class's valid taps, then + addend, + bias.
+    /// </summary>
+    private static float[] Depthwise(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ConvGeometry g, ReadOnlySpan<float> sum)
     {
-        int count = 0;
-        for (int t = 0; t < kernel; t++)
+        int channels = g.OutChannels;
+        int kernelSize = g.KernelSize;
+        int inSize = g.InSize;
+        int outSize = g.OutSize;
+        int blocks = (channels + BlockSize - 1) / BlockSize;
+        var xt = new float[g.Batch * blocks * inSize * BlockSize];
+        for (int b = 0; b < g.Batch; b++)
         {
-            int pos = (o * stride) - pad + (t * dilation);
-            if (pos >= 0 && pos < extent)
+            for (int ch = 0; ch < channels; ch++)
             {
-                positions[count] = pos;
-                taps[count] = t;
-                count++;
+                ReadOnlySpan<float> plane = x.Slice(((b * channels) + ch) * inSize, inSize);
+                int dst = (((b * blocks) + (ch / BlockSize)) * inSize * BlockSize) + (ch % BlockSize);
+                for (int s = 0; s < inSize; s++)
+                {
+                    xt[dst + (s * BlockSize)] = plane[s];
+                }
             }
         }
 
-        return count;
+        var packed = new float[blocks * kernelSize * BlockSize];
+        var packedBias = new float[blocks * BlockSize];
+        for (int ch = 0; ch < channels; ch++)
+        {
+            for (int t = 0; t < kernelSize; t++)
+            {
+                packed[(((ch / BlockSize) * kernelSize) + t) * BlockSize + (ch % BlockSize)] = w[(ch * kernelSize) + t];
+            }
+
+            packedBias[ch] = bias.IsEmpty ? 0f : bias[ch];
+        }
+
+        var y = new float[g.Batch * channels * outSize];
+        bool hasSum = !sum.IsEmpty;
+        Span<float> lanes = stackalloc float[BlockSize];
+        ref float xr = ref MemoryMarshal.GetArrayDataReference(xt);
+        ref float wr = ref MemoryMarshal.GetArrayDataReference(packed);
+        foreach (TapClass tc in TapClasses(g))
+        {
+            for (int p = 0; p < tc.Image.Length; p++)
+            {
+                int b = tc.Image[p];
+                int yb = tc.YBase[p];
+                for (int blk = 0; blk < blocks; blk++)
+                {
+                    int valid = Math.Min(BlockSize, channels - (blk * BlockSize));
+                    int xi = (((b * blocks) + blk) * inSize) + tc.Spatial[p];
+                    Vector512<float> acc = Vector512<float>.Zero;
+                    for (int t = 0; t < tc.XTaps.Length; t++)
+                    {
+                        Vector512<float> xv = Vector512.LoadUnsafe(ref xr, (nuint)((xi + tc.XTaps[t]) * BlockSize));
+                        Vector512<float> wv = Vector512.LoadUnsafe(ref wr, (nuint)(((blk * kernelSize) + tc.WTaps[t]) * BlockSize));
+                        acc = Avx512F.FusedMultiplyAdd(xv, wv, acc);
+                    }
+
+                    int o = yb + (blk * BlockSize * outSize);
+                    if (hasSum)
+                    {
+                        acc += Gather(sum, o, outSize, valid, lanes);
+                    }
+
+                    if (!bias.IsEmpty)
+                    {
+                        acc += Vector512.Create<float>(packedBias.AsSpan(blk * BlockSize, BlockSize));
+                    }
+
+                    acc.CopyTo(lanes);
+                    for (int l = 0; l < valid; l++)
+                    {
+                        y[o + (l * outSize)] = lanes[l];
+                    }
+                }
+            }
+        }
+
+        return y;
+    }
+
+    private static Vector512<float> Gather(ReadOnlySpan<float> source, int offset, int stride, int valid, Span<float> lanes)
+    {
+        lanes.Clear();
+        for (int l = 0; l < Math.Min(valid, BlockSize); l++)
+        {
+            lanes[l] = source[offset + (l * stride)];
+        }
+
+        return Vector512.Create<float>(lanes);
+    }
+
+    private const int TileWidth = 4;
+
+    /// <summary>
+    /// Four pixels × two 16-channel filter blocks. Per slice, every accumulator starts at +0 and takes
+    /// acc = fma(x, w, acc) over the class's taps (rows, then columns) and, innermost, the slice's channels; the slice's
+    /// result is then acc (first slice without an addend) or acc + value.
+    /// </summary>
+    private static void Tile(ref float x, ReadOnlySpan<int> xBase, int[] xTaps, int[] wTaps, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1,
+        int cg, int slice, int inSize, bool hasInit, Span<Vector512<float>> values)
+    {
+        int q0 = xBase[0], q1 = xBase[1], q2 = xBase[2], q3 = xBase[3];
+        ref float wr0 = ref MemoryMarshal.GetReference(w0);
+        ref float wr1 = ref MemoryMarshal.GetReference(w1);
+        Vector512<float> v00 = values[0], v01 = values[1], v02 = values[2], v03 = values[3];
+        Vector512<float> v10 = values[4], v11 = values[5], v12 = values[6], v13 = values[7];
+        bool first = !hasInit;
+        for (int c0 = 0; c0 < cg; c0 += slice)
+        {
+            int c1 = Math.Min(cg, c0 + slice);
+            Vector512<float> a00 = Vector512<float>.Zero, a01 = a00, a02 = a00, a03 = a00;
+            Vector512<float> a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+            for (int t = 0; t < xTaps.Length; t++)
+            {
+                int xi = xTaps[t] + (c0 * inSize);
+                nuint wi = (nuint)(((wTaps[t] * cg) + c0) * BlockSize);
+                for (int c = c0; c < c1; c++)
+                {
+                    Vector512<float> wa = Vector512.LoadUnsafe(ref wr0, wi);
+                    Vector512<float> wb = Vector512.LoadUnsafe(ref wr1, wi);
+                    Vector512<float> x0 = Vector512.Create(Unsafe.Add(ref x, xi + q0));
+                    a00 = Avx512F.FusedMultiplyAdd(x0, wa, a00);
+                    a10 = Avx512F.FusedMultiplyAdd(x0, wb, a10);
+                    Vector512<float> x1 = Vector512.Create(Unsafe.Add(ref x, xi + q1));
+                    a01 = Avx512F.FusedMultiplyAdd(x1, wa, a01);
+                    a11 = Avx512F.FusedMultiplyAdd(x1, wb, a11);
+                    Vector512<float> x2 = Vector512.Create(Unsafe.Add(ref x, xi + q2));
+                    a02 = Avx512F.FusedMultiplyAdd(x2, wa, a02);
+                    a12 = Avx512F.FusedMultiplyAdd(x2, wb, a12);
+                    Vector512<float> x3 = Vector512.Create(Unsafe.Add(ref x, xi + q3));
+                    a03 = Avx512F.FusedMultiplyAdd(x3, wa, a03);
+                    a13 = Avx512F.FusedMultiplyAdd(x3, wb, a13);
+                    xi += inSize;
+                    wi += BlockSize;
+                }
+            }
+
+            if (first)
+            {
+                (v00, v01, v02, v03, v10, v11, v12, v13) = (a00, a01, a02, a03, a10, a11, a12, a13);
+                first = false;
+            }
+            else
+            {
+                v00 = a00 + v00;
+                v01 = a01 + v01;
+                v02 = a02 + v02;
+                v03 = a03 + v03;
+                v10 = a10 + v10;
+                v11 = a11 + v11;
+                v12 = a12 + v12;
+                v13 = a13 + v13;
+            }
+        }
+
+        values[0] = v00;
+        values[1] = v01;
+        values[2] = v02;
+        values[3] = v03;
+        values[4] = v10;
+        values[5] = v11;
+        values[6] = v12;
+        values[7] = v13;
+    }
+
+    /// <summary>
+    /// Output pixels grouped by their set of valid kernel taps (over the whole batch), so a tile's pixels share one tap
+    /// list; skipping a padded tap (as MLAS does) is then exact, where multiplying a zero would not be (−0 + +0).
+    /// </summary>
+    private sealed record TapClass(int[] XTaps, int[] WTaps, int[] XBase, int[] YBase, int[] Image, int[] Spatial);
+
+    private static TapClass[] TapClasses(ConvGeometry g)
+    {
+        int inH = g.InSpatial[0], inW = g.InSpatial[1];
+        int outH = g.OutSpatial[0], outW = g.OutSpatial[1];
+        int kh = g.KernelSpatial[0], kw = g.KernelSpatial[1];
+        ulong[] rowMasks = Masks(outH, g.Strides[0], g.PadsBegin[0], g.Dilations[0], kh, inH);
+        ulong[] colMasks = Masks(outW, g.Strides[1], g.PadsBegin[1], g.Dilations[1], kw, inW);
+        var result = new List<TapClass>();
+        foreach (ulong rm in rowMasks.Distinct())
+        {
+            foreach (ulong cm in colMasks.Distinct())
+            {
+                var xTaps = new List<int>();
+                var wTaps = new List<int>();
+                for (int r = 0; r < kh; r++)
+                {
+                    for (int q = 0; q < kw && ((rm >> r) & 1) != 0; q++)
+                    {
+                        if (((cm >> q) & 1) != 0)
+                        {
+                            xTaps.Add((r * g.Dilations[0] * inW) + (q * g.Dilations[1]));
+                            wTaps.Add((r * kw) + q);
+                        }
+                    }
+                }
+
+                var xBase = new List<int>();
+                var yBase = new List<int>();
+                var image = new List<int>();
+                var spatial = new List<int>();
+                for (int b = 0; b < g.Batch; b++)
+                {
+                    for (int oy = 0; oy < outH; oy++)
+                    {
+                        if (rowMasks[oy] != rm)
+                        {
+                            continue;
+                        }
+
+                        for (int ox = 0; ox < outW; ox++)
+                        {
+                            if (colMasks[ox] == cm)
+                            {
+                                int s = (((oy * g.Strides[0]) - g.PadsBegin[0]) * inW) + (ox * g.Strides[1]) - g.PadsBegin[1];
+                                xBase.Add((b * g.InChannels * g.InSize) + s);
+                                image.Add(b);
+                                spatial.Add(s);
+                                yBase.Add((b * g.OutChannels * g.OutSize) + (oy * outW) + ox);
+                            }
+                        }
+                    }
+                }
+
+                if (xBase.Count > 0)
+                {
+                    result.Add(new TapClass([.. xTaps], [.. wTaps], [.. xBase], [.. yBase], [.. image], [.. spatial]));
+                }
+            }
+        }
+
+        return [.. result];
+    }
+
+    private static ulong[] Masks(int outExtent, int stride, int pad, int dilation, int kernel, int extent)
+    {
+        var masks = new ulong[outExtent];
+        for (int o = 0; o < outExtent; o++)
+        {
+            for (int t = 0; t < kernel; t++)
+            {
+                int pos = (o * stride) - pad + (t * dilation);
+                if (pos >= 0 && pos < extent)
+                {
+                    masks[o] |= 1UL << t;
+                }
+            }
+        }
+
+        return masks;
     }
 }
