@@ -23,6 +23,59 @@ public sealed class FastFloatKernelProperties
         return BitMismatches(expected, actual) == 0;
     }
 
+    [Property(MaxTest = 150)]
+    public bool MaxPool2D_EqualsScalarReference(int seed)
+    {
+        var rng = new Random(seed);
+        ConvGeometry g = PoolCase(rng);
+        int size = g.Batch * g.InChannels * g.InSize;
+        bool wantIndices = rng.Next(2) == 0;
+        int order = rng.Next(2);
+        float[] xf = EdgyFloats(rng, size);
+        if (rng.Next(4) == 0)
+        {
+            xf[rng.Next(size)] = float.NaN;
+        }
+
+        byte[] xu = [.. Enumerable.Range(0, size).Select(_ => (byte)rng.Next(256))];
+        sbyte[] xs = [.. Enumerable.Range(0, size).Select(_ => (sbyte)rng.Next(-128, 128))];
+        float[] ef = PoolReference.MaxPool<float>(xf, g, float.MinValue, out long[]? ei, wantIndices, order);
+        float[] af = PoolKernels.MaxPool<float>(xf, g, float.MinValue, out long[]? ai, wantIndices, order);
+        byte[] eu = PoolReference.MaxPool<byte>(xu, g, byte.MinValue, out long[]? eiu, wantIndices, order);
+        byte[] au = PoolKernels.MaxPool<byte>(xu, g, byte.MinValue, out long[]? aiu, wantIndices, order);
+        sbyte[] es = PoolReference.MaxPool<sbyte>(xs, g, sbyte.MinValue, out _, false, 0);
+        sbyte[] @as = PoolKernels.MaxPool<sbyte>(xs, g, sbyte.MinValue, out _, false, 0);
+        return BitMismatches(ef, af) == 0 && eu.SequenceEqual(au) && es.SequenceEqual(@as)
+            && (ei ?? []).SequenceEqual(ai ?? []) && (eiu ?? []).SequenceEqual(aiu ?? []);
+    }
+
+    [Property(MaxTest = 150)]
+    public bool NchwcAveragePool2D_EqualsScalarReference(int seed)
+    {
+        var rng = new Random(seed);
+        ConvGeometry g = PoolCase(rng);
+        float[] x = EdgyFloats(rng, g.Batch * g.InChannels * g.InSize);
+        bool include = rng.Next(2) == 0;
+        return BitMismatches(PoolReference.NchwcAveragePool(x, g, include), PoolKernels.NchwcAveragePool(x, g, include)) == 0;
+    }
+
+    private static ConvGeometry PoolCase(Random rng)
+    {
+        int kh = rng.Next(1, 5), kw = rng.Next(1, 5);
+        long[] pads = [rng.Next(0, kh), rng.Next(0, kw), rng.Next(0, kh), rng.Next(0, kw)];
+        long[] strides = [rng.Next(1, 4), rng.Next(1, 4)];
+        long[] dilations = [rng.Next(1, 3), rng.Next(1, 3)];
+        int h = Math.Max(rng.Next(1, 10), (kh - 1) * (int)dilations[0] + 1);
+        int w = Math.Max(rng.Next(1, 10), (kw - 1) * (int)dilations[1] + 1);
+        if (rng.Next(4) == 0)
+        {
+            // The global window.
+            (kh, kw, pads, strides, dilations) = (h, w, [0, 0, 0, 0], [1, 1], [1, 1]);
+        }
+
+        return ConvGeometry.Resolve([rng.Next(1, 3), rng.Next(1, 5), h, w], 0, [kh, kw], strides, dilations, pads, "NOTSET", 1, rng.Next(2) == 0);
+    }
+
     /// <summary>Values in [-1, 1) with some exact zeros of both signs and some tiny magnitudes whose products underflow.</summary>
     internal static float[] EdgyFloats(Random rng, int count)
     {

@@ -26,6 +26,12 @@ public static class PoolKernels
         int rank = g.SpatialRank;
         var y = new T[channels * outSize];
         indices = computeIndices ? new long[y.Length] : null;
+        if (rank == 2)
+        {
+            MaxPool2D(x, g, lowest, y, indices, storageOrder);
+            return y;
+        }
+
         Span<int> o = stackalloc int[rank];
         Span<int> k = stackalloc int[rank];
         for (int c = 0; c < channels; c++)
@@ -163,6 +169,11 @@ public static class PoolKernels
     public static float[] NchwcAveragePool(ReadOnlySpan<float> x, ConvGeometry g, bool countIncludePad)
     {
         ArgumentNullException.ThrowIfNull(g);
+        if (g.SpatialRank == 2)
+        {
+            return NchwcAveragePool2D(x, g, countIncludePad);
+        }
+
         int channels = g.Batch * g.InChannels;
         int rank = g.SpatialRank;
         int inSize = g.InSize;
@@ -222,6 +233,131 @@ public static class PoolKernels
             }
 
             y[c] = best;
+        }
+
+        return y;
+    }
+
+    /// <summary>
+    /// The 2-D case of <see cref="MaxPool{T}"/> with each output row's and column's valid input positions found once:
+    /// the same row-major tap order, first tap unconditionally, then strictly greater.
+    /// </summary>
+    private static void MaxPool2D<T>(ReadOnlySpan<T> x, ConvGeometry g, T lowest, T[] y, long[]? indices, int storageOrder)
+        where T : IComparisonOperators<T, T, bool>
+    {
+        int inH = g.InSpatial[0], inW = g.InSpatial[1];
+        int outH = g.OutSpatial[0], outW = g.OutSpatial[1];
+        int inSize = inH * inW;
+        int outSize = outH * outW;
+        (int[] rowPos, int[] rowCount) = ValidPositions(outH, g.Strides[0], g.PadsBegin[0], g.Dilations[0], g.KernelSpatial[0], inH);
+        (int[] colPos, int[] colCount) = ValidPositions(outW, g.Strides[1], g.PadsBegin[1], g.Dilations[1], g.KernelSpatial[1], inW);
+        int kh = g.KernelSpatial[0], kw = g.KernelSpatial[1];
+        int channels = g.Batch * g.InChannels;
+        for (int c = 0; c < channels; c++)
+        {
+            ReadOnlySpan<T> plane = x.Slice(c * inSize, inSize);
+            Span<T> outPlane = y.AsSpan(c * outSize, outSize);
+            for (int oy = 0; oy < outH; oy++)
+            {
+                ReadOnlySpan<int> rows = rowPos.AsSpan(oy * kh, rowCount[oy]);
+                for (int ox = 0; ox < outW; ox++)
+                {
+                    ReadOnlySpan<int> cols = colPos.AsSpan(ox * kw, colCount[ox]);
+                    T best = lowest;
+                    int bestRow = -1, bestCol = -1;
+                    for (int i = 0; i < rows.Length; i++)
+                    {
+                        ReadOnlySpan<T> line = plane.Slice(rows[i] * inW, inW);
+                        for (int j = 0; j < cols.Length; j++)
+                        {
+                            T v = line[cols[j]];
+                            if (bestRow < 0 || v > best)
+                            {
+                                best = v;
+                                bestRow = rows[i];
+                                bestCol = cols[j];
+                            }
+                        }
+                    }
+
+                    outPlane[(oy * outW) + ox] = best;
+                    if (indices is not null)
+                    {
+                        indices[(c * outSize) + (oy * outW) + ox] = bestRow < 0 ? -1
+                            : ((long)c * inSize) + (storageOrder == 0 ? (bestRow * inW) + bestCol : bestRow + (bestCol * inH));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Per output position o, the input positions o·stride − pad + t·dilation inside [0, extent), in tap
+    /// order, at positions[o·kernel ..] with their count.</summary>
+    private static (int[] Positions, int[] Counts) ValidPositions(int outExtent, int stride, int pad, int dilation, int kernel, int extent)
+    {
+        var positions = new int[outExtent * kernel];
+        var counts = new int[outExtent];
+        for (int o = 0; o < outExtent; o++)
+        {
+            for (int t = 0; t < kernel; t++)
+            {
+                int pos = (o * stride) - pad + (t * dilation);
+                if (pos >= 0 && pos < extent)
+                {
+                    positions[(o * kernel) + counts[o]++] = pos;
+                }
+            }
+        }
+
+        return (positions, counts);
+    }
+
+    /// <summary>The 2-D case of <see cref="NchwcAveragePool"/>: the same sequential sum over valid rows, then columns.</summary>
+    private static float[] NchwcAveragePool2D(ReadOnlySpan<float> x, ConvGeometry g, bool countIncludePad)
+    {
+        int inH = g.InSpatial[0], inW = g.InSpatial[1];
+        int outH = g.OutSpatial[0], outW = g.OutSpatial[1];
+        int inSize = inH * inW;
+        int outSize = outH * outW;
+        int kh = g.KernelSpatial[0], kw = g.KernelSpatial[1];
+        (int[] rowPos, int[] rowCount) = ValidPositions(outH, g.Strides[0], g.PadsBegin[0], g.Dilations[0], kh, inH);
+        (int[] colPos, int[] colCount) = ValidPositions(outW, g.Strides[1], g.PadsBegin[1], g.Dilations[1], kw, inW);
+        int channels = g.Batch * g.InChannels;
+        var y = new float[channels * outSize];
+        for (int c = 0; c < channels; c++)
+        {
+            ReadOnlySpan<float> plane = x.Slice(c * inSize, inSize);
+            Span<float> outPlane = y.AsSpan(c * outSize, outSize);
+            for (int oy = 0; oy < outH; oy++)
+            {
+                ReadOnlySpan<int> rows = rowPos.AsSpan(oy * kh, rowCount[oy]);
+                for (int ox = 0; ox < outW; ox++)
+                {
+                    ReadOnlySpan<int> cols = colPos.AsSpan(ox * kw, colCount[ox]);
+                    float sum = 0f;
+                    for (int i = 0; i < rows.Length; i++)
+                    {
+                        ReadOnlySpan<float> line = plane.Slice(rows[i] * inW, inW);
+                        if (cols.Length == inW)
+                        {
+                            // The whole row in order (the global case): a plain forward loop over the line.
+                            for (int j = 0; j < line.Length; j++)
+                            {
+                                sum += line[j];
+                            }
+                        }
+                        else
+                        {
+                            for (int j = 0; j < cols.Length; j++)
+                            {
+                                sum += line[cols[j]];
+                            }
+                        }
+                    }
+
+                    outPlane[(oy * outW) + ox] = sum / (countIncludePad ? g.KernelSize : rows.Length * cols.Length);
+                }
+            }
         }
 
         return y;
