@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SiliconSim.Numerics.Kernels.Float;
 
@@ -253,29 +256,54 @@ public static class PoolKernels
         (int[] colPos, int[] colCount) = ValidPositions(outW, g.Strides[1], g.PadsBegin[1], g.Dilations[1], g.KernelSpatial[1], inW);
         int kh = g.KernelSpatial[0], kw = g.KernelSpatial[1];
         int channels = g.Batch * g.InChannels;
+        for (int i = 0; i < rowPos.Length; i++)
+        {
+            rowPos[i] *= inW;
+        }
+
         for (int c = 0; c < channels; c++)
         {
             ReadOnlySpan<T> plane = x.Slice(c * inSize, inSize);
             Span<T> outPlane = y.AsSpan(c * outSize, outSize);
             for (int oy = 0; oy < outH; oy++)
             {
-                ReadOnlySpan<int> rows = rowPos.AsSpan(oy * kh, rowCount[oy]);
+                int rows = rowCount[oy];
+                int r0 = oy * kh;
                 for (int ox = 0; ox < outW; ox++)
                 {
-                    ReadOnlySpan<int> cols = colPos.AsSpan(ox * kw, colCount[ox]);
+                    int cols = colCount[ox];
+                    int q0 = ox * kw;
                     T best = lowest;
-                    int bestRow = -1, bestCol = -1;
-                    for (int i = 0; i < rows.Length; i++)
+                    int bestOffset = -1;
+                    if (indices is null && rows > 0 && cols > 0)
                     {
-                        ReadOnlySpan<T> line = plane.Slice(rows[i] * inW, inW);
-                        for (int j = 0; j < cols.Length; j++)
+                        best = plane[rowPos[r0] + colPos[q0]];
+                        for (int i = 0; i < rows; i++)
                         {
-                            T v = line[cols[j]];
-                            if (bestRow < 0 || v > best)
+                            int line = rowPos[r0 + i];
+                            for (int j = i == 0 ? 1 : 0; j < cols; j++)
                             {
-                                best = v;
-                                bestRow = rows[i];
-                                bestCol = cols[j];
+                                best = Greater(plane[line + colPos[q0 + j]], best);
+                            }
+                        }
+                    }
+                    else if (rows > 0 && cols > 0)
+                    {
+                        // The first valid tap is taken as is (so a NaN there sticks), later ones only if strictly greater.
+                        bestOffset = rowPos[r0] + colPos[q0];
+                        best = plane[bestOffset];
+                        for (int i = 0; i < rows; i++)
+                        {
+                            int line = rowPos[r0 + i];
+                            for (int j = i == 0 ? 1 : 0; j < cols; j++)
+                            {
+                                int offset = line + colPos[q0 + j];
+                                T v = plane[offset];
+                                if (v > best)
+                                {
+                                    best = v;
+                                    bestOffset = offset;
+                                }
                             }
                         }
                     }
@@ -283,12 +311,42 @@ public static class PoolKernels
                     outPlane[(oy * outW) + ox] = best;
                     if (indices is not null)
                     {
-                        indices[(c * outSize) + (oy * outW) + ox] = bestRow < 0 ? -1
-                            : ((long)c * inSize) + (storageOrder == 0 ? (bestRow * inW) + bestCol : bestRow + (bestCol * inH));
+                        int bestRow = bestOffset / inW, bestCol = bestOffset % inW;
+                        indices[(c * outSize) + (oy * outW) + ox] = bestOffset < 0 ? -1
+                            : ((long)c * inSize) + (storageOrder == 0 ? bestOffset : bestRow + (bestCol * inH));
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// v &gt; best ? v : best without a branch (random data mispredicts it half the time). For float this is MAXSS,
+    /// whose definition is exactly that expression: NaN in either operand or equal zeros yield the second operand.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Greater<T>(T v, T best)
+        where T : IComparisonOperators<T, T, bool>
+    {
+        if (typeof(T) == typeof(float) && Sse.IsSupported)
+        {
+            float r = Sse.MaxScalar(Vector128.CreateScalarUnsafe(Unsafe.As<T, float>(ref v)), Vector128.CreateScalarUnsafe(Unsafe.As<T, float>(ref best))).ToScalar();
+            return Unsafe.As<float, T>(ref r);
+        }
+
+        if (typeof(T) == typeof(byte) && Sse2.IsSupported)
+        {
+            byte r = Sse2.Max(Vector128.CreateScalarUnsafe(Unsafe.As<T, byte>(ref v)), Vector128.CreateScalarUnsafe(Unsafe.As<T, byte>(ref best))).ToScalar();
+            return Unsafe.As<byte, T>(ref r);
+        }
+
+        if (typeof(T) == typeof(sbyte) && Sse41.IsSupported)
+        {
+            sbyte r = Sse41.Max(Vector128.CreateScalarUnsafe(Unsafe.As<T, sbyte>(ref v)), Vector128.CreateScalarUnsafe(Unsafe.As<T, sbyte>(ref best))).ToScalar();
+            return Unsafe.As<sbyte, T>(ref r);
+        }
+
+        return v > best ? v : best;
     }
 
     /// <summary>Per output position o, the input positions o·stride − pad + t·dilation inside [0, extent), in tap
@@ -324,7 +382,32 @@ public static class PoolKernels
         (int[] colPos, int[] colCount) = ValidPositions(outW, g.Strides[1], g.PadsBegin[1], g.Dilations[1], kw, inW);
         int channels = g.Batch * g.InChannels;
         var y = new float[channels * outSize];
-        for (int c = 0; c < channels; c++)
+        int c = 0;
+        if (outSize == 1 && rowCount[0] == inH && colCount[0] == inW)
+        {
+            // The whole plane in order: four channels' independent chains interleaved.
+            float divisor = countIncludePad ? g.KernelSize : inSize;
+            for (; c + 4 <= channels; c += 4)
+            {
+                ReadOnlySpan<float> p0 = x.Slice(c * inSize, inSize), p1 = x.Slice((c + 1) * inSize, inSize);
+                ReadOnlySpan<float> p2 = x.Slice((c + 2) * inSize, inSize), p3 = x.Slice((c + 3) * inSize, inSize);
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                for (int i = 0; i < inSize; i++)
+                {
+                    s0 += p0[i];
+                    s1 += p1[i];
+                    s2 += p2[i];
+                    s3 += p3[i];
+                }
+
+                y[c] = s0 / divisor;
+                y[c + 1] = s1 / divisor;
+                y[c + 2] = s2 / divisor;
+                y[c + 3] = s3 / divisor;
+            }
+        }
+
+        for (; c < channels; c++)
         {
             ReadOnlySpan<float> plane = x.Slice(c * inSize, inSize);
             Span<float> outPlane = y.AsSpan(c * outSize, outSize);
