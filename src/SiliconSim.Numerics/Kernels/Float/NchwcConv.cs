@@ -146,7 +146,8 @@ public static class NchwcConv
             }
         }
 
-        var y = new float[g.Batch * g.OutChannels * outSize];
+        // Every element is stored below (each pixel is in one tap class, each filter in one block).
+        float[] y = GC.AllocateUninitializedArray<float>(g.Batch * g.OutChannels * outSize);
         bool hasSum = !sum.IsEmpty;
         TapClass[] classes = TapClasses(g);
         Span<int> xBase = stackalloc int[TileWidth];
@@ -199,12 +200,7 @@ public static class NchwcConv
                                     v += vb;
                                 }
 
-                                v.CopyTo(lanes);
-                                int o = yBase[i] + (((grp * mg) + (b * BlockSize)) * outSize);
-                                for (int l = 0; l < valid; l++)
-                                {
-                                    y[o + (l * outSize)] = lanes[l];
-                                }
+                                Scatter(v, y, yBase[i] + (((grp * mg) + (b * BlockSize)) * outSize), outSize, valid, lanes);
                             }
                         }
                     }
@@ -252,7 +248,7 @@ public static class NchwcConv
             packedBias[ch] = bias.IsEmpty ? 0f : bias[ch];
         }
 
-        var y = new float[g.Batch * channels * outSize];
+        float[] y = GC.AllocateUninitializedArray<float>(g.Batch * channels * outSize);
         bool hasSum = !sum.IsEmpty;
         Span<float> lanes = stackalloc float[BlockSize];
         ref float xr = ref MemoryMarshal.GetArrayDataReference(xt);
@@ -286,16 +282,29 @@ public static class NchwcConv
                         acc += Vector512.Create<float>(packedBias.AsSpan(blk * BlockSize, BlockSize));
                     }
 
-                    acc.CopyTo(lanes);
-                    for (int l = 0; l < valid; l++)
-                    {
-                        y[o + (l * outSize)] = lanes[l];
-                    }
+                    Scatter(acc, y, o, outSize, valid, lanes);
                 }
             }
         }
 
         return y;
+    }
+
+    /// <summary>y[offset + l·stride] = v[l] for the first <paramref name="valid"/> lanes (NCHW stores of one pixel).</summary>
+    private static void Scatter(Vector512<float> v, float[] y, int offset, int stride, int valid, Span<float> lanes)
+    {
+        if (offset < 0 || offset + ((valid - 1) * stride) >= y.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset));
+        }
+
+        ref float lr = ref MemoryMarshal.GetReference(lanes);
+        v.StoreUnsafe(ref lr);
+        ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(y), offset);
+        for (int l = 0; l < valid; l++)
+        {
+            Unsafe.Add(ref yr, l * stride) = Unsafe.Add(ref lr, l);
+        }
     }
 
     private static Vector512<float> Gather(ReadOnlySpan<float> source, int offset, int stride, int valid, Span<float> lanes)
