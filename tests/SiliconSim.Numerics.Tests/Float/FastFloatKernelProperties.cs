@@ -23,6 +23,33 @@ public sealed class FastFloatKernelProperties
         return BitMismatches(expected, actual) == 0;
     }
 
+    [Property(MaxTest = 60)]
+    public bool Sgemm_WideN_EqualsScalarReference(int seed)
+    {
+        // N past the 128-column slices and M past the 4-row tiles, so every tile and tail shape of the blocked kernel runs.
+        var rng = new Random(seed);
+        bool ta = rng.Next(2) == 0, tb = rng.Next(2) == 0, packed = rng.Next(2) == 0;
+        int m = rng.Next(2, 11), n = rng.Next(2, 300), k = rng.Next(1, 300);
+        float alpha = rng.Next(3) == 0 ? 0.5f : 1f;
+        float beta = new[] { 0f, 1f, 0.75f }[rng.Next(3)];
+        float[] a = EdgyFloats(rng, m * k);
+        float[] b = EdgyFloats(rng, k * n);
+        float[] c = EdgyFloats(rng, m * n);
+        float[] expected = (float[])c.Clone();
+        FloatGemmReference.Sgemm(ta, tb, m, n, k, alpha, a, ta ? m : k, b, tb ? k : n, beta, expected, n, packed);
+        float[] actual = (float[])c.Clone();
+        if (packed)
+        {
+            FloatGemm.SgemmPackedB(ta, tb, m, n, k, alpha, a, ta ? m : k, b, tb ? k : n, beta, actual, n);
+        }
+        else
+        {
+            FloatGemm.Sgemm(ta, tb, m, n, k, alpha, a, ta ? m : k, b, tb ? k : n, beta, actual, n);
+        }
+
+        return BitMismatches(expected, actual) == 0;
+    }
+
     [Property(MaxTest = 150)]
     public bool MaxPool2D_EqualsScalarReference(int seed)
     {
