@@ -155,9 +155,13 @@ public static class NchwcConv
         Span<Vector512<float>> values = stackalloc Vector512<float>[TileWidth * 2];
         Span<float> lanes = stackalloc float[BlockSize];
         ref float xRef = ref MemoryMarshal.GetReference(x);
+        int xImage = g.InChannels * inSize;
+        int yImage = g.OutChannels * outSize;
         foreach (TapClass tc in classes)
         {
-            int count = tc.XBase.Length;
+            // The class's pixels over the whole batch: index p is image p / perImage, pixel p % perImage.
+            int perImage = tc.Spatial.Length;
+            int count = g.Batch * perImage;
             for (int grp = 0; grp < g.Group; grp++)
             {
                 for (int blk = 0; blk < blocks; blk += 2)
@@ -171,8 +175,9 @@ public static class NchwcConv
                         for (int i = 0; i < TileWidth; i++)
                         {
                             int p = Math.Min(p0 + i, count - 1);
-                            xBase[i] = tc.XBase[p] + (grp * cg * inSize);
-                            yBase[i] = tc.YBase[p];
+                            (int image, int pixel) = Math.DivRem(p, perImage);
+                            xBase[i] = (image * xImage) + tc.Spatial[pixel] + (grp * cg * inSize);
+                            yBase[i] = (image * yImage) + tc.OutIndex[pixel];
                         }
 
                         if (hasSum)
@@ -255,14 +260,14 @@ public static class NchwcConv
         ref float wr = ref MemoryMarshal.GetArrayDataReference(packed);
         foreach (TapClass tc in TapClasses(g))
         {
-            for (int p = 0; p < tc.Image.Length; p++)
+            for (int p = 0; p < g.Batch * tc.Spatial.Length; p++)
             {
-                int b = tc.Image[p];
-                int yb = tc.YBase[p];
+                (int b, int pixel) = Math.DivRem(p, tc.Spatial.Length);
+                int yb = (b * channels * outSize) + tc.OutIndex[pixel];
                 for (int blk = 0; blk < blocks; blk++)
                 {
                     int valid = Math.Min(BlockSize, channels - (blk * BlockSize));
-                    int xi = (((b * blocks) + blk) * inSize) + tc.Spatial[p];
+                    int xi = (((b * blocks) + blk) * inSize) + tc.Spatial[pixel];
                     Vector512<float> acc = Vector512<float>.Zero;
                     for (int t = 0; t < tc.XTaps.Length; t++)
                     {
@@ -396,7 +401,7 @@ public static class NchwcConv
     /// Output pixels grouped by their set of valid kernel taps (over the whole batch), so a tile's pixels share one tap
     /// list; skipping a padded tap (as MLAS does) is then exact, where multiplying a zero would not be (−0 + +0).
     /// </summary>
-    private sealed record TapClass(int[] XTaps, int[] WTaps, int[] XBase, int[] YBase, int[] Image, int[] Spatial);
+    private sealed record TapClass(int[] XTaps, int[] WTaps, int[] Spatial, int[] OutIndex);
 
     private static TapClass[] TapClasses(ConvGeometry g)
     {
@@ -424,36 +429,28 @@ public static class NchwcConv
                     }
                 }
 
-                var xBase = new List<int>();
-                var yBase = new List<int>();
-                var image = new List<int>();
                 var spatial = new List<int>();
-                for (int b = 0; b < g.Batch; b++)
+                var outIndex = new List<int>();
+                for (int oy = 0; oy < outH; oy++)
                 {
-                    for (int oy = 0; oy < outH; oy++)
+                    if (rowMasks[oy] != rm)
                     {
-                        if (rowMasks[oy] != rm)
-                        {
-                            continue;
-                        }
+                        continue;
+                    }
 
-                        for (int ox = 0; ox < outW; ox++)
+                    for (int ox = 0; ox < outW; ox++)
+                    {
+                        if (colMasks[ox] == cm)
                         {
-                            if (colMasks[ox] == cm)
-                            {
-                                int s = (((oy * g.Strides[0]) - g.PadsBegin[0]) * inW) + (ox * g.Strides[1]) - g.PadsBegin[1];
-                                xBase.Add((b * g.InChannels * g.InSize) + s);
-                                image.Add(b);
-                                spatial.Add(s);
-                                yBase.Add((b * g.OutChannels * g.OutSize) + (oy * outW) + ox);
-                            }
+                            spatial.Add((((oy * g.Strides[0]) - g.PadsBegin[0]) * inW) + (ox * g.Strides[1]) - g.PadsBegin[1]);
+                            outIndex.Add((oy * outW) + ox);
                         }
                     }
                 }
 
-                if (xBase.Count > 0)
+                if (spatial.Count > 0)
                 {
-                    result.Add(new TapClass([.. xTaps], [.. wTaps], [.. xBase], [.. yBase], [.. image], [.. spatial]));
+                    result.Add(new TapClass([.. xTaps], [.. wTaps], [.. spatial], [.. outIndex]));
                 }
             }
         }
