@@ -323,27 +323,27 @@ public static class NchwcConv
         return Vector512.Create<float>(lanes);
     }
 
-    private const int TileWidth = 4;
+    private const int TileWidth = 8;
 
     /// <summary>
-    /// Four pixels × two 16-channel filter blocks. Per slice, every accumulator starts at +0 and takes
+    /// Eight pixels × two 16-channel filter blocks. Per slice, every accumulator starts at +0 and takes
     /// acc = fma(x, w, acc) over the class's taps (rows, then columns) and, innermost, the slice's channels; the slice's
-    /// result is then acc (first slice without an addend) or acc + value.
+    /// result is then acc (first slice without an addend) or acc + value. values[i] is pixel i of the first block,
+    /// values[8 + i] of the second.
     /// </summary>
     private static void Tile(ref float x, ReadOnlySpan<int> xBase, int[] xTaps, int[] wTaps, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1,
         int cg, int slice, int inSize, bool hasInit, Span<Vector512<float>> values)
     {
         int q0 = xBase[0], q1 = xBase[1], q2 = xBase[2], q3 = xBase[3];
+        int q4 = xBase[4], q5 = xBase[5], q6 = xBase[6], q7 = xBase[7];
         ref float wr0 = ref MemoryMarshal.GetReference(w0);
         ref float wr1 = ref MemoryMarshal.GetReference(w1);
-        Vector512<float> v00 = values[0], v01 = values[1], v02 = values[2], v03 = values[3];
-        Vector512<float> v10 = values[4], v11 = values[5], v12 = values[6], v13 = values[7];
         bool first = !hasInit;
         for (int c0 = 0; c0 < cg; c0 += slice)
         {
             int c1 = Math.Min(cg, c0 + slice);
-            Vector512<float> a00 = Vector512<float>.Zero, a01 = a00, a02 = a00, a03 = a00;
-            Vector512<float> a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            Vector512<float> b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
             for (int t = 0; t < xTaps.Length; t++)
             {
                 int xi = xTaps[t] + (c0 * inSize);
@@ -352,18 +352,30 @@ public static class NchwcConv
                 {
                     Vector512<float> wa = Vector512.LoadUnsafe(ref wr0, wi);
                     Vector512<float> wb = Vector512.LoadUnsafe(ref wr1, wi);
-                    Vector512<float> x0 = Vector512.Create(Unsafe.Add(ref x, xi + q0));
-                    a00 = Avx512F.FusedMultiplyAdd(x0, wa, a00);
-                    a10 = Avx512F.FusedMultiplyAdd(x0, wb, a10);
-                    Vector512<float> x1 = Vector512.Create(Unsafe.Add(ref x, xi + q1));
-                    a01 = Avx512F.FusedMultiplyAdd(x1, wa, a01);
-                    a11 = Avx512F.FusedMultiplyAdd(x1, wb, a11);
-                    Vector512<float> x2 = Vector512.Create(Unsafe.Add(ref x, xi + q2));
-                    a02 = Avx512F.FusedMultiplyAdd(x2, wa, a02);
-                    a12 = Avx512F.FusedMultiplyAdd(x2, wb, a12);
-                    Vector512<float> x3 = Vector512.Create(Unsafe.Add(ref x, xi + q3));
-                    a03 = Avx512F.FusedMultiplyAdd(x3, wa, a03);
-                    a13 = Avx512F.FusedMultiplyAdd(x3, wb, a13);
+                    Vector512<float> xv = Vector512.Create(Unsafe.Add(ref x, xi + q0));
+                    a0 = Avx512F.FusedMultiplyAdd(xv, wa, a0);
+                    b0 = Avx512F.FusedMultiplyAdd(xv, wb, b0);
+                    xv = Vector512.Create(Unsafe.Add(ref x, xi + q1));
+                    a1 = Avx512F.FusedMultiplyAdd(xv, wa, a1);
+                    b1 = Avx512F.FusedMultiplyAdd(xv, wb, b1);
+                    xv = Vector512.Create(Unsafe.Add(ref x, xi + q2));
+                    a2 = Avx512F.FusedMultiplyAdd(xv, wa, a2);
+                    b2 = Avx512F.FusedMultiplyAdd(xv, wb, b2);
+                    xv = Vector512.Create(Unsafe.Add(ref x, xi + q3));
+                    a3 = Avx512F.FusedMultiplyAdd(xv, wa, a3);
+                    b3 = Avx512F.FusedMultiplyAdd(xv, wb, b3);
+                    xv = Vector512.Create(Unsafe.Add(ref x, xi + q4));
+                    a4 = Avx512F.FusedMultiplyAdd(xv, wa, a4);
+                    b4 = Avx512F.FusedMultiplyAdd(xv, wb, b4);
+                    xv = Vector512.Create(Unsafe.Add(ref x, xi + q5));
+                    a5 = Avx512F.FusedMultiplyAdd(xv, wa, a5);
+                    b5 = Avx512F.FusedMultiplyAdd(xv, wb, b5);
+                    xv = Vector512.Create(Unsafe.Add(ref x, xi + q6));
+                    a6 = Avx512F.FusedMultiplyAdd(xv, wa, a6);
+                    b6 = Avx512F.FusedMultiplyAdd(xv, wb, b6);
+                    xv = Vector512.Create(Unsafe.Add(ref x, xi + q7));
+                    a7 = Avx512F.FusedMultiplyAdd(xv, wa, a7);
+                    b7 = Avx512F.FusedMultiplyAdd(xv, wb, b7);
                     xi += inSize;
                     wi += BlockSize;
                 }
@@ -371,30 +383,44 @@ public static class NchwcConv
 
             if (first)
             {
-                (v00, v01, v02, v03, v10, v11, v12, v13) = (a00, a01, a02, a03, a10, a11, a12, a13);
+                values[0] = a0;
+                values[1] = a1;
+                values[2] = a2;
+                values[3] = a3;
+                values[4] = a4;
+                values[5] = a5;
+                values[6] = a6;
+                values[7] = a7;
+                values[8] = b0;
+                values[9] = b1;
+                values[10] = b2;
+                values[11] = b3;
+                values[12] = b4;
+                values[13] = b5;
+                values[14] = b6;
+                values[15] = b7;
                 first = false;
             }
             else
             {
-                v00 = a00 + v00;
-                v01 = a01 + v01;
-                v02 = a02 + v02;
-                v03 = a03 + v03;
-                v10 = a10 + v10;
-                v11 = a11 + v11;
-                v12 = a12 + v12;
-                v13 = a13 + v13;
+                values[0] = a0 + values[0];
+                values[1] = a1 + values[1];
+                values[2] = a2 + values[2];
+                values[3] = a3 + values[3];
+                values[4] = a4 + values[4];
+                values[5] = a5 + values[5];
+                values[6] = a6 + values[6];
+                values[7] = a7 + values[7];
+                values[8] = b0 + values[8];
+                values[9] = b1 + values[9];
+                values[10] = b2 + values[10];
+                values[11] = b3 + values[11];
+                values[12] = b4 + values[12];
+                values[13] = b5 + values[13];
+                values[14] = b6 + values[14];
+                values[15] = b7 + values[15];
             }
         }
-
-        values[0] = v00;
-        values[1] = v01;
-        values[2] = v02;
-        values[3] = v03;
-        values[4] = v10;
-        values[5] = v11;
-        values[6] = v12;
-        values[7] = v13;
     }
 
     /// <summary>
