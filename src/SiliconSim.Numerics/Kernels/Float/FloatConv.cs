@@ -129,10 +129,20 @@ public static class FloatConv
         return y;
     }
 
+    // The segmented path's im2col slice, reused per thread (every entry an SGEMM call reads is written first).
+    [ThreadStatic]
+    private static float[]? s_cols;
+
     private static void Segmented(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, ConvGeometry g, int filters, int k, int outSize)
     {
         (int strideN, int strideK) = FloatGemm.Strides(outSize, k, transA: false);
-        var cols = new float[Math.Min(strideN, outSize) * Math.Min(strideK, k)];
+        int length = Math.Min(strideN, outSize) * Math.Min(strideK, k);
+        if (s_cols is null || s_cols.Length < length)
+        {
+            s_cols = new float[length];
+        }
+
+        float[] cols = s_cols;
         for (int n0 = 0; n0 < outSize; n0 += strideN)
         {
             int cn = Math.Min(strideN, outSize - n0);

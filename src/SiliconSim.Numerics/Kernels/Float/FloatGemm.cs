@@ -215,6 +215,24 @@ public static class FloatGemm
         }
     }
 
+    // Per-thread packing buffers, reused across calls (a conv calls SGEMM once per image); contents never carry over
+    // into results: every entry a call reads it wrote first, or sits in a discarded lane.
+    [ThreadStatic]
+    private static float[]? s_panel;
+
+    [ThreadStatic]
+    private static float[]? s_aPack;
+
+    private static float[] Scratch(ref float[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new float[length];
+        }
+
+        return buffer;
+    }
+
     /// <summary>
     /// <see cref="Blocked"/> with AVX-512: the B block packed as [k][columns rounded up to 16] and the A block as
     /// [row][k]; tiles of 4 rows × 32 (or 16) columns, each lane one output with its own fma chain over the block's k
@@ -226,8 +244,8 @@ public static class FloatGemm
         int panelN = Math.Min(strideN, n);
         int panelK = Math.Min(strideK, k);
         int padN = (panelN + 15) & ~15;
-        var panel = new float[padN * panelK];
-        var aPack = new float[m * panelK];
+        float[] panel = Scratch(ref s_panel, padN * panelK);
+        float[] aPack = Scratch(ref s_aPack, m * panelK);
         Span<Vector512<float>> tile = stackalloc Vector512<float>[8];
         Span<float> lanes = stackalloc float[16];
         for (int n0 = 0; n0 < n; n0 += strideN)
