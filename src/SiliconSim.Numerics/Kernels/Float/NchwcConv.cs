@@ -227,16 +227,25 @@ public static class NchwcConv
         int inSize = g.InSize;
         int outSize = g.OutSize;
         int blocks = (channels + BlockSize - 1) / BlockSize;
-        var xt = new float[g.Batch * blocks * inSize * BlockSize];
+        // Lanes of a ragged last block hold stale scratch values; they are computed and never stored.
+        int xtLength = g.Batch * blocks * inSize * BlockSize;
+        if (s_depthwiseInput is null || s_depthwiseInput.Length < xtLength)
+        {
+            s_depthwiseInput = new float[xtLength];
+        }
+
+        float[] xt = s_depthwiseInput;
+        ref float xr = ref MemoryMarshal.GetArrayDataReference(xt);
         for (int b = 0; b < g.Batch; b++)
         {
             for (int ch = 0; ch < channels; ch++)
             {
                 ReadOnlySpan<float> plane = x.Slice(((b * channels) + ch) * inSize, inSize);
-                int dst = (((b * blocks) + (ch / BlockSize)) * inSize * BlockSize) + (ch % BlockSize);
+                ref float src = ref MemoryMarshal.GetReference(plane);
+                ref float dst = ref Unsafe.Add(ref xr, (((b * blocks) + (ch / BlockSize)) * inSize * BlockSize) + (ch % BlockSize));
                 for (int s = 0; s < inSize; s++)
                 {
-                    xt[dst + (s * BlockSize)] = plane[s];
+                    Unsafe.Add(ref dst, s * BlockSize) = Unsafe.Add(ref src, s);
                 }
             }
         }
@@ -256,44 +265,67 @@ public static class NchwcConv
         float[] y = GC.AllocateUninitializedArray<float>(g.Batch * channels * outSize);
         bool hasSum = !sum.IsEmpty;
         Span<float> lanes = stackalloc float[BlockSize];
-        ref float xr = ref MemoryMarshal.GetArrayDataReference(xt);
+        Span<int> xi = stackalloc int[4];
+        Span<int> yo = stackalloc int[4];
         ref float wr = ref MemoryMarshal.GetArrayDataReference(packed);
         foreach (TapClass tc in TapClasses(g))
         {
-            for (int p = 0; p < g.Batch * tc.Spatial.Length; p++)
+            int perImage = tc.Spatial.Length;
+            int count = g.Batch * perImage;
+            int[] xTaps = tc.XTaps, wTaps = tc.WTaps;
+            for (int blk = 0; blk < blocks; blk++)
             {
-                (int b, int pixel) = Math.DivRem(p, tc.Spatial.Length);
-                int yb = (b * channels * outSize) + tc.OutIndex[pixel];
-                for (int blk = 0; blk < blocks; blk++)
+                int valid = Math.Min(BlockSize, channels - (blk * BlockSize));
+                ref float wb = ref Unsafe.Add(ref wr, blk * kernelSize * BlockSize);
+                var vb = Vector512.Create<float>(packedBias.AsSpan(blk * BlockSize, BlockSize));
+                for (int p0 = 0; p0 < count; p0 += 4)
                 {
-                    int valid = Math.Min(BlockSize, channels - (blk * BlockSize));
-                    int xi = (((b * blocks) + blk) * inSize) + tc.Spatial[pixel];
-                    Vector512<float> acc = Vector512<float>.Zero;
-                    for (int t = 0; t < tc.XTaps.Length; t++)
+                    // Four pixels' chains interleaved; a ragged group repeats its last pixel and drops the copies.
+                    for (int i = 0; i < 4; i++)
                     {
-                        Vector512<float> xv = Vector512.LoadUnsafe(ref xr, (nuint)((xi + tc.XTaps[t]) * BlockSize));
-                        Vector512<float> wv = Vector512.LoadUnsafe(ref wr, (nuint)(((blk * kernelSize) + tc.WTaps[t]) * BlockSize));
-                        acc = Avx512F.FusedMultiplyAdd(xv, wv, acc);
+                        (int b, int pixel) = Math.DivRem(Math.Min(p0 + i, count - 1), perImage);
+                        xi[i] = (((b * blocks) + blk) * inSize) + tc.Spatial[pixel];
+                        yo[i] = (b * channels * outSize) + tc.OutIndex[pixel] + (blk * BlockSize * outSize);
                     }
 
-                    int o = yb + (blk * BlockSize * outSize);
-                    if (hasSum)
+                    int x0 = xi[0], x1 = xi[1], x2 = xi[2], x3 = xi[3];
+                    Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                    for (int t = 0; t < xTaps.Length; t++)
                     {
-                        acc += Gather(sum, o, outSize, valid, lanes);
+                        Vector512<float> wv = Vector512.LoadUnsafe(ref wb, (nuint)(wTaps[t] * BlockSize));
+                        int xo = xTaps[t];
+                        a0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, (nuint)((x0 + xo) * BlockSize)), wv, a0);
+                        a1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, (nuint)((x1 + xo) * BlockSize)), wv, a1);
+                        a2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, (nuint)((x2 + xo) * BlockSize)), wv, a2);
+                        a3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, (nuint)((x3 + xo) * BlockSize)), wv, a3);
                     }
 
-                    if (!bias.IsEmpty)
+                    int n = Math.Min(4, count - p0);
+                    for (int i = 0; i < n; i++)
                     {
-                        acc += Vector512.Create<float>(packedBias.AsSpan(blk * BlockSize, BlockSize));
-                    }
+                        Vector512<float> acc = i switch { 0 => a0, 1 => a1, 2 => a2, _ => a3 };
+                        if (hasSum)
+                        {
+                            acc += Gather(sum, yo[i], outSize, valid, lanes);
+                        }
 
-                    Scatter(acc, y, o, outSize, valid, lanes);
+                        if (!bias.IsEmpty)
+                        {
+                            acc += vb;
+                        }
+
+                        Scatter(acc, y, yo[i], outSize, valid, lanes);
+                    }
                 }
             }
         }
 
         return y;
     }
+
+    // The depthwise path's channel-interleaved copy of the input, reused per thread.
+    [ThreadStatic]
+    private static float[]? s_depthwiseInput;
 
     /// <summary>y[offset + l·stride] = v[l] for the first <paramref name="valid"/> lanes (NCHW stores of one pixel).</summary>
     private static void Scatter(Vector512<float> v, float[] y, int offset, int stride, int valid, Span<float> lanes)
