@@ -61,7 +61,7 @@ public static class ElementwiseKernels
     /// <summary>x &lt; 0 ? +0 : x per element; the vector form selects on the same comparison (NaN and −0 compare false).</summary>
     private static float[] ReluFloat(ReadOnlySpan<float> x)
     {
-        var y = new float[x.Length];
+        float[] y = GC.AllocateUninitializedArray<float>(x.Length);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {

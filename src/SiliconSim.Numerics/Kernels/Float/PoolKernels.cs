@@ -27,7 +27,8 @@ public static class PoolKernels
         int inSize = g.InSize;
         int outSize = g.OutSize;
         int rank = g.SpatialRank;
-        var y = new T[channels * outSize];
+        // The 2-D path stores every element; the N-d path below reads nothing before writing either.
+        T[] y = GC.AllocateUninitializedArray<T>(channels * outSize);
         indices = computeIndices ? new long[y.Length] : null;
         if (rank == 2)
         {
@@ -275,7 +276,16 @@ public static class PoolKernels
                     int q0 = ox * kw;
                     T best = lowest;
                     int bestOffset = -1;
-                    if (indices is null && rows > 0 && cols > 0)
+                    if (indices is null && rows == 2 && cols == 2)
+                    {
+                        // The common 2×2 window, unrolled in the same tap order.
+                        int top = rowPos[r0], bottom = rowPos[r0 + 1];
+                        int left = colPos[q0], right = colPos[q0 + 1];
+                        best = Greater(plane[top + right], plane[top + left]);
+                        best = Greater(plane[bottom + left], best);
+                        best = Greater(plane[bottom + right], best);
+                    }
+                    else if (indices is null && rows > 0 && cols > 0)
                     {
                         best = plane[rowPos[r0] + colPos[q0]];
                         for (int i = 0; i < rows; i++)
