@@ -252,13 +252,16 @@ public static class FloatConv
                 Span<float> seg = dst.Slice(nn, run);
                 if ((uint)iy >= (uint)inH)
                 {
-                    seg.Clear();
+                    for (int q = 0; q < seg.Length; q++)
+                    {
+                        seg[q] = 0f;
+                    }
                 }
                 else
                 {
                     ReadOnlySpan<float> line = plane.Slice(iy * inW, inW);
                     int ix = (ox * sw) - pl + (kx * dw);
-                    if (sw == 1 && ix >= 0 && ix + run <= inW)
+                    if (sw == 1 && ix >= 0 && ix + run <= inW && run >= 16)
                     {
                         line.Slice(ix, run).CopyTo(seg);
                     }
