@@ -96,6 +96,12 @@ public static class NchwcConv
             throw new ArgumentException("the NCHWc conv is 2-D only");
         }
 
+        if ((long)x.Length < (long)g.Batch * g.InChannels * g.InSize)
+        {
+            // The vector path reads X without bounds checks.
+            throw new ArgumentException($"X has {x.Length} values, the geometry needs {(long)g.Batch * g.InChannels * g.InSize}");
+        }
+
         Algorithm algorithm = Choose(g);
         if (!Avx512F.IsSupported || g.KernelSpatial[0] > 64 || g.KernelSpatial[1] > 64)
         {
