@@ -47,7 +47,7 @@ public static class ElementwiseKernels
         ArgumentNullException.ThrowIfNull(x);
         return x.Type switch
         {
-            DataType.Float => TensorValue.Create(x.Type, [.. x.Shape], x.Items<float>().Select(v => v < 0f ? 0f : v).ToArray()),
+            DataType.Float => TensorValue.Create(x.Type, [.. x.Shape], ReluFloat(x.Items<float>())),
             DataType.Double => TensorValue.Create(x.Type, [.. x.Shape], x.Items<double>().Select(v => v < 0d ? 0d : v).ToArray()),
             DataType.Float16 => TensorValue.Create(x.Type, [.. x.Shape], x.Items<Half>().Select(v => v < Half.Zero ? Half.Zero : v).ToArray()),
             DataType.Int8 => TensorValue.Create(x.Type, [.. x.Shape], x.Items<sbyte>().Select(v => v < 0 ? (sbyte)0 : v).ToArray()),
@@ -56,6 +56,28 @@ public static class ElementwiseKernels
             DataType.Int64 => TensorValue.Create(x.Type, [.. x.Shape], x.Items<long>().Select(v => v < 0 ? 0L : v).ToArray()),
             _ => throw new ArgumentException($"Relu does not support {DataTypeInfo.Name(x.Type)}"),
         };
+    }
+
+    /// <summary>x &lt; 0 ? +0 : x per element; the vector form selects on the same comparison (NaN and −0 compare false).</summary>
+    private static float[] ReluFloat(ReadOnlySpan<float> x)
+    {
+        float[] y = GC.AllocateUninitializedArray<float>(x.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
+            {
+                var v = new Vector<float>(x[i..]);
+                Vector.ConditionalSelect(Vector.LessThan(v, Vector<float>.Zero), Vector<float>.Zero, v).CopyTo(y.AsSpan(i));
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = x[i] < 0f ? 0f : x[i];
+        }
+
+        return y;
     }
 
     /// <summary>

@@ -129,10 +129,20 @@ public static class FloatConv
         return y;
     }
 
+    // The segmented path's im2col slice, reused per thread (every entry an SGEMM call reads is written first).
+    [ThreadStatic]
+    private static float[]? s_cols;
+
     private static void Segmented(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, ConvGeometry g, int filters, int k, int outSize)
     {
         (int strideN, int strideK) = FloatGemm.Strides(outSize, k, transA: false);
-        var cols = new float[Math.Min(strideN, outSize) * Math.Min(strideK, k)];
+        int length = Math.Min(strideN, outSize) * Math.Min(strideK, k);
+        if (s_cols is null || s_cols.Length < length)
+        {
+            s_cols = new float[length];
+        }
+
+        float[] cols = s_cols;
         for (int n0 = 0; n0 < outSize; n0 += strideN)
         {
             int cn = Math.Min(strideN, outSize - n0);
@@ -154,6 +164,12 @@ public static class FloatConv
     public static void Im2Col(ReadOnlySpan<float> input, ConvGeometry g, int k0, int countK, int n0, int countN, Span<float> cols)
     {
         ArgumentNullException.ThrowIfNull(g);
+        if (g.SpatialRank == 2)
+        {
+            Im2Col2D(input, g, k0, countK, n0, countN, cols);
+            return;
+        }
+
         int rank = g.SpatialRank;
         int kernelSize = g.KernelSize;
         int inSize = g.InSize;
@@ -204,6 +220,63 @@ public static class FloatConv
                 }
 
                 dst[nn] = inside ? plane[offset] : 0f;
+            }
+        }
+    }
+
+    /// <summary><see cref="Im2Col"/> for 2-D: output pixels walked row by row, a row's input row checked once.</summary>
+    private static void Im2Col2D(ReadOnlySpan<float> input, ConvGeometry g, int k0, int countK, int n0, int countN, Span<float> cols)
+    {
+        int inH = g.InSpatial[0], inW = g.InSpatial[1];
+        int outW = g.OutSpatial[1];
+        int kh = g.KernelSpatial[0], kw = g.KernelSpatial[1];
+        int sh = g.Strides[0], sw = g.Strides[1];
+        int dh = g.Dilations[0], dw = g.Dilations[1];
+        int pt = g.PadsBegin[0], pl = g.PadsBegin[1];
+        int inSize = inH * inW;
+        for (int kk = 0; kk < countK; kk++)
+        {
+            int kAbs = k0 + kk;
+            int c = kAbs / (kh * kw);
+            int ky = (kAbs / kw) % kh;
+            int kx = kAbs % kw;
+            ReadOnlySpan<float> plane = input.Slice(c * inSize, inSize);
+            Span<float> dst = cols.Slice(kk * countN, countN);
+            int oy = n0 / outW;
+            int ox = n0 % outW;
+            int nn = 0;
+            while (nn < countN)
+            {
+                int run = Math.Min(outW - ox, countN - nn);
+                int iy = (oy * sh) - pt + (ky * dh);
+                Span<float> seg = dst.Slice(nn, run);
+                if ((uint)iy >= (uint)inH)
+                {
+                    for (int q = 0; q < seg.Length; q++)
+                    {
+                        seg[q] = 0f;
+                    }
+                }
+                else
+                {
+                    ReadOnlySpan<float> line = plane.Slice(iy * inW, inW);
+                    int ix = (ox * sw) - pl + (kx * dw);
+                    if (sw == 1 && ix >= 0 && ix + run <= inW && run >= 16)
+                    {
+                        line.Slice(ix, run).CopyTo(seg);
+                    }
+                    else
+                    {
+                        for (int q = 0; q < run; q++, ix += sw)
+                        {
+                            seg[q] = (uint)ix < (uint)inW ? line[ix] : 0f;
+                        }
+                    }
+                }
+
+                nn += run;
+                ox = 0;
+                oy++;
             }
         }
     }

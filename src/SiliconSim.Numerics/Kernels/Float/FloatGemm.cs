@@ -1,4 +1,8 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SiliconSim.Numerics.Kernels.Float;
 
@@ -153,6 +157,12 @@ public static class FloatGemm
     {
         int panelN = Math.Min(strideN, n);
         int panelK = Math.Min(strideK, k);
+        if (Avx512F.IsSupported)
+        {
+            BlockedAvx512(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, strideN, strideK);
+            return;
+        }
+
         var panel = new float[panelN * panelK];
         var acc = new float[panelN];
         var aRow = new float[panelK];
@@ -205,6 +215,188 @@ public static class FloatGemm
         }
     }
 
+    // Per-thread packing buffers, reused across calls (a conv calls SGEMM once per image); contents never carry over
+    // into results: every entry a call reads it wrote first, or sits in a discarded lane.
+    [ThreadStatic]
+    private static float[]? s_panel;
+
+    [ThreadStatic]
+    private static float[]? s_aPack;
+
+    private static float[] Scratch(ref float[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new float[length];
+        }
+
+        return buffer;
+    }
+
+    /// <summary>
+    /// <see cref="Blocked"/> with AVX-512: the B block packed as [k][columns rounded up to 16] and the A block as
+    /// [row][k]; tiles of 4 rows × 32 (or 16) columns, each lane one output with its own fma chain over the block's k
+    /// in order. Lanes past the slice's columns compute on stale panel entries and are never stored.
+    /// </summary>
+    private static void BlockedAvx512(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int strideN, int strideK)
+    {
+        int panelN = Math.Min(strideN, n);
+        int panelK = Math.Min(strideK, k);
+        int padN = (panelN + 15) & ~15;
+        float[] panel = Scratch(ref s_panel, padN * panelK);
+        float[] aPack = Scratch(ref s_aPack, m * panelK);
+        Span<Vector512<float>> tile = stackalloc Vector512<float>[8];
+        Span<float> lanes = stackalloc float[16];
+        for (int n0 = 0; n0 < n; n0 += strideN)
+        {
+            int cn = Math.Min(strideN, n - n0);
+            int cnPad = (cn + 15) & ~15;
+            if (beta != 0f && beta != 1f)
+            {
+                for (int i = 0; i < m; i++)
+                {
+                    Span<float> row = c.Slice((i * ldc) + n0, cn);
+                    for (int j = 0; j < cn; j++)
+                    {
+                        row[j] *= beta;
+                    }
+                }
+            }
+
+            bool zeroMode = beta == 0f;
+            for (int k0 = 0; k0 < k; k0 += strideK)
+            {
+                int ck = Math.Min(strideK, k - k0);
+                for (int kk = 0; kk < ck; kk++)
+                {
+                    Span<float> dst = panel.AsSpan(kk * cnPad, cn);
+                    if (transB)
+                    {
+                        for (int j = 0; j < cn; j++)
+                        {
+                            dst[j] = b[((n0 + j) * ldb) + k0 + kk];
+                        }
+                    }
+                    else
+                    {
+                        b.Slice(((k0 + kk) * ldb) + n0, cn).CopyTo(dst);
+                    }
+                }
+
+                for (int i = 0; i < m; i++)
+                {
+                    Span<float> dst = aPack.AsSpan(i * ck, ck);
+                    if (transA)
+                    {
+                        for (int kk = 0; kk < ck; kk++)
+                        {
+                            dst[kk] = a[((k0 + kk) * lda) + i];
+                        }
+                    }
+                    else
+                    {
+                        a.Slice((i * lda) + k0, ck).CopyTo(dst);
+                    }
+                }
+
+                for (int i0 = 0; i0 < m; i0 += 4)
+                {
+                    int rows = Math.Min(4, m - i0);
+                    for (int j0 = 0; j0 < cnPad; j0 += 32)
+                    {
+                        int vectors = Math.Min(2, (cnPad - j0) / 16);
+                        Tile4x2(aPack.AsSpan(), i0, rows, ck, panel.AsSpan(), cnPad, j0, tile);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            Span<float> crow = c.Slice(((i0 + r) * ldc) + n0, cn);
+                            for (int v = 0; v < vectors; v++)
+                            {
+                                int j = j0 + (16 * v);
+                                Vector512<float> acc = tile[(v * 4) + r];
+                                if (j + 16 <= cn)
+                                {
+                                    Vector512<float> cv = zeroMode ? acc * alpha : Avx512F.FusedMultiplyAdd(acc, Vector512.Create(alpha), Vector512.Create<float>(crow.Slice(j, 16)));
+                                    cv.CopyTo(crow.Slice(j, 16));
+                                }
+                                else
+                                {
+                                    acc.CopyTo(lanes);
+                                    for (int l = 0; j + l < cn; l++)
+                                    {
+                                        crow[j + l] = zeroMode ? lanes[l] * alpha : MathF.FusedMultiplyAdd(lanes[l], alpha, crow[j + l]);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+
+                zeroMode = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rows i0..i0+rows (≤ 4) × columns j0..j0+32 (or 16 if the padded width ends first): tile[v·4 + r] = +0, then
+    /// fma(a[r][kk], panel[kk][j0 + 16v ..], ·) for kk ascending. Rows past <paramref name="rows"/> repeat the last row.
+    /// </summary>
+    private static void Tile4x2(ReadOnlySpan<float> aPack, int i0, int rows, int ck, ReadOnlySpan<float> panel, int cnPad, int j0, Span<Vector512<float>> tile)
+    {
+        ref float ar0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(aPack), i0 * ck);
+        ref float ar1 = ref Unsafe.Add(ref ar0, Math.Min(1, rows - 1) * ck);
+        ref float ar2 = ref Unsafe.Add(ref ar0, Math.Min(2, rows - 1) * ck);
+        ref float ar3 = ref Unsafe.Add(ref ar0, Math.Min(3, rows - 1) * ck);
+        ref float pr = ref MemoryMarshal.GetReference(panel);
+        Vector512<float> c00 = Vector512<float>.Zero, c01 = c00, c02 = c00, c03 = c00;
+        if (j0 + 32 <= cnPad)
+        {
+            Vector512<float> c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+            nuint pi = (nuint)j0;
+            for (int kk = 0; kk < ck; kk++)
+            {
+                Vector512<float> b0 = Vector512.LoadUnsafe(ref pr, pi);
+                Vector512<float> b1 = Vector512.LoadUnsafe(ref pr, pi + 16);
+                Vector512<float> a0 = Vector512.Create(Unsafe.Add(ref ar0, kk));
+                c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
+                c10 = Avx512F.FusedMultiplyAdd(a0, b1, c10);
+                Vector512<float> a1 = Vector512.Create(Unsafe.Add(ref ar1, kk));
+                c01 = Avx512F.FusedMultiplyAdd(a1, b0, c01);
+                c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+                Vector512<float> a2 = Vector512.Create(Unsafe.Add(ref ar2, kk));
+                c02 = Avx512F.FusedMultiplyAdd(a2, b0, c02);
+                c12 = Avx512F.FusedMultiplyAdd(a2, b1, c12);
+                Vector512<float> a3 = Vector512.Create(Unsafe.Add(ref ar3, kk));
+                c03 = Avx512F.FusedMultiplyAdd(a3, b0, c03);
+                c13 = Avx512F.FusedMultiplyAdd(a3, b1, c13);
+                pi += (nuint)cnPad;
+            }
+
+            tile[4] = c10;
+            tile[5] = c11;
+            tile[6] = c12;
+            tile[7] = c13;
+        }
+        else
+        {
+            nuint pi = (nuint)j0;
+            for (int kk = 0; kk < ck; kk++)
+            {
+                Vector512<float> b0 = Vector512.LoadUnsafe(ref pr, pi);
+                c00 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ar0, kk)), b0, c00);
+                c01 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ar1, kk)), b0, c01);
+                c02 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ar2, kk)), b0, c02);
+                c03 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ar3, kk)), b0, c03);
+                pi += (nuint)cnPad;
+            }
+        }
+
+        tile[0] = c00;
+        tile[1] = c01;
+        tile[2] = c02;
+        tile[3] = c03;
+    }
+
     /// <summary>acc[j] = +0, then acc[j] = fma(aRow[kk], panel[kk][j], acc[j]) for kk ascending.</summary>
     private static void BlockRow(ReadOnlySpan<float> aRow, ReadOnlySpan<float> panel, Span<float> acc)
     {
@@ -241,6 +433,64 @@ public static class FloatGemm
     /// beta = 0 and the current C otherwise.
     /// </summary>
     public static void KernelM1(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int k, int n, int ldb, float beta)
+    {
+        int vectorN = Avx512F.IsSupported && k > 0 ? n & ~15 : 0;
+        if (vectorN > 0)
+        {
+            KernelM1Vector(a, b, c, k, vectorN, ldb, beta);
+        }
+
+        if (vectorN < n)
+        {
+            KernelM1Scalar(a, b[vectorN..], c[vectorN..], k, n - vectorN, ldb, beta);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="KernelM1"/> for the first <paramref name="n"/> (a multiple of 16) columns, 16 per vector: the same
+    /// separately rounded multiplies and adds per lane (explicit MULPS/ADDPS, never fused).
+    /// </summary>
+    private static void KernelM1Vector(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int k, int n, int ldb, float beta)
+    {
+        ref float br = ref MemoryMarshal.GetReference(b);
+        if ((long)(k - 1) * ldb + n > b.Length || c.Length < n || a.Length < k)
+        {
+            throw new ArgumentException("B, A or C is shorter than K, N and ldb require");
+        }
+
+        for (int j = 0; j < n; j += 16)
+        {
+            Span<float> cj = c.Slice(j, 16);
+            Vector512<float> cv = beta != 0f ? Vector512.Create<float>(cj) : Vector512<float>.Zero;
+            int kk = 0;
+            while (k - kk >= 4)
+            {
+                Vector512<float> t = Avx512F.Multiply(Vector512.Create(a[kk]), Vector512.LoadUnsafe(ref br, (nuint)((kk * ldb) + j)));
+                t = Avx512F.Add(t, Avx512F.Multiply(Vector512.Create(a[kk + 1]), Vector512.LoadUnsafe(ref br, (nuint)(((kk + 1) * ldb) + j))));
+                t = Avx512F.Add(t, Avx512F.Multiply(Vector512.Create(a[kk + 2]), Vector512.LoadUnsafe(ref br, (nuint)(((kk + 2) * ldb) + j))));
+                t = Avx512F.Add(t, Avx512F.Multiply(Vector512.Create(a[kk + 3]), Vector512.LoadUnsafe(ref br, (nuint)(((kk + 3) * ldb) + j))));
+                cv = Avx512F.Add(t, cv);
+                kk += 4;
+            }
+
+            if ((k & 2) != 0)
+            {
+                Vector512<float> t = Avx512F.Multiply(Vector512.Create(a[kk]), Vector512.LoadUnsafe(ref br, (nuint)((kk * ldb) + j)));
+                t = Avx512F.Add(t, Avx512F.Multiply(Vector512.Create(a[kk + 1]), Vector512.LoadUnsafe(ref br, (nuint)(((kk + 1) * ldb) + j))));
+                cv = Avx512F.Add(t, cv);
+                kk += 2;
+            }
+
+            if ((k & 1) != 0)
+            {
+                cv = Avx512F.Add(Avx512F.Multiply(Vector512.Create(a[kk]), Vector512.LoadUnsafe(ref br, (nuint)((kk * ldb) + j))), cv);
+            }
+
+            cv.CopyTo(cj);
+        }
+    }
+
+    private static void KernelM1Scalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int k, int n, int ldb, float beta)
     {
         bool accumulate = beta != 0f;
         int kk = 0;

@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SiliconSim.Numerics.Kernels.Float;
 
@@ -24,8 +27,15 @@ public static class PoolKernels
         int inSize = g.InSize;
         int outSize = g.OutSize;
         int rank = g.SpatialRank;
-        var y = new T[channels * outSize];
+        // The 2-D path stores every element; the N-d path below reads nothing before writing either.
+        T[] y = GC.AllocateUninitializedArray<T>(channels * outSize);
         indices = computeIndices ? new long[y.Length] : null;
+        if (rank == 2)
+        {
+            MaxPool2D(x, g, lowest, y, indices, storageOrder);
+            return y;
+        }
+
         Span<int> o = stackalloc int[rank];
         Span<int> k = stackalloc int[rank];
         for (int c = 0; c < channels; c++)
@@ -163,6 +173,11 @@ public static class PoolKernels
     public static float[] NchwcAveragePool(ReadOnlySpan<float> x, ConvGeometry g, bool countIncludePad)
     {
         ArgumentNullException.ThrowIfNull(g);
+        if (g.SpatialRank == 2)
+        {
+            return NchwcAveragePool2D(x, g, countIncludePad);
+        }
+
         int channels = g.Batch * g.InChannels;
         int rank = g.SpatialRank;
         int inSize = g.InSize;
@@ -222,6 +237,220 @@ public static class PoolKernels
             }
 
             y[c] = best;
+        }
+
+        return y;
+    }
+
+    /// <summary>
+    /// The 2-D case of <see cref="MaxPool{T}"/> with each output row's and column's valid input positions found once:
+    /// the same row-major tap order, first tap unconditionally, then strictly greater.
+    /// </summary>
+    private static void MaxPool2D<T>(ReadOnlySpan<T> x, ConvGeometry g, T lowest, T[] y, long[]? indices, int storageOrder)
+        where T : IComparisonOperators<T, T, bool>
+    {
+        int inH = g.InSpatial[0], inW = g.InSpatial[1];
+        int outH = g.OutSpatial[0], outW = g.OutSpatial[1];
+        int inSize = inH * inW;
+        int outSize = outH * outW;
+        (int[] rowPos, int[] rowCount) = ValidPositions(outH, g.Strides[0], g.PadsBegin[0], g.Dilations[0], g.KernelSpatial[0], inH);
+        (int[] colPos, int[] colCount) = ValidPositions(outW, g.Strides[1], g.PadsBegin[1], g.Dilations[1], g.KernelSpatial[1], inW);
+        int kh = g.KernelSpatial[0], kw = g.KernelSpatial[1];
+        int channels = g.Batch * g.InChannels;
+        for (int i = 0; i < rowPos.Length; i++)
+        {
+            rowPos[i] *= inW;
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            ReadOnlySpan<T> plane = x.Slice(c * inSize, inSize);
+            Span<T> outPlane = y.AsSpan(c * outSize, outSize);
+            for (int oy = 0; oy < outH; oy++)
+            {
+                int rows = rowCount[oy];
+                int r0 = oy * kh;
+                for (int ox = 0; ox < outW; ox++)
+                {
+                    int cols = colCount[ox];
+                    int q0 = ox * kw;
+                    T best = lowest;
+                    int bestOffset = -1;
+                    if (indices is null && rows == 2 && cols == 2)
+                    {
+                        // The common 2×2 window, unrolled in the same tap order.
+                        int top = rowPos[r0], bottom = rowPos[r0 + 1];
+                        int left = colPos[q0], right = colPos[q0 + 1];
+                        best = Greater(plane[top + right], plane[top + left]);
+                        best = Greater(plane[bottom + left], best);
+                        best = Greater(plane[bottom + right], best);
+                    }
+                    else if (indices is null && rows > 0 && cols > 0)
+                    {
+                        best = plane[rowPos[r0] + colPos[q0]];
+                        for (int i = 0; i < rows; i++)
+                        {
+                            int line = rowPos[r0 + i];
+                            for (int j = i == 0 ? 1 : 0; j < cols; j++)
+                            {
+                                best = Greater(plane[line + colPos[q0 + j]], best);
+                            }
+                        }
+                    }
+                    else if (rows > 0 && cols > 0)
+                    {
+                        // The first valid tap is taken as is (so a NaN there sticks), later ones only if strictly greater.
+                        bestOffset = rowPos[r0] + colPos[q0];
+                        best = plane[bestOffset];
+                        for (int i = 0; i < rows; i++)
+                        {
+                            int line = rowPos[r0 + i];
+                            for (int j = i == 0 ? 1 : 0; j < cols; j++)
+                            {
+                                int offset = line + colPos[q0 + j];
+                                T v = plane[offset];
+                                if (v > best)
+                                {
+                                    best = v;
+                                    bestOffset = offset;
+                                }
+                            }
+                        }
+                    }
+
+                    outPlane[(oy * outW) + ox] = best;
+                    if (indices is not null)
+                    {
+                        int bestRow = bestOffset / inW, bestCol = bestOffset % inW;
+                        indices[(c * outSize) + (oy * outW) + ox] = bestOffset < 0 ? -1
+                            : ((long)c * inSize) + (storageOrder == 0 ? bestOffset : bestRow + (bestCol * inH));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// v &gt; best ? v : best without a branch (random data mispredicts it half the time). For float this is MAXSS,
+    /// whose definition is exactly that expression: NaN in either operand or equal zeros yield the second operand.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Greater<T>(T v, T best)
+        where T : IComparisonOperators<T, T, bool>
+    {
+        if (typeof(T) == typeof(float) && Sse.IsSupported)
+        {
+            float r = Sse.MaxScalar(Vector128.CreateScalarUnsafe(Unsafe.As<T, float>(ref v)), Vector128.CreateScalarUnsafe(Unsafe.As<T, float>(ref best))).ToScalar();
+            return Unsafe.As<float, T>(ref r);
+        }
+
+        if (typeof(T) == typeof(byte) && Sse2.IsSupported)
+        {
+            byte r = Sse2.Max(Vector128.CreateScalarUnsafe(Unsafe.As<T, byte>(ref v)), Vector128.CreateScalarUnsafe(Unsafe.As<T, byte>(ref best))).ToScalar();
+            return Unsafe.As<byte, T>(ref r);
+        }
+
+        if (typeof(T) == typeof(sbyte) && Sse41.IsSupported)
+        {
+            sbyte r = Sse41.Max(Vector128.CreateScalarUnsafe(Unsafe.As<T, sbyte>(ref v)), Vector128.CreateScalarUnsafe(Unsafe.As<T, sbyte>(ref best))).ToScalar();
+            return Unsafe.As<sbyte, T>(ref r);
+        }
+
+        return v > best ? v : best;
+    }
+
+    /// <summary>Per output position o, the input positions o·stride − pad + t·dilation inside [0, extent), in tap
+    /// order, at positions[o·kernel ..] with their count.</summary>
+    private static (int[] Positions, int[] Counts) ValidPositions(int outExtent, int stride, int pad, int dilation, int kernel, int extent)
+    {
+        var positions = new int[outExtent * kernel];
+        var counts = new int[outExtent];
+        for (int o = 0; o < outExtent; o++)
+        {
+            for (int t = 0; t < kernel; t++)
+            {
+                int pos = (o * stride) - pad + (t * dilation);
+                if (pos >= 0 && pos < extent)
+                {
+                    positions[(o * kernel) + counts[o]++] = pos;
+                }
+            }
+        }
+
+        return (positions, counts);
+    }
+
+    /// <summary>The 2-D case of <see cref="NchwcAveragePool"/>: the same sequential sum over valid rows, then columns.</summary>
+    private static float[] NchwcAveragePool2D(ReadOnlySpan<float> x, ConvGeometry g, bool countIncludePad)
+    {
+        int inH = g.InSpatial[0], inW = g.InSpatial[1];
+        int outH = g.OutSpatial[0], outW = g.OutSpatial[1];
+        int inSize = inH * inW;
+        int outSize = outH * outW;
+        int kh = g.KernelSpatial[0], kw = g.KernelSpatial[1];
+        (int[] rowPos, int[] rowCount) = ValidPositions(outH, g.Strides[0], g.PadsBegin[0], g.Dilations[0], kh, inH);
+        (int[] colPos, int[] colCount) = ValidPositions(outW, g.Strides[1], g.PadsBegin[1], g.Dilations[1], kw, inW);
+        int channels = g.Batch * g.InChannels;
+        var y = new float[channels * outSize];
+        int c = 0;
+        if (outSize == 1 && rowCount[0] == inH && colCount[0] == inW)
+        {
+            // The whole plane in order: four channels' independent chains interleaved.
+            float divisor = countIncludePad ? g.KernelSize : inSize;
+            for (; c + 4 <= channels; c += 4)
+            {
+                ReadOnlySpan<float> p0 = x.Slice(c * inSize, inSize), p1 = x.Slice((c + 1) * inSize, inSize);
+                ReadOnlySpan<float> p2 = x.Slice((c + 2) * inSize, inSize), p3 = x.Slice((c + 3) * inSize, inSize);
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                for (int i = 0; i < inSize; i++)
+                {
+                    s0 += p0[i];
+                    s1 += p1[i];
+                    s2 += p2[i];
+                    s3 += p3[i];
+                }
+
+                y[c] = s0 / divisor;
+                y[c + 1] = s1 / divisor;
+                y[c + 2] = s2 / divisor;
+                y[c + 3] = s3 / divisor;
+            }
+        }
+
+        for (; c < channels; c++)
+        {
+            ReadOnlySpan<float> plane = x.Slice(c * inSize, inSize);
+            Span<float> outPlane = y.AsSpan(c * outSize, outSize);
+            for (int oy = 0; oy < outH; oy++)
+            {
+                ReadOnlySpan<int> rows = rowPos.AsSpan(oy * kh, rowCount[oy]);
+                for (int ox = 0; ox < outW; ox++)
+                {
+                    ReadOnlySpan<int> cols = colPos.AsSpan(ox * kw, colCount[ox]);
+                    float sum = 0f;
+                    for (int i = 0; i < rows.Length; i++)
+                    {
+                        ReadOnlySpan<float> line = plane.Slice(rows[i] * inW, inW);
+                        if (cols.Length == inW)
+                        {
+                            // The whole row in order (the global case): a plain forward loop over the line.
+                            for (int j = 0; j < line.Length; j++)
+                            {
+                                sum += line[j];
+                            }
+                        }
+                        else
+                        {
+                            for (int j = 0; j < cols.Length; j++)
+                            {
+                                sum += line[cols[j]];
+                            }
+                        }
+                    }
+
+                    outPlane[(oy * outW) + ox] = sum / (countIncludePad ? g.KernelSize : rows.Length * cols.Length);
+                }
+            }
         }
 
         return y;
