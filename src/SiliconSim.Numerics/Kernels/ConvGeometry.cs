@@ -21,13 +21,13 @@ public sealed record ConvGeometry(
     public int SpatialRank => InSpatial.Length;
 
     /// <summary>Product of the input spatial extents.</summary>
-    public int InSize => InSpatial.Aggregate(1, (a, b) => a * b);
+    public int InSize => Product(InSpatial);
 
     /// <summary>Product of the output spatial extents.</summary>
-    public int OutSize => OutSpatial.Aggregate(1, (a, b) => a * b);
+    public int OutSize => Product(OutSpatial);
 
     /// <summary>Product of the kernel extents.</summary>
-    public int KernelSize => KernelSpatial.Aggregate(1, (a, b) => a * b);
+    public int KernelSize => Product(KernelSpatial);
 
     /// <summary>The output tensor shape [N, OutChannels, out...].</summary>
     public int[] OutputShape => [Batch, OutChannels, .. OutSpatial];
@@ -119,6 +119,18 @@ public sealed record ConvGeometry(
         }
 
         return new ConvGeometry(inputShape[0], inputShape[1], outChannels, group, inSpatial, kernel.ToArray(), outSpatial, s, d, padB, padE);
+    }
+
+    // Kernels read these per group and per pixel block, so a plain loop rather than LINQ.
+    private static int Product(int[] extents)
+    {
+        int p = 1;
+        foreach (int e in extents)
+        {
+            p *= e;
+        }
+
+        return p;
     }
 
     private static int OutExtent(int padded, int effective, int stride, bool ceilMode, int lastStartLimit)
