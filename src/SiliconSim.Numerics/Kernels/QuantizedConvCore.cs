@@ -1,30 +1,79 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SiliconSim.Numerics.Kernels;
 
 /// <summary>
-/// im2col + <see cref="IntGemm"/> for integer convolutions (ConvInteger, QLinearConv). Spatial ranks 1..3 are handled
-/// by padding the geometry to three dims with extent 1. Padding positions contribute 0 after zero-point subtraction,
-/// which is what ORT gets by padding the input with x_zero_point (qlinearconv.cc).
+/// The accumulator stage of integer convolutions (ConvInteger, QLinearConv): exact wrapping int32
+/// <c>Σ (x − x_zp)(w − w_zp[oc])</c> per output, with padding taps contributing 0 (ORT pads the input with x_zero_point,
+/// qlinearconv.cc). Spatial ranks 1..3 are handled by padding the geometry to three dims with extent 1. Three
+/// interchangeable routes, all exact (int32 addition wraps associatively, so the summation order is free):
+/// <list type="bullet">
+/// <item>depthwise (one input channel per group, stride 1): a direct kernel, <see cref="DepthwiseWideKernel"/>;</item>
+/// <item>AVX-VNNI: im2col of raw u8 codes into K quads and <see cref="U8S8Gemm"/>, with the zero points applied by the
+/// exact expansion Σ x'w' − w_zp'·Σ x' − x_zp'·Σ w' + K·x_zp'·w_zp' (s8 inputs are moved to u8 and u8 weights to s8 by
+/// flipping the top bit, which shifts the matching zero point by 128);</item>
+/// <item>otherwise: im2col of zero-point-subtracted int16 and <see cref="IntGemm"/>.</item>
+/// </list>
 /// </summary>
 internal sealed class QuantizedConvCore
 {
+    // About 256 GEMM columns per chunk of images: enough to fill the micro-kernel's 16-column blocks when an image
+    // has few output pixels, small enough that the K×N byte panel stays in L2.
+    private const int ChunkColumns = 256;
+
     private readonly int[] _in = new int[3];
     private readonly int[] _k = new int[3];
     private readonly int[] _out = new int[3];
     private readonly int[] _s = new int[3];
     private readonly int[] _d = new int[3];
     private readonly int[] _p = new int[3];
-    private readonly short[] _packedW;
-    private readonly short[] _colT;
     private readonly int[] _padded = new int[3];
-    private readonly short[] _xPadded;
     private readonly int _channelsPerGroup;
     private readonly int _filtersPerGroup;
+    private readonly int _planePadded;
+    private readonly Route _route;
 
-    private QuantizedConvCore(ConvGeometry g, short[] packedW, int k, int kStride)
+    // int16 route
+    private short[] _packedW = [];
+    private readonly short[] _colT = [];
+    private readonly short[] _xPadded = [];
+
+    // u8s8 route
+    private int[] _wq = [];
+    private int[] _rowInit = [];
+    private int[] _wzpAdjusted = [];
+    private readonly int[] _tapOffsets = [];
+    private readonly byte[] _xBytes = [];
+    private readonly byte[] _col = [];
+    private int[] _gemmOut = [];
+    private bool _colSums;
+    private readonly int _kq;
+    private int _mgPad;
+    private readonly int _nPad;
+    private readonly int _ldb;
+
+    // depthwise route
+    private int[] _dwWeights = [];
+    private readonly int[] _dwOffsets = [];
+    private readonly int[] _plane = [];
+    private readonly int[] _wide = [];
+    private readonly int _wideCount;
+
+    private readonly int _xZeroPoint;
+    private readonly bool _xSigned;
+
+    private enum Route
+    {
+        Int16Gemm,
+        U8S8Gemm,
+        Depthwise,
+    }
+
+    private QuantizedConvCore(ConvGeometry g, int xZeroPoint, bool xSigned, bool u8s8)
     {
         Geometry = g;
         int rank = g.SpatialRank;
@@ -43,27 +92,81 @@ internal sealed class QuantizedConvCore
             _s[i] = real ? g.Strides[src] : 1;
             _d[i] = real ? g.Dilations[src] : 1;
             _p[i] = real ? g.PadsBegin[src] : 0;
+            // Every conv tap lies in [-padBegin, in + padEnd) (floor output extents), so one zero-point-bordered copy
+            // of the group input lets im2col run without bounds checks.
+            _padded[i] = _in[i] + _p[i] + (real ? g.PadsEnd[src] : 0);
         }
 
-        _packedW = packedW;
-        K = k;
-        KStride = kStride;
+        _xZeroPoint = xZeroPoint;
+        _xSigned = xSigned;
         _channelsPerGroup = g.InChannels / g.Group;
         _filtersPerGroup = g.OutChannels / g.Group;
+        K = _channelsPerGroup * g.KernelSize;
         OutSize = _out[0] * _out[1] * _out[2];
         InSize = _in[0] * _in[1] * _in[2];
-        // +4 slack for the 8-byte moves of the last output position (FillColumnsShortRows).
-        _colT = new short[(OutSize * kStride) + 4];
-        // Every conv tap lies in [-padBegin, in + padEnd) (floor output extents), so one zero-bordered copy of the
-        // zero-point-subtracted group input lets im2col run without bounds checks. The border stays 0.
-        for (int i = 0; i < 3; i++)
+        _planePadded = _padded[0] * _padded[1] * _padded[2];
+        ImagesPerChunk = Math.Clamp(ChunkColumns / Math.Max(OutSize, 1), 1, Math.Max(g.Batch, 1));
+        int ph = _padded[1], pw = _padded[2];
+        if (_channelsPerGroup == 1 && g.Group > 1 && _s[0] == 1 && _s[1] == 1 && _s[2] == 1)
         {
-            int src = i - (3 - rank);
-            _padded[i] = _in[i] + _p[i] + (src >= 0 ? g.PadsEnd[src] : 0);
+            _route = Route.Depthwise;
+            _dwOffsets = new int[g.KernelSize];
+            int t = 0;
+            for (int z = 0; z < _k[0]; z++)
+            {
+                for (int y = 0; y < _k[1]; y++)
+                {
+                    for (int x = 0; x < _k[2]; x++, t++)
+                    {
+                        _dwOffsets[t] = (((z * _d[0] * ph) + (y * _d[1])) * pw) + (x * _d[2]);
+                    }
+                }
+            }
+
+            _wideCount = OutSize == 0 ? 0 : (((((_out[0] - 1) * ph) + _out[1] - 1) * pw) + _out[2]);
+            int widePad = (_wideCount + 7) & ~7;
+            _wide = new int[widePad];
+            _plane = new int[Math.Max(_planePadded, widePad + _dwOffsets.Max())];
+        }
+        else if (u8s8)
+        {
+            _route = Route.U8S8Gemm;
+            _kq = (K + 3) / 4;
+            _tapOffsets = new int[_kq * 4];
+            int t = 0;
+            for (int c = 0; c < _channelsPerGroup; c++)
+            {
+                for (int z = 0; z < _k[0]; z++)
+                {
+                    for (int y = 0; y < _k[1]; y++)
+                    {
+                        for (int x = 0; x < _k[2]; x++, t++)
+                        {
+                            _tapOffsets[t] = (c * _planePadded) + (((z * _d[0] * ph) + (y * _d[1])) * pw) + (x * _d[2]);
+                        }
+                    }
+                }
+            }
+
+            // The taps past K read tap 0 (any valid byte): their weights are 0, and the column-sum row masks them.
+            _nPad = ((ImagesPerChunk * OutSize) + U8S8Gemm.ColumnBlock - 1) / U8S8Gemm.ColumnBlock * U8S8Gemm.ColumnBlock;
+            // +16 columns: im2col stores 16 pixels at a time and may spill up to 15 past the last one.
+            _ldb = _nPad + 16;
+            _col = new byte[_kq * 4 * _ldb];
+            // +16 bytes: im2col loads 16 bytes per tap row and may read past the last one.
+            _xBytes = new byte[(_channelsPerGroup * _planePadded) + 16];
+            Array.Fill(_xBytes, (byte)(xZeroPoint + (xSigned ? 128 : 0)));
+        }
+        else
+        {
+            _route = Route.Int16Gemm;
+            KStride = IntGemm.PaddedK(K);
+            // +4 slack for the 8-byte moves of the last output position (FillColumnsShortRows).
+            _colT = new short[(OutSize * KStride) + 4];
+            // +4 slack: the kw ≤ 4 fast path reads four int16 at a time and may run past the last row.
+            _xPadded = new short[(_channelsPerGroup * _planePadded) + 4];
         }
 
-        // +4 slack: the kw ≤ 4 fast path reads four int16 at a time and may run past the last row.
-        _xPadded = new short[(_channelsPerGroup * _padded[0] * _padded[1] * _padded[2]) + 4];
     }
 
     public ConvGeometry Geometry { get; }
@@ -71,14 +174,22 @@ internal sealed class QuantizedConvCore
     /// <summary>Reduction length per group: channels per group × kernel size.</summary>
     public int K { get; }
 
+    /// <summary>The int16 route's padded K stride (0 on the other routes).</summary>
     public int KStride { get; }
 
     public int OutSize { get; }
 
     public int InSize { get; }
 
-    /// <summary>Validates the weight layout [M, C/group, k...] and packs w − w_zp[oc] as int16 rows.</summary>
-    public static QuantizedConvCore Create<TW>(ConvGeometry g, ReadOnlySpan<TW> w, ReadOnlySpan<int> wZeroPoints)
+    /// <summary>How many images <see cref="Accumulate{TX}"/> should be given at a time (the acc buffer size).</summary>
+    public int ImagesPerChunk { get; }
+
+    /// <summary>
+    /// Validates the weight layout [M, C/group, k...] and the zero points, picks the route and packs the weights.
+    /// <paramref name="xZeroPoint"/> must be a code of <typeparamref name="TX"/>.
+    /// </summary>
+    public static QuantizedConvCore Create<TX, TW>(ConvGeometry g, int xZeroPoint, ReadOnlySpan<TW> w, ReadOnlySpan<int> wZeroPoints)
+        where TX : unmanaged, IBinaryInteger<TX>
         where TW : unmanaged, IBinaryInteger<TW>
     {
         if (g.Group <= 0 || g.InChannels % g.Group != 0 || g.OutChannels % g.Group != 0)
@@ -98,34 +209,322 @@ internal sealed class QuantizedConvCore
             throw new ArgumentException($"weight zero point must have 1 or {m} values, got {wZeroPoints.Length}");
         }
 
-        int kStride = IntGemm.PaddedK(k);
-        var packed = new short[m * kStride];
+        bool xSigned = TX.IsNegative(TX.CreateTruncating(-1));
+        bool eightBit = Unsafe.SizeOf<TX>() == 1 && Unsafe.SizeOf<TW>() == 1;
+        int xAdjusted = xZeroPoint + (xSigned ? 128 : 0);
+        var core = new QuantizedConvCore(g, xZeroPoint, xSigned, U8S8Gemm.IsAccelerated && eightBit && xAdjusted is >= 0 and <= 255);
+        switch (core._route)
+        {
+            case Route.Depthwise: core.PackDepthwise(w, wZeroPoints); break;
+            case Route.U8S8Gemm: core.PackU8S8(w, wZeroPoints, xAdjusted); break;
+            default: core.PackInt16(w, wZeroPoints); break;
+        }
+
+        return core;
+    }
+
+    /// <summary>
+    /// Exact int32 accumulators of images <paramref name="first"/>..first+count−1:
+    /// <paramref name="acc"/>[(b·M + oc)·OutSize + p] = Σ (x − x_zp)(w − w_zp[oc]) for image first + b.
+    /// </summary>
+    public void Accumulate<TX>(ReadOnlySpan<TX> x, int first, int count, Span<int> acc)
+        where TX : unmanaged, IBinaryInteger<TX>
+    {
+        int perImage = Geometry.OutChannels * OutSize;
+        if (first < 0 || count < 0 || first + count > Geometry.Batch || acc.Length < count * perImage
+            || x.Length < Geometry.Batch * Geometry.InChannels * InSize)
+        {
+            throw new ArgumentException("image range, input or accumulator span does not fit the geometry");
+        }
+
+        switch (_route)
+        {
+            case Route.Depthwise:
+                for (int b = 0; b < count; b++)
+                {
+                    DepthwiseImage(x, first + b, acc.Slice(b * perImage, perImage));
+                }
+
+                break;
+            case Route.U8S8Gemm:
+                for (int gi = 0; gi < Geometry.Group; gi++)
+                {
+                    U8S8Group(x, first, count, gi, acc);
+                }
+
+                break;
+            default:
+                for (int b = 0; b < count; b++)
+                {
+                    Int16Image(x, first + b, acc.Slice(b * perImage, perImage));
+                }
+
+                break;
+        }
+    }
+
+    private void PackInt16<TW>(ReadOnlySpan<TW> w, ReadOnlySpan<int> wZeroPoints)
+        where TW : unmanaged, IBinaryInteger<TW>
+    {
+        int m = Geometry.OutChannels, k = K;
+        _packedW = new short[m * KStride];
         for (int oc = 0; oc < m; oc++)
         {
             int zp = wZeroPoints[wZeroPoints.Length == 1 ? 0 : oc];
             ReadOnlySpan<TW> src = w.Slice(oc * k, k);
-            Span<short> dst = packed.AsSpan(oc * kStride, k);
+            Span<short> dst = _packedW.AsSpan(oc * KStride, k);
             for (int t = 0; t < k; t++)
             {
                 dst[t] = (short)(int.CreateTruncating(src[t]) - zp);
             }
         }
-
-        return new QuantizedConvCore(g, packed, k, kStride);
     }
 
-    /// <summary>
-    /// Exact int32 accumulators of one image: <paramref name="acc"/>[oc·OutSize + p] = Σ (x − x_zp)(w − w_zp[oc]).
-    /// </summary>
+    private void PackDepthwise<TW>(ReadOnlySpan<TW> w, ReadOnlySpan<int> wZeroPoints)
+        where TW : unmanaged, IBinaryInteger<TW>
+    {
+        int m = Geometry.OutChannels, k = K;
+        _dwWeights = new int[m * k];
+        for (int oc = 0; oc < m; oc++)
+        {
+            int zp = wZeroPoints[wZeroPoints.Length == 1 ? 0 : oc];
+            for (int t = 0; t < k; t++)
+            {
+                _dwWeights[(oc * k) + t] = int.CreateTruncating(w[(oc * k) + t]) - zp;
+            }
+        }
+    }
+
+    // Weights as s8 (u8 codes flipped: w − 128, zero point − 128), four per int, rows padded to the micro-kernel's row
+    // block with zeros. When some adjusted weight zero point is not 0, one extra row of ones (taps < K) yields the
+    // column sums Σ x' for the w_zp'·Σ x' term. Every int32 step wraps, like the accumulator it corrects.
+    private void PackU8S8<TW>(ReadOnlySpan<TW> w, ReadOnlySpan<int> wZeroPoints, int xAdjusted)
+        where TW : unmanaged, IBinaryInteger<TW>
+    {
+        int m = Geometry.OutChannels, mg = _filtersPerGroup, k = K, kq = _kq;
+        bool wUnsigned = !TW.IsNegative(TW.CreateTruncating(-1));
+        _wzpAdjusted = new int[m];
+        for (int oc = 0; oc < m; oc++)
+        {
+            _wzpAdjusted[oc] = wZeroPoints[wZeroPoints.Length == 1 ? 0 : oc] - (wUnsigned ? 128 : 0);
+            _colSums |= _wzpAdjusted[oc] != 0;
+        }
+
+        int rows = mg + (_colSums ? 1 : 0);
+        _mgPad = (rows + U8S8Gemm.RowBlock - 1) / U8S8Gemm.RowBlock * U8S8Gemm.RowBlock;
+        _wq = new int[Geometry.Group * _mgPad * kq];
+        _rowInit = new int[Geometry.Group * _mgPad];
+        _gemmOut = new int[_mgPad * _nPad];
+        Span<byte> quad = stackalloc byte[4];
+        for (int gi = 0; gi < Geometry.Group; gi++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                int oc = (gi * mg) + r;
+                int sum = 0;
+                for (int q = 0; q < kq; q++)
+                {
+                    for (int e = 0; e < 4; e++)
+                    {
+                        int t = (q * 4) + e;
+                        int v = t >= k ? 0 : r == mg ? 1 : int.CreateTruncating(w[(oc * k) + t]) - (wUnsigned ? 128 : 0);
+                        sum += v;
+                        quad[e] = (byte)v;
+                    }
+
+                    _wq[(((gi * _mgPad) + r) * kq) + q] = BitConverter.ToInt32(quad);
+                }
+
+                if (r < mg)
+                {
+                    // Σ (x' − xz')(w' − wz') = Σ x'w' − wz'·Σ x' − xz'·Σ w' + K·xz'·wz'; the last two are per row.
+                    _rowInit[(gi * _mgPad) + r] = unchecked((k * xAdjusted * _wzpAdjusted[oc]) - (xAdjusted * sum));
+                }
+            }
+        }
+    }
+
+    private void U8S8Group<TX>(ReadOnlySpan<TX> x, int first, int count, int gi, Span<int> acc)
+        where TX : unmanaged, IBinaryInteger<TX>
+    {
+        int cg = _channelsPerGroup, mg = _filtersPerGroup, outSize = OutSize, m = Geometry.OutChannels;
+        for (int b = 0; b < count; b++)
+        {
+            int src = (((first + b) * Geometry.InChannels) + (gi * cg)) * InSize;
+            FillBytes(x.Slice(src, cg * InSize));
+            Im2ColQuads(b * outSize);
+        }
+
+        int n = (count * outSize) + U8S8Gemm.ColumnBlock - 1;
+        n -= n % U8S8Gemm.ColumnBlock;
+        U8S8Gemm.Multiply(_wq.AsSpan(gi * _mgPad * _kq), _col, _rowInit.AsSpan(gi * _mgPad), _gemmOut, _mgPad, n, _kq, _ldb, _nPad);
+        ReadOnlySpan<int> sums = _colSums ? _gemmOut.AsSpan(mg * _nPad, _nPad) : [];
+        for (int r = 0; r < mg; r++)
+        {
+            int oc = (gi * mg) + r;
+            Span<int> row = _gemmOut.AsSpan(r * _nPad, count * outSize);
+            int wz = _wzpAdjusted[oc];
+            if (wz != 0)
+            {
+                for (int j = 0; j < row.Length; j++)
+                {
+                    row[j] = unchecked(row[j] - (wz * sums[j]));
+                }
+            }
+
+            for (int b = 0; b < count; b++)
+            {
+                row.Slice(b * outSize, outSize).CopyTo(acc.Slice(((b * m) + oc) * outSize, outSize));
+            }
+        }
+    }
+
+    // The group's channels into the zero-point-bordered byte planes; s8 codes move to u8 by flipping the top bit.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Image<TX>(ReadOnlySpan<TX> x, int image, int xZeroPoint, Span<int> acc)
+    private void FillBytes<TX>(ReadOnlySpan<TX> xg)
+        where TX : unmanaged, IBinaryInteger<TX>
+    {
+        ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xg);
+        int ph = _padded[1], pw = _padded[2], w = _in[2];
+        for (int c = 0; c < _channelsPerGroup; c++)
+        {
+            for (int d = 0; d < _in[0]; d++)
+            {
+                for (int h = 0; h < _in[1]; h++)
+                {
+                    ReadOnlySpan<byte> s = src.Slice((c * InSize) + (((d * _in[1]) + h) * w), w);
+                    Span<byte> dst = _xBytes.AsSpan((c * _planePadded) + (((((d + _p[0]) * ph) + h + _p[1]) * pw) + _p[2]), w);
+                    if (!_xSigned)
+                    {
+                        s.CopyTo(dst);
+                        continue;
+                    }
+
+                    int i = 0;
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        for (; i + 16 <= w; i += 16)
+                        {
+                            (Vector128.Create(s.Slice(i, 16)) ^ Vector128.Create((byte)0x80)).CopyTo(dst.Slice(i, 16));
+                        }
+                    }
+
+                    for (; i < w; i++)
+                    {
+                        dst[i] = (byte)(s[i] ^ 0x80);
+                    }
+                }
+            }
+        }
+    }
+
+    // im2col into K quads: for quad q and column j = colBase + pixel, the four tap bytes sit at _col[(q·ldb + j)·4].
+    // With unit width stride each tap row is contiguous, so four 16-byte loads interleave (punpck) into 16 columns.
+    // Those 64-byte stores may spill up to 15 columns past a row; later rows (and images) overwrite the spill, and
+    // the last spill lands in the ldb slack.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Im2ColQuads(int colBase)
+    {
+        ref byte xp = ref MemoryMarshal.GetArrayDataReference(_xBytes);
+        ref byte col = ref MemoryMarshal.GetArrayDataReference(_col);
+        int ph = _padded[1], pw = _padded[2];
+        int out0 = _out[0], out1 = _out[1], out2 = _out[2], s0 = _s[0], s1 = _s[1], s2 = _s[2];
+        bool vector = s2 == 1 && Sse2.IsSupported;
+        for (int q = 0; q < _kq; q++)
+        {
+            int o0 = _tapOffsets[4 * q], o1 = _tapOffsets[(4 * q) + 1], o2 = _tapOffsets[(4 * q) + 2], o3 = _tapOffsets[(4 * q) + 3];
+            ref byte dstQ = ref Unsafe.Add(ref col, ((q * _ldb) + colBase) * 4);
+            int p = 0;
+            for (int od = 0; od < out0; od++)
+            {
+                for (int oh = 0; oh < out1; oh++, p += out2)
+                {
+                    int row = ((od * s0 * ph) + (oh * s1)) * pw;
+                    ref byte dst = ref Unsafe.Add(ref dstQ, p * 4);
+                    if (vector)
+                    {
+                        for (int ow = 0; ow < out2; ow += 16)
+                        {
+                            Vector128<byte> a = Vector128.LoadUnsafe(ref xp, (nuint)(o0 + row + ow));
+                            Vector128<byte> b = Vector128.LoadUnsafe(ref xp, (nuint)(o1 + row + ow));
+                            Vector128<byte> c = Vector128.LoadUnsafe(ref xp, (nuint)(o2 + row + ow));
+                            Vector128<byte> d = Vector128.LoadUnsafe(ref xp, (nuint)(o3 + row + ow));
+                            Vector128<ushort> abLo = Sse2.UnpackLow(a, b).AsUInt16(), abHi = Sse2.UnpackHigh(a, b).AsUInt16();
+                            Vector128<ushort> cdLo = Sse2.UnpackLow(c, d).AsUInt16(), cdHi = Sse2.UnpackHigh(c, d).AsUInt16();
+                            ref byte o = ref Unsafe.Add(ref dst, ow * 4);
+                            Sse2.UnpackLow(abLo, cdLo).AsByte().StoreUnsafe(ref o);
+                            Sse2.UnpackHigh(abLo, cdLo).AsByte().StoreUnsafe(ref o, 16);
+                            Sse2.UnpackLow(abHi, cdHi).AsByte().StoreUnsafe(ref o, 32);
+                            Sse2.UnpackHigh(abHi, cdHi).AsByte().StoreUnsafe(ref o, 48);
+                        }
+                    }
+                    else
+                    {
+                        for (int ow = 0; ow < out2; ow++)
+                        {
+                            int src = row + (ow * s2);
+                            ref byte o = ref Unsafe.Add(ref dst, ow * 4);
+                            o = Unsafe.Add(ref xp, o0 + src);
+                            Unsafe.Add(ref o, 1) = Unsafe.Add(ref xp, o1 + src);
+                            Unsafe.Add(ref o, 2) = Unsafe.Add(ref xp, o2 + src);
+                            Unsafe.Add(ref o, 3) = Unsafe.Add(ref xp, o3 + src);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // One input channel per group, unit strides: per channel plane, the wide-grid direct kernel for each of its filters.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void DepthwiseImage<TX>(ReadOnlySpan<TX> x, int image, Span<int> acc)
+        where TX : unmanaged, IBinaryInteger<TX>
+    {
+        int ph = _padded[1], pw = _padded[2], w = _in[2], k = K, mg = _filtersPerGroup, outSize = OutSize;
+        int xz = _xZeroPoint;
+        for (int c = 0; c < Geometry.InChannels; c++)
+        {
+            ReadOnlySpan<TX> src = x.Slice(((image * Geometry.InChannels) + c) * InSize, InSize);
+            for (int d = 0; d < _in[0]; d++)
+            {
+                for (int h = 0; h < _in[1]; h++)
+                {
+                    ReadOnlySpan<TX> s = src.Slice(((d * _in[1]) + h) * w, w);
+                    Span<int> dst = _plane.AsSpan(((((d + _p[0]) * ph) + h + _p[1]) * pw) + _p[2], w);
+                    for (int i = 0; i < s.Length; i++)
+                    {
+                        dst[i] = int.CreateTruncating(s[i]) - xz;
+                    }
+                }
+            }
+
+            for (int r = 0; r < mg; r++)
+            {
+                int oc = (c * mg) + r;
+                DepthwiseWideKernel.Accumulate(_plane, _dwWeights.AsSpan(oc * k, k), _dwOffsets, _wide, _wideCount);
+                Span<int> o = acc.Slice(oc * outSize, outSize);
+                int p = 0;
+                for (int od = 0; od < _out[0]; od++)
+                {
+                    for (int oh = 0; oh < _out[1]; oh++, p += _out[2])
+                    {
+                        _wide.AsSpan(((od * ph) + oh) * pw, _out[2]).CopyTo(o.Slice(p, _out[2]));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The int16 route for one image: im2col of x − x_zp per group and <see cref="IntGemm"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Int16Image<TX>(ReadOnlySpan<TX> x, int image, Span<int> acc)
         where TX : unmanaged, IBinaryInteger<TX>
     {
         int cg = _channelsPerGroup;
         int imageBase = image * Geometry.InChannels * InSize;
         for (int gi = 0; gi < Geometry.Group; gi++)
         {
-            FillColumns(x.Slice(imageBase + (gi * cg * InSize), cg * InSize), xZeroPoint);
+            FillColumns(x.Slice(imageBase + (gi * cg * InSize), cg * InSize), _xZeroPoint);
             IntGemm.MultiplyTransposed(
                 _packedW.AsSpan(gi * _filtersPerGroup * KStride, _filtersPerGroup * KStride),
                 _colT,
@@ -247,5 +646,4 @@ internal sealed class QuantizedConvCore
             }
         }
     }
-
 }

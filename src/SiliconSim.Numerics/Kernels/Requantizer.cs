@@ -50,7 +50,7 @@ public static class Requantizer
         float lo = qmin - zeroPoint, hi = qmax - zeroPoint;
         y = y[..acc.Length];
         int i = 0;
-        if (Avx2.IsSupported && acc.Length >= 32 && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte)))
+        if (Avx2.IsSupported && acc.Length >= 8 && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte)))
         {
             // Same steps, 32 at a time: cvtdq2ps (nearest even), mulps, maxps/minps (NaN → bound), cvtps2dq, + zp.
             // The results are already inside T's range, so truncating narrows keep the exact 8-bit codes.
@@ -66,6 +66,17 @@ public static class Requantizer
                 Vector256<int> r3 = Step(Vector256.LoadUnsafe(ref src, (nuint)(i + 24)), vb, vs, vlo, vhi, vz);
                 Vector256<sbyte> packed = Vector256.Narrow(Vector256.Narrow(r0, r1), Vector256.Narrow(r2, r3));
                 packed.AsByte().StoreUnsafe(ref dst, (nuint)i);
+            }
+
+            // Rows of conv outputs are often short (4x4 images: 16 values): 8 at a time, narrowed by vpmovdb
+            // (truncating, exact here for the same reason).
+            if (Avx512F.VL.IsSupported)
+            {
+                for (; i + 8 <= acc.Length; i += 8)
+                {
+                    Vector256<int> r = Step(Vector256.LoadUnsafe(ref src, (nuint)i), vb, vs, vlo, vhi, vz);
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i), Avx512F.VL.ConvertToVector128Byte(r).AsUInt64().ToScalar());
+                }
             }
         }
 
