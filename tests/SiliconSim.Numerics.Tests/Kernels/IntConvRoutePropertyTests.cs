@@ -1,0 +1,151 @@
+using System.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using SiliconSim.Numerics.Kernels;
+using SiliconSim.Numerics.Reference;
+
+namespace SiliconSim.Numerics.Tests.Kernels;
+
+/// <summary>
+/// The integer conv routes (u8s8 VNNI GEMM over image chunks, direct depthwise, int16 fallback) and their inner
+/// kernels equal the scalar references: shapes reach every vector tail (columns not a multiple of 8 or 16, K not a
+/// multiple of 4, rows wider than 16 pixels), batches span several image chunks, and all four signedness pairs run.
+/// </summary>
+[Properties(Arbitrary = [typeof(IntConvRouteGenerators)], MaxTest = 60)]
+public sealed class IntConvRoutePropertyTests
+{
+    [Property]
+    public void U8S8Gemm_EqualsModularDotProducts(PositiveInt rowBlocks, PositiveInt columnBlocks, PositiveInt quads, int seed)
+    {
+        int m = ((rowBlocks.Get % 3) + 1) * U8S8Gemm.RowBlock;
+        int n = ((columnBlocks.Get % 5) + 1) * U8S8Gemm.ColumnBlock;
+        int kq = (quads.Get % 40) + 1;
+        int ldb = n + 3, ldc = n + 5;
+        var rng = new Random(seed);
+        int[] w = [.. Enumerable.Range(0, m * kq).Select(_ => rng.Next(int.MinValue, int.MaxValue))];
+        var b = new byte[kq * ldb * 4];
+        rng.NextBytes(b);
+        int[] init = [.. Enumerable.Range(0, m).Select(_ => rng.Next(int.MinValue, int.MaxValue))];
+        var c = new int[m * ldc];
+        var cScalar = new int[m * ldc];
+        U8S8Gemm.Multiply(w, b, init, c, m, n, kq, ldb, ldc);
+        U8S8Gemm.MultiplyScalar(w, b, init, cScalar, m, n, kq, ldb, ldc);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                long expected = init[i];
+                for (int t = 0; t < kq * 4; t++)
+                {
+                    expected += (sbyte)(w[(i * kq) + (t / 4)] >> (8 * (t % 4))) * b[(((t / 4) * ldb) + j) * 4 + (t % 4)];
+                }
+
+                Assert.Equal(unchecked((int)expected), c[(i * ldc) + j]);
+                Assert.Equal(unchecked((int)expected), cScalar[(i * ldc) + j]);
+            }
+        }
+    }
+
+    [Property]
+    public void DepthwiseWideKernel_EqualsTapSums(PositiveInt count, PositiveInt taps, int seed)
+    {
+        int n = (count.Get % 40) + 1, k = (taps.Get % 12) + 1;
+        var rng = new Random(seed);
+        int[] wt = [.. Enumerable.Range(0, k).Select(_ => rng.Next(-255, 256))];
+        int[] off = [.. Enumerable.Range(0, k).Select(_ => rng.Next(0, 30))];
+        int[] plane = [.. Enumerable.Range(0, ((n + 7) & ~7) + off.Max()).Select(_ => rng.Next(-255, 256))];
+        var acc = new int[(n + 7) & ~7];
+        DepthwiseWideKernel.Accumulate(plane, wt, off, acc, n);
+        for (int q = 0; q < n; q++)
+        {
+            Assert.Equal(Enumerable.Range(0, k).Sum(t => wt[t] * plane[q + off[t]]), acc[q]);
+        }
+    }
+
+    [Property]
+    public void ConvInteger_U8S8_EqualsScalarReference(RouteCase c) => CheckConvInteger<byte, sbyte>(c);
+
+    [Property]
+    public void ConvInteger_S8S8_EqualsScalarReference(RouteCase c) => CheckConvInteger<sbyte, sbyte>(c);
+
+    [Property]
+    public void ConvInteger_U8U8_EqualsScalarReference(RouteCase c) => CheckConvInteger<byte, byte>(c);
+
+    [Property]
+    public void ConvInteger_S8U8_EqualsScalarReference(RouteCase c) => CheckConvInteger<sbyte, byte>(c);
+
+    [Property]
+    public void QLinearConv_S8S8_EqualsScalarReference(RouteCase c)
+    {
+        var g = c.Geometry;
+        var rng = new Random(c.Seed);
+        int m = g.OutChannels;
+        int xz = rng.Next(-128, 128);
+        sbyte[] x = IntKernelGenerators.Codes<sbyte>(rng, g.Batch * g.InChannels * g.InSize);
+        sbyte[] w = IntKernelGenerators.Codes<sbyte>(rng, m * (g.InChannels / g.Group) * g.KernelSize);
+        int[] wz = c.PerChannel ? [.. Enumerable.Range(0, m).Select(_ => rng.Next(-128, 128))] : [0];
+        float[] ws = [.. Enumerable.Range(0, c.PerChannel ? m : 1).Select(_ => MathF.Pow(2, -rng.Next(4, 12)) * (1 + (float)rng.NextDouble()))];
+        int[] bias = [.. Enumerable.Range(0, m).Select(_ => rng.Next(-30000, 30000))];
+        var y = new sbyte[g.Batch * m * g.OutSize];
+        QLinearConv.Compute<sbyte, sbyte, sbyte>(x, 0.05f, xz, w, ws, wz, 0.5f, -3, bias, g, y);
+        Assert.Equal(QLinearConvReference.Compute<sbyte, sbyte, sbyte>(x, 0.05f, xz, w, ws, wz, 0.5f, -3, bias, g), y);
+    }
+
+    private static void CheckConvInteger<TX, TW>(RouteCase c)
+        where TX : unmanaged, IBinaryInteger<TX>, IMinMaxValue<TX>
+        where TW : unmanaged, IBinaryInteger<TW>, IMinMaxValue<TW>
+    {
+        var g = c.Geometry;
+        var rng = new Random(c.Seed);
+        int m = g.OutChannels;
+        int wLo = int.CreateTruncating(TW.MinValue), wHi = int.CreateTruncating(TW.MaxValue);
+        TX[] x = IntKernelGenerators.Codes<TX>(rng, g.Batch * g.InChannels * g.InSize);
+        TW[] w = IntKernelGenerators.Codes<TW>(rng, m * (g.InChannels / g.Group) * g.KernelSize);
+        int xz = rng.Next(int.CreateTruncating(TX.MinValue), int.CreateTruncating(TX.MaxValue) + 1);
+        int[] wz = c.PerChannel ? [.. Enumerable.Range(0, m).Select(_ => rng.Next(wLo, wHi + 1))] : [rng.Next(wLo, wHi + 1)];
+        var y = new int[g.Batch * m * g.OutSize];
+        ConvInteger.Compute<TX, TW>(x, xz, w, wz, g, y);
+        Assert.Equal(ConvIntegerReference.Compute<TX, TW>(x, xz, w, wz, g), y);
+    }
+}
+
+/// <summary>A generated conv for the route properties.</summary>
+public sealed record RouteCase(ConvGeometry Geometry, int Seed, bool PerChannel)
+{
+    public override string ToString() =>
+        $"N{Geometry.Batch} C{Geometry.InChannels} M{Geometry.OutChannels} g{Geometry.Group} in[{string.Join(',', Geometry.InSpatial)}] k[{string.Join(',', Geometry.KernelSpatial)}] s[{string.Join(',', Geometry.Strides)}] d[{string.Join(',', Geometry.Dilations)}] p[{string.Join(',', Geometry.PadsBegin)}|{string.Join(',', Geometry.PadsEnd)}] seed {Seed}";
+}
+
+/// <summary>
+/// 2-D convs that stress the routes: depthwise (one channel per group, unit strides) a third of the time, widths up
+/// to 21 (im2col rows past 16 pixels), batches up to 40 (several image chunks when images are large), K from 1 up.
+/// </summary>
+public static class IntConvRouteGenerators
+{
+    public static Arbitrary<RouteCase> RouteCases() => Arb.From(
+        from kind in Gen.Choose(0, 2)
+        from batch in Gen.Elements(1, 2, 5, 40)
+        from grp in Gen.Choose(1, 4)
+        from cg in Gen.Choose(1, 5)
+        from mg in Gen.Choose(1, 6)
+        from h in Gen.Choose(1, 9)
+        from wd in Gen.Choose(1, 21)
+        from kh in Gen.Choose(1, 3)
+        from kw in Gen.Choose(1, 3)
+        from sh in Gen.Choose(1, 2)
+        from sw in Gen.Choose(1, 2)
+        from dh in Gen.Choose(1, 2)
+        from pads in Gen.ArrayOf(Gen.Choose(0, 2), 4)
+        from seed in Gen.Choose(0, int.MaxValue - 1)
+        from perChannel in Gen.Elements(true, false)
+        let depthwise = kind == 0
+        let groups = depthwise ? grp + 1 : grp
+        let channels = depthwise ? 1 : cg
+        let strides = depthwise ? new long[] { 1, 1 } : [sh, sw]
+        let inShape = new[] { batch, groups * channels, Math.Max(h, ((kh - 1) * dh) + 1), Math.Max(wd, kw) }
+        select new RouteCase(
+            ConvGeometry.Resolve(inShape, groups * mg, [kh, kw], strides, [dh, 1], [.. pads.Select(v => (long)v)], "NOTSET", groups),
+            seed,
+            perChannel));
+}
