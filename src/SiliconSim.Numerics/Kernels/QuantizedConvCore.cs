@@ -380,38 +380,33 @@ internal sealed class QuantizedConvCore
     }
 
     // The group's channels into the zero-point-bordered byte planes; s8 codes move to u8 by flipping the top bit.
+    // Image rows are short (often 4 or 8 bytes), so they move in 8-byte words and bytes rather than through memmove.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillBytes<TX>(ReadOnlySpan<TX> xg)
         where TX : unmanaged, IBinaryInteger<TX>
     {
         ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xg);
         int ph = _padded[1], pw = _padded[2], w = _in[2];
+        ulong flip = _xSigned ? 0x8080808080808080UL : 0;
+        ref byte rs = ref MemoryMarshal.GetReference(src);
+        ref byte rd = ref MemoryMarshal.GetArrayDataReference(_xBytes);
+        int si = 0;
         for (int c = 0; c < _channelsPerGroup; c++)
         {
             for (int d = 0; d < _in[0]; d++)
             {
-                for (int h = 0; h < _in[1]; h++)
+                for (int h = 0; h < _in[1]; h++, si += w)
                 {
-                    ReadOnlySpan<byte> s = src.Slice((c * InSize) + (((d * _in[1]) + h) * w), w);
-                    Span<byte> dst = _xBytes.AsSpan((c * _planePadded) + (((((d + _p[0]) * ph) + h + _p[1]) * pw) + _p[2]), w);
-                    if (!_xSigned)
-                    {
-                        s.CopyTo(dst);
-                        continue;
-                    }
-
+                    int di = (c * _planePadded) + (((((d + _p[0]) * ph) + h + _p[1]) * pw) + _p[2]);
                     int i = 0;
-                    if (Vector128.IsHardwareAccelerated)
+                    for (; i + 8 <= w; i += 8)
                     {
-                        for (; i + 16 <= w; i += 16)
-                        {
-                            (Vector128.Create(s.Slice(i, 16)) ^ Vector128.Create((byte)0x80)).CopyTo(dst.Slice(i, 16));
-                        }
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref rd, di + i), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref rs, si + i)) ^ flip);
                     }
 
                     for (; i < w; i++)
                     {
-                        dst[i] = (byte)(s[i] ^ 0x80);
+                        Unsafe.Add(ref rd, di + i) = (byte)(Unsafe.Add(ref rs, si + i) ^ (byte)flip);
                     }
                 }
             }
@@ -419,61 +414,104 @@ internal sealed class QuantizedConvCore
     }
 
     // im2col into K quads: for quad q and column j = colBase + pixel, the four tap bytes sit at _col[(q·ldb + j)·4].
-    // With unit width stride each tap row is contiguous, so four 16-byte loads interleave (punpck) into 16 columns.
-    // Those 64-byte stores may spill up to 15 columns past a row; later rows (and images) overwrite the spill, and
-    // the last spill lands in the ldb slack.
+    // With unit width stride each tap row is contiguous, so four 16-pixel loads interleave (punpck) into 16 columns.
+    // Output rows of exactly 4 or 8 pixels are gathered 4 or 2 rows per load, so no lane is wasted. The 64-byte
+    // stores may spill up to 15 columns past the last pixel; later rows (and images) overwrite the spill, and the
+    // last spill lands in the ldb slack.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Im2ColQuads(int colBase)
     {
         ref byte xp = ref MemoryMarshal.GetArrayDataReference(_xBytes);
         ref byte col = ref MemoryMarshal.GetArrayDataReference(_col);
         int ph = _padded[1], pw = _padded[2];
-        int out0 = _out[0], out1 = _out[1], out2 = _out[2], s0 = _s[0], s1 = _s[1], s2 = _s[2];
+        int out1 = _out[1], out2 = _out[2], s0 = _s[0], s1 = _s[1], s2 = _s[2];
+        int rows = _out[0] * out1;
         bool vector = s2 == 1 && Sse2.IsSupported;
+        int rowsPerLoad = !vector ? 1 : out2 == 4 ? 4 : out2 == 8 ? 2 : 1;
+        Span<int> rowOffsets = stackalloc int[4];
         for (int q = 0; q < _kq; q++)
         {
             int o0 = _tapOffsets[4 * q], o1 = _tapOffsets[(4 * q) + 1], o2 = _tapOffsets[(4 * q) + 2], o3 = _tapOffsets[(4 * q) + 3];
             ref byte dstQ = ref Unsafe.Add(ref col, ((q * _ldb) + colBase) * 4);
-            int p = 0;
-            for (int od = 0; od < out0; od++)
+            int r = 0;
+            if (rowsPerLoad > 1)
             {
-                for (int oh = 0; oh < out1; oh++, p += out2)
+                for (; r + rowsPerLoad <= rows; r += rowsPerLoad)
                 {
-                    int row = ((od * s0 * ph) + (oh * s1)) * pw;
-                    ref byte dst = ref Unsafe.Add(ref dstQ, p * 4);
-                    if (vector)
+                    for (int i = 0; i < rowsPerLoad; i++)
                     {
-                        for (int ow = 0; ow < out2; ow += 16)
-                        {
-                            Vector128<byte> a = Vector128.LoadUnsafe(ref xp, (nuint)(o0 + row + ow));
-                            Vector128<byte> b = Vector128.LoadUnsafe(ref xp, (nuint)(o1 + row + ow));
-                            Vector128<byte> c = Vector128.LoadUnsafe(ref xp, (nuint)(o2 + row + ow));
-                            Vector128<byte> d = Vector128.LoadUnsafe(ref xp, (nuint)(o3 + row + ow));
-                            Vector128<ushort> abLo = Sse2.UnpackLow(a, b).AsUInt16(), abHi = Sse2.UnpackHigh(a, b).AsUInt16();
-                            Vector128<ushort> cdLo = Sse2.UnpackLow(c, d).AsUInt16(), cdHi = Sse2.UnpackHigh(c, d).AsUInt16();
-                            ref byte o = ref Unsafe.Add(ref dst, ow * 4);
-                            Sse2.UnpackLow(abLo, cdLo).AsByte().StoreUnsafe(ref o);
-                            Sse2.UnpackHigh(abLo, cdLo).AsByte().StoreUnsafe(ref o, 16);
-                            Sse2.UnpackLow(abHi, cdHi).AsByte().StoreUnsafe(ref o, 32);
-                            Sse2.UnpackHigh(abHi, cdHi).AsByte().StoreUnsafe(ref o, 48);
-                        }
+                        int od = (r + i) / out1, oh = (r + i) - (od * out1);
+                        rowOffsets[i] = ((od * s0 * ph) + (oh * s1)) * pw;
+                    }
+
+                    ref byte o = ref Unsafe.Add(ref dstQ, r * out2 * 4);
+                    if (rowsPerLoad == 4)
+                    {
+                        Interleave4(Gather4x4(ref xp, o0, rowOffsets), Gather4x4(ref xp, o1, rowOffsets), Gather4x4(ref xp, o2, rowOffsets), Gather4x4(ref xp, o3, rowOffsets), ref o);
                     }
                     else
                     {
-                        for (int ow = 0; ow < out2; ow++)
-                        {
-                            int src = row + (ow * s2);
-                            ref byte o = ref Unsafe.Add(ref dst, ow * 4);
-                            o = Unsafe.Add(ref xp, o0 + src);
-                            Unsafe.Add(ref o, 1) = Unsafe.Add(ref xp, o1 + src);
-                            Unsafe.Add(ref o, 2) = Unsafe.Add(ref xp, o2 + src);
-                            Unsafe.Add(ref o, 3) = Unsafe.Add(ref xp, o3 + src);
-                        }
+                        Interleave4(Gather2x8(ref xp, o0, rowOffsets), Gather2x8(ref xp, o1, rowOffsets), Gather2x8(ref xp, o2, rowOffsets), Gather2x8(ref xp, o3, rowOffsets), ref o);
+                    }
+                }
+            }
+
+            for (; r < rows; r++)
+            {
+                int od = r / out1, oh = r - (od * out1);
+                int row = ((od * s0 * ph) + (oh * s1)) * pw;
+                ref byte dst = ref Unsafe.Add(ref dstQ, r * out2 * 4);
+                if (vector)
+                {
+                    for (int ow = 0; ow < out2; ow += 16)
+                    {
+                        Interleave4(
+                            Vector128.LoadUnsafe(ref xp, (nuint)(o0 + row + ow)),
+                            Vector128.LoadUnsafe(ref xp, (nuint)(o1 + row + ow)),
+                            Vector128.LoadUnsafe(ref xp, (nuint)(o2 + row + ow)),
+                            Vector128.LoadUnsafe(ref xp, (nuint)(o3 + row + ow)),
+                            ref Unsafe.Add(ref dst, ow * 4));
+                    }
+                }
+                else
+                {
+                    for (int ow = 0; ow < out2; ow++)
+                    {
+                        int src = row + (ow * s2);
+                        ref byte o = ref Unsafe.Add(ref dst, ow * 4);
+                        o = Unsafe.Add(ref xp, o0 + src);
+                        Unsafe.Add(ref o, 1) = Unsafe.Add(ref xp, o1 + src);
+                        Unsafe.Add(ref o, 2) = Unsafe.Add(ref xp, o2 + src);
+                        Unsafe.Add(ref o, 3) = Unsafe.Add(ref xp, o3 + src);
                     }
                 }
             }
         }
     }
+
+    // Sixteen pixels of four taps a, b, c, d into 64 bytes a0 b0 c0 d0 a1 b1 c1 d1 ...
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave4(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c, Vector128<byte> d, ref byte o)
+    {
+        Vector128<ushort> abLo = Sse2.UnpackLow(a, b).AsUInt16(), abHi = Sse2.UnpackHigh(a, b).AsUInt16();
+        Vector128<ushort> cdLo = Sse2.UnpackLow(c, d).AsUInt16(), cdHi = Sse2.UnpackHigh(c, d).AsUInt16();
+        Sse2.UnpackLow(abLo, cdLo).AsByte().StoreUnsafe(ref o);
+        Sse2.UnpackHigh(abLo, cdLo).AsByte().StoreUnsafe(ref o, 16);
+        Sse2.UnpackLow(abHi, cdHi).AsByte().StoreUnsafe(ref o, 32);
+        Sse2.UnpackHigh(abHi, cdHi).AsByte().StoreUnsafe(ref o, 48);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Gather4x4(ref byte xp, int tap, ReadOnlySpan<int> rows) => Vector128.Create(
+        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref xp, tap + rows[0])),
+        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref xp, tap + rows[1])),
+        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref xp, tap + rows[2])),
+        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref xp, tap + rows[3]))).AsByte();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Gather2x8(ref byte xp, int tap, ReadOnlySpan<int> rows) => Vector128.Create(
+        Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref xp, tap + rows[0])),
+        Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref xp, tap + rows[1]))).AsByte();
 
     // One input channel per group, unit strides: per channel plane, the wide-grid direct kernel for each of its filters.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -481,19 +519,23 @@ internal sealed class QuantizedConvCore
         where TX : unmanaged, IBinaryInteger<TX>
     {
         int ph = _padded[1], pw = _padded[2], w = _in[2], k = K, mg = _filtersPerGroup, outSize = OutSize;
+        int out0 = _out[0], out1 = _out[1], out2 = _out[2];
         int xz = _xZeroPoint;
+        ref TX rx = ref MemoryMarshal.GetReference(x);
+        ref int rp = ref MemoryMarshal.GetArrayDataReference(_plane);
+        ref int rw = ref MemoryMarshal.GetArrayDataReference(_wide);
+        ref int ra = ref MemoryMarshal.GetReference(acc);
+        int si = image * Geometry.InChannels * InSize;
         for (int c = 0; c < Geometry.InChannels; c++)
         {
-            ReadOnlySpan<TX> src = x.Slice(((image * Geometry.InChannels) + c) * InSize, InSize);
             for (int d = 0; d < _in[0]; d++)
             {
-                for (int h = 0; h < _in[1]; h++)
+                for (int h = 0; h < _in[1]; h++, si += w)
                 {
-                    ReadOnlySpan<TX> s = src.Slice(((d * _in[1]) + h) * w, w);
-                    Span<int> dst = _plane.AsSpan(((((d + _p[0]) * ph) + h + _p[1]) * pw) + _p[2], w);
-                    for (int i = 0; i < s.Length; i++)
+                    ref int dst = ref Unsafe.Add(ref rp, ((((d + _p[0]) * ph) + h + _p[1]) * pw) + _p[2]);
+                    for (int i = 0; i < w; i++)
                     {
-                        dst[i] = int.CreateTruncating(s[i]) - xz;
+                        Unsafe.Add(ref dst, i) = int.CreateTruncating(Unsafe.Add(ref rx, si + i)) - xz;
                     }
                 }
             }
@@ -502,13 +544,18 @@ internal sealed class QuantizedConvCore
             {
                 int oc = (c * mg) + r;
                 DepthwiseWideKernel.Accumulate(_plane, _dwWeights.AsSpan(oc * k, k), _dwOffsets, _wide, _wideCount);
-                Span<int> o = acc.Slice(oc * outSize, outSize);
-                int p = 0;
-                for (int od = 0; od < _out[0]; od++)
+                ref int o = ref Unsafe.Add(ref ra, oc * outSize);
+                for (int od = 0; od < out0; od++)
                 {
-                    for (int oh = 0; oh < _out[1]; oh++, p += _out[2])
+                    for (int oh = 0; oh < out1; oh++)
                     {
-                        _wide.AsSpan(((od * ph) + oh) * pw, _out[2]).CopyTo(o.Slice(p, _out[2]));
+                        ref int src = ref Unsafe.Add(ref rw, ((od * ph) + oh) * pw);
+                        for (int ow = 0; ow < out2; ow++)
+                        {
+                            Unsafe.Add(ref o, ow) = Unsafe.Add(ref src, ow);
+                        }
+
+                        o = ref Unsafe.Add(ref o, out2);
                     }
                 }
             }
