@@ -52,6 +52,7 @@ internal sealed class QuantizedConvCore
     private int[] _gemmOut = [];
     private bool _colSums;
     private readonly int _kq;
+    private readonly bool _channelQuads;
     private int _mgPad;
     private readonly int _nPad;
     private readonly int _ldb;
@@ -131,10 +132,14 @@ internal sealed class QuantizedConvCore
         else if (u8s8)
         {
             _route = Route.U8S8Gemm;
-            _kq = (K + 3) / 4;
-            _tapOffsets = new int[_kq * 4];
+            // With a multiple of 4 channels per group, a K quad is four channels at one tap and the byte planes are
+            // stored channels-interleaved ([C/4, spatial, 4]), so each quad's row of pixels is one contiguous run.
+            _channelQuads = _channelsPerGroup % 4 == 0;
+            int ks = g.KernelSize;
+            _kq = _channelQuads ? _channelsPerGroup / 4 * ks : (K + 3) / 4;
+            _tapOffsets = new int[_channelQuads ? _kq : _kq * 4];
             int t = 0;
-            for (int c = 0; c < _channelsPerGroup; c++)
+            for (int c = 0; c < (_channelQuads ? _channelsPerGroup / 4 : _channelsPerGroup); c++)
             {
                 for (int z = 0; z < _k[0]; z++)
                 {
@@ -142,7 +147,8 @@ internal sealed class QuantizedConvCore
                     {
                         for (int x = 0; x < _k[2]; x++, t++)
                         {
-                            _tapOffsets[t] = (c * _planePadded) + (((z * _d[0] * ph) + (y * _d[1])) * pw) + (x * _d[2]);
+                            int tap = (c * _planePadded) + (((z * _d[0] * ph) + (y * _d[1])) * pw) + (x * _d[2]);
+                            _tapOffsets[t] = _channelQuads ? tap * 4 : tap;
                         }
                     }
                 }
@@ -153,8 +159,8 @@ internal sealed class QuantizedConvCore
             // +16 columns: im2col stores 16 pixels at a time and may spill up to 15 past the last one.
             _ldb = _nPad + 16;
             _col = new byte[_kq * 4 * _ldb];
-            // +16 bytes: im2col loads 16 bytes per tap row and may read past the last one.
-            _xBytes = new byte[(_channelsPerGroup * _planePadded) + 16];
+            // +64 bytes: im2col loads 16 or 32 bytes per tap row and may read past the last one.
+            _xBytes = new byte[(_channelsPerGroup * _planePadded) + 64];
             Array.Fill(_xBytes, (byte)(xZeroPoint + (xSigned ? 128 : 0)));
         }
         else
@@ -301,7 +307,7 @@ internal sealed class QuantizedConvCore
     private void PackU8S8<TW>(ReadOnlySpan<TW> w, ReadOnlySpan<int> wZeroPoints, int xAdjusted)
         where TW : unmanaged, IBinaryInteger<TW>
     {
-        int m = Geometry.OutChannels, mg = _filtersPerGroup, k = K, kq = _kq;
+        int m = Geometry.OutChannels, mg = _filtersPerGroup, k = K, kq = _kq, ks = Geometry.KernelSize;
         bool wUnsigned = !TW.IsNegative(TW.CreateTruncating(-1));
         _wzpAdjusted = new int[m];
         for (int oc = 0; oc < m; oc++)
@@ -326,7 +332,8 @@ internal sealed class QuantizedConvCore
                 {
                     for (int e = 0; e < 4; e++)
                     {
-                        int t = (q * 4) + e;
+                        // K index of quad element e: tap-major (c, kernel) order, or channel e of a channel quad.
+                        int t = _channelQuads ? (((((q / ks) * 4) + e) * ks) + (q % ks)) : (q * 4) + e;
                         int v = t >= k ? 0 : r == mg ? 1 : int.CreateTruncating(w[(oc * k) + t]) - (wUnsigned ? 128 : 0);
                         sum += v;
                         quad[e] = (byte)v;
@@ -351,13 +358,30 @@ internal sealed class QuantizedConvCore
         for (int b = 0; b < count; b++)
         {
             int src = (((first + b) * Geometry.InChannels) + (gi * cg)) * InSize;
-            FillBytes(x.Slice(src, cg * InSize));
-            Im2ColQuads(b * outSize);
+            if (_channelQuads)
+            {
+                FillChannelQuads(x.Slice(src, cg * InSize));
+                Im2ColChannelQuads(b * outSize);
+            }
+            else
+            {
+                FillBytes(x.Slice(src, cg * InSize));
+                Im2ColQuads(b * outSize);
+            }
+        }
+
+        ReadOnlySpan<int> w = _wq.AsSpan(gi * _mgPad * _kq);
+        ReadOnlySpan<int> init = _rowInit.AsSpan(gi * _mgPad);
+        if (outSize % U8S8Gemm.ColumnBlock == 0 && mg == _mgPad)
+        {
+            // Whole vectors never straddle images and there are no padding rows: write [image, oc, pixel] directly.
+            U8S8Gemm.Multiply(w, _col, init, acc[(gi * mg * outSize)..], mg, count * outSize, _kq, _ldb, outSize, outSize, m * outSize);
+            return;
         }
 
         int n = (count * outSize) + U8S8Gemm.ColumnBlock - 1;
         n -= n % U8S8Gemm.ColumnBlock;
-        U8S8Gemm.Multiply(_wq.AsSpan(gi * _mgPad * _kq), _col, _rowInit.AsSpan(gi * _mgPad), _gemmOut, _mgPad, n, _kq, _ldb, _nPad);
+        U8S8Gemm.Multiply(w, _col, init, _gemmOut, _mgPad, n, _kq, _ldb, _nPad);
         ReadOnlySpan<int> sums = _colSums ? _gemmOut.AsSpan(mg * _nPad, _nPad) : [];
         for (int r = 0; r < mg; r++)
         {
@@ -375,6 +399,92 @@ internal sealed class QuantizedConvCore
             for (int b = 0; b < count; b++)
             {
                 row.Slice(b * outSize, outSize).CopyTo(acc.Slice(((b * m) + oc) * outSize, outSize));
+            }
+        }
+    }
+
+    // The group's channels, four at a time, into channel-interleaved zero-point-bordered planes [C/4, spatial, 4]:
+    // four pixels of four channels are one 4×4 byte transpose (pshufb); s8 codes move to u8 by flipping the top bit.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FillChannelQuads<TX>(ReadOnlySpan<TX> xg)
+        where TX : unmanaged, IBinaryInteger<TX>
+    {
+        ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xg);
+        int ph = _padded[1], pw = _padded[2], w = _in[2], inSize = InSize;
+        byte flip = _xSigned ? (byte)0x80 : (byte)0;
+        ref byte rs = ref MemoryMarshal.GetReference(src);
+        ref byte rd = ref MemoryMarshal.GetArrayDataReference(_xBytes);
+        bool vector = Ssse3.IsSupported;
+        Vector128<byte> transpose = Vector128.Create((byte)0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+        Vector128<byte> vflip = Vector128.Create(flip);
+        for (int cq = 0; cq < _channelsPerGroup / 4; cq++)
+        {
+            int si = cq * 4 * inSize;
+            for (int d = 0; d < _in[0]; d++)
+            {
+                for (int h = 0; h < _in[1]; h++, si += w)
+                {
+                    int di = ((cq * _planePadded) + (((((d + _p[0]) * ph) + h + _p[1]) * pw) + _p[2])) * 4;
+                    int i = 0;
+                    if (vector)
+                    {
+                        for (; i + 4 <= w; i += 4)
+                        {
+                            Vector128<byte> v = Vector128.Create(
+                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + i)),
+                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + inSize + i)),
+                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + (2 * inSize) + i)),
+                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + (3 * inSize) + i))).AsByte();
+                            (Ssse3.Shuffle(v, transpose) ^ vflip).StoreUnsafe(ref rd, (nuint)(di + (i * 4)));
+                        }
+                    }
+
+                    for (; i < w; i++)
+                    {
+                        for (int e = 0; e < 4; e++)
+                        {
+                            Unsafe.Add(ref rd, di + (i * 4) + e) = (byte)(Unsafe.Add(ref rs, si + (e * inSize) + i) ^ flip);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // im2col of channel-interleaved planes: quad q's four bytes per pixel are already adjacent, so with unit width
+    // stride a row of pixels is one contiguous copy (32-byte moves; the spill past a row is overwritten by the next
+    // row or lands in the ldb slack).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Im2ColChannelQuads(int colBase)
+    {
+        ref byte xp = ref MemoryMarshal.GetArrayDataReference(_xBytes);
+        ref byte col = ref MemoryMarshal.GetArrayDataReference(_col);
+        int ph = _padded[1], pw = _padded[2];
+        int out1 = _out[1], out2 = _out[2], s0 = _s[0], s1 = _s[1], s2 = _s[2];
+        int rows = _out[0] * out1;
+        int rowBytes = out2 * 4;
+        for (int q = 0; q < _kq; q++)
+        {
+            ref byte tap = ref Unsafe.Add(ref xp, _tapOffsets[q]);
+            ref byte dst = ref Unsafe.Add(ref col, ((q * _ldb) + colBase) * 4);
+            for (int r = 0; r < rows; r++, dst = ref Unsafe.Add(ref dst, rowBytes))
+            {
+                int od = r / out1, oh = r - (od * out1);
+                ref byte srcRow = ref Unsafe.Add(ref tap, ((od * s0 * ph) + (oh * s1)) * pw * 4);
+                if (s2 == 1)
+                {
+                    for (int o = 0; o < rowBytes; o += 32)
+                    {
+                        Vector256.LoadUnsafe(ref srcRow, (nuint)o).StoreUnsafe(ref dst, (nuint)o);
+                    }
+                }
+                else
+                {
+                    for (int ow = 0; ow < out2; ow++)
+                    {
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, ow * 4), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref srcRow, ow * s2 * 4)));
+                    }
+                }
             }
         }
     }

@@ -16,21 +16,24 @@ namespace SiliconSim.Numerics.Tests.Kernels;
 public sealed class IntConvRoutePropertyTests
 {
     [Property]
-    public void U8S8Gemm_EqualsModularDotProducts(PositiveInt rowBlocks, PositiveInt columnBlocks, PositiveInt quads, int seed)
+    public void U8S8Gemm_EqualsModularDotProducts(PositiveInt rowBlocks, PositiveInt columnBlocks, PositiveInt quads, bool segmented, int seed)
     {
         int m = ((rowBlocks.Get % 3) + 1) * U8S8Gemm.RowBlock;
         int n = ((columnBlocks.Get % 5) + 1) * U8S8Gemm.ColumnBlock;
         int kq = (quads.Get % 40) + 1;
-        int ldb = n + 3, ldc = n + 5;
         var rng = new Random(seed);
+        // Segmented: the [image, row, pixel] layout of a conv chunk, seg pixels per image.
+        int seg = segmented ? U8S8Gemm.ColumnBlock * rng.Next(1, 3) : n;
+        int ldb = n + 3, ldc = segmented ? seg : n + 5, segStride = segmented ? (seg * m) + 3 : 0;
         int[] w = [.. Enumerable.Range(0, m * kq).Select(_ => rng.Next(int.MinValue, int.MaxValue))];
         var b = new byte[kq * ldb * 4];
         rng.NextBytes(b);
         int[] init = [.. Enumerable.Range(0, m).Select(_ => rng.Next(int.MinValue, int.MaxValue))];
-        var c = new int[m * ldc];
-        var cScalar = new int[m * ldc];
-        U8S8Gemm.Multiply(w, b, init, c, m, n, kq, ldb, ldc);
-        U8S8Gemm.MultiplyScalar(w, b, init, cScalar, m, n, kq, ldb, ldc);
+        int size = (((n - 1) / seg) * Math.Max(segStride, 1)) + (m * ldc) + seg;
+        var c = new int[size];
+        var cScalar = new int[size];
+        U8S8Gemm.Multiply(w, b, init, c, m, n, kq, ldb, ldc, seg, segStride);
+        U8S8Gemm.MultiplyScalar(w, b, init, cScalar, m, n, kq, ldb, ldc, seg, segStride);
         for (int i = 0; i < m; i++)
         {
             for (int j = 0; j < n; j++)
@@ -38,11 +41,12 @@ public sealed class IntConvRoutePropertyTests
                 long expected = init[i];
                 for (int t = 0; t < kq * 4; t++)
                 {
-                    expected += (sbyte)(w[(i * kq) + (t / 4)] >> (8 * (t % 4))) * b[(((t / 4) * ldb) + j) * 4 + (t % 4)];
+                    expected += (sbyte)(w[(i * kq) + (t / 4)] >> (8 * (t % 4))) * b[((((t / 4) * ldb) + j) * 4) + (t % 4)];
                 }
 
-                Assert.Equal(unchecked((int)expected), c[(i * ldc) + j]);
-                Assert.Equal(unchecked((int)expected), cScalar[(i * ldc) + j]);
+                int at = (i * ldc) + (j / seg * segStride) + (j % seg);
+                Assert.Equal(unchecked((int)expected), c[at]);
+                Assert.Equal(unchecked((int)expected), cScalar[at]);
             }
         }
     }
