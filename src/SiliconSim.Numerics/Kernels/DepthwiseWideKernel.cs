@@ -33,28 +33,13 @@ internal static class DepthwiseWideKernel
             throw new ArgumentException("depthwise plane, offsets or accumulator spans are too short");
         }
 
-        int q = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            ref int rp = ref MemoryMarshal.GetReference(plane);
-            ref int ra = ref MemoryMarshal.GetReference(acc);
-            ref int rw = ref MemoryMarshal.GetReference(wt);
-            ref int ro = ref MemoryMarshal.GetReference(off);
-            for (; q < nPad; q += 8)
-            {
-                Vector256<int> s = Vector256<int>.Zero;
-                for (int t = 0; t < taps; t++)
-                {
-                    s += Vector256.Create(Unsafe.Add(ref rw, t)) * Vector256.LoadUnsafe(ref rp, (nuint)(q + Unsafe.Add(ref ro, t)));
-                }
-
-                s.StoreUnsafe(ref ra, (nuint)q);
-            }
-
+            AccumulateVectors(ref MemoryMarshal.GetReference(plane), ref MemoryMarshal.GetReference(wt), ref MemoryMarshal.GetReference(off), ref MemoryMarshal.GetReference(acc), taps, nPad);
             return;
         }
 
-        for (; q < n; q++)
+        for (int q = 0; q < n; q++)
         {
             int s = 0;
             for (int t = 0; t < taps; t++)
@@ -63,6 +48,62 @@ internal static class DepthwiseWideKernel
             }
 
             acc[q] = s;
+        }
+    }
+
+    /// <summary>
+    /// The vector loop without checks, for callers that validated the sizes once (<see cref="Accumulate"/>'s
+    /// contract with n = nPad, a multiple of 8). Requires <see cref="Vector256.IsHardwareAccelerated"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void AccumulateVectors(ref int plane, ref int wt, ref int off, ref int acc, int taps, int nPad)
+    {
+        // Blocks of 4, then 2, then 1 vector per pass over the taps: each weight broadcast and offset load serves
+        // several vectors.
+        int q = 0;
+        for (; q + 32 <= nPad; q += 32)
+        {
+            Vector256<int> s0 = Vector256<int>.Zero, s1 = s0, s2 = s0, s3 = s0;
+            for (int t = 0; t < taps; t++)
+            {
+                Vector256<int> wv = Vector256.Create(Unsafe.Add(ref wt, t));
+                ref int p = ref Unsafe.Add(ref plane, q + Unsafe.Add(ref off, t));
+                s0 += wv * Vector256.LoadUnsafe(ref p);
+                s1 += wv * Vector256.LoadUnsafe(ref p, 8);
+                s2 += wv * Vector256.LoadUnsafe(ref p, 16);
+                s3 += wv * Vector256.LoadUnsafe(ref p, 24);
+            }
+
+            s0.StoreUnsafe(ref acc, (nuint)q);
+            s1.StoreUnsafe(ref acc, (nuint)(q + 8));
+            s2.StoreUnsafe(ref acc, (nuint)(q + 16));
+            s3.StoreUnsafe(ref acc, (nuint)(q + 24));
+        }
+
+        for (; q + 16 <= nPad; q += 16)
+        {
+            Vector256<int> s0 = Vector256<int>.Zero, s1 = s0;
+            for (int t = 0; t < taps; t++)
+            {
+                Vector256<int> wv = Vector256.Create(Unsafe.Add(ref wt, t));
+                ref int p = ref Unsafe.Add(ref plane, q + Unsafe.Add(ref off, t));
+                s0 += wv * Vector256.LoadUnsafe(ref p);
+                s1 += wv * Vector256.LoadUnsafe(ref p, 8);
+            }
+
+            s0.StoreUnsafe(ref acc, (nuint)q);
+            s1.StoreUnsafe(ref acc, (nuint)(q + 8));
+        }
+
+        for (; q < nPad; q += 8)
+        {
+            Vector256<int> s = Vector256<int>.Zero;
+            for (int t = 0; t < taps; t++)
+            {
+                s += Vector256.Create(Unsafe.Add(ref wt, t)) * Vector256.LoadUnsafe(ref plane, (nuint)(q + Unsafe.Add(ref off, t)));
+            }
+
+            s.StoreUnsafe(ref acc, (nuint)q);
         }
     }
 }

@@ -624,6 +624,7 @@ internal sealed class QuantizedConvCore
         Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref xp, tap + rows[1]))).AsByte();
 
     // One input channel per group, unit strides: per channel plane, the wide-grid direct kernel for each of its filters.
+    // The plane, wide buffer and offsets were sized in the constructor for DepthwiseWideKernel's contract.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DepthwiseImage<TX>(ReadOnlySpan<TX> x, int image, Span<int> acc)
         where TX : unmanaged, IBinaryInteger<TX>
@@ -631,10 +632,17 @@ internal sealed class QuantizedConvCore
         int ph = _padded[1], pw = _padded[2], w = _in[2], k = K, mg = _filtersPerGroup, outSize = OutSize;
         int out0 = _out[0], out1 = _out[1], out2 = _out[2];
         int xz = _xZeroPoint;
+        int widePad = (_wideCount + 7) & ~7;
+        bool vector = Vector256.IsHardwareAccelerated;
+        bool bytes = Unsafe.SizeOf<TX>() == 1 && Vector128.IsHardwareAccelerated;
+        bool signed = _xSigned;
+        Vector128<int> vxz = Vector128.Create(xz);
         ref TX rx = ref MemoryMarshal.GetReference(x);
         ref int rp = ref MemoryMarshal.GetArrayDataReference(_plane);
         ref int rw = ref MemoryMarshal.GetArrayDataReference(_wide);
         ref int ra = ref MemoryMarshal.GetReference(acc);
+        ref int rk = ref MemoryMarshal.GetArrayDataReference(_dwWeights);
+        ref int ro = ref MemoryMarshal.GetArrayDataReference(_dwOffsets);
         int si = image * Geometry.InChannels * InSize;
         for (int c = 0; c < Geometry.InChannels; c++)
         {
@@ -643,7 +651,21 @@ internal sealed class QuantizedConvCore
                 for (int h = 0; h < _in[1]; h++, si += w)
                 {
                     ref int dst = ref Unsafe.Add(ref rp, ((((d + _p[0]) * ph) + h + _p[1]) * pw) + _p[2]);
-                    for (int i = 0; i < w; i++)
+                    int i = 0;
+                    if (bytes)
+                    {
+                        // Four 8-bit codes widened to int32 (sign- or zero-extended as TX) minus x_zp.
+                        for (; i + 4 <= w; i += 4)
+                        {
+                            Vector128<byte> v = Vector128.CreateScalar(Unsafe.ReadUnaligned<uint>(ref Unsafe.As<TX, byte>(ref Unsafe.Add(ref rx, si + i)))).AsByte();
+                            Vector128<int> wide = signed
+                                ? Vector128.WidenLower(Vector128.WidenLower(v.AsSByte())) - vxz
+                                : Vector128.WidenLower(Vector128.WidenLower(v)).AsInt32() - vxz;
+                            wide.StoreUnsafe(ref Unsafe.Add(ref dst, i));
+                        }
+                    }
+
+                    for (; i < w; i++)
                     {
                         Unsafe.Add(ref dst, i) = int.CreateTruncating(Unsafe.Add(ref rx, si + i)) - xz;
                     }
@@ -653,14 +675,28 @@ internal sealed class QuantizedConvCore
             for (int r = 0; r < mg; r++)
             {
                 int oc = (c * mg) + r;
-                DepthwiseWideKernel.Accumulate(_plane, _dwWeights.AsSpan(oc * k, k), _dwOffsets, _wide, _wideCount);
+                if (vector)
+                {
+                    DepthwiseWideKernel.AccumulateVectors(ref rp, ref Unsafe.Add(ref rk, oc * k), ref ro, ref rw, k, widePad);
+                }
+                else
+                {
+                    DepthwiseWideKernel.Accumulate(_plane, _dwWeights.AsSpan(oc * k, k), _dwOffsets, _wide, _wideCount);
+                }
+
                 ref int o = ref Unsafe.Add(ref ra, oc * outSize);
                 for (int od = 0; od < out0; od++)
                 {
                     for (int oh = 0; oh < out1; oh++)
                     {
                         ref int src = ref Unsafe.Add(ref rw, ((od * ph) + oh) * pw);
-                        for (int ow = 0; ow < out2; ow++)
+                        int ow = 0;
+                        for (; ow + 4 <= out2; ow += 4)
+                        {
+                            Vector128.LoadUnsafe(ref src, (nuint)ow).StoreUnsafe(ref o, (nuint)ow);
+                        }
+
+                        for (; ow < out2; ow++)
                         {
                             Unsafe.Add(ref o, ow) = Unsafe.Add(ref src, ow);
                         }
