@@ -96,6 +96,19 @@ public sealed class IntConvRoutePropertyTests
         Assert.Equal(QLinearConvReference.Compute<sbyte, sbyte, sbyte>(x, 0.05f, xz, w, ws, wz, 0.5f, -3, bias, g), y);
     }
 
+    [Property]
+    public void QLinearGlobalAveragePool_S8_EqualsNchwReference(PositiveInt planes, PositiveInt image, int seed)
+    {
+        var rng = new Random(seed);
+        int nc = (planes.Get % 9) + 1, s = (image.Get % 70) + 1;
+        sbyte[] x = IntKernelGenerators.Codes<sbyte>(rng, nc * s);
+        int xz = rng.Next(-128, 128), yz = rng.Next(-128, 128);
+        float xs = 0.05f, ys = 0.02f + ((float)rng.NextDouble() * 0.1f);
+        var y = new sbyte[nc];
+        QLinearGlobalAveragePool.Compute<sbyte>(x, 1, nc, s, false, xs, xz, ys, yz, y);
+        Assert.Equal(ElementwiseQuantReference.GlobalAveragePoolNchw<sbyte>(x, nc, s, xs, xz, ys, yz), y);
+    }
+
     private static void CheckConvInteger<TX, TW>(RouteCase c)
         where TX : unmanaged, IBinaryInteger<TX>, IMinMaxValue<TX>
         where TW : unmanaged, IBinaryInteger<TW>, IMinMaxValue<TW>
