@@ -49,12 +49,7 @@ public static class QLinearConv
             core.Accumulate(x, n, count, acc);
             for (int b = 0; b < count; b++)
             {
-                Span<TY> yImage = y.Slice((n + b) * perImage, perImage);
-                for (int oc = 0; oc < m; oc++)
-                {
-                    int bv = bias.IsEmpty ? 0 : bias[oc];
-                    Requantizer.RequantizeRow(acc.AsSpan((b * perImage) + (oc * outSize), outSize), bv, scales[oc], yZeroPoint, yImage.Slice(oc * outSize, outSize));
-                }
+                Requantizer.RequantizeRows(acc.AsSpan(b * perImage, perImage), outSize, bias, scales, yZeroPoint, y.Slice((n + b) * perImage, perImage));
             }
         }
     }

@@ -463,14 +463,36 @@ internal sealed class QuantizedConvCore
         int out1 = _out[1], out2 = _out[2], s0 = _s[0], s1 = _s[1], s2 = _s[2];
         int rows = _out[0] * out1;
         int rowBytes = out2 * 4;
+        int out0 = _out[0];
+        // Source offset of each output row (od, oh), hoisted out of the quad loop.
+        Span<int> rowStarts = rows <= 256 ? stackalloc int[rows] : new int[rows];
+        for (int od = 0, r = 0; od < out0; od++)
+        {
+            for (int oh = 0; oh < out1; oh++, r++)
+            {
+                rowStarts[r] = ((od * s0 * ph) + (oh * s1)) * pw * 4;
+            }
+        }
+
+        ref int rr = ref MemoryMarshal.GetReference(rowStarts);
         for (int q = 0; q < _kq; q++)
         {
             ref byte tap = ref Unsafe.Add(ref xp, _tapOffsets[q]);
             ref byte dst = ref Unsafe.Add(ref col, ((q * _ldb) + colBase) * 4);
+            if (s2 == 1 && rowBytes <= 32)
+            {
+                // One 32-byte move per row (rows of up to 8 pixels); the spill is overwritten by the next row.
+                for (int r = 0; r < rows; r++, dst = ref Unsafe.Add(ref dst, rowBytes))
+                {
+                    Vector256.LoadUnsafe(ref Unsafe.Add(ref tap, Unsafe.Add(ref rr, r))).StoreUnsafe(ref dst);
+                }
+
+                continue;
+            }
+
             for (int r = 0; r < rows; r++, dst = ref Unsafe.Add(ref dst, rowBytes))
             {
-                int od = r / out1, oh = r - (od * out1);
-                ref byte srcRow = ref Unsafe.Add(ref tap, ((od * s0 * ph) + (oh * s1)) * pw * 4);
+                ref byte srcRow = ref Unsafe.Add(ref tap, Unsafe.Add(ref rr, r));
                 if (s2 == 1)
                 {
                     for (int o = 0; o < rowBytes; o += 32)

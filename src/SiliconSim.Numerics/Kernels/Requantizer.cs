@@ -89,6 +89,59 @@ public static class Requantizer
         }
     }
 
+    /// <summary>
+    /// <see cref="RequantizeRow{T}"/> for each of the <c>scales.Length</c> consecutive rows of
+    /// <paramref name="rowLength"/> accumulators, row r with <c>bias[r]</c> (0 when <paramref name="bias"/> is empty) and
+    /// <c>scales[r]</c>: the same arithmetic per element, with the per-row setup hoisted for short conv rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RequantizeRows<T>(ReadOnlySpan<int> acc, int rowLength, ReadOnlySpan<int> bias, ReadOnlySpan<float> scales, int zeroPoint, Span<T> y)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        int rows = scales.Length;
+        if (acc.Length < rows * rowLength || y.Length < rows * rowLength || (!bias.IsEmpty && bias.Length < rows))
+        {
+            throw new ArgumentException("accumulator, bias or output span is too short for the rows");
+        }
+
+        if (!(Avx512F.VL.IsSupported && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte))) || rowLength < 8)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                RequantizeRow(acc.Slice(r * rowLength, rowLength), bias.IsEmpty ? 0 : bias[r], scales[r], zeroPoint, y.Slice(r * rowLength, rowLength));
+            }
+
+            return;
+        }
+
+        float lo = QMin<T>() - zeroPoint, hi = QMax<T>() - zeroPoint;
+        Vector256<int> vz = Vector256.Create(zeroPoint);
+        Vector256<float> vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
+        ref int src = ref MemoryMarshal.GetReference(acc);
+        ref byte dst = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(y));
+        for (int r = 0; r < rows; r++)
+        {
+            int b = bias.IsEmpty ? 0 : bias[r];
+            float scale = scales[r];
+            Vector256<int> vb = Vector256.Create(b);
+            Vector256<float> vs = Vector256.Create(scale);
+            int start = r * rowLength, end = start + rowLength, i = start;
+            for (; i + 8 <= end; i += 8)
+            {
+                Vector256<int> v = Step(Vector256.LoadUnsafe(ref src, (nuint)i), vb, vs, vlo, vhi, vz);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i), Avx512F.VL.ConvertToVector128Byte(v).AsUInt64().ToScalar());
+            }
+
+            for (; i < end; i++)
+            {
+                float v = unchecked(Unsafe.Add(ref src, i) + b) * scale;
+                v = v > lo ? v : lo;
+                v = v < hi ? v : hi;
+                Unsafe.Add(ref dst, i) = (byte)((int)MathF.Round(v) + zeroPoint);
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Step(Vector256<int> acc, Vector256<int> bias, Vector256<float> scale, Vector256<float> lo, Vector256<float> hi, Vector256<int> zeroPoint)
     {

@@ -109,6 +109,21 @@ public sealed class IntConvRoutePropertyTests
         Assert.Equal(ElementwiseQuantReference.GlobalAveragePoolNchw<sbyte>(x, nc, s, xs, xz, ys, yz), y);
     }
 
+    [Property]
+    public void RequantizeRows_EqualsRowByRowScalarRule(PositiveInt rowCount, PositiveInt length, bool withBias, int seed)
+    {
+        var rng = new Random(seed);
+        int rows = (rowCount.Get % 6) + 1, len = (length.Get % 40) + 1;
+        int[] acc = [.. Enumerable.Range(0, rows * len).Select(_ => rng.Next(-200000, 200000))];
+        float[] scales = [.. Enumerable.Range(0, rows).Select(_ => MathF.Pow(2, -rng.Next(0, 12)) * (1 + (float)rng.NextDouble()))];
+        int[] bias = withBias ? [.. Enumerable.Range(0, rows).Select(_ => rng.Next(-5000, 5000))] : [];
+        int zp = rng.Next(0, 256);
+        var y = new byte[rows * len];
+        Requantizer.RequantizeRows<byte>(acc, len, bias, scales, zp, y);
+        byte[] expected = [.. acc.Select((a, i) => RequantizeReference.Requantize<byte>(a + (withBias ? bias[i / len] : 0), scales[i / len], zp))];
+        Assert.Equal(expected, y);
+    }
+
     private static void CheckConvInteger<TX, TW>(RouteCase c)
         where TX : unmanaged, IBinaryInteger<TX>, IMinMaxValue<TX>
         where TW : unmanaged, IBinaryInteger<TW>, IMinMaxValue<TW>
