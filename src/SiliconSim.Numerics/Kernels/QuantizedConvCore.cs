@@ -355,6 +355,11 @@ internal sealed class QuantizedConvCore
         where TX : unmanaged, IBinaryInteger<TX>
     {
         int cg = _channelsPerGroup, mg = _filtersPerGroup, outSize = OutSize, m = Geometry.OutChannels;
+        if (count * outSize == 0)
+        {
+            return;
+        }
+
         for (int b = 0; b < count; b++)
         {
             int src = (((first + b) * Geometry.InChannels) + (gi * cg)) * InSize;
