@@ -15,12 +15,13 @@ public static class ConvInteger
         where TX : unmanaged, IBinaryInteger<TX>
         where TW : unmanaged, IBinaryInteger<TW>
     {
-        var core = QuantizedConvCore.Create(geometry, w, wZeroPoints);
+        var core = QuantizedConvCore.Create<TX, TW>(geometry, xZeroPoint, w, wZeroPoints);
         CheckSizes(x.Length, y.Length, geometry, core);
         int perImage = geometry.OutChannels * core.OutSize;
-        for (int n = 0; n < geometry.Batch; n++)
+        for (int n = 0; n < geometry.Batch; n += core.ImagesPerChunk)
         {
-            core.Image(x, n, xZeroPoint, y.Slice(n * perImage, perImage));
+            int count = Math.Min(core.ImagesPerChunk, geometry.Batch - n);
+            core.Accumulate(x, n, count, y.Slice(n * perImage, count * perImage));
         }
     }
 

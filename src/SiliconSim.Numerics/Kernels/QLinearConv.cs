@@ -30,7 +30,7 @@ public static class QLinearConv
         where TW : unmanaged, IBinaryInteger<TW>
         where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
     {
-        var core = QuantizedConvCore.Create(geometry, w, wZeroPoints);
+        var core = QuantizedConvCore.Create<TX, TW>(geometry, xZeroPoint, w, wZeroPoints);
         ConvInteger.CheckSizes(x.Length, y.Length, geometry, core);
         float[] scales = OutputScales(xScale, wScales, yScale, geometry.OutChannels);
         if (!bias.IsEmpty && bias.Length != geometry.OutChannels)
@@ -40,18 +40,16 @@ public static class QLinearConv
 
         int m = geometry.OutChannels;
         int outSize = core.OutSize;
-        var acc = new int[m * outSize];
-        int qmin = Requantizer.QMin<TY>();
-        int qmax = Requantizer.QMax<TY>();
-        for (int n = 0; n < geometry.Batch; n++)
+        int perImage = m * outSize;
+        int chunk = core.ImagesPerChunk;
+        var acc = new int[chunk * perImage];
+        for (int n = 0; n < geometry.Batch; n += chunk)
         {
-            core.Image(x, n, xZeroPoint, acc);
-            Span<TY> yImage = y.Slice(n * m * outSize, m * outSize);
-            for (int oc = 0; oc < m; oc++)
+            int count = Math.Min(chunk, geometry.Batch - n);
+            core.Accumulate(x, n, count, acc);
+            for (int b = 0; b < count; b++)
             {
-                int b = bias.IsEmpty ? 0 : bias[oc];
-                float s = scales[oc];
-                Requantizer.RequantizeRow(acc.AsSpan(oc * outSize, outSize), b, s, yZeroPoint, yImage.Slice(oc * outSize, outSize));
+                Requantizer.RequantizeRows(acc.AsSpan(b * perImage, perImage), outSize, bias, scales, yZeroPoint, y.Slice((n + b) * perImage, perImage));
             }
         }
     }

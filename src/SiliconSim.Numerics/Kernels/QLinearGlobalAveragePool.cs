@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -27,18 +30,14 @@ public static class QLinearGlobalAveragePool
         int qmax = Requantizer.QMax<T>();
         if (!channelsLast)
         {
-            for (int nc = 0; nc < batch * channels; nc++)
+            // Sums first (exact, wrapping int32 like MLAS's accumulator), then one vectorised requantization pass.
+            var planeSums = new int[batch * channels];
+            for (int nc = 0; nc < planeSums.Length; nc++)
             {
-                ReadOnlySpan<T> plane = x.Slice(nc * imageSize, imageSize);
-                int acc = bias;
-                for (int i = 0; i < plane.Length; i++)
-                {
-                    acc += int.CreateTruncating(plane[i]);
-                }
-
-                y[nc] = T.CreateTruncating(Requantizer.Requantize(acc, scale, yZeroPoint, qmin, qmax));
+                planeSums[nc] = unchecked(bias + PlaneSum(x.Slice(nc * imageSize, imageSize)));
             }
 
+            Requantizer.RequantizeRow(planeSums, 0, scale, yZeroPoint, y[..planeSums.Length]);
             return;
         }
 
@@ -61,6 +60,37 @@ public static class QLinearGlobalAveragePool
                 y[(n * channels) + c] = T.CreateTruncating(Requantizer.Requantize(sums[c], scale, yZeroPoint, qmin, qmax));
             }
         }
+    }
+
+    // Σ of one plane's codes, wrapping int32. 8-bit planes go 16 codes at a time through psadbw (|v − 0| summed
+    // into two 64-bit lanes, exact); s8 codes are moved to u8 by flipping the top bit and the 128·count taken back.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PlaneSum<T>(ReadOnlySpan<T> plane)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        int i = 0;
+        long sum = 0;
+        if (Sse2.IsSupported && Unsafe.SizeOf<T>() == 1)
+        {
+            bool signed = T.IsNegative(T.CreateTruncating(-1));
+            ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(plane);
+            Vector128<byte> flip = Vector128.Create(signed ? (byte)0x80 : (byte)0);
+            Vector128<ulong> lanes = Vector128<ulong>.Zero;
+            for (; i + 16 <= bytes.Length; i += 16)
+            {
+                Vector128<byte> v = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(bytes), (nuint)i) ^ flip;
+                lanes += Sse2.SumAbsoluteDifferences(v, Vector128<byte>.Zero).AsUInt64();
+            }
+
+            sum = (long)(lanes.GetElement(0) + lanes.GetElement(1)) - (signed ? 128L * i : 0);
+        }
+
+        for (; i < plane.Length; i++)
+        {
+            sum += long.CreateTruncating(plane[i]);
+        }
+
+        return unchecked((int)sum);
     }
 
     /// <summary>x_scale / (y_scale · float(S)) in fp32, with MLAS's range checks (CheckQLinearGlobalAveragePoolScaleAndSize).</summary>

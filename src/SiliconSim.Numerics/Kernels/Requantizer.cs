@@ -50,7 +50,7 @@ public static class Requantizer
         float lo = qmin - zeroPoint, hi = qmax - zeroPoint;
         y = y[..acc.Length];
         int i = 0;
-        if (Avx2.IsSupported && acc.Length >= 32 && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte)))
+        if (Avx2.IsSupported && acc.Length >= 8 && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte)))
         {
             // Same steps, 32 at a time: cvtdq2ps (nearest even), mulps, maxps/minps (NaN → bound), cvtps2dq, + zp.
             // The results are already inside T's range, so truncating narrows keep the exact 8-bit codes.
@@ -67,6 +67,17 @@ public static class Requantizer
                 Vector256<sbyte> packed = Vector256.Narrow(Vector256.Narrow(r0, r1), Vector256.Narrow(r2, r3));
                 packed.AsByte().StoreUnsafe(ref dst, (nuint)i);
             }
+
+            // Rows of conv outputs are often short (4x4 images: 16 values): 8 at a time, narrowed by vpmovdb
+            // (truncating, exact here for the same reason).
+            if (Avx512F.VL.IsSupported)
+            {
+                for (; i + 8 <= acc.Length; i += 8)
+                {
+                    Vector256<int> r = Step(Vector256.LoadUnsafe(ref src, (nuint)i), vb, vs, vlo, vhi, vz);
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i), Avx512F.VL.ConvertToVector128Byte(r).AsUInt64().ToScalar());
+                }
+            }
         }
 
         for (; i < acc.Length; i++)
@@ -75,6 +86,59 @@ public static class Requantizer
             v = v > lo ? v : lo;
             v = v < hi ? v : hi;
             y[i] = T.CreateTruncating((int)MathF.Round(v) + zeroPoint);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="RequantizeRow{T}"/> for each of the <c>scales.Length</c> consecutive rows of
+    /// <paramref name="rowLength"/> accumulators, row r with <c>bias[r]</c> (0 when <paramref name="bias"/> is empty) and
+    /// <c>scales[r]</c>: the same arithmetic per element, with the per-row setup hoisted for short conv rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RequantizeRows<T>(ReadOnlySpan<int> acc, int rowLength, ReadOnlySpan<int> bias, ReadOnlySpan<float> scales, int zeroPoint, Span<T> y)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        int rows = scales.Length;
+        if (acc.Length < rows * rowLength || y.Length < rows * rowLength || (!bias.IsEmpty && bias.Length < rows))
+        {
+            throw new ArgumentException("accumulator, bias or output span is too short for the rows");
+        }
+
+        if (!(Avx512F.VL.IsSupported && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte))) || rowLength < 8)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                RequantizeRow(acc.Slice(r * rowLength, rowLength), bias.IsEmpty ? 0 : bias[r], scales[r], zeroPoint, y.Slice(r * rowLength, rowLength));
+            }
+
+            return;
+        }
+
+        float lo = QMin<T>() - zeroPoint, hi = QMax<T>() - zeroPoint;
+        Vector256<int> vz = Vector256.Create(zeroPoint);
+        Vector256<float> vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
+        ref int src = ref MemoryMarshal.GetReference(acc);
+        ref byte dst = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(y));
+        for (int r = 0; r < rows; r++)
+        {
+            int b = bias.IsEmpty ? 0 : bias[r];
+            float scale = scales[r];
+            Vector256<int> vb = Vector256.Create(b);
+            Vector256<float> vs = Vector256.Create(scale);
+            int start = r * rowLength, end = start + rowLength, i = start;
+            for (; i + 8 <= end; i += 8)
+            {
+                Vector256<int> v = Step(Vector256.LoadUnsafe(ref src, (nuint)i), vb, vs, vlo, vhi, vz);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i), Avx512F.VL.ConvertToVector128Byte(v).AsUInt64().ToScalar());
+            }
+
+            for (; i < end; i++)
+            {
+                float v = unchecked(Unsafe.Add(ref src, i) + b) * scale;
+                v = v > lo ? v : lo;
+                v = v < hi ? v : hi;
+                Unsafe.Add(ref dst, i) = (byte)((int)MathF.Round(v) + zeroPoint);
+            }
         }
     }
 

@@ -1,0 +1,172 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SiliconSim.Numerics.Kernels;
+
+/// <summary>
+/// u8 × s8 GEMM with a broadcast-weight micro-kernel: <c>c[i·ldc + j] = init[i] + Σ_q Σ_{e&lt;4} w_q,e[i] · b_q,e[j]</c>
+/// for i &lt; m, j &lt; n, exact wrapping int32. Column j lands at <c>(j / seg)·segStride + j % seg</c> within row i, so
+/// a GEMM over several images' pixels can write straight into [image, channel, pixel] order (seg = pixels per image). <c>w</c> holds, per row i and K quad q, one int whose four bytes are
+/// s8 weights (<c>w[i·kq + q]</c>); <c>b</c> holds, per quad q and column j, four u8 values at
+/// <c>b[(q·ldb + j)·4 + e]</c>. AVX-VNNI vpdpbusd forms the four u8·s8 products and their sum exactly (each product
+/// fits 16 bits, the sum 18) and wraps only in the final 32-bit add; integer addition wraps associatively, so any
+/// order gives the modular dot product, which is what ORT's VNNI kernel produces (no saturation;
+/// ort-cpu-semantics.md §2 "s8 vs u8").
+/// </summary>
+internal static class U8S8Gemm
+{
+    /// <summary><c>m</c> must be a multiple of this.</summary>
+    public const int RowBlock = 4;
+
+    /// <summary><c>n</c> must be a multiple of this (one 256-bit vector of int32 columns).</summary>
+    public const int ColumnBlock = 8;
+
+    /// <summary>Whether the vpdpbusd path runs on this machine (callers pick the int16 <see cref="IntGemm"/> otherwise).</summary>
+    public static bool IsAccelerated => AvxVnni.IsSupported;
+
+    /// <summary>The product with plain row-major output: column j at <c>c[i·ldc + j]</c>.</summary>
+    public static void Multiply(ReadOnlySpan<int> w, ReadOnlySpan<byte> b, ReadOnlySpan<int> init, Span<int> c, int m, int n, int kq, int ldb, int ldc) =>
+        Multiply(w, b, init, c, m, n, kq, ldb, ldc, Math.Max(n, ColumnBlock), 0);
+
+    /// <summary>The product with segmented output columns (see the type summary); seg must be a multiple of 8.</summary>
+    public static void Multiply(ReadOnlySpan<int> w, ReadOnlySpan<byte> b, ReadOnlySpan<int> init, Span<int> c, int m, int n, int kq, int ldb, int ldc, int seg, int segStride)
+    {
+        if (m % RowBlock != 0 || n % ColumnBlock != 0 || seg <= 0 || seg % ColumnBlock != 0 || ldb < n || ldc < Math.Min(n, seg)
+            || (segStride == 0 ? seg < n : segStride < seg))
+        {
+            throw new ArgumentException($"m {m} must be a multiple of {RowBlock}, n {n} and seg {seg} of {ColumnBlock}, ldb {ldb} and ldc {ldc} at least n");
+        }
+
+        if (w.Length < m * kq || b.Length < kq * ldb * 4 || init.Length < m
+            || (m > 0 && n > 0 && c.Length < ((m - 1) * ldc) + ColumnOffset(n - 1, seg, segStride) + 1))
+        {
+            throw new ArgumentException("operand spans are too short for the given sizes");
+        }
+
+        if (AvxVnni.IsSupported)
+        {
+            MultiplyAvxVnni(w, b, init, c, m, n, kq, ldb, ldc, seg, segStride);
+        }
+        else
+        {
+            MultiplyScalar(w, b, init, c, m, n, kq, ldb, ldc, seg, segStride);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ColumnOffset(int j, int seg, int segStride) => (j / seg * segStride) + (j % seg);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void MultiplyScalar(ReadOnlySpan<int> w, ReadOnlySpan<byte> b, ReadOnlySpan<int> init, Span<int> c, int m, int n, int kq, int ldb, int ldc, int seg, int segStride)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                int acc = init[i];
+                for (int q = 0; q < kq; q++)
+                {
+                    int wq = w[(i * kq) + q];
+                    int bq = ((q * ldb) + j) * 4;
+                    for (int e = 0; e < 4; e++)
+                    {
+                        acc = unchecked(acc + ((sbyte)(wq >> (8 * e)) * b[bq + e]));
+                    }
+                }
+
+                c[(i * ldc) + ColumnOffset(j, seg, segStride)] = acc;
+            }
+        }
+    }
+
+    // Register block: 4 rows × 16 columns (8 accumulators, 2 column loads and 4 weight broadcasts per K quad), then an
+    // 8-column tail. Column-block outermost so one K panel of b (64·kq bytes) stays in L1 across all row blocks.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyAvxVnni(ReadOnlySpan<int> w, ReadOnlySpan<byte> b, ReadOnlySpan<int> init, Span<int> c, int m, int n, int kq, int ldb, int ldc, int seg, int segStride)
+    {
+        ref int rw = ref MemoryMarshal.GetReference(w);
+        ref byte rb = ref MemoryMarshal.GetReference(b);
+        ref int rc = ref MemoryMarshal.GetReference(c);
+        ref int ri = ref MemoryMarshal.GetReference(init);
+        nuint qStride = (nuint)ldb * 4;
+        int j = 0;
+        for (; j + 16 <= n; j += 16)
+        {
+            ref byte bj = ref Unsafe.Add(ref rb, j * 4);
+            int col0 = ColumnOffset(j, seg, segStride), col1 = ColumnOffset(j + 8, seg, segStride);
+            for (int i = 0; i < m; i += 4)
+            {
+                ref int w0 = ref Unsafe.Add(ref rw, i * kq);
+                ref int w1 = ref Unsafe.Add(ref w0, kq);
+                ref int w2 = ref Unsafe.Add(ref w1, kq);
+                ref int w3 = ref Unsafe.Add(ref w2, kq);
+                Vector256<int> c00 = Vector256.Create(Unsafe.Add(ref ri, i)), c01 = c00;
+                Vector256<int> c10 = Vector256.Create(Unsafe.Add(ref ri, i + 1)), c11 = c10;
+                Vector256<int> c20 = Vector256.Create(Unsafe.Add(ref ri, i + 2)), c21 = c20;
+                Vector256<int> c30 = Vector256.Create(Unsafe.Add(ref ri, i + 3)), c31 = c30;
+                nuint off = 0;
+                for (int q = 0; q < kq; q++, off += qStride)
+                {
+                    Vector256<byte> b0 = Vector256.LoadUnsafe(ref bj, off);
+                    Vector256<byte> b1 = Vector256.LoadUnsafe(ref bj, off + 32);
+                    Vector256<sbyte> a = Vector256.Create(Unsafe.Add(ref w0, q)).AsSByte();
+                    c00 = AvxVnni.MultiplyWideningAndAdd(c00, b0, a);
+                    c01 = AvxVnni.MultiplyWideningAndAdd(c01, b1, a);
+                    a = Vector256.Create(Unsafe.Add(ref w1, q)).AsSByte();
+                    c10 = AvxVnni.MultiplyWideningAndAdd(c10, b0, a);
+                    c11 = AvxVnni.MultiplyWideningAndAdd(c11, b1, a);
+                    a = Vector256.Create(Unsafe.Add(ref w2, q)).AsSByte();
+                    c20 = AvxVnni.MultiplyWideningAndAdd(c20, b0, a);
+                    c21 = AvxVnni.MultiplyWideningAndAdd(c21, b1, a);
+                    a = Vector256.Create(Unsafe.Add(ref w3, q)).AsSByte();
+                    c30 = AvxVnni.MultiplyWideningAndAdd(c30, b0, a);
+                    c31 = AvxVnni.MultiplyWideningAndAdd(c31, b1, a);
+                }
+
+                ref int o0 = ref Unsafe.Add(ref rc, (i * ldc) + col0);
+                ref int o1 = ref Unsafe.Add(ref rc, (i * ldc) + col1);
+                c00.StoreUnsafe(ref o0);
+                c01.StoreUnsafe(ref o1);
+                c10.StoreUnsafe(ref Unsafe.Add(ref o0, ldc));
+                c11.StoreUnsafe(ref Unsafe.Add(ref o1, ldc));
+                c20.StoreUnsafe(ref Unsafe.Add(ref o0, 2 * ldc));
+                c21.StoreUnsafe(ref Unsafe.Add(ref o1, 2 * ldc));
+                c30.StoreUnsafe(ref Unsafe.Add(ref o0, 3 * ldc));
+                c31.StoreUnsafe(ref Unsafe.Add(ref o1, 3 * ldc));
+            }
+        }
+
+        for (; j < n; j += 8)
+        {
+            ref byte bj = ref Unsafe.Add(ref rb, j * 4);
+            for (int i = 0; i < m; i += 4)
+            {
+                ref int w0 = ref Unsafe.Add(ref rw, i * kq);
+                ref int w1 = ref Unsafe.Add(ref w0, kq);
+                ref int w2 = ref Unsafe.Add(ref w1, kq);
+                ref int w3 = ref Unsafe.Add(ref w2, kq);
+                Vector256<int> c0 = Vector256.Create(Unsafe.Add(ref ri, i));
+                Vector256<int> c1 = Vector256.Create(Unsafe.Add(ref ri, i + 1));
+                Vector256<int> c2 = Vector256.Create(Unsafe.Add(ref ri, i + 2));
+                Vector256<int> c3 = Vector256.Create(Unsafe.Add(ref ri, i + 3));
+                nuint off = 0;
+                for (int q = 0; q < kq; q++, off += qStride)
+                {
+                    Vector256<byte> b0 = Vector256.LoadUnsafe(ref bj, off);
+                    c0 = AvxVnni.MultiplyWideningAndAdd(c0, b0, Vector256.Create(Unsafe.Add(ref w0, q)).AsSByte());
+                    c1 = AvxVnni.MultiplyWideningAndAdd(c1, b0, Vector256.Create(Unsafe.Add(ref w1, q)).AsSByte());
+                    c2 = AvxVnni.MultiplyWideningAndAdd(c2, b0, Vector256.Create(Unsafe.Add(ref w2, q)).AsSByte());
+                    c3 = AvxVnni.MultiplyWideningAndAdd(c3, b0, Vector256.Create(Unsafe.Add(ref w3, q)).AsSByte());
+                }
+
+                ref int o = ref Unsafe.Add(ref rc, (i * ldc) + ColumnOffset(j, seg, segStride));
+                c0.StoreUnsafe(ref o);
+                c1.StoreUnsafe(ref Unsafe.Add(ref o, ldc));
+                c2.StoreUnsafe(ref Unsafe.Add(ref o, 2 * ldc));
+                c3.StoreUnsafe(ref Unsafe.Add(ref o, 3 * ldc));
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using FsCheck;
+using FsCheck.Fluent;
+using SiliconSim.Numerics.Kernels;
+
+namespace SiliconSim.Numerics.Tests.Kernels;
+
+/// <summary>A generated conv for the route properties.</summary>
+public sealed record RouteCase(ConvGeometry Geometry, int Seed, bool PerChannel)
+{
+    public override string ToString() =>
+        $"N{Geometry.Batch} C{Geometry.InChannels} M{Geometry.OutChannels} g{Geometry.Group} in[{string.Join(',', Geometry.InSpatial)}] k[{string.Join(',', Geometry.KernelSpatial)}] s[{string.Join(',', Geometry.Strides)}] d[{string.Join(',', Geometry.Dilations)}] p[{string.Join(',', Geometry.PadsBegin)}|{string.Join(',', Geometry.PadsEnd)}] seed {Seed}";
+}
+
+/// <summary>
+/// 2-D convs that stress the routes: depthwise (one channel per group, unit strides) a third of the time, widths up
+/// to 21 (im2col rows past 16 pixels), batches up to 40 (several image chunks when images are large), K from 1 up.
+/// </summary>
+public static class IntConvRouteGenerators
+{
+    public static Arbitrary<RouteCase> RouteCases() => Arb.From(
+        from kind in Gen.Choose(0, 2)
+        from batch in Gen.Elements(1, 2, 5, 40)
+        from grp in Gen.Choose(1, 4)
+        from cg in Gen.Choose(1, 5)
+        from mg in Gen.Choose(1, 6)
+        from h in Gen.Choose(1, 9)
+        from wd in Gen.Choose(1, 21)
+        from kh in Gen.Choose(1, 3)
+        from kw in Gen.Choose(1, 3)
+        from sh in Gen.Choose(1, 2)
+        from sw in Gen.Choose(1, 2)
+        from dh in Gen.Choose(1, 2)
+        from pads in Gen.ArrayOf(Gen.Choose(0, 2), 4)
+        from seed in Gen.Choose(0, int.MaxValue - 1)
+        from perChannel in Gen.Elements(true, false)
+        let depthwise = kind == 0
+        let groups = depthwise ? grp + 1 : grp
+        let channels = depthwise ? 1 : cg
+        let strides = depthwise ? new long[] { 1, 1 } : [sh, sw]
+        let inShape = new[] { batch, groups * channels, Math.Max(h, ((kh - 1) * dh) + 1), Math.Max(wd, kw) }
+        select new RouteCase(
+            ConvGeometry.Resolve(inShape, groups * mg, [kh, kw], strides, [dh, 1], [.. pads.Select(v => (long)v)], "NOTSET", groups),
+            seed,
+            perChannel));
+}

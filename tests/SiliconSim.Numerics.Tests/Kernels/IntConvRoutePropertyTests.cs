@@ -1,0 +1,162 @@
+using System.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using SiliconSim.Numerics.Kernels;
+using SiliconSim.Numerics.Reference;
+
+namespace SiliconSim.Numerics.Tests.Kernels;
+
+/// <summary>
+/// The integer conv routes (u8s8 VNNI GEMM over image chunks, direct depthwise, int16 fallback) and their inner
+/// kernels equal the scalar references: shapes reach every vector tail (columns not a multiple of 8 or 16, K not a
+/// multiple of 4, rows wider than 16 pixels), batches span several image chunks, and all four signedness pairs run.
+/// </summary>
+[Properties(Arbitrary = [typeof(IntConvRouteGenerators)], MaxTest = 60)]
+public sealed class IntConvRoutePropertyTests
+{
+    [Property]
+    public void U8S8Gemm_EqualsModularDotProducts(PositiveInt rowBlocks, PositiveInt columnBlocks, PositiveInt quads, bool segmented, int seed)
+    {
+        int m = ((rowBlocks.Get % 3) + 1) * U8S8Gemm.RowBlock;
+        int n = ((columnBlocks.Get % 5) + 1) * U8S8Gemm.ColumnBlock;
+        int kq = (quads.Get % 40) + 1;
+        var rng = new Random(seed);
+        // Segmented: the [image, row, pixel] layout of a conv chunk, seg pixels per image.
+        int seg = segmented ? U8S8Gemm.ColumnBlock * rng.Next(1, 3) : n;
+        int ldb = n + 3, ldc = segmented ? seg : n + 5, segStride = segmented ? (seg * m) + 3 : 0;
+        int[] w = [.. Enumerable.Range(0, m * kq).Select(_ => rng.Next(int.MinValue, int.MaxValue))];
+        var b = new byte[kq * ldb * 4];
+        rng.NextBytes(b);
+        int[] init = [.. Enumerable.Range(0, m).Select(_ => rng.Next(int.MinValue, int.MaxValue))];
+        int size = (((n - 1) / seg) * Math.Max(segStride, 1)) + (m * ldc) + seg;
+        var c = new int[size];
+        var cScalar = new int[size];
+        U8S8Gemm.Multiply(w, b, init, c, m, n, kq, ldb, ldc, seg, segStride);
+        U8S8Gemm.MultiplyScalar(w, b, init, cScalar, m, n, kq, ldb, ldc, seg, segStride);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                long expected = init[i];
+                for (int t = 0; t < kq * 4; t++)
+                {
+                    expected += (sbyte)(w[(i * kq) + (t / 4)] >> (8 * (t % 4))) * b[((((t / 4) * ldb) + j) * 4) + (t % 4)];
+                }
+
+                int at = (i * ldc) + (j / seg * segStride) + (j % seg);
+                Assert.Equal(unchecked((int)expected), c[at]);
+                Assert.Equal(unchecked((int)expected), cScalar[at]);
+            }
+        }
+    }
+
+    [Property]
+    public void DepthwiseWideKernel_EqualsTapSums(PositiveInt count, PositiveInt taps, int seed)
+    {
+        int n = (count.Get % 40) + 1, k = (taps.Get % 12) + 1;
+        var rng = new Random(seed);
+        int[] wt = [.. Enumerable.Range(0, k).Select(_ => rng.Next(-255, 256))];
+        int[] off = [.. Enumerable.Range(0, k).Select(_ => rng.Next(0, 30))];
+        int[] plane = [.. Enumerable.Range(0, ((n + 7) & ~7) + off.Max()).Select(_ => rng.Next(-255, 256))];
+        var acc = new int[(n + 7) & ~7];
+        DepthwiseWideKernel.Accumulate(plane, wt, off, acc, n);
+        for (int q = 0; q < n; q++)
+        {
+            Assert.Equal(Enumerable.Range(0, k).Sum(t => wt[t] * plane[q + off[t]]), acc[q]);
+        }
+    }
+
+    [Property]
+    public void ConvInteger_U8S8_EqualsScalarReference(RouteCase c) => CheckConvInteger<byte, sbyte>(c);
+
+    [Property]
+    public void ConvInteger_S8S8_EqualsScalarReference(RouteCase c) => CheckConvInteger<sbyte, sbyte>(c);
+
+    [Property]
+    public void ConvInteger_U8U8_EqualsScalarReference(RouteCase c) => CheckConvInteger<byte, byte>(c);
+
+    [Property]
+    public void ConvInteger_S8U8_EqualsScalarReference(RouteCase c) => CheckConvInteger<sbyte, byte>(c);
+
+    [Property]
+    public void QLinearConv_S8S8_EqualsScalarReference(RouteCase c)
+    {
+        var g = c.Geometry;
+        var rng = new Random(c.Seed);
+        int m = g.OutChannels;
+        int xz = rng.Next(-128, 128);
+        sbyte[] x = IntKernelGenerators.Codes<sbyte>(rng, g.Batch * g.InChannels * g.InSize);
+        sbyte[] w = IntKernelGenerators.Codes<sbyte>(rng, m * (g.InChannels / g.Group) * g.KernelSize);
+        int[] wz = c.PerChannel ? [.. Enumerable.Range(0, m).Select(_ => rng.Next(-128, 128))] : [0];
+        float[] ws = [.. Enumerable.Range(0, c.PerChannel ? m : 1).Select(_ => MathF.Pow(2, -rng.Next(4, 12)) * (1 + (float)rng.NextDouble()))];
+        int[] bias = [.. Enumerable.Range(0, m).Select(_ => rng.Next(-30000, 30000))];
+        var y = new sbyte[g.Batch * m * g.OutSize];
+        QLinearConv.Compute<sbyte, sbyte, sbyte>(x, 0.05f, xz, w, ws, wz, 0.5f, -3, bias, g, y);
+        Assert.Equal(QLinearConvReference.Compute<sbyte, sbyte, sbyte>(x, 0.05f, xz, w, ws, wz, 0.5f, -3, bias, g), y);
+    }
+
+    [Property]
+    public void QLinearGlobalAveragePool_S8_EqualsNchwReference(PositiveInt planes, PositiveInt image, int seed)
+    {
+        var rng = new Random(seed);
+        int nc = (planes.Get % 9) + 1, s = (image.Get % 70) + 1;
+        sbyte[] x = IntKernelGenerators.Codes<sbyte>(rng, nc * s);
+        int xz = rng.Next(-128, 128), yz = rng.Next(-128, 128);
+        float xs = 0.05f, ys = 0.02f + ((float)rng.NextDouble() * 0.1f);
+        var y = new sbyte[nc];
+        QLinearGlobalAveragePool.Compute<sbyte>(x, 1, nc, s, false, xs, xz, ys, yz, y);
+        Assert.Equal(ElementwiseQuantReference.GlobalAveragePoolNchw<sbyte>(x, nc, s, xs, xz, ys, yz), y);
+    }
+
+    [Property]
+    public void RequantizeRows_EqualsRowByRowScalarRule(PositiveInt rowCount, PositiveInt length, bool withBias, int seed)
+    {
+        var rng = new Random(seed);
+        int rows = (rowCount.Get % 6) + 1, len = (length.Get % 40) + 1;
+        int[] acc = [.. Enumerable.Range(0, rows * len).Select(_ => rng.Next(-200000, 200000))];
+        float[] scales = [.. Enumerable.Range(0, rows).Select(_ => MathF.Pow(2, -rng.Next(0, 12)) * (1 + (float)rng.NextDouble()))];
+        int[] bias = withBias ? [.. Enumerable.Range(0, rows).Select(_ => rng.Next(-5000, 5000))] : [];
+        int zp = rng.Next(0, 256);
+        var y = new byte[rows * len];
+        Requantizer.RequantizeRows<byte>(acc, len, bias, scales, zp, y);
+        byte[] expected = [.. acc.Select((a, i) => RequantizeReference.Requantize<byte>(a + (withBias ? bias[i / len] : 0), scales[i / len], zp))];
+        Assert.Equal(expected, y);
+    }
+
+    // The digits CNN's conv shapes (C/group a multiple of 4, filters a multiple of 4, 8x8 and 4x4 images) over
+    // batches that span several image chunks: the channel-interleaved im2col and the direct [image, oc, pixel] GEMM
+    // output, with zero and non-zero weight zero points (the column-sum row) and both input signednesses.
+    [Theory]
+    [InlineData(16, 32, 8, 1, false)]
+    [InlineData(32, 64, 4, 1, false)]
+    [InlineData(32, 64, 4, 1, true)]
+    [InlineData(8, 12, 5, 1, true)]
+    [InlineData(64, 64, 4, 64, false)]
+    public void ConvInteger_DigitsShapes_EqualScalarReference(int channels, int filters, int size, int group, bool perChannelZeroPoints)
+    {
+        var g = ConvGeometry.Resolve([18, channels, size, size], filters, [3, 3], null, null, [1, 1, 1, 1], "NOTSET", group);
+        var c = new RouteCase(g, channels * filters * size, perChannelZeroPoints);
+        CheckConvInteger<byte, sbyte>(c);
+        CheckConvInteger<sbyte, sbyte>(c);
+        CheckConvInteger<byte, byte>(c);
+        CheckConvInteger<sbyte, byte>(c);
+    }
+
+    private static void CheckConvInteger<TX, TW>(RouteCase c)
+        where TX : unmanaged, IBinaryInteger<TX>, IMinMaxValue<TX>
+        where TW : unmanaged, IBinaryInteger<TW>, IMinMaxValue<TW>
+    {
+        var g = c.Geometry;
+        var rng = new Random(c.Seed);
+        int m = g.OutChannels;
+        int wLo = int.CreateTruncating(TW.MinValue), wHi = int.CreateTruncating(TW.MaxValue);
+        TX[] x = IntKernelGenerators.Codes<TX>(rng, g.Batch * g.InChannels * g.InSize);
+        TW[] w = IntKernelGenerators.Codes<TW>(rng, m * (g.InChannels / g.Group) * g.KernelSize);
+        int xz = rng.Next(int.CreateTruncating(TX.MinValue), int.CreateTruncating(TX.MaxValue) + 1);
+        int[] wz = c.PerChannel ? [.. Enumerable.Range(0, m).Select(_ => rng.Next(wLo, wHi + 1))] : [rng.Next(wLo, wHi + 1)];
+        var y = new int[g.Batch * m * g.OutSize];
+        ConvInteger.Compute<TX, TW>(x, xz, w, wz, g, y);
+        Assert.Equal(ConvIntegerReference.Compute<TX, TW>(x, xz, w, wz, g), y);
+    }
+}
