@@ -5,13 +5,15 @@ namespace SiliconSim.Numerics.Kernels.Activation;
 /// Each lane of the vector kernels computes the same scalar recipe, so a scalar C# function with the same sequence of
 /// IEEE operations (fma where the assembly uses vfmadd, plain mul/add/div elsewhere) reproduces the bits.
 /// Sources: mlas/lib/compute.cpp (MlasExpConstants) with the AVX512F kernels in TransKernelAvx512F
-/// (MlasComputeExpF32KernelAvx512F, MlasComputeSumExpF32KernelAvx512F); mlas/lib/erf.cpp with ErfKernelFma3.S;
+/// (MlasComputeExpF32KernelAvx512F, MlasComputeSumExpF32KernelAvx512F); mlas/lib/intrinsics/avx512/gelu_avx512f.cpp
+/// (erf; constants as in mlas/lib/erf.cpp except the clamp);
 /// mlas/lib/logistic.cpp with LogisticKernelFma3.S; mlas/lib/tanh.cpp with TanhKernelFma3.S.
 /// </summary>
 public static class MlasMath
 {
     // MlasExpConstants (compute.cpp); the hex-float polynomial terms are built exactly from their mantissas.
     private const float ExpLowerRange = -103.9720840454f;
+    private const float ExpUpperRange = 88.7762626647950f;
     private const float RoundingBias = 12582912.0f; // MLAS_ROUNDING_BIAS_MAGIC, 1.5 * 2^23
     private const float Log2Reciprocal = 1.44269504088896341f;
     private const float Log2High = -6.93145752e-1f;
@@ -23,8 +25,8 @@ public static class MlasMath
     private static readonly float s_poly4 = HexFloat(0xfffff6, -2);
     private const float Poly56 = 1.0f;
 
-    // MlasErfConstants (erf.cpp).
-    private const float ErfUpperAbsRange = 3.725f;
+    // GeluAvx512Constants (gelu_avx512f.cpp): MlasErfConstants of erf.cpp with the clamp raised to 3.925.
+    private const float ErfUpperAbsRange = 3.925f;
     private const float ErfSplitBoundary = 0.921875f;
     private const float ErfSmallP0 = -5.99104969e-4f;
     private const float ErfSmallP1 = 4.99339588e-3f;
@@ -91,6 +93,9 @@ public static class MlasMath
     {
         // vmaxps zmm, LowerRange, x: a NaN input is returned as is (second operand).
         x = ExpLowerRange > x ? ExpLowerRange : x;
+        // Inputs whose x/ln2 overflows (up to +inf) come out +inf in ORT; compute.cpp's UpperRange clamp gives the
+        // same +inf through the scaling, where the raw formula would produce NaN.
+        x = ExpUpperRange < x ? ExpUpperRange : x;
         return ExpReduced(x);
     }
 
@@ -122,28 +127,21 @@ public static class MlasMath
     }
 
     /// <summary>
-    /// erf(x) as MlasErfKernelFma3 computes each lane: |x| clamped to 3.725; below 0.921875 an odd polynomial in x²
-    /// (fma Horner, then ·|x| + |x|); from 0.921875 up, 1 − exp(−q(|x|)) with MLAS's erf-local expf (truncating
-    /// exponent rebuild by integer shift); the sign is OR-ed back.
+    /// erf(x) as MLAS's AVX512F erf (mlas/lib/intrinsics/avx512/gelu_avx512f.cpp, MlasGeluErfAvx512, which ORT 1.31
+    /// dispatches for Erf and exact Gelu on AVX512F machines; it differs from erf.cpp/ErfKernelFma3 in the clamp 3.925
+    /// instead of 3.725, a strict split test and VSCALEFPS instead of an integer exponent rebuild): |x| clamped to
+    /// 3.925; up to 0.921875 an odd polynomial in x² (fma Horner, then ·|x| + |x|); above it 1 − exp(−q(|x|)) with
+    /// MLAS's erf-local expf; the sign is OR-ed back.
     /// </summary>
     public static float Erf(float x)
     {
         uint bits = BitConverter.SingleToUInt32Bits(x);
         uint sign = bits & 0x8000_0000u;
         float a = BitConverter.UInt32BitsToSingle(bits & 0x7FFF_FFFFu);
-        // vminps a, UpperAbsRange: a NaN |x| yields the bound.
-        a = a < ErfUpperAbsRange ? a : ErfUpperAbsRange;
-        float s = a * a;
-        float small = ErfSmallP0;
-        small = MathF.FusedMultiplyAdd(small, s, ErfSmallP1);
-        small = MathF.FusedMultiplyAdd(small, s, ErfSmallP2);
-        small = MathF.FusedMultiplyAdd(small, s, ErfSmallP3);
-        small = MathF.FusedMultiplyAdd(small, s, ErfSmallP4);
-        small = MathF.FusedMultiplyAdd(small, s, ErfSmallP5MinusOne);
-        small = MathF.FusedMultiplyAdd(small, a, a);
-        bool big = ErfSplitBoundary <= a;
-        uint result;
-        if (big)
+        // _mm512_min_ps(Upper, a) returns a when either is NaN.
+        a = ErfUpperAbsRange < a ? ErfUpperAbsRange : a;
+        float result;
+        if (a > ErfSplitBoundary)
         {
             float r = ErfBigP0;
             r = MathF.FusedMultiplyAdd(r, a, ErfBigP1);
@@ -154,8 +152,8 @@ public static class MlasMath
             r = MathF.FusedMultiplyAdd(r, a, ErfBigP6MinusOne);
             r = MathF.FusedMultiplyAdd(r, a, a);
             r = -r;
-            r = r > ErfExpLowerRange ? r : ErfExpLowerRange;
-            float n = MathF.FusedMultiplyAdd(r, ErfExpLog2Reciprocal, ErfExpC) - ErfExpC;
+            r = ErfExpLowerRange > r ? ErfExpLowerRange : r;
+            float n = MathF.FusedMultiplyAdd(ErfExpLog2Reciprocal, r, ErfExpC) - ErfExpC;
             float f = MathF.FusedMultiplyAdd(n, ErfExpLog2Hi, r);
             f = MathF.FusedMultiplyAdd(n, ErfExpLog2Lo, f);
             float y = ErfExpP0;
@@ -165,18 +163,21 @@ public static class MlasMath
             y = MathF.FusedMultiplyAdd(y, f, ErfExpP4);
             y = MathF.FusedMultiplyAdd(y, f, ErfExpP5);
             y = MathF.FusedMultiplyAdd(y, f, ErfExpP6);
-            // vcvttps2dq, +127, <<23: the power of two is built from raw exponent bits.
-            int i = (int)n;
-            float scale = BitConverter.Int32BitsToSingle(unchecked((i + 127) << 23));
-            y = 1.0f - (y * scale);
-            result = BitConverter.SingleToUInt32Bits(y);
+            result = 1.0f - ScaleF(y, n);
         }
         else
         {
-            result = BitConverter.SingleToUInt32Bits(small);
+            float s = a * a;
+            float small = ErfSmallP0;
+            small = MathF.FusedMultiplyAdd(small, s, ErfSmallP1);
+            small = MathF.FusedMultiplyAdd(small, s, ErfSmallP2);
+            small = MathF.FusedMultiplyAdd(small, s, ErfSmallP3);
+            small = MathF.FusedMultiplyAdd(small, s, ErfSmallP4);
+            small = MathF.FusedMultiplyAdd(small, s, ErfSmallP5MinusOne);
+            result = MathF.FusedMultiplyAdd(small, a, a);
         }
 
-        return BitConverter.UInt32BitsToSingle(result | sign);
+        return BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(result) | sign);
     }
 
     /// <summary>
