@@ -1,7 +1,7 @@
 namespace SiliconSim.Numerics.Tests.Activation;
 
 /// <summary>Bitwise comparison of two fp32 arrays: how many differ and by how many units in the last place.</summary>
-internal readonly record struct UlpStats(int Count, int Mismatches, long MaxUlp, int FirstIndex)
+public readonly record struct UlpStats(int Count, int Mismatches, long MaxUlp, int FirstIndex)
 {
     public static UlpStats Compare(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
     {

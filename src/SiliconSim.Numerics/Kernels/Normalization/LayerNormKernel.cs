@@ -1,11 +1,12 @@
 namespace SiliconSim.Numerics.Kernels.Normalization;
 
 /// <summary>
-/// LayerNormalization (ONNX opset 17) as ONNX Runtime's CPU kernel computes it (providers/cpu/nn/layer_norm_impl.cc,
-/// ComputeJob) for each of the prod(shape[:axis]) rows of norm_size elements, all in the element type (fp32 for float):
-/// sequential sums mean = Σx and sq = Σ(x·x) (a separate multiply and add, no fma: the provider code is built for
-/// baseline x86-64), mean = mean / n, std = sqrt(sq / n − mean·mean + ε), then y = (x − mean) / std · scale [+ bias]
-/// left to right, Mean = mean and InvStdDev = 1 / std.
+/// LayerNormalization (ONNX opset 17) as ONNX Runtime 1.31's CPU kernel computes it on an AVX2/AVX512 machine, per row
+/// of norm_size = prod(shape[axis:]) elements. fp32 rows of 8 or more go to MLAS's LayerNorm kernel
+/// (<see cref="MlasRow"/>), shorter rows to ORT's scalar Welford loop (<see cref="WelfordRow"/>); both were derived
+/// from mlas/lib/layernorm.cpp, layernorm_kernel_avx2.cpp and providers/cpu/nn/layer_norm_impl.cc and confirmed
+/// bit for bit against ORT 1.31. Scale and bias broadcast to X.shape[axis:] by index (ORT's generic broadcast path
+/// computes in double; not reproduced). Double tensors use the plain two-moment formula in double.
 /// </summary>
 public static class LayerNormKernel
 {
@@ -46,26 +47,9 @@ public static class LayerNormKernel
                     for (int r = 0; r < rows; r++)
                     {
                         int off = r * n;
-                        float m = 0f;
-                        float sq = 0f;
-                        for (int h = 0; h < n; h++)
-                        {
-                            float v = xs[off + h];
-                            m += v;
-                            float p = v * v;
-                            sq += p;
-                        }
-
-                        m /= n;
-                        float std = MathF.Sqrt((sq / n) - (m * m) + epsilon);
-                        for (int h = 0; h < n; h++)
-                        {
-                            float v = (xs[off + h] - m) / std * s[scaleIndex[h]];
-                            y[off + h] = b is null ? v : v + b[biasIndex![h]];
-                        }
-
-                        mean[r] = m;
-                        inv[r] = 1 / std;
+                        (mean[r], inv[r]) = n >= MlasMinimumNormSize
+                            ? MlasRow(xs.AsSpan(off, n), s, b, scaleIndex, biasIndex, y.AsSpan(off, n), epsilon)
+                            : WelfordRow(xs.AsSpan(off, n), s, b, scaleIndex, biasIndex, y.AsSpan(off, n), epsilon);
                     }
 
                     return new LayerNormResult(
@@ -117,6 +101,87 @@ public static class LayerNormKernel
             default:
                 throw new ArgumentException($"LayerNormalization supports float and double, got {DataTypeInfo.Name(x.Type)}");
         }
+    }
+
+    /// <summary>Rows this short bypass MLAS (mlas/lib/layernorm.cpp: "NormSize &lt; 8" returns false on x86).</summary>
+    public const int MlasMinimumNormSize = 8;
+
+    /// <summary>
+    /// One row as MlasLayerNormKernelAvx2 (mlas/lib/layernorm_kernel_avx2.cpp, built with FMA contraction) computes it
+    /// for ORT 1.31: mean = Σx in double / n rounded to fp32; the variance in a second pass, Σ (x − mean)² with
+    /// eight fma lanes over full blocks of 8, folded (l0+l4, l1+l5, l2+l6, l3+l7, then (0+2)+(1+3)), then the tail
+    /// fma'd in order; inv = 1 / sqrt(var / n + ε); y = (x − mean)·inv·scale, or fma((x − mean)·inv, scale, bias).
+    /// </summary>
+    internal static (float Mean, float InvStdDev) MlasRow(ReadOnlySpan<float> x, float[] scale, float[]? bias, int[] scaleIndex, int[]? biasIndex, Span<float> y, float epsilon)
+    {
+        int n = x.Length;
+        double sum = 0;
+        foreach (float v in x)
+        {
+            sum += v;
+        }
+
+        float mean = (float)(sum / n);
+        Span<float> lanes = stackalloc float[8];
+        lanes.Clear();
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            for (int l = 0; l < 8; l++)
+            {
+                float d = x[i + l] - mean;
+                lanes[l] = MathF.FusedMultiplyAdd(d, d, lanes[l]);
+            }
+        }
+
+        float r0 = lanes[0] + lanes[4];
+        float r1 = lanes[1] + lanes[5];
+        float r2 = lanes[2] + lanes[6];
+        float r3 = lanes[3] + lanes[7];
+        float var = (r0 + r2) + (r1 + r3);
+        for (; i < n; i++)
+        {
+            float d = x[i] - mean;
+            var = MathF.FusedMultiplyAdd(d, d, var);
+        }
+
+        float inv = 1.0f / MathF.Sqrt((var / n) + epsilon);
+        for (int h = 0; h < n; h++)
+        {
+            float t = (x[h] - mean) * inv;
+            y[h] = bias is null ? t * scale[scaleIndex[h]] : MathF.FusedMultiplyAdd(t, scale[scaleIndex[h]], bias[biasIndex![h]]);
+        }
+
+        return (mean, inv);
+    }
+
+    /// <summary>
+    /// A row shorter than 8 in ORT 1.31's own loop (providers/cpu/nn/layer_norm_impl.cc, baseline x86-64, no fma):
+    /// Welford's running mean and M2 in fp32 (δ = x − m; m += δ / k; M2 += δ·(x − m)), std = sqrt(M2 / n + ε),
+    /// y = (x − mean) / std · scale [+ bias], InvStdDev = 1 / std.
+    /// </summary>
+    internal static (float Mean, float InvStdDev) WelfordRow(ReadOnlySpan<float> x, float[] scale, float[]? bias, int[] scaleIndex, int[]? biasIndex, Span<float> y, float epsilon)
+    {
+        int n = x.Length;
+        float mean = 0f;
+        float m2 = 0f;
+        for (int k = 0; k < n; k++)
+        {
+            float delta = x[k] - mean;
+            mean += delta / (k + 1);
+            float delta2 = x[k] - mean;
+            float p = delta * delta2;
+            m2 += p;
+        }
+
+        float std = MathF.Sqrt((m2 / n) + epsilon);
+        for (int h = 0; h < n; h++)
+        {
+            float t = (x[h] - mean) / std * scale[scaleIndex[h]];
+            y[h] = bias is null ? t : t + bias[biasIndex![h]];
+        }
+
+        return (mean, 1 / std);
     }
 
     private static int[] Expand(TensorValue t, int[] normShape, string name)
