@@ -21,9 +21,10 @@ public sealed record ConvTransposeGeometry(
 
     /// <summary>
     /// Resolves ONNX ConvTranspose attributes as ORT does (ConvTransposeAttributes::ComputeTransposePadAndOutputShape):
-    /// with output_shape (or SAME_* auto_pad, whose output is in·stride) the total padding is
-    /// max(0, stride·(in−1) + output_padding + (k−1)·dilation + 1 − out); SAME_LOWER puts the odd unit at the head,
-    /// otherwise (SAME_UPPER, NOTSET) it goes to the tail. Without them the output is stride·(in−1) + output_padding + (k−1)·dilation + 1 − pads.
+    /// with output_shape (or SAME_* auto_pad, whose target is in·stride) the total padding is
+    /// max(0, stride·(in−1) + output_padding + (k−1)·dilation + 1 − out); SAME_UPPER puts the odd unit at the tail,
+    /// SAME_LOWER and NOTSET (explicit output_shape) at the head (checked against ORT 1.31 and the ONNX node tests).
+    /// Without them the output is stride·(in−1) + output_padding + (k−1)·dilation + 1 − pads.
     /// </summary>
     /// <param name="outputShape">the output_shape attribute: spatial extents, or the full [N, M, ...] shape.</param>
     /// <exception cref="ArgumentException">inconsistent attributes.</exception>
@@ -76,8 +77,10 @@ public sealed record ConvTransposeGeometry(
             {
                 int o = outGiven?[i] ?? inSpatial[i] * s[i];
                 int total = Math.Max(0, full - o);
-                padB[i] = autoPad == "SAME_LOWER" ? total - (total / 2) : total / 2;
-                outSpatial[i] = o;
+                padB[i] = autoPad == "SAME_UPPER" ? total / 2 : total - (total / 2);
+                // With auto_pad alone ORT takes the extent back from the clamped padding, so a target of in·stride
+                // larger than the unpadded extent yields that extent (observed against ORT 1.31).
+                outSpatial[i] = outGiven is null ? full - total : o;
             }
             else
             {
