@@ -110,7 +110,8 @@ public static class LayerNormKernel
     /// One row as MlasLayerNormKernelAvx2 (mlas/lib/layernorm_kernel_avx2.cpp, built with FMA contraction) computes it
     /// for ORT 1.31: mean = Σx in double / n rounded to fp32; the variance in a second pass, Σ (x − mean)² with
     /// eight fma lanes over full blocks of 8, folded (l0+l4, l1+l5, l2+l6, l3+l7, then (0+2)+(1+3)), then the tail
-    /// fma'd in order; inv = 1 / sqrt(var / n + ε); y = (x − mean)·inv·scale, or fma((x − mean)·inv, scale, bias).
+    /// added in order (a leading group of four by multiply and add, the rest by fma); inv = 1 / sqrt(var / n + ε);
+    /// y = (x − mean)·inv·scale, or fma((x − mean)·inv, scale, bias).
     /// </summary>
     internal static (float Mean, float InvStdDev) MlasRow(ReadOnlySpan<float> x, float[] scale, float[]? bias, int[] scaleIndex, int[]? biasIndex, Span<float> y, float epsilon)
     {
@@ -139,10 +140,21 @@ public static class LayerNormKernel
         float r2 = lanes[2] + lanes[6];
         float r3 = lanes[3] + lanes[7];
         float var = (r0 + r2) + (r1 + r3);
-        for (; i < n; i++)
+        // The tail (n mod 8 elements) joins the folded sum in order: a first group of four, when there is one, with a
+        // separate multiply and add, the rest with fma (how the compiled kernel behaves; found against ORT 1.31).
+        int tail = n - i;
+        for (int k = 0; i < n; i++, k++)
         {
             float d = x[i] - mean;
-            var = MathF.FusedMultiplyAdd(d, d, var);
+            if (tail >= 4 && k < 4)
+            {
+                float sq = d * d;
+                var += sq;
+            }
+            else
+            {
+                var = MathF.FusedMultiplyAdd(d, d, var);
+            }
         }
 
         float inv = 1.0f / MathF.Sqrt((var / n) + epsilon);
