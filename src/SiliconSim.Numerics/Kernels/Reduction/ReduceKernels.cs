@@ -1,0 +1,271 @@
+using System.Numerics;
+using SiliconSim.Numerics.Formats;
+
+namespace SiliconSim.Numerics.Kernels.Reduction;
+
+/// <summary>
+/// ONNX Reduce* and ArgMax/ArgMin in ONNX Runtime's CPU order (providers/cpu/reduction/reduction_ops.h and .cc).
+/// Float sums follow <see cref="ReduceLayout.Path"/>: every axis reduced → one <see cref="EigenRedux"/> over the buffer;
+/// KR → one Eigen redux per row (a row's packet alignment depends on its offset from the 64-byte-aligned buffer);
+/// RK → row 0 copied, then rows added in order; KRK and the generic loop → a left-to-right sum from +0 in row-major
+/// order of the reduced indices. Mean divides that sum by the count once, in the element type. Prod, SumSquare, L1 and
+/// L2 use the Eigen redux only when every axis is reduced, else the generic loop. Max/Min keep the first of equal values
+/// (v &gt; acc replaces). float16/bfloat16 accumulate in fp32 and round once. Integers wrap (two's complement) and Mean
+/// truncates toward zero.
+/// </summary>
+public static class ReduceKernels
+{
+    /// <summary>Reduces <paramref name="x"/> over <paramref name="axes"/> (null/empty: all axes, or none when
+    /// <paramref name="noopWithEmptyAxes"/>).</summary>
+    /// <exception cref="ArgumentException">a bad axis or an unsupported element type.</exception>
+    public static TensorValue Reduce(ReduceOp op, TensorValue x, IReadOnlyList<long>? axes, bool keepDims, bool noopWithEmptyAxes = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if ((axes is null || axes.Count == 0) && noopWithEmptyAxes)
+        {
+            return x;
+        }
+
+        var layout = ReduceLayout.Create([.. x.Shape], axes, keepDims);
+        int[] shape = layout.OutputShape;
+        return x.Type switch
+        {
+            DataType.Float => TensorValue.Create(x.Type, shape, ReduceFloat(op, x.Items<float>(), layout)),
+            DataType.Double => TensorValue.Create(x.Type, shape, ReduceFloat(op, x.Items<double>(), layout)),
+            DataType.Float16 or DataType.BFloat16 => TensorConvert.FromSingles(x.Type, shape, ReduceFloat(op, TensorConvert.ToSingles(x), layout)),
+            DataType.Int8 => TensorValue.Create(x.Type, shape, ReduceInt(op, x.Items<sbyte>(), layout)),
+            DataType.UInt8 => TensorValue.Create(x.Type, shape, ReduceInt(op, x.Items<byte>(), layout)),
+            DataType.Int16 => TensorValue.Create(x.Type, shape, ReduceInt(op, x.Items<short>(), layout)),
+            DataType.UInt16 => TensorValue.Create(x.Type, shape, ReduceInt(op, x.Items<ushort>(), layout)),
+            DataType.Int32 => TensorValue.Create(x.Type, shape, ReduceInt(op, x.Items<int>(), layout)),
+            DataType.UInt32 => TensorValue.Create(x.Type, shape, ReduceInt(op, x.Items<uint>(), layout)),
+            DataType.Int64 => TensorValue.Create(x.Type, shape, ReduceInt(op, x.Items<long>(), layout)),
+            DataType.UInt64 => TensorValue.Create(x.Type, shape, ReduceInt(op, x.Items<ulong>(), layout)),
+            _ => throw new ArgumentException($"Reduce{op} does not support {DataTypeInfo.Name(x.Type)}"),
+        };
+    }
+
+    /// <summary>
+    /// The int64 index of the largest (<paramref name="max"/>) or smallest element along <paramref name="axis"/>: the
+    /// first one, or the last with <paramref name="selectLastIndex"/>. A NaN never replaces the running best.
+    /// </summary>
+    public static TensorValue ArgMinMax(bool max, TensorValue x, long axis, bool keepDims, bool selectLastIndex)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int a = ShapeMath.NormalizeAxis(axis, x.Rank);
+        if (x.Rank > 0 && x.Shape[a] == 0)
+        {
+            throw new ArgumentException($"Arg{(max ? "Max" : "Min")} over an empty axis");
+        }
+
+        var layout = ReduceLayout.Create([.. x.Shape], x.Rank == 0 ? [] : [a], keepDims);
+        long[] y = x.Type switch
+        {
+            DataType.Float => Arg(x.Items<float>(), layout, max, selectLastIndex),
+            DataType.Double => Arg(x.Items<double>(), layout, max, selectLastIndex),
+            DataType.Float16 or DataType.BFloat16 => Arg(TensorConvert.ToSingles(x), layout, max, selectLastIndex),
+            DataType.Int8 => Arg(x.Items<sbyte>(), layout, max, selectLastIndex),
+            DataType.UInt8 => Arg(x.Items<byte>(), layout, max, selectLastIndex),
+            DataType.Int16 => Arg(x.Items<short>(), layout, max, selectLastIndex),
+            DataType.UInt16 => Arg(x.Items<ushort>(), layout, max, selectLastIndex),
+            DataType.Int32 => Arg(x.Items<int>(), layout, max, selectLastIndex),
+            DataType.UInt32 => Arg(x.Items<uint>(), layout, max, selectLastIndex),
+            DataType.Int64 => Arg(x.Items<long>(), layout, max, selectLastIndex),
+            DataType.UInt64 => Arg(x.Items<ulong>(), layout, max, selectLastIndex),
+            _ => throw new ArgumentException($"Arg{(max ? "Max" : "Min")} does not support {DataTypeInfo.Name(x.Type)}"),
+        };
+        return TensorValue.Create(DataType.Int64, layout.OutputShape, y);
+    }
+
+    private static long[] Arg<T>(T[] x, ReduceLayout layout, bool max, bool last)
+        where T : IComparisonOperators<T, T, bool>
+    {
+        (int[] bases, int[] offsets) = layout.Walk();
+        var y = new long[bases.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            T best = x[bases[i] + offsets[0]];
+            long arg = 0;
+            for (int k = 1; k < offsets.Length; k++)
+            {
+                T v = x[bases[i] + offsets[k]];
+                bool better = max ? (last ? v >= best : v > best) : (last ? v <= best : v < best);
+                if (better)
+                {
+                    best = v;
+                    arg = k;
+                }
+            }
+
+            y[i] = arg;
+        }
+
+        return y;
+    }
+
+    private static T[] ReduceFloat<T>(ReduceOp op, T[] x, ReduceLayout layout)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = layout.ReducedCount;
+        var y = new T[ShapeMath.ElementCount(layout.OutputShape)];
+        if (y.Length == 0)
+        {
+            return y;
+        }
+
+        if (n == 0)
+        {
+            // ONNX: a reduction over an empty set gives the operation's identity.
+            Array.Fill(y, op switch
+            {
+                ReduceOp.Max => T.NegativeInfinity,
+                ReduceOp.Min => T.PositiveInfinity,
+                ReduceOp.Prod => T.One,
+                ReduceOp.Mean => T.NaN,
+                _ => T.Zero,
+            });
+            return y;
+        }
+
+        switch (op)
+        {
+            case ReduceOp.Sum:
+            case ReduceOp.Mean:
+                Sum(x, layout, y);
+                if (op == ReduceOp.Mean)
+                {
+                    T count = T.CreateChecked(n);
+                    for (int i = 0; i < y.Length; i++)
+                    {
+                        y[i] /= count;
+                    }
+                }
+
+                return y;
+            case ReduceOp.Max:
+                return Fold(x, layout, y, null, static (acc, v) => v > acc ? v : acc);
+            case ReduceOp.Min:
+                return Fold(x, layout, y, null, static (acc, v) => v < acc ? v : acc);
+            case ReduceOp.Prod:
+                return layout.Path == ReducePath.All
+                    ? [EigenRedux.Reduce<T>(x, 0, x.Length, static (p, q) => p * q)]
+                    : Fold(x, layout, y, T.One, static (acc, v) => acc * v);
+            case ReduceOp.SumSquare:
+            case ReduceOp.L2:
+                T[] r = layout.Path == ReducePath.All
+                    ? [EigenRedux.Reduce<T>(Array.ConvertAll(x, v => v * v), 0, x.Length, static (p, q) => p + q)]
+                    : Fold(x, layout, y, T.Zero, static (acc, v) => acc + (v * v));
+                return op == ReduceOp.L2 ? Array.ConvertAll(r, T.Sqrt) : r;
+            default:
+                return layout.Path == ReducePath.All
+                    ? [EigenRedux.Reduce<T>(Array.ConvertAll(x, T.Abs), 0, x.Length, static (p, q) => p + q)]
+                    : Fold(x, layout, y, T.Zero, static (acc, v) => acc + T.Abs(v));
+        }
+    }
+
+    private static void Sum<T>(T[] x, ReduceLayout layout, T[] y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Func<T, T, T> add = static (p, q) => p + q;
+        int[] f = layout.FastShape;
+        switch (layout.Path)
+        {
+            case ReducePath.All:
+                y[0] = EigenRedux.Reduce<T>(x, 0, x.Length, add);
+                break;
+            case ReducePath.KR:
+                for (int d = 0; d < f[0]; d++)
+                {
+                    y[d] = EigenRedux.Reduce<T>(x, d * f[1], f[1], add);
+                }
+
+                break;
+            case ReducePath.RK:
+                Array.Copy(x, y, f[1]);
+                for (int r = 1; r < f[0]; r++)
+                {
+                    for (int j = 0; j < f[1]; j++)
+                    {
+                        y[j] += x[(r * f[1]) + j];
+                    }
+                }
+
+                break;
+            default:
+                Fold(x, layout, y, T.Zero, add);
+                break;
+        }
+    }
+
+    /// <summary>y[i] = fold over the reduced elements in row-major order, from <paramref name="seed"/> or (null) the first.</summary>
+    private static T[] Fold<T>(T[] x, ReduceLayout layout, T[] y, T? seed, Func<T, T, T> f)
+        where T : struct
+    {
+        (int[] bases, int[] offsets) = layout.Walk();
+        for (int i = 0; i < y.Length; i++)
+        {
+            int b = bases[i];
+            T acc = seed ?? x[b + offsets[0]];
+            for (int k = seed is null ? 1 : 0; k < offsets.Length; k++)
+            {
+                acc = f(acc, x[b + offsets[k]]);
+            }
+
+            y[i] = acc;
+        }
+
+        return y;
+    }
+
+    private static T[] ReduceInt<T>(ReduceOp op, T[] x, ReduceLayout layout)
+        where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        int n = layout.ReducedCount;
+        var y = new T[ShapeMath.ElementCount(layout.OutputShape)];
+        if (y.Length == 0)
+        {
+            return y;
+        }
+
+        if (n == 0)
+        {
+            Array.Fill(y, op switch
+            {
+                ReduceOp.Max => T.MinValue,
+                ReduceOp.Min => T.MaxValue,
+                ReduceOp.Prod => T.One,
+                _ => T.Zero,
+            });
+            return y;
+        }
+
+        // Wrapping integer arithmetic is associative, so ORT's traversal order cannot show.
+        switch (op)
+        {
+            case ReduceOp.Sum:
+                return Fold(x, layout, y, T.Zero, static (acc, v) => unchecked(acc + v));
+            case ReduceOp.Mean:
+                T count = T.CreateTruncating(n);
+                return Array.ConvertAll(Fold(x, layout, y, T.Zero, static (acc, v) => unchecked(acc + v)), s => Divide(s, count));
+            case ReduceOp.Max:
+                return Fold(x, layout, y, null, static (acc, v) => v > acc ? v : acc);
+            case ReduceOp.Min:
+                return Fold(x, layout, y, null, static (acc, v) => v < acc ? v : acc);
+            case ReduceOp.Prod:
+                return Fold(x, layout, y, T.One, static (acc, v) => unchecked(acc * v));
+            case ReduceOp.SumSquare:
+                return Fold(x, layout, y, T.Zero, static (acc, v) => unchecked(acc + (v * v)));
+            case ReduceOp.L1:
+                return Fold(x, layout, y, T.Zero, static (acc, v) => unchecked(acc + (T.IsNegative(v) ? T.Zero - v : v)));
+            default:
+                // reduce_sqrt for integers: static_cast<T>(std::sqrt(static_cast<double>(sum of squares))).
+                return Array.ConvertAll(
+                    Fold(x, layout, y, T.Zero, static (acc, v) => unchecked(acc + (v * v))),
+                    s => T.CreateTruncating(Math.Sqrt(double.CreateTruncating(s))));
+        }
+    }
+
+    // C++ integer division truncates toward zero; MinValue / −1 cannot arise (the divisor is a positive count).
+    private static T Divide<T>(T s, T count)
+        where T : IBinaryInteger<T> => T.IsZero(count) ? T.Zero : s / count;
+}
