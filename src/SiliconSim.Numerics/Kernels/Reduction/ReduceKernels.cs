@@ -7,11 +7,15 @@ namespace SiliconSim.Numerics.Kernels.Reduction;
 /// ONNX Reduce* and ArgMax/ArgMin in ONNX Runtime's CPU order (providers/cpu/reduction/reduction_ops.h and .cc).
 /// Float sums follow <see cref="ReduceLayout.Path"/>: every axis reduced → one <see cref="EigenRedux"/> over the buffer;
 /// KR → one Eigen redux per row (a row's packet alignment depends on its offset from the 64-byte-aligned buffer);
-/// RK → row 0 copied, then rows added in order; KRK and the generic loop → a left-to-right sum from +0 in row-major
-/// order of the reduced indices. Mean divides that sum by the count once, in the element type. Prod, SumSquare, L1 and
-/// L2 use the Eigen redux only when every axis is reduced, else the generic loop. Max/Min keep the first of equal values
-/// (v &gt; acc replaces). float16/bfloat16 accumulate in fp32 and round once. Integers wrap (two's complement) and Mean
-/// truncates toward zero.
+/// RK → row 0 copied, then rows added in order; KRK → MLAS's M = 1 SGEMM kernel against ones (SgemmKernelM1Avx: the
+/// reduced rows taken in groups of four, ((b0 + b1) + b2) + b3, each group's sum added to the running output, then a
+/// pair, then a single); RKR → +0 plus the Eigen redux of each contiguous inner block in order; the generic loop → a
+/// left-to-right sum from +0 in row-major order of the reduced indices. Mean divides that sum by the count once, in the
+/// element type. Prod, SumSquare, L1 and L2 use the Eigen redux only when every axis is reduced, else the generic loop.
+/// Max/Min keep the first of equal values (v &gt; acc replaces). float16/bfloat16 accumulate in fp32 and round once.
+/// Integer Sum, Mean, Prod, SumSquare, L1 and L2 accumulate in double (Kahan-compensated for int64/uint64 where ORT's
+/// aggregator is, i.e. outside the RK/KRK/RKR paths and Mean's KR path), then saturate to the type's range and truncate
+/// toward zero; Max/Min compare exactly.
 /// </summary>
 public static class ReduceKernels
 {
@@ -180,6 +184,22 @@ public static class ReduceKernels
                 }
 
                 break;
+            case ReducePath.KRK:
+                SumKrk(x, f, y);
+                break;
+            case ReducePath.RKR:
+                for (int d = 0; d < f[1]; d++)
+                {
+                    T acc = T.Zero;
+                    for (int i = 0; i < f[0]; i++)
+                    {
+                        acc += EigenRedux.Reduce<T>(x, (d * f[2]) + (i * f[1] * f[2]), f[2], add);
+                    }
+
+                    y[d] = acc;
+                }
+
+                break;
             case ReducePath.RK:
                 Array.Copy(x, y, f[1]);
                 for (int r = 1; r < f[0]; r++)
@@ -194,6 +214,42 @@ public static class ReduceKernels
             default:
                 Fold(x, layout, y, T.Zero, add);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// MLAS SgemmKernelM1Avx with A = ones (multiplying by 1 is exact): for each output column, groups of four reduced
+    /// rows summed left to right, each group added to the running column (first to +0), then a pair, then a single row.
+    /// </summary>
+    private static void SumKrk<T>(T[] x, int[] f, T[] y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = f[1], n = f[2];
+        for (int o = 0; o < f[0]; o++)
+        {
+            int b = o * rows * n;
+            for (int j = 0; j < n; j++)
+            {
+                T c = T.Zero;
+                int k = 0;
+                for (; k + 4 <= rows; k += 4)
+                {
+                    c = (((x[b + (k * n) + j] + x[b + ((k + 1) * n) + j]) + x[b + ((k + 2) * n) + j]) + x[b + ((k + 3) * n) + j]) + c;
+                }
+
+                if (rows - k >= 2)
+                {
+                    c = (x[b + (k * n) + j] + x[b + ((k + 1) * n) + j]) + c;
+                    k += 2;
+                }
+
+                if (k < rows)
+                {
+                    c = x[b + (k * n) + j] + c;
+                }
+
+                y[(o * n) + j] = c;
+            }
         }
     }
 
@@ -239,33 +295,62 @@ public static class ReduceKernels
             return y;
         }
 
-        // Wrapping integer arithmetic is associative, so ORT's traversal order cannot show.
-        switch (op)
+        if (op is ReduceOp.Max or ReduceOp.Min)
         {
-            case ReduceOp.Sum:
-                return Fold(x, layout, y, T.Zero, static (acc, v) => unchecked(acc + v));
-            case ReduceOp.Mean:
-                T count = T.CreateTruncating(n);
-                return Array.ConvertAll(Fold(x, layout, y, T.Zero, static (acc, v) => unchecked(acc + v)), s => Divide(s, count));
-            case ReduceOp.Max:
-                return Fold(x, layout, y, null, static (acc, v) => v > acc ? v : acc);
-            case ReduceOp.Min:
-                return Fold(x, layout, y, null, static (acc, v) => v < acc ? v : acc);
-            case ReduceOp.Prod:
-                return Fold(x, layout, y, T.One, static (acc, v) => unchecked(acc * v));
-            case ReduceOp.SumSquare:
-                return Fold(x, layout, y, T.Zero, static (acc, v) => unchecked(acc + (v * v)));
-            case ReduceOp.L1:
-                return Fold(x, layout, y, T.Zero, static (acc, v) => unchecked(acc + (T.IsNegative(v) ? T.Zero - v : v)));
-            default:
-                // reduce_sqrt for integers: static_cast<T>(std::sqrt(static_cast<double>(sum of squares))).
-                return Array.ConvertAll(
-                    Fold(x, layout, y, T.Zero, static (acc, v) => unchecked(acc + (v * v))),
-                    s => T.CreateTruncating(Math.Sqrt(double.CreateTruncating(s))));
+            return op == ReduceOp.Max
+                ? Fold(x, layout, y, null, static (acc, v) => v > acc ? v : acc)
+                : Fold(x, layout, y, null, static (acc, v) => v < acc ? v : acc);
         }
-    }
 
-    // C++ integer division truncates toward zero; MinValue / −1 cannot arise (the divisor is a positive count).
-    private static T Divide<T>(T s, T count)
-        where T : IBinaryInteger<T> => T.IsZero(count) ? T.Zero : s / count;
+        // ORT (reduction_ops.h) accumulates integers in double; int64/uint64 use Kahan summation except in the
+        // RK/KRK/RKR fast paths and Mean's KR path, which add plainly.
+        bool wide = typeof(T) == typeof(long) || typeof(T) == typeof(ulong);
+        bool plainPath = layout.Path is ReducePath.RK or ReducePath.KRK or ReducePath.RKR
+            || (op == ReduceOp.Mean && layout.Path == ReducePath.KR);
+        bool kahan = wide && !plainPath;
+        Func<T, double> term = op switch
+        {
+            ReduceOp.SumSquare or ReduceOp.L2 => static v => double.CreateTruncating(v) * double.CreateTruncating(v),
+            ReduceOp.L1 => static v => Math.Abs(double.CreateTruncating(v)),
+            _ => static v => double.CreateTruncating(v),
+        };
+        (int[] bases, int[] offsets) = layout.Walk();
+        double max = double.CreateTruncating(T.MaxValue), min = double.CreateTruncating(T.MinValue);
+        for (int i = 0; i < y.Length; i++)
+        {
+            double acc = op == ReduceOp.Prod ? 1.0 : 0.0, comp = 0.0;
+            foreach (int k in offsets)
+            {
+                T v = x[bases[i] + k];
+                if (op == ReduceOp.Prod)
+                {
+                    acc *= double.CreateTruncating(v);
+                }
+                else if (kahan)
+                {
+                    double t0 = term(v) - comp;
+                    double t = acc + t0;
+                    comp = (t - acc) - t0;
+                    acc = t;
+                }
+                else
+                {
+                    acc += term(v);
+                }
+            }
+
+            double r = op switch
+            {
+                ReduceOp.Mean => acc / n,
+                ReduceOp.L2 => Math.Sqrt(acc),
+                _ => acc,
+            };
+
+            // Saturate, then truncate toward zero (static_cast); SumSquare, L1 and L2 clamp only above.
+            bool lowerClamp = op is ReduceOp.Sum or ReduceOp.Mean or ReduceOp.Prod;
+            y[i] = r >= max ? T.MaxValue : (lowerClamp && r <= min) ? T.MinValue : T.CreateTruncating(r);
+        }
+
+        return y;
+    }
 }

@@ -46,8 +46,14 @@ public sealed class ReduceLayout
     /// Resolves <paramref name="axes"/> (negative allowed; null or empty means every axis) against
     /// <paramref name="shape"/>.
     /// </summary>
+    /// <param name="shape">the input dimensions.</param>
+    /// <param name="axes">the axes to reduce.</param>
+    /// <param name="keepDims">keep reduced axes as 1.</param>
+    /// <param name="degreeOfParallelism">ORT's intra-op thread count, which gates the fast paths (CommonFastReduceSwitch in
+    /// reduction_ops.cc): RK only when R &gt; 16·dop and max(R, N) &gt; 256·dop, KRK only when the outer size ≥ max(2, dop), RKR
+    /// only when the kept size ≥ max(2, dop); otherwise the generic loop runs.</param>
     /// <exception cref="ArgumentException">an axis is out of range or repeated.</exception>
-    public static ReduceLayout Create(int[] shape, IReadOnlyList<long>? axes, bool keepDims)
+    public static ReduceLayout Create(int[] shape, IReadOnlyList<long>? axes, bool keepDims, int degreeOfParallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(shape);
         int rank = shape.Length;
@@ -99,12 +105,15 @@ public sealed class ReduceLayout
             }
         }
 
+        int dop = Math.Max(1, degreeOfParallelism);
         ReducePath path = fast.Count switch
         {
             0 => ReducePath.All,
             1 => fastReduced[0] ? ReducePath.All : ReducePath.Generic,
-            2 => fastReduced[0] ? ReducePath.RK : ReducePath.KR,
-            3 when !fastReduced[0] => ReducePath.KRK,
+            2 when !fastReduced[0] => ReducePath.KR,
+            2 when fast[0] > 16 * dop && Math.Max(fast[0], fast[1]) > 256 * dop => ReducePath.RK,
+            3 when !fastReduced[0] && fast[0] >= Math.Max(2, dop) => ReducePath.KRK,
+            3 when fastReduced[0] && fast[1] >= Math.Max(2, dop) => ReducePath.RKR,
             _ => ReducePath.Generic,
         };
         return new ReduceLayout(shape, reduced, [.. output], path, [.. fast]);

@@ -15,8 +15,11 @@ public enum ReducePath
     /// <summary>Reduced then kept: the first row copied, later rows added in order.</summary>
     RK,
 
-    /// <summary>Kept, reduced, kept: a 1×R by R×N SGEMM against ones per outer index.</summary>
+    /// <summary>Kept, reduced, kept: a 1×R by R×N SGEMM against ones per outer index (MLAS's M = 1 kernel).</summary>
     KRK,
+
+    /// <summary>Reduced, kept, reduced: per kept index, +0 plus the Eigen redux of each contiguous inner block in turn.</summary>
+    RKR,
 
     /// <summary>Anything else: the generic loop, accumulating from zero in row-major order of the reduced indices.</summary>
     Generic,
