@@ -25,12 +25,14 @@ public static class ReduceKernels
     public static TensorValue Reduce(ReduceOp op, TensorValue x, IReadOnlyList<long>? axes, bool keepDims, bool noopWithEmptyAxes = false)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if ((axes is null || axes.Count == 0) && noopWithEmptyAxes)
+        bool noop = (axes is null || axes.Count == 0) && noopWithEmptyAxes;
+        if (noop && op is not (ReduceOp.SumSquare or ReduceOp.L1 or ReduceOp.L2))
         {
             return x;
         }
 
-        var layout = ReduceLayout.Create([.. x.Shape], axes, keepDims);
+        // A no-op SumSquare/L1/L2 still applies its per-element transform (ORT's ReduceAggTraits pre/post ops).
+        ReduceLayout layout = noop ? ReduceLayout.Identity([.. x.Shape]) : ReduceLayout.Create([.. x.Shape], axes, keepDims);
         int[] shape = layout.OutputShape;
         return x.Type switch
         {

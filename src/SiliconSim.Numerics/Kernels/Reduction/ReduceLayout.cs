@@ -53,14 +53,20 @@ public sealed class ReduceLayout
     /// reduction_ops.cc): RK only when R &gt; 16·dop and max(R, N) &gt; 256·dop, KRK only when the outer size ≥ max(2, dop), RKR
     /// only when the kept size ≥ max(2, dop); otherwise the generic loop runs.</param>
     /// <exception cref="ArgumentException">an axis is out of range or repeated.</exception>
-    public static ReduceLayout Create(int[] shape, IReadOnlyList<long>? axes, bool keepDims, int degreeOfParallelism = 1)
+    public static ReduceLayout Create(int[] shape, IReadOnlyList<long>? axes, bool keepDims, int degreeOfParallelism = 1) =>
+        Create(shape, axes, keepDims, degreeOfParallelism, emptyMeansAll: true);
+
+    /// <summary>A layout that reduces nothing: each output element folds exactly its own input element.</summary>
+    public static ReduceLayout Identity(int[] shape) => Create(shape, [], keepDims: true, 1, emptyMeansAll: false);
+
+    private static ReduceLayout Create(int[] shape, IReadOnlyList<long>? axes, bool keepDims, int degreeOfParallelism, bool emptyMeansAll)
     {
         ArgumentNullException.ThrowIfNull(shape);
         int rank = shape.Length;
         var reduced = new bool[rank];
         if (axes is null || axes.Count == 0)
         {
-            Array.Fill(reduced, true);
+            Array.Fill(reduced, emptyMeansAll);
         }
         else
         {
