@@ -109,6 +109,26 @@ public static class LogicKernels
 
         int[] cShape = [.. condition.Shape], xShape = [.. x.Shape], yShape = [.. y.Shape];
         int[] shape = BroadcastIndex.Shape(cShape, xShape, yShape);
+        if (x.Type is DataType.Float or DataType.Double)
+        {
+            // ORT (tensor/where_op.cc) builds X_sel = cond ? X : 0 and Y_sel = cond ? 0 : Y, then merges them with
+            // X_sel != 0 ? X_sel : Y_sel, or, when Y_sel is a scalar over the merge spans, Y_sel != 0 ? Y_sel : X_sel.
+            // So a selected −0 from the operand tested first comes out +0; only signed zeros can tell.
+            var merge = new OrtBinaryBroadcast(ShapeMath.Broadcast(cShape, xShape), ShapeMath.Broadcast(cShape, yShape));
+            bool yFirst = merge.Input1Scalar && !merge.Input0Scalar;
+            TensorValue xs = yFirst ? x : (x.Type == DataType.Float ? PlusZero<float>(x) : PlusZero<double>(x));
+            TensorValue ys = !yFirst ? y : (y.Type == DataType.Float ? PlusZero<float>(y) : PlusZero<double>(y));
+            return Where(condition, xs, ys, shape, cShape, xShape, yShape);
+        }
+
+        return Where(condition, x, y, shape, cShape, xShape, yShape);
+    }
+
+    private static TensorValue PlusZero<T>(TensorValue t)
+        where T : System.Numerics.IFloatingPointIeee754<T> => TensorValue.Create(t.Type, [.. t.Shape], Array.ConvertAll(t.Items<T>(), v => v + T.Zero));
+
+    private static TensorValue Where(TensorValue condition, TensorValue x, TensorValue y, int[] shape, int[] cShape, int[] xShape, int[] yShape)
+    {
         return ElementGather.Select(
             condition.Items<bool>(), BroadcastIndex.Map(cShape, shape),
             x, BroadcastIndex.Map(xShape, shape),

@@ -88,7 +88,8 @@ public static class ArithmeticKernels
     }
 
     /// <summary>Element-wise minimum (<paramref name="max"/> false) or maximum of one or more tensors with broadcasting, folded
-    /// left to right; a NaN operand gives NaN.</summary>
+    /// left to right; a NaN operand gives NaN; between equal floats (+0 and −0) the second operand is returned, except
+    /// that ORT swaps the operands when the first input is a scalar over its broadcast spans.</summary>
     public static TensorValue MinMax(bool max, IReadOnlyList<TensorValue> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -119,14 +120,15 @@ public static class ArithmeticKernels
             throw new ArgumentException($"Min/Max needs equal element types, got {DataTypeInfo.Name(a.Type)} and {DataTypeInfo.Name(b.Type)}");
         }
 
+        // ORT evaluates Eigen's x.min<PropagateNaN>(y) with x the streamed operand: input 1 when input 0 is a scalar
+        // over each span, else input 0 (element_wise_ops.cc). Ties (±0) go to y, so the order shows in the sign of zero.
+        bool swap = DataTypeInfo.IsFloat(a.Type) && new OrtBinaryBroadcast(a.Shape.AsSpan(), b.Shape.AsSpan()).Input0Scalar;
         return a.Type switch
         {
-            DataType.Float => Zip<float>(a, b, max ? static (float p, float q) => FloatMax(p, q) : static (float p, float q) => FloatMin(p, q)),
-            DataType.Double => Zip<double>(a, b, max ? static (double p, double q) => FloatMax(p, q) : static (double p, double q) => FloatMin(p, q)),
-            DataType.Float16 => Zip<Half>(a, b, max ? static (Half p, Half q) => FloatMax(p, q) : static (Half p, Half q) => FloatMin(p, q)),
-            DataType.BFloat16 => Zip<BFloat16>(a, b, max
-                ? static (BFloat16 p, BFloat16 q) => float.IsNaN(p.ToSingle()) ? p : float.IsNaN(q.ToSingle()) ? q : (p.ToSingle() < q.ToSingle() ? q : p)
-                : static (BFloat16 p, BFloat16 q) => float.IsNaN(p.ToSingle()) ? p : float.IsNaN(q.ToSingle()) ? q : (q.ToSingle() < p.ToSingle() ? q : p)),
+            DataType.Float => Zip<float>(a, b, Ordered<float>(max, swap)),
+            DataType.Double => Zip<double>(a, b, Ordered<double>(max, swap)),
+            DataType.Float16 => Zip<Half>(a, b, Ordered<Half>(max, swap)),
+            DataType.BFloat16 => Zip<BFloat16>(a, b, (p, q) => BFloat16.FromSingle(Ordered<float>(max, swap)(p.ToSingle(), q.ToSingle()))),
             DataType.Int8 => IntMinMax<sbyte>(a, b, max),
             DataType.UInt8 => IntMinMax<byte>(a, b, max),
             DataType.Int16 => IntMinMax<short>(a, b, max),
@@ -139,12 +141,15 @@ public static class ArithmeticKernels
         };
     }
 
-    // std::max/min form (the first operand wins ties, so max(+0, −0) is +0), with NaN propagated from either side.
-    private static T FloatMax<T>(T p, T q)
-        where T : IFloatingPointIeee754<T> => T.IsNaN(p) ? p : T.IsNaN(q) ? q : (p < q ? q : p);
-
-    private static T FloatMin<T>(T p, T q)
-        where T : IFloatingPointIeee754<T> => T.IsNaN(p) ? p : T.IsNaN(q) ? q : (q < p ? q : p);
+    // Eigen's PropagateNaN min/max on SSE: a NaN x wins, else minps(x, y) = x < y ? x : y (y on ties and on a NaN y).
+    private static Func<T, T, T> Ordered<T>(bool max, bool swap)
+        where T : IFloatingPointIeee754<T>
+    {
+        Func<T, T, T> g = max
+            ? static (x, y) => T.IsNaN(x) ? x : (x > y ? x : y)
+            : static (x, y) => T.IsNaN(x) ? x : (x < y ? x : y);
+        return swap ? (p, q) => g(q, p) : g;
+    }
 
     private static TensorValue IntMinMax<T>(TensorValue a, TensorValue b, bool max)
         where T : IBinaryInteger<T> => Zip<T>(a, b, max ? static (T p, T q) => p < q ? q : p : static (T p, T q) => q < p ? q : p);

@@ -53,7 +53,9 @@ public static class ReduceKernels
 
     /// <summary>
     /// The int64 index of the largest (<paramref name="max"/>) or smallest element along <paramref name="axis"/>: the
-    /// first one, or the last with <paramref name="selectLastIndex"/>. A NaN never replaces the running best.
+    /// first one, or the last with <paramref name="selectLastIndex"/>. Over a rank-1 input without select_last_index ORT
+    /// calls Eigen's maxCoeff(&amp;index)/minCoeff, where the first NaN wins (measured on ORT 1.31); otherwise (its update
+    /// loop) a NaN never replaces the running best.
     /// </summary>
     public static TensorValue ArgMinMax(bool max, TensorValue x, long axis, bool keepDims, bool selectLastIndex)
     {
@@ -87,6 +89,7 @@ public static class ReduceKernels
         where T : IComparisonOperators<T, T, bool>
     {
         (int[] bases, int[] offsets) = layout.Walk();
+        bool nanWins = layout.Path == ReducePath.All && !last;
         var y = new long[bases.Length];
         for (int i = 0; i < y.Length; i++)
         {
@@ -95,7 +98,10 @@ public static class ReduceKernels
             for (int k = 1; k < offsets.Length; k++)
             {
                 T v = x[bases[i] + offsets[k]];
+#pragma warning disable CS1718 // v != v is the generic NaN test
                 bool better = max ? (last ? v >= best : v > best) : (last ? v <= best : v < best);
+                better |= nanWins && v != v && best == best;
+#pragma warning restore CS1718
                 if (better)
                 {
                     best = v;
