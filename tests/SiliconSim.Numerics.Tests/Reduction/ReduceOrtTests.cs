@@ -68,6 +68,36 @@ public sealed class ReduceOrtTests(ITestOutputHelper output)
         Assert.Equal(0, mismatched);
     }
 
+    /// <summary>LayerNorm-style row means (the transformer case that feeds QuantizeLinear): long rows, aligned and not.</summary>
+    [Theory]
+    [InlineData(2, 7, 768)]
+    [InlineData(1, 5, 99)]
+    [InlineData(3, 3, 1023)]
+    [InlineData(1, 2, 4099)]
+    public void ReduceMean_LastAxisLongRows_MatchesOrtBitExactly(int batch, int rows, int width)
+    {
+        var rng = new Random(width);
+        int[] shape = [batch, rows, width];
+        float[] x = Enumerable.Range(0, batch * rows * width).Select(_ => (float)(((rng.NextDouble() * 2) - 1) * 4)).ToArray();
+        var b = new OnnxBuilder(opset: 18);
+        b.Input("x", DataType.Float, batch, rows, width)
+            .Initializer("axes", TensorValue.Create(DataType.Int64, [1], new long[] { -1 }))
+            .Node("Neg", ["x"], ["nx"])
+            .Node("ReduceMean", ["nx", "axes"], ["m"])
+            .Node("Sub", ["nx", "m"], ["d"])
+            .Node("Mul", ["d", "d"], ["d2"])
+            .Node("ReduceMean", ["d2", "axes"], ["v"])
+            .Output("m", DataType.Float).Output("v", DataType.Float);
+        var outputs = OrtOracle.Run(b.ToBytes(), [("x", TensorValue.FromFloats(shape, x))]);
+        TensorValue nx = ArithmeticKernels.Neg(TensorValue.FromFloats(shape, x));
+        TensorValue m = ReduceKernels.Reduce(ReduceOp.Mean, nx, [-1], true);
+        float[] nxs = nx.Items<float>(), ms = m.Items<float>();
+        float[] d2 = Enumerable.Range(0, nxs.Length).Select(i => (nxs[i] - ms[i / width]) * (nxs[i] - ms[i / width])).ToArray();
+        TensorValue v = ReduceKernels.Reduce(ReduceOp.Mean, TensorValue.FromFloats(shape, d2), [-1], true);
+        Assert.Equal(SiliconSim.Graph.Onnx.TensorProtos.ToRaw(outputs[0].Value), SiliconSim.Graph.Onnx.TensorProtos.ToRaw(m));
+        Assert.Equal(SiliconSim.Graph.Onnx.TensorProtos.ToRaw(outputs[1].Value), SiliconSim.Graph.Onnx.TensorProtos.ToRaw(v));
+    }
+
     /// <summary>Rank 1-4, dims 1-6 with one long axis (up to 70, so rows span several packets), a random subset of axes.</summary>
     internal static (int[] Shape, long[] Axes, bool KeepDims) RandomProblem(Random rng)
     {
