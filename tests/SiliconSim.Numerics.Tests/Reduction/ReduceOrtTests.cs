@@ -28,6 +28,7 @@ public sealed class ReduceOrtTests(ITestOutputHelper output)
         data.Add("ReduceSum", DataType.Int64);
         data.Add("ReduceMax", DataType.Int64);
         data.Add("ReduceSum", DataType.Double);
+        data.Add("ReduceMean", DataType.Double);
         return data;
     }
 

@@ -1,5 +1,3 @@
-using SiliconSim.Numerics.Formats;
-
 namespace SiliconSim.Numerics.Kernels.Logic;
 
 /// <summary>

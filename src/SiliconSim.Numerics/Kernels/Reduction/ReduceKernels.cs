@@ -1,5 +1,4 @@
 using System.Numerics;
-using SiliconSim.Numerics.Formats;
 
 namespace SiliconSim.Numerics.Kernels.Reduction;
 
@@ -7,9 +6,9 @@ namespace SiliconSim.Numerics.Kernels.Reduction;
 /// ONNX Reduce* and ArgMax/ArgMin in ONNX Runtime's CPU order (providers/cpu/reduction/reduction_ops.h and .cc).
 /// Float sums follow <see cref="ReduceLayout.Path"/>: every axis reduced → one <see cref="EigenRedux"/> over the buffer;
 /// KR → one Eigen redux per row (a row's packet alignment depends on its offset from the 64-byte-aligned buffer);
-/// RK → row 0 copied, then rows added in order; KRK → MLAS's M = 1 SGEMM kernel against ones (SgemmKernelM1Avx: the
-/// reduced rows taken in groups of four, ((b0 + b1) + b2) + b3, each group's sum added to the running output, then a
-/// pair, then a single); RKR → +0 plus the Eigen redux of each contiguous inner block in order; the generic loop → a
+/// RK → row 0 copied, then rows added in order; KRK → a 1×R·R×N GEMM against ones: for fp32 MLAS's M = 1 kernel
+/// (SgemmKernelM1Avx: the reduced rows taken in groups of four, ((b0 + b1) + b2) + b3, each group's sum added to the
+/// running output, then a pair, then a single), for fp64 the DGEMM kernel (rows added in order from +0); RKR → +0 plus the Eigen redux of each contiguous inner block in order; the generic loop → a
 /// left-to-right sum from +0 in row-major order of the reduced indices. Mean divides that sum by the count once, in the
 /// element type. Prod, SumSquare, L1 and L2 use the Eigen redux only when every axis is reduced, else the generic loop.
 /// Max/Min keep the first of equal values (v &gt; acc replaces). float16/bfloat16 accumulate in fp32 and round once.
@@ -192,7 +191,7 @@ public static class ReduceKernels
                 }
 
                 break;
-            case ReducePath.KRK:
+            case ReducePath.KRK when typeof(T) == typeof(float):
                 SumKrk(x, f, y);
                 break;
             case ReducePath.RKR:
