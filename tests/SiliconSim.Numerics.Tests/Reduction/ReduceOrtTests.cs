@@ -69,6 +69,46 @@ public sealed class ReduceOrtTests(ITestOutputHelper output)
         Assert.Equal(0, mismatched);
     }
 
+    [Theory]
+    [InlineData("ReduceSum")]
+    [InlineData("ReduceMean")]
+    [InlineData("ReduceMax")]
+    [InlineData("ReduceMin")]
+    [InlineData("ReduceProd")]
+    public void Reduce_EmptySet_MatchesOrt(string op)
+    {
+        var b = new OnnxBuilder(opset: 18);
+        b.Input("x", DataType.Float, 2, 0, 3)
+            .Initializer("axes", TensorValue.Create(DataType.Int64, [1], new long[] { 1 }))
+            .Node(op, ["x", "axes"], ["y"]).Output("y", DataType.Float);
+        TensorValue x = TensorValue.FromFloats([2, 0, 3], []);
+        TensorValue expected = OrtOracle.RunSingle(b.ToBytes(), ("x", x));
+        TensorValue actual = ReduceKernels.Reduce(Enum.Parse<ReduceOp>(op["Reduce".Length..]), x, [1], true);
+        Assert.Equal(expected.Shape.ToArray(), actual.Shape.ToArray());
+        Assert.Equal(SiliconSim.Graph.Onnx.TensorProtos.ToRaw(expected), SiliconSim.Graph.Onnx.TensorProtos.ToRaw(actual));
+    }
+
+    [Theory]
+    [InlineData("ReduceMax")]
+    [InlineData("ReduceMin")]
+    public void Reduce_Bool_MatchesOrt(string op)
+    {
+        var rng = new Random(op.Length);
+        for (int seed = 0; seed < 10; seed++)
+        {
+            (int[] shape, long[] axes, bool keepDims) = RandomProblem(rng);
+            var x = TensorValue.Create(DataType.Bool, shape, Enumerable.Range(0, (int)ShapeMath.ElementCount(shape)).Select(_ => rng.Next(4) != 0).ToArray());
+            var b = new OnnxBuilder(opset: 20);
+            b.Input("x", DataType.Bool, shape.Select(d => (int?)d).ToArray())
+                .Initializer("axes", TensorValue.Create(DataType.Int64, [axes.Length], axes))
+                .Node(op, ["x", "axes"], ["y"], attributes: ("keepdims", keepDims ? 1L : 0L)).Output("y", DataType.Bool);
+            TensorValue expected = OrtOracle.RunSingle(b.ToBytes(), ("x", x));
+            TensorValue actual = ReduceKernels.Reduce(Enum.Parse<ReduceOp>(op["Reduce".Length..]), x, axes, keepDims);
+            Assert.Equal(expected.Shape.ToArray(), actual.Shape.ToArray());
+            Assert.Equal(expected.Items<bool>(), actual.Items<bool>());
+        }
+    }
+
     /// <summary>LayerNorm-style row means (the transformer case that feeds QuantizeLinear): long rows, aligned and not.</summary>
     [Theory]
     [InlineData(2, 7, 768)]

@@ -46,6 +46,9 @@ public static class ReduceKernels
             DataType.UInt32 => TensorValue.Create(x.Type, shape, ReduceInt(op, x.Items<uint>(), layout)),
             DataType.Int64 => TensorValue.Create(x.Type, shape, ReduceInt(op, x.Items<long>(), layout)),
             DataType.UInt64 => TensorValue.Create(x.Type, shape, ReduceInt(op, x.Items<ulong>(), layout)),
+            // ReduceMax/ReduceMin-20 admit bool: any / all.
+            DataType.Bool when op is ReduceOp.Max or ReduceOp.Min => TensorValue.Create(x.Type, shape,
+                Array.ConvertAll(ReduceInt(op, Array.ConvertAll(x.Items<bool>(), v => v ? (byte)1 : (byte)0), layout), v => v != 0)),
             _ => throw new ArgumentException($"Reduce{op} does not support {DataTypeInfo.Name(x.Type)}"),
         };
     }
@@ -126,13 +129,13 @@ public static class ReduceKernels
 
         if (n == 0)
         {
-            // ONNX: a reduction over an empty set gives the operation's identity.
+            // A reduction over an empty set gives the operation's identity (ORT's fill_for_empty_set; Mean inherits
+            // Sum's 0).
             Array.Fill(y, op switch
             {
                 ReduceOp.Max => T.NegativeInfinity,
                 ReduceOp.Min => T.PositiveInfinity,
                 ReduceOp.Prod => T.One,
-                ReduceOp.Mean => T.NaN,
                 _ => T.Zero,
             });
             return y;
