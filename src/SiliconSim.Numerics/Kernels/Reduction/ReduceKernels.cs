@@ -20,8 +20,15 @@ public static class ReduceKernels
 {
     /// <summary>Reduces <paramref name="x"/> over <paramref name="axes"/> (null/empty: all axes, or none when
     /// <paramref name="noopWithEmptyAxes"/>).</summary>
+    /// <param name="op">the reduction.</param>
+    /// <param name="x">the input.</param>
+    /// <param name="axes">the axes (negative allowed).</param>
+    /// <param name="keepDims">keep reduced axes as 1.</param>
+    /// <param name="noopWithEmptyAxes">empty axes reduce nothing instead of everything.</param>
+    /// <param name="degreeOfParallelism">the intra-op thread count of the ORT session being reproduced; it picks between
+    /// ORT's fast paths and its generic loop (see <see cref="ReduceLayout.Create(int[], IReadOnlyList{long}, bool, int)"/>), which round differently.</param>
     /// <exception cref="ArgumentException">a bad axis or an unsupported element type.</exception>
-    public static TensorValue Reduce(ReduceOp op, TensorValue x, IReadOnlyList<long>? axes, bool keepDims, bool noopWithEmptyAxes = false)
+    public static TensorValue Reduce(ReduceOp op, TensorValue x, IReadOnlyList<long>? axes, bool keepDims, bool noopWithEmptyAxes = false, int degreeOfParallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(x);
         bool noop = (axes is null || axes.Count == 0) && noopWithEmptyAxes;
@@ -31,7 +38,7 @@ public static class ReduceKernels
         }
 
         // A no-op SumSquare/L1/L2 still applies its per-element transform (ORT's ReduceAggTraits pre/post ops).
-        ReduceLayout layout = noop ? ReduceLayout.Identity([.. x.Shape]) : ReduceLayout.Create([.. x.Shape], axes, keepDims);
+        ReduceLayout layout = noop ? ReduceLayout.Identity([.. x.Shape]) : ReduceLayout.Create([.. x.Shape], axes, keepDims, degreeOfParallelism);
         int[] shape = layout.OutputShape;
         return x.Type switch
         {
