@@ -11,7 +11,7 @@ namespace SiliconSim.Numerics.Kernels.Reduction;
 /// running output, then a pair, then a single), for fp64 the DGEMM kernel (rows added in order from +0); RKR → +0 plus the Eigen redux of each contiguous inner block in order; the generic loop → a
 /// left-to-right sum from +0 in row-major order of the reduced indices. Mean divides that sum by the count once, in the
 /// element type. Prod, SumSquare, L1 and L2 use the Eigen redux only when every axis is reduced, else the generic loop.
-/// Max/Min keep the first of equal values (v &gt; acc replaces). float16/bfloat16 accumulate in fp32 and round once.
+/// Max/Min follow std::max/min (a NaN accumulator stays, a NaN operand is skipped) in the same Eigen/loop order. float16/bfloat16 accumulate in fp32 and round once.
 /// Integer Sum, Mean, Prod, SumSquare, L1 and L2 accumulate in double (Kahan-compensated for int64/uint64 where ORT's
 /// aggregator is, i.e. outside the RK/KRK/RKR paths and Mean's KR path), then saturate to the type's range and truncate
 /// toward zero; Max/Min compare exactly.
@@ -164,9 +164,9 @@ public static class ReduceKernels
 
                 return y;
             case ReduceOp.Max:
-                return Fold(x, layout, y, null, static (acc, v) => v > acc ? v : acc);
+                return MaxMin(x, layout, y, static (acc, v) => acc < v ? v : acc);
             case ReduceOp.Min:
-                return Fold(x, layout, y, null, static (acc, v) => v < acc ? v : acc);
+                return MaxMin(x, layout, y, static (acc, v) => acc > v ? v : acc);
             case ReduceOp.Prod:
                 return layout.Path == ReducePath.All
                     ? [EigenRedux.Reduce<T>(x, 0, x.Length, static (p, q) => p * q)]
@@ -231,6 +231,88 @@ public static class ReduceKernels
             default:
                 Fold(x, layout, y, T.Zero, add);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Max/Min with std::max/min's NaN rule (a NaN accumulator stays, a NaN operand is skipped), in ORT's order: Eigen
+    /// redux over everything (All) or each row (KR), the Eigen redux of each inner block folded from the first element
+    /// (RKR), else the update loop. The order shows only when NaNs are present.
+    /// </summary>
+    private static T[] MaxMin<T>(T[] x, ReduceLayout layout, T[] y, Func<T, T, T> op)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int[] f = layout.FastShape;
+        switch (layout.Path)
+        {
+            case ReducePath.All:
+                y[0] = EigenRedux.Reduce<T>(x, 0, x.Length, op);
+                return y;
+            case ReducePath.KR:
+                for (int d = 0; d < f[0]; d++)
+                {
+                    y[d] = EigenRedux.Reduce<T>(x, d * f[1], f[1], op);
+                }
+
+                return y;
+            case ReducePath.RKR:
+                for (int d = 0; d < f[1]; d++)
+                {
+                    T acc = x[d * f[2]];
+                    for (int i = 0; i < f[0]; i++)
+                    {
+                        acc = op(acc, EigenRedux.Reduce<T>(x, (d * f[2]) + (i * f[1] * f[2]), f[2], op));
+                    }
+
+                    y[d] = acc;
+                }
+
+                return y;
+            case ReducePath.KRK:
+                MaxMinKrk(x, f, y, op);
+                return y;
+            default:
+                return Fold(x, layout, y, null, op);
+        }
+    }
+
+    /// <summary>
+    /// Eigen's rowwise().maxCoeff() over each outer slice viewed as an N×R column-major matrix (PartialRedux.h): the
+    /// output is assigned in packets where its address is packet-aligned, each lane folding the R columns as
+    /// p = c0, then p = op(p, op(op(c[i], c[i+1]), op(c[i+2], c[i+3]))) while i &lt; (R − 1) &amp; ~3, then one at a
+    /// time; the unaligned head and the tail are plain left-to-right folds.
+    /// </summary>
+    private static void MaxMinKrk<T>(T[] x, int[] f, T[] y, Func<T, T, T> op)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = f[1], n = f[2];
+        int lanes = EigenRedux.PacketBytes / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        int size4 = (rows - 1) & ~3;
+        for (int o = 0; o < f[0]; o++)
+        {
+            int b = o * rows * n, outBase = o * n;
+            int alignedStart = Math.Min((lanes - (outBase % lanes)) % lanes, n);
+            int alignedEnd = alignedStart + ((n - alignedStart) / lanes * lanes);
+            for (int j = 0; j < n; j++)
+            {
+                T acc = x[b + j];
+                int r = 1;
+                if (j >= alignedStart && j < alignedEnd)
+                {
+                    for (; r < size4; r += 4)
+                    {
+                        T c0 = x[b + (r * n) + j], c1 = x[b + ((r + 1) * n) + j], c2 = x[b + ((r + 2) * n) + j], c3 = x[b + ((r + 3) * n) + j];
+                        acc = op(acc, op(op(c0, c1), op(c2, c3)));
+                    }
+                }
+
+                for (; r < rows; r++)
+                {
+                    acc = op(acc, x[b + (r * n) + j]);
+                }
+
+                y[outBase + j] = acc;
+            }
         }
     }
 
