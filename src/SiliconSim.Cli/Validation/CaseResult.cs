@@ -3,6 +3,12 @@ namespace SiliconSim.Cli.Validation;
 /// <summary>The outcome of one test case, in the shape `validate --json` writes.</summary>
 internal sealed record CaseResult(string Case, string Status, IReadOnlyList<OutputResult> Outputs, string? Message)
 {
+    /// <summary>The relative tolerance float outputs were held to (0: bit-exact).</summary>
+    public double Rtol { get; init; }
+
+    /// <summary>The absolute tolerance float outputs were held to (0: bit-exact).</summary>
+    public double Atol { get; init; }
+
     public const string Pass = "pass";
     public const string Fail = "fail";
     public const string Error = "error";

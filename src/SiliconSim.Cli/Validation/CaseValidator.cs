@@ -45,6 +45,7 @@ internal sealed class CaseValidator
             throw new UserInputException(testCase.Folder, "has no test_data_set_* folder");
         }
 
+        var tolerance = _options.ToleranceFor(model);
         var totals = new Dictionary<int, Accumulator>();
         var runtimeInputs = model.RuntimeInputs.ToList();
         foreach (string dataSet in dataSets)
@@ -76,14 +77,14 @@ internal sealed class CaseValidator
                     acc = totals[k] = new Accumulator(model.Outputs[k].Name);
                 }
 
-                acc.Add(actual[k].Value, expected, _options);
+                acc.Add(actual[k].Value, expected, tolerance, _options.Labels);
             }
         }
 
         var outputs = totals.OrderBy(kv => kv.Key).Select(kv => kv.Value.ToResult()).ToList();
         string? problem = totals.Values.Select(a => a.Problem).FirstOrDefault(p => p is not null);
         bool passed = problem is null && outputs.All(o => o.Mismatches == 0);
-        return new CaseResult(testCase.Name, passed ? CaseResult.Pass : CaseResult.Fail, outputs, problem);
+        return new CaseResult(testCase.Name, passed ? CaseResult.Pass : CaseResult.Fail, outputs, problem) { Rtol = tolerance.Rtol, Atol = tolerance.Atol };
     }
 
     /// <summary>Sums one output's comparison over data sets.</summary>
@@ -99,9 +100,9 @@ internal sealed class CaseValidator
 
         public string? Problem { get; private set; }
 
-        public void Add(TensorValue actual, TensorValue expected, ValidateOptions options)
+        public void Add(TensorValue actual, TensorValue expected, (double Rtol, double Atol) tolerance, int[]? labels)
         {
-            var c = TensorComparison.Compare(actual, expected, options.RelativeTolerance, options.AbsoluteTolerance);
+            var c = TensorComparison.Compare(actual, expected, tolerance.Rtol, tolerance.Atol);
             _elements += c.Elements;
             _mismatches += c.Mismatches;
             _maxAbsDiff = Math.Max(_maxAbsDiff, c.MaxAbsDiff);
@@ -117,7 +118,7 @@ internal sealed class CaseValidator
                 int[] golden = Classifier.TopOne(expected);
                 _rows = (_rows ?? 0) + ours.Length;
                 _agree = (_agree ?? 0) + ours.Where((p, i) => p == golden[i]).Count();
-                if (options.Labels is { } labels && labels.Length == ours.Length)
+                if (labels is not null && labels.Length == ours.Length)
                 {
                     _correct = (_correct ?? 0) + ours.Where((p, i) => p == labels[i]).Count();
                     _goldenCorrect = (_goldenCorrect ?? 0) + golden.Where((p, i) => p == labels[i]).Count();

@@ -16,6 +16,10 @@ public sealed record ModelGraph(
     ImmutableDictionary<string, ValueInfo> ValueInfos,
     ImmutableDictionary<string, int> Opsets)
 {
+    /// <summary>The model's producer_name ("pytorch", "onnx.quantize", "backend-test", ...): it tells where a test
+    /// case's expected outputs came from.</summary>
+    public string ProducerName { get; init; } = string.Empty;
+
     /// <summary>The opset version that applies to <paramref name="domain"/> ("" for the default domain).</summary>
     public int OpsetOf(string domain)
     {

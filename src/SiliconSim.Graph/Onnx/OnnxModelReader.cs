@@ -53,7 +53,7 @@ public static class OnnxModelReader
             throw new OnnxFormatException("the model imports no default-domain opset");
         }
 
-        return ImportGraph(proto.Graph, opsets.ToImmutable(), external, outerScope: null);
+        return ImportGraph(proto.Graph, opsets.ToImmutable(), external, outerScope: null) with { ProducerName = proto.ProducerName };
     }
 
     private static ModelGraph ImportGraph(GraphProto g, ImmutableDictionary<string, int> opsets, IExternalData? external, ISet<string>? outerScope)

@@ -1,0 +1,9 @@
+namespace SiliconSim.Numerics.Kernels.Logic;
+
+/// <summary>The ONNX binary boolean operators.</summary>
+public enum BoolOp
+{
+    And,
+    Or,
+    Xor,
+}

@@ -1,0 +1,11 @@
+namespace SiliconSim.Numerics.Kernels.Logic;
+
+/// <summary>The ONNX comparison operators.</summary>
+public enum CompareOp
+{
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Equal,
+}
