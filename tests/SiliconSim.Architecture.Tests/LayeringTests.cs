@@ -13,7 +13,10 @@ public sealed class LayeringTests
     {
         ["SiliconSim.Numerics"] = [],
         ["SiliconSim.Graph"] = ["SiliconSim.Numerics"],
-        ["SiliconSim.Cli"] = ["SiliconSim.Numerics", "SiliconSim.Graph"],
+        ["SiliconSim.Hardware"] = ["SiliconSim.Numerics"],
+        ["SiliconSim.Simulation"] = ["SiliconSim.Numerics", "SiliconSim.Graph", "SiliconSim.Hardware"],
+        ["SiliconSim.Config"] = ["SiliconSim.Numerics", "SiliconSim.Hardware", "SiliconSim.Simulation"],
+        ["SiliconSim.Cli"] = ["SiliconSim.Numerics", "SiliconSim.Graph", "SiliconSim.Hardware", "SiliconSim.Simulation", "SiliconSim.Config"],
     };
 
     private static readonly string[] s_forbiddenInCore = ["Microsoft.ML.OnnxRuntime", "YamlDotNet", "Spectre.Console", "ScottPlot", "System.CommandLine"];
@@ -41,6 +44,8 @@ public sealed class LayeringTests
     [Theory]
     [InlineData("SiliconSim.Numerics")]
     [InlineData("SiliconSim.Graph")]
+    [InlineData("SiliconSim.Hardware")]
+    [InlineData("SiliconSim.Simulation")]
     public void CoreAssemblies_DoNotReferenceIoOrOracleLibraries(string assemblyName)
     {
         Assembly assembly = Assembly.Load(assemblyName);
@@ -60,7 +65,7 @@ public sealed class LayeringTests
             Assert.Contains(symbol, banned, StringComparison.Ordinal);
         }
 
-        foreach (string core in new[] { "SiliconSim.Numerics", "SiliconSim.Graph" })
+        foreach (string core in new[] { "SiliconSim.Numerics", "SiliconSim.Graph", "SiliconSim.Hardware", "SiliconSim.Simulation" })
         {
             string csproj = File.ReadAllText(Path.Combine(RepoRoot(), "src", core, core + ".csproj"));
             Assert.Contains("Microsoft.CodeAnalysis.BannedApiAnalyzers", csproj, StringComparison.Ordinal);

@@ -68,9 +68,9 @@ public sealed class ActivationKernelProperties
         float[] x = Enumerable.Range(0, n).Select(_ => (float)(((rng.NextDouble() * 2) - 1) * 4)).ToArray();
         float[] scale = Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
         float[] bias = Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
-        const float eps = 1e-5f;
-        (float[] ry, float rMean, float rInv) = ActivationReference.LayerNormRow(x, scale, bias, eps);
-        LayerNormResult k = LayerNormKernel.Compute(TensorValue.FromFloats([n], x), TensorValue.FromFloats([n], scale), TensorValue.FromFloats([n], bias), -1, eps);
+        const float Eps = 1e-5f;
+        (float[] ry, float rMean, float rInv) = ActivationReference.LayerNormRow(x, scale, bias, Eps);
+        LayerNormResult k = LayerNormKernel.Compute(TensorValue.FromFloats([n], x), TensorValue.FromFloats([n], scale), TensorValue.FromFloats([n], bias), -1, Eps);
         float kMean = k.Mean.Items<float>()[0];
         float kInv = k.InvStdDev.Items<float>()[0];
         return Math.Abs(kMean - rMean) <= 1e-6f

@@ -19,16 +19,16 @@ public sealed class PowOrtTests(ITestOutputHelper output)
     public void Pow_MatchesOrtBitExactly(float scalarExponent)
     {
         var rng = new Random(1234);
-        const int n = 4000;
-        float[] x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 8) + 1e-3f).ToArray();
+        const int Count = 4000;
+        float[] x = Enumerable.Range(0, Count).Select(_ => (float)(rng.NextDouble() * 8) + 1e-3f).ToArray();
         bool tensorExponent = float.IsNaN(scalarExponent);
         TensorValue e = tensorExponent
-            ? TensorValue.FromFloats([n], Enumerable.Range(0, n).Select(_ => (float)(((rng.NextDouble() * 2) - 1) * 6)).ToArray())
+            ? TensorValue.FromFloats([Count], Enumerable.Range(0, Count).Select(_ => (float)(((rng.NextDouble() * 2) - 1) * 6)).ToArray())
             : TensorValue.FromFloats([], [scalarExponent]);
-        var b = new OnnxBuilder(opset: 15).Input("x", DataType.Float, n).Initializer("e", e)
+        var b = new OnnxBuilder(opset: 15).Input("x", DataType.Float, Count).Initializer("e", e)
             .Node("Pow", ["x", "e"], ["y"]).Output("y", DataType.Float);
-        TensorValue expected = OrtOracle.RunSingle(b.ToBytes(), ("x", TensorValue.FromFloats([n], x)));
-        TensorValue actual = ActivationKernels.Pow(TensorValue.FromFloats([n], x), e);
+        TensorValue expected = OrtOracle.RunSingle(b.ToBytes(), ("x", TensorValue.FromFloats([Count], x)));
+        TensorValue actual = ActivationKernels.Pow(TensorValue.FromFloats([Count], x), e);
         UlpStats s = UlpStats.Compare(expected.Items<float>(), actual.Items<float>());
         output.WriteLine($"Pow exponent {(tensorExponent ? "tensor" : scalarExponent.ToString("R", System.Globalization.CultureInfo.InvariantCulture))}: {s}");
         Assert.True(s.Mismatches == 0, s.ToString());

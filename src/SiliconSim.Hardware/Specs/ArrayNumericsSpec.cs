@@ -1,0 +1,21 @@
+namespace SiliconSim.Hardware.Specs;
+
+/// <summary>
+/// The arithmetic the array really performs: accumulator width and overflow, and how the output path requantizes.
+/// The defaults (32-bit wrapping accumulator, fp32 requantizer) are ONNX Runtime's arithmetic, so goldens pass bit-exactly.
+/// </summary>
+public sealed record ArrayNumericsSpec
+{
+    /// <summary>Accumulator width in bits (2..32); 32 is what ORT's int32 accumulation gives.</summary>
+    public int AccumulatorBits { get; init; } = 32;
+
+    public OverflowPolicy Overflow { get; init; } = OverflowPolicy.Wrap;
+
+    public RequantizerKind Requantizer { get; init; } = RequantizerKind.Float32;
+
+    /// <summary>Rounding of the fixed-point requantizer's shift; used only with <see cref="RequantizerKind.FixedPoint"/>.</summary>
+    public FixedPointRounding FixedPointRounding { get; init; } = FixedPointRounding.NearestAwayFromZero;
+
+    /// <summary>True when these numerics are exactly ONNX Runtime's (the golden reference).</summary>
+    public bool IsReference => AccumulatorBits == 32 && Requantizer == RequantizerKind.Float32;
+}

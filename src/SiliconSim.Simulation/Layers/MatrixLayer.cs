@@ -1,0 +1,35 @@
+using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels;
+
+namespace SiliconSim.Simulation.Layers;
+
+/// <summary>
+/// A matrix op (conv incl. grouped and depthwise, gemm, matmul, batched matmul) as <see cref="Groups"/> independent GEMMs
+/// of one <see cref="Gemm"/> shape each: conv groups, or the batch of a batched matmul.
+/// </summary>
+public sealed record MatrixLayer : LayerWork
+{
+    /// <summary>The GEMM of one group.</summary>
+    public required GemmShape Gemm { get; init; }
+
+    public int Groups { get; init; } = 1;
+
+    /// <summary>Element type of the streamed activations (the M x K operand).</summary>
+    public required DataType InputType { get; init; }
+
+    /// <summary>Element type of the K x N operand (weights, or the second activation of a matmul).</summary>
+    public required DataType WeightType { get; init; }
+
+    public required DataType OutputType { get; init; }
+
+    /// <summary>Bytes of the K x N operand over all groups as stored.</summary>
+    public required long WeightBytes { get; init; }
+
+    /// <summary>Whether the K x N operand is a constant (weights) rather than an activation computed at run time.</summary>
+    public bool WeightIsConstant { get; init; } = true;
+
+    /// <summary>The conv window for im2col addressing (real padding, strides, dilations); null for gemm and matmul.</summary>
+    public ConvGeometry? Conv { get; init; }
+
+    public long Macs => Groups * Gemm.Macs;
+}
