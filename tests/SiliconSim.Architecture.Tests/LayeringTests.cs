@@ -16,7 +16,8 @@ public sealed class LayeringTests
         ["SiliconSim.Hardware"] = ["SiliconSim.Numerics"],
         ["SiliconSim.Simulation"] = ["SiliconSim.Numerics", "SiliconSim.Graph", "SiliconSim.Hardware"],
         ["SiliconSim.Config"] = ["SiliconSim.Numerics", "SiliconSim.Hardware", "SiliconSim.Simulation"],
-        ["SiliconSim.Cli"] = ["SiliconSim.Numerics", "SiliconSim.Graph", "SiliconSim.Hardware", "SiliconSim.Simulation", "SiliconSim.Config"],
+        ["SiliconSim.Reporting"] = ["SiliconSim.Numerics", "SiliconSim.Hardware", "SiliconSim.Simulation"],
+        ["SiliconSim.Cli"] = ["SiliconSim.Numerics", "SiliconSim.Graph", "SiliconSim.Hardware", "SiliconSim.Simulation", "SiliconSim.Config", "SiliconSim.Reporting"],
     };
 
     private static readonly string[] s_forbiddenInCore = ["Microsoft.ML.OnnxRuntime", "YamlDotNet", "Spectre.Console", "ScottPlot", "System.CommandLine"];

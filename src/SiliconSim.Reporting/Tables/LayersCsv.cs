@@ -1,0 +1,40 @@
+using System.Globalization;
+using SiliconSim.Simulation.Results;
+
+namespace SiliconSim.Reporting.Tables;
+
+/// <summary>
+/// Writes <c>layers.csv</c>: one row per layer in execution order, invariant culture, RFC 4180 quoting. The first eleven
+/// columns are the documented contract; later columns may be added, never reordered.
+/// </summary>
+public static class LayersCsv
+{
+    public static readonly string[] Columns =
+    [
+        "layer", "op", "macs", "compute_cycles", "stall_cycles", "total_cycles", "utilization",
+        "sram_read_bytes", "sram_write_bytes", "dram_read_bytes", "dram_write_bytes",
+        "unit", "shape", "folds", "ops_per_dram_byte",
+    ];
+
+    public static void Write(SimulationResult result, TextWriter writer)
+    {
+        writer.WriteLine(string.Join(',', Columns));
+        foreach (LayerResult l in result.Layers)
+        {
+            string[] cells =
+            [
+                Quote(l.Name), Quote(l.OpType), Int(l.Macs), Int(l.ComputeCycles), Int(l.StallCycles), Int(l.TotalCycles),
+                l.Utilization.ToString("0.######", CultureInfo.InvariantCulture),
+                Int(l.SramReadBytes), Int(l.SramWriteBytes), Int(l.DramReadBytes), Int(l.DramWriteBytes),
+                l.Kind == LayerKind.Matrix ? "array" : "vector", Quote(l.Shape), Int(l.Folds),
+                double.IsPositiveInfinity(l.OpsPerDramByte) ? "inf" : l.OpsPerDramByte.ToString("0.###", CultureInfo.InvariantCulture),
+            ];
+            writer.WriteLine(string.Join(',', cells));
+        }
+    }
+
+    private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    internal static string Quote(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,43 @@
+namespace SiliconSim.Simulation.Results;
+
+/// <summary>What one layer cost on the modeled hardware: cycles (compute and stalls), utilization and traffic.</summary>
+public sealed record LayerResult
+{
+    /// <summary>The lowered graph's node name.</summary>
+    public required string Name { get; init; }
+
+    public required string OpType { get; init; }
+
+    public required LayerKind Kind { get; init; }
+
+    /// <summary>The work's shape for people: "M x N x K" (and groups) for matrix ops, the element count for vector ops.</summary>
+    public required string Shape { get; init; }
+
+    /// <summary>Multiply-accumulates (0 for vector ops).</summary>
+    public required long Macs { get; init; }
+
+    /// <summary>Folds of the GEMM onto the array (0 for vector ops).</summary>
+    public long Folds { get; init; }
+
+    /// <summary>Cycles the array (or vector unit) computes, with ideal memory.</summary>
+    public required long ComputeCycles { get; init; }
+
+    /// <summary>Cycles the unit waits for DRAM or SRAM ports beyond compute (first fill and last drain included).</summary>
+    public required long StallCycles { get; init; }
+
+    public long TotalCycles => ComputeCycles + StallCycles;
+
+    /// <summary>MACs / (PEs x total cycles) for matrix ops; 0 for vector ops.</summary>
+    public required double Utilization { get; init; }
+
+    public required long SramReadBytes { get; init; }
+
+    public required long SramWriteBytes { get; init; }
+
+    public required long DramReadBytes { get; init; }
+
+    public required long DramWriteBytes { get; init; }
+
+    /// <summary>Arithmetic intensity against DRAM: 2 x MACs per DRAM byte (infinity when nothing moves).</summary>
+    public double OpsPerDramByte => DramReadBytes + DramWriteBytes == 0 ? double.PositiveInfinity : 2.0 * Macs / (DramReadBytes + DramWriteBytes);
+}
