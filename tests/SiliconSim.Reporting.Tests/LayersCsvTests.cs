@@ -11,13 +11,29 @@ public sealed class LayersCsvTests
     {
         var layer = new LayerResult
         {
-            Name = "conv,1", OpType = "QLinearConv", Kind = LayerKind.Matrix, Shape = "M=64 N=8 K=9", Macs = 4608,
-            Folds = 2, ComputeCycles = 100, StallCycles = 20, Utilization = 0.5, SramReadBytes = 1, SramWriteBytes = 2,
-            DramReadBytes = 3, DramWriteBytes = 4,
+            Name = "conv,1",
+            OpType = "QLinearConv",
+            Kind = LayerKind.Matrix,
+            Shape = "M=64 N=8 K=9",
+            Macs = 4608,
+            Folds = 2,
+            ComputeCycles = 100,
+            StallCycles = 20,
+            Utilization = 0.5,
+            SramReadBytes = 1,
+            SramWriteBytes = 2,
+            DramReadBytes = 3,
+            DramWriteBytes = 4,
         };
         var result = new SimulationResult
         {
-            Accelerator = "a", Model = "m", Batch = 1, ClockMhz = 1000, PeCount = 64, DramBandwidthGBps = 10, Layers = [layer],
+            Accelerator = "a",
+            Model = "m",
+            Batch = 1,
+            ClockMhz = 1000,
+            PeCount = 64,
+            DramBandwidthGBps = 10,
+            Layers = [layer],
         };
         var writer = new StringWriter();
         LayersCsv.Write(result, writer);
