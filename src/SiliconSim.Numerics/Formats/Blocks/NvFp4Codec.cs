@@ -1,0 +1,79 @@
+namespace SiliconSim.Numerics.Formats.Blocks;
+
+/// <summary>
+/// NVFP4: FP4 E2M1 elements in blocks of 16 that share an FP8 E4M3 scale, under one fp32 scale for the whole tensor
+/// (NVIDIA, "Introducing NVFP4", 2025; the recipe of TensorRT Model Optimizer and Transformer Engine).
+/// V_i ≈ P_i · S_block · S_tensor.
+/// </summary>
+/// <remarks>
+/// Conversion, every step in fp32 in this order:
+/// S_tensor = amax(tensor) / (6 · 448), or 1 for an all-zero tensor, so the largest block scale lands on E4M3's max;
+/// S_block = E4M3(amax(block) / 6 / S_tensor) with round-to-nearest-even and saturation;
+/// P_i = E2M1(V_i / (decode(S_block) · S_tensor)) with round-to-nearest-even and saturation, or 0 when the block scale
+/// decodes to 0. Non-finite inputs are outside the recipe and rejected.
+/// </remarks>
+public static class NvFp4Codec
+{
+    public const int BlockSize = 16;
+
+    private const float E2M1Max = 6f;
+    private const float E4M3Max = 448f;
+
+    public static int ScaleCount(int count) => (count + BlockSize - 1) / BlockSize;
+
+    /// <summary>Quantizes <paramref name="values"/>; returns the fp32 tensor scale.</summary>
+    public static float Quantize(ReadOnlySpan<float> values, Span<byte> codes, Span<byte> blockScales)
+    {
+        if (codes.Length != values.Length || blockScales.Length != ScaleCount(values.Length))
+        {
+            throw new ArgumentException("codes must match values and block scales must have one entry per 16 values");
+        }
+
+        float tensorMax = 0;
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                throw new ArgumentException("NVFP4 conversion needs finite values", nameof(values));
+            }
+
+            tensorMax = Math.Max(tensorMax, Math.Abs(v));
+        }
+
+        float tensorScale = tensorMax == 0 ? 1f : tensorMax / (E2M1Max * E4M3Max);
+        for (int b = 0; b < blockScales.Length; b++)
+        {
+            int start = b * BlockSize;
+            ReadOnlySpan<float> block = values.Slice(start, Math.Min(BlockSize, values.Length - start));
+            float blockMax = 0;
+            foreach (float v in block)
+            {
+                blockMax = Math.Max(blockMax, Math.Abs(v));
+            }
+
+            byte scaleCode = Fp8E4M3Fn.Encode(blockMax / E2M1Max / tensorScale, saturate: true);
+            blockScales[b] = scaleCode;
+            float divisor = Fp8E4M3Fn.Decode(scaleCode) * tensorScale;
+            for (int i = 0; i < block.Length; i++)
+            {
+                codes[start + i] = divisor == 0 ? (byte)0 : Fp4E2M1.Encode(block[i] / divisor, saturate: true);
+            }
+        }
+
+        return tensorScale;
+    }
+
+    /// <summary>V_i = (P_i · S_block) · S_tensor in fp32 (the first product is exact).</summary>
+    public static void Dequantize(ReadOnlySpan<byte> codes, ReadOnlySpan<byte> blockScales, float tensorScale, Span<float> values)
+    {
+        if (codes.Length != values.Length || blockScales.Length != ScaleCount(values.Length))
+        {
+            throw new ArgumentException("codes must match values and block scales must have one entry per 16 values");
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = Fp4E2M1.Decode(codes[i]) * Fp8E4M3Fn.Decode(blockScales[i / BlockSize]) * tensorScale;
+        }
+    }
+}
