@@ -1,0 +1,48 @@
+namespace SiliconSim.Numerics.Kernels.LowPrecision;
+
+/// <summary>Correctly rounded conversions of exact wide sums to fp32.</summary>
+public static class ExactRounding
+{
+    /// <summary>
+    /// The fp32 nearest (ties to even) to n · 2^<paramref name="exponent"/>, rounding once from the exact value (no
+    /// double rounding through double). Results beyond fp32's range give ±Inf; below it, fp32 subnormals or zero.
+    /// </summary>
+    public static float ToFloat(Int128 n, int exponent)
+    {
+        if (n == 0)
+        {
+            return 0f;
+        }
+
+        bool negative = n < 0;
+        UInt128 magnitude = negative ? (UInt128)(-n) : (UInt128)n;
+        int bits = 128 - (int)UInt128.LeadingZeroCount(magnitude);
+
+        // Keep 24 significant bits, fewer where the result is subnormal (its lsb is 2^-149).
+        int lsbExponent = Math.Max(exponent + bits - 24, -149);
+        int shift = lsbExponent - exponent;
+        UInt128 kept;
+        if (shift <= 0)
+        {
+            kept = magnitude << -shift;
+        }
+        else if (shift >= 128)
+        {
+            kept = 0;
+        }
+        else
+        {
+            kept = magnitude >> shift;
+            UInt128 remainder = magnitude - (kept << shift);
+            UInt128 half = UInt128.One << (shift - 1);
+            if (remainder > half || (remainder == half && (kept & 1) == 1))
+            {
+                kept++;
+            }
+        }
+
+        // kept < 2^25 here, so both steps are exact unless the result overflows fp32 (ScaleB then gives Inf).
+        float value = MathF.ScaleB((float)(ulong)kept, lsbExponent);
+        return negative ? -value : value;
+    }
+}
