@@ -58,7 +58,8 @@ public static class ConfigLoader
                     continue;
                 }
 
-                if (!diagnostics.Any(d => d.Path == problem.Path && d.Message == problem.Message))
+                // One diagnostic per field: the first says what is wrong, a second would only restate it with a placeholder.
+                if (!diagnostics.Any(d => d.Path == problem.Path))
                 {
                     diagnostics.Add(map.Diagnostic(problem.Path, problem.Message));
                 }

@@ -39,6 +39,13 @@ internal static class YamlTreeReader
             diagnostics.Add(new ConfigDiagnostic(At(file, e.Start), string.Empty, "YAML syntax error: " + StripMarks(e.Message)));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException when the text ends inside a flow collection.
+            int lines = text.Split('\n').Length;
+            diagnostics.Add(new ConfigDiagnostic(new SourceLocation(file, lines, 1), string.Empty, "YAML syntax error: the file ends inside an unclosed [ ] or { }"));
+            return null;
+        }
     }
 
     private static YamlNode ReadNode(IParser parser, string file, Dictionary<string, YamlNode> anchors, List<ConfigDiagnostic> diagnostics)

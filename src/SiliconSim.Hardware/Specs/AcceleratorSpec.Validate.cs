@@ -146,7 +146,7 @@ public sealed partial record AcceleratorSpec
             else if (b.Role != BufferRole.Unified && buffers[unified].Role == BufferRole.Unified)
             {
                 problems.Add(new SpecProblem(at + "role",
-                    $"memory.buffers[{unified}] is a unified buffer holding every operand; a {SpecNames.Roles.Name(b.Role)} buffer beside it is not allowed"));
+                    $"memory.buffers[{unified}] is a unified buffer that holds every operand, so no {SpecNames.Roles.Name(b.Role)} buffer may sit beside it"));
             }
         }
 

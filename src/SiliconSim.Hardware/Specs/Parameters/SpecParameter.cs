@@ -62,17 +62,18 @@ public sealed record SpecParameter
     /// <summary>Checks a value against the range; returns the problem ("must be &gt; 0, got -4") or null when it fits.</summary>
     public string? CheckRange(double value)
     {
-        bool below = Min is double min && (MinExclusive ? value <= min : value < min);
-        bool above = Max is double max && value > max;
-        if (!below && !above)
+        if (double.IsNaN(value))
         {
-            return null;
+            return "must be a number, got NaN";
         }
 
-        string bound = Min is not null && Max is not null
-            ? (MinExclusive ? $"> {Format(Min.Value)} and <= {Format(Max.Value)}" : $"between {Format(Min.Value)} and {Format(Max.Value)}")
-            : Min is not null ? $"{(MinExclusive ? ">" : ">=")} {Format(Min.Value)}" : $"<= {Format(Max!.Value)}";
-        return $"must be {bound}, got {Format(value)}";
+        // Name only the bound that is broken: "must be > 0, got -4", not the whole range.
+        if (Min is double min && (MinExclusive ? value <= min : value < min))
+        {
+            return $"must be {(MinExclusive ? ">" : ">=")} {Format(min)}, got {Format(value)}";
+        }
+
+        return Max is double max && value > max ? $"must be <= {Format(max)}, got {Format(value)}" : null;
     }
 
     /// <summary>Formats a number the way a config writes it: invariant culture, shortest round-trip form.</summary>
