@@ -4,7 +4,7 @@ namespace SiliconSim.Hardware.Specs;
 /// The immutable description of one accelerator, built from a YAML config (STYLE D3). Variants are
 /// <c>spec with { ... }</c>; only specs that passed validation reach the simulation.
 /// </summary>
-public sealed record AcceleratorSpec
+public sealed partial record AcceleratorSpec
 {
     /// <summary>A short name for tables and reports (the preset's file name by default).</summary>
     public required string Name { get; init; }

@@ -4,7 +4,7 @@ using SiliconSim.Numerics;
 namespace SiliconSim.Hardware.Specs;
 
 /// <summary>The systolic array of MAC units: its shape, dataflow, operand types and output numerics.</summary>
-public sealed record ArraySpec
+public sealed partial record ArraySpec
 {
     public required int Rows { get; init; }
 

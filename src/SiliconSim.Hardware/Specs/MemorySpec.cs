@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace SiliconSim.Hardware.Specs;
 
 /// <summary>The memory hierarchy from the PEs' registers out to DRAM.</summary>
-public sealed record MemorySpec
+public sealed partial record MemorySpec
 {
     public required RegisterFileSpec Registers { get; init; }
 

@@ -4,7 +4,7 @@ using SiliconSim.Numerics;
 namespace SiliconSim.Hardware.Specs;
 
 /// <summary>The SIMD unit that runs every op that is not a matrix product.</summary>
-public sealed record VectorUnitSpec
+public sealed partial record VectorUnitSpec
 {
     /// <summary>Elements processed per cycle per op (SIMD width in elements).</summary>
     public required int Lanes { get; init; }

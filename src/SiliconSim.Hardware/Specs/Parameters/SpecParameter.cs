@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace SiliconSim.Hardware.Specs.Parameters;
+
+/// <summary>
+/// One parameter of the accelerator description, gem5/SST style: its config path, unit, default and the reason for
+/// that default. <see cref="SpecParameters"/> lists them all; validation messages, <c>siliconsim describe</c> and the
+/// config README are all driven from that one list.
+/// </summary>
+public sealed record SpecParameter
+{
+    /// <summary>The config path with <c>[]</c> standing for a list index, e.g. <c>memory.buffers[].capacity_kib</c>.</summary>
+    public required string Path { get; init; }
+
+    public required ParameterKind Kind { get; init; }
+
+    /// <summary>The unit of the value as written in the config (e.g. <c>KiB</c>, <c>MHz</c>); "-" when it has none.</summary>
+    public string Unit { get; init; } = "-";
+
+    /// <summary>The default as written in a config, or null when the parameter is required.</summary>
+    public string? Default { get; init; }
+
+    /// <summary>What the parameter means.</summary>
+    public required string Doc { get; init; }
+
+    /// <summary>Why the default is what it is, or why there is none.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Smallest allowed value of a number (see <see cref="MinExclusive"/>).</summary>
+    public double? Min { get; init; }
+
+    /// <summary>True when <see cref="Min"/> itself is not allowed (a strict lower bound, "must be &gt; 0").</summary>
+    public bool MinExclusive { get; init; }
+
+    /// <summary>Largest allowed value of a number (inclusive).</summary>
+    public double? Max { get; init; }
+
+    /// <summary>The allowed names of a <see cref="ParameterKind.Choice"/> or <see cref="ParameterKind.ChoiceList"/>.</summary>
+    public ImmutableArray<string> Choices { get; init; } = [];
+
+    public bool IsRequired => Default is null;
+
+    /// <summary>The last path segment: the key as written in YAML.</summary>
+    public string Key => Path[(Path.LastIndexOf('.') + 1)..];
+
+    /// <summary>The path of the enclosing section ("" for top-level keys).</summary>
+    public string Parent => Path.LastIndexOf('.') is var i and >= 0 ? Path[..i] : string.Empty;
+
+    /// <summary>The allowed range or values in words, for tables and messages.</summary>
+    public string RangeText => Kind switch
+    {
+        ParameterKind.Choice => string.Join(" | ", Choices),
+        ParameterKind.ChoiceList => "list of " + string.Join(" | ", Choices),
+        ParameterKind.Boolean => "true | false",
+        _ when Min is not null && Max is not null => $"{(MinExclusive ? "> " : string.Empty)}{Format(Min.Value)} .. {Format(Max.Value)}",
+        _ when Min is not null => $"{(MinExclusive ? ">" : ">=")} {Format(Min.Value)}",
+        _ when Max is not null => $"<= {Format(Max.Value)}",
+        _ => string.Empty,
+    };
+
+    /// <summary>Checks a value against the range; returns the problem ("must be &gt; 0, got -4") or null when it fits.</summary>
+    public string? CheckRange(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return "must be a number, got NaN";
+        }
+
+        // Name only the bound that is broken: "must be > 0, got -4", not the whole range.
+        if (Min is double min && (MinExclusive ? value <= min : value < min))
+        {
+            return $"must be {(MinExclusive ? ">" : ">=")} {Format(min)}, got {Format(value)}";
+        }
+
+        return Max is double max && value > max ? $"must be <= {Format(max)}, got {Format(value)}" : null;
+    }
+
+    /// <summary>Formats a number the way a config writes it: invariant culture, shortest round-trip form.</summary>
+    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

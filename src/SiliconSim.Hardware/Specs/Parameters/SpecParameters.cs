@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+
+namespace SiliconSim.Hardware.Specs.Parameters;
+
+/// <summary>
+/// Every parameter of an <see cref="AcceleratorSpec"/> with its unit, default and the reason for the default (gem5's
+/// <c>Param</c>, SST's <c>sst-info</c>). This is the one place that metadata lives: <see cref="AcceleratorSpec.Validate"/>
+/// takes its ranges from here, the config loader its keys, types and choices, and <c>siliconsim describe</c> its text.
+/// The defaults written here must equal the spec records' initializers (a test checks it).
+/// </summary>
+public static class SpecParameters
+{
+    private const string Buffer = "memory.buffers[].";
+    private const string Cpe = "vector_unit.cycles_per_element.";
+
+    /// <summary>All parameters in document order (sections before their members).</summary>
+    public static ImmutableArray<SpecParameter> All { get; } =
+    [
+        new() { Path = "name", Kind = ParameterKind.Text, Default = "the file name", Doc = "Short name used in tables and reports.", Reason = "A preset is known by its file name; set it only to tell variants apart." },
+        new() { Path = "clock_mhz", Kind = ParameterKind.Number, Unit = "MHz", Min = 0, MinExclusive = true, Max = 100_000, Doc = "Core clock; converts cycles to seconds and GB/s to bytes per cycle.", Reason = "Required: no clock is neutral, and every time and bandwidth-per-cycle figure depends on it." },
+        new() { Path = "supply_voltage_v", Kind = ParameterKind.Number, Unit = "V", Default = "0.9", Min = 0, MinExclusive = true, Max = 5, Doc = "Core supply voltage; dynamic energy scales with V^2.", Reason = "Nominal core supply of the 28 nm to 16 nm processes most published NPUs use; affects energy only." },
+        new() { Path = "technology_node_nm", Kind = ParameterKind.Integer, Unit = "nm", Default = "28", Min = 1, Max = 500, Doc = "Process node; energy tables are scaled from their published node to this one.", Reason = "TPUv1's node (Jouppi et al., ISCA 2017) and a common node of published int8 accelerators." },
+        new() { Path = "timing", Kind = ParameterKind.Choice, Choices = SpecNames.Timings.Names, Default = "corrected", Doc = "Fold-level cycle model: SiliconSim's (SCALE-Sim plus the costs it omits) or SCALE-Sim v2's formulas.", Reason = "The corrected model counts the output drain SCALE-Sim leaves out; use scalesim only to reproduce SCALE-Sim studies." },
+
+        new() { Path = "array", Kind = ParameterKind.Section, Doc = "The systolic array of MAC processing elements (PEs).", Reason = "Required: the array is the accelerator." },
+        new() { Path = "array.rows", Kind = ParameterKind.Integer, Unit = "PEs", Min = 1, Max = 4096, Doc = "PE rows (SCALE-Sim's ArrayHeight).", Reason = "Required: the array shape defines the design." },
+        new() { Path = "array.cols", Kind = ParameterKind.Integer, Unit = "PEs", Min = 1, Max = 4096, Doc = "PE columns (SCALE-Sim's ArrayWidth).", Reason = "Required: the array shape defines the design." },
+        new() { Path = "array.dataflow", Kind = ParameterKind.Choice, Choices = SpecNames.Dataflows.Names, Default = "ws", Doc = "Which operand stays in the PEs: output (os), weight (ws) or input (is) stationary.", Reason = "Weight stationary is TPUv1's dataflow and that of most int8 NPUs; SCALE-Sim's google.cfg uses it too." },
+        new() { Path = "array.operand_types", Kind = ParameterKind.ChoiceList, Choices = SpecNames.OperandTypes.Names, Default = "[uint8, int8]", Doc = "Element types a MAC accepts as activation and weight operands.", Reason = "ONNX Runtime's quantizer defaults to uint8 activations and int8 weights (u8s8)." },
+        new() { Path = "array.accumulator_bits", Kind = ParameterKind.Integer, Unit = "bits", Default = "32", Min = 2, Max = 64, Doc = "Accumulator width.", Reason = "ONNX Runtime accumulates int8 products in int32, so 32 bits keeps results bit-exact with it." },
+        new() { Path = "array.overflow", Kind = ParameterKind.Choice, Choices = SpecNames.Overflows.Names, Default = "wrap", Doc = "What the accumulator does when a sum leaves its range.", Reason = "A plain two's-complement adder wraps, and so does ONNX Runtime's int32 accumulation." },
+        new() { Path = "array.requantizer", Kind = ParameterKind.Choice, Choices = SpecNames.Requantizers.Names, Default = "float32", Doc = "How the output path turns an accumulator into a quantized output.", Reason = "float32 is ONNX Runtime's arithmetic (fp32 scale, round half to even), the golden reference." },
+        new() { Path = "array.fixed_point_rounding", Kind = ParameterKind.Choice, Choices = SpecNames.Roundings.Names, Default = "nearest_away_from_zero", Doc = "Rounding of the fixed-point requantizer's right shift (used only with requantizer: fixed_point).", Reason = "gemmlowp's RoundingDivideByPOT, which TFLite and most integer NPUs copy (Jacob et al., CVPR 2018)." },
+        new() { Path = "array.pipeline_latency_cycles", Kind = ParameterKind.Integer, Unit = "cycles", Default = "0", Min = 0, Max = 64, Doc = "Extra cycles the MAC pipeline adds before the first result leaves the array.", Reason = "SCALE-Sim models single-cycle PEs; 0 keeps its cycle counts comparable." },
+
+        new() { Path = "vector_unit", Kind = ParameterKind.Section, Default = "all defaults", Doc = "The SIMD unit that runs every op that is not a matrix product.", Reason = "Every member has a default, so a config may leave it out." },
+        new() { Path = "vector_unit.lanes", Kind = ParameterKind.Integer, Unit = "elements/cycle", Default = "array.cols", Min = 1, Max = 65_536, Doc = "Elements processed per cycle (SIMD width).", Reason = "One lane per array column keeps up with the array's output rate, as TPUv1's activation unit does." },
+        new() { Path = "vector_unit.cycles_per_element", Kind = ParameterKind.Section, Default = "all defaults", Doc = "Cycles one lane spends per element, per op class.", Reason = "Every class has a default, so a config may list only the ones it changes." },
+        new() { Path = Cpe + "elementwise", Kind = ParameterKind.Number, Unit = "cycles/element", Default = "1", Min = 0, MinExclusive = true, Max = 1000, Doc = "Add, Mul, Relu, Clip, QLinearAdd and other one-op-per-element work.", Reason = "One fused ALU operation per element per cycle." },
+        new() { Path = Cpe + "pooling", Kind = ParameterKind.Number, Unit = "cycles/element", Default = "1", Min = 0, MinExclusive = true, Max = 1000, Doc = "Max/average pooling, per window element read.", Reason = "One compare or add per window element." },
+        new() { Path = Cpe + "reduction", Kind = ParameterKind.Number, Unit = "cycles/element", Default = "1", Min = 0, MinExclusive = true, Max = 1000, Doc = "ReduceMean/ReduceSum/GlobalAveragePool, per input element.", Reason = "One add per input element." },
+        new() { Path = Cpe + "transcendental", Kind = ParameterKind.Number, Unit = "cycles/element", Default = "4", Min = 0, MinExclusive = true, Max = 1000, Doc = "Exp, Erf, Tanh, Sigmoid, Gelu, Softmax.", Reason = "A cubic polynomial by Horner's rule is about 4 dependent multiply-adds." },
+        new() { Path = Cpe + "normalization", Kind = ParameterKind.Number, Unit = "cycles/element", Default = "2", Min = 0, MinExclusive = true, Max = 1000, Doc = "LayerNormalization and similar two-pass normalizations.", Reason = "Two passes over the data: statistics, then scale and shift." },
+        new() { Path = Cpe + "quantize", Kind = ParameterKind.Number, Unit = "cycles/element", Default = "1", Min = 0, MinExclusive = true, Max = 1000, Doc = "QuantizeLinear, DequantizeLinear and requantization outside the array.", Reason = "One fused multiply-round-clamp per element." },
+        new() { Path = Cpe + "data_movement", Kind = ParameterKind.Number, Unit = "cycles/element", Default = "1", Min = 0, Max = 1000, Doc = "Reshape, Transpose, Concat, Gather, Slice (0 = free address remapping).", Reason = "One element moved per lane per cycle." },
+        new() { Path = "vector_unit.types", Kind = ParameterKind.ChoiceList, Choices = SpecNames.VectorTypes.Names, Default = "[int8, uint8, int32, float32]", Doc = "Element types the vector unit computes in.", Reason = "Covers QLinear elementwise ops (8-bit), bias and accumulators (int32) and fp32 softmax/normalization." },
+
+        new() { Path = "memory", Kind = ParameterKind.Section, Doc = "The memory hierarchy from the PE registers out to DRAM.", Reason = "Required: the buffers and DRAM have no neutral size." },
+        new() { Path = "memory.registers", Kind = ParameterKind.Section, Default = "all defaults", Doc = "Registers inside each PE.", Reason = "Every member has a default." },
+        new() { Path = "memory.registers.bytes_per_pe", Kind = ParameterKind.Integer, Unit = "bytes", Default = "8", Min = 1, Max = 1_048_576, Doc = "Register bytes in each PE (stationary operand, passing operands, accumulator).", Reason = "An int32 accumulator plus the stationary and two passing int8 operands, rounded up to 8 bytes." },
+        new() { Path = "memory.buffers", Kind = ParameterKind.SectionList, Doc = "On-chip SRAM buffers: one each for input, weight and output, or one unified buffer.", Reason = "Required: SRAM sizes set the tiling and have no neutral value." },
+        new() { Path = Buffer + "name", Kind = ParameterKind.Text, Doc = "A name for reports (unique).", Reason = "Required: results and diagnostics name buffers." },
+        new() { Path = Buffer + "role", Kind = ParameterKind.Choice, Choices = SpecNames.Roles.Names, Doc = "Which operands the buffer holds (SCALE-Sim's ifmap, filter, ofmap SRAMs, or TPUv1's Unified Buffer).", Reason = "Required: the mapping needs to know where each operand lives." },
+        new() { Path = Buffer + "capacity_kib", Kind = ParameterKind.Number, Unit = "KiB", Min = 0, MinExclusive = true, Max = 1_048_576, Doc = "Capacity in KiB (1024 bytes); may be fractional if it is a whole number of bytes.", Reason = "Required: SRAM size is the main design choice." },
+        new() { Path = Buffer + "word_bytes", Kind = ParameterKind.Integer, Unit = "bytes", Default = "1", Min = 1, Max = 4096, Doc = "Bytes per SRAM word; one access moves one word per bank and port.", Reason = "One int8 element per word, the unit in which SCALE-Sim counts SRAM accesses." },
+        new() { Path = Buffer + "banks", Kind = ParameterKind.Integer, Unit = "banks", Default = "1", Min = 1, Max = 4096, Doc = "Independently addressed banks.", Reason = "SCALE-Sim's MemoryBanks default." },
+        new() { Path = Buffer + "ports", Kind = ParameterKind.Integer, Unit = "ports", Default = "1", Min = 1, Max = 8, Doc = "Read/write ports per bank.", Reason = "Single-ported SRAM is the densest macro; double buffering hides the fills." },
+        new() { Path = Buffer + "bytes_per_cycle", Kind = ParameterKind.Integer, Unit = "bytes/cycle", Min = 1, Max = 1_048_576, Doc = "Peak bytes per cycle between the buffer and the array.", Reason = "Required: it depends on the array edge it feeds." },
+        new() { Path = Buffer + "double_buffered", Kind = ParameterKind.Boolean, Default = "true", Doc = "Half the capacity is filled from DRAM while the array works on the other half.", Reason = "SCALE-Sim and most NPUs prefetch the next tile during compute." },
+        new() { Path = "memory.dram", Kind = ParameterKind.Section, Doc = "Off-chip DRAM.", Reason = "Required: its bandwidth bounds every memory-bound layer." },
+        new() { Path = "memory.dram.type", Kind = ParameterKind.Choice, Choices = SpecNames.DramTypes.Names, Default = "lpddr4", Doc = "DRAM standard; selects the energy per bit.", Reason = "The usual DRAM of edge NPUs." },
+        new() { Path = "memory.dram.bandwidth_gbps", Kind = ParameterKind.Number, Unit = "GB/s", Min = 0, MinExclusive = true, Max = 100_000, Doc = "Sustained bandwidth in 10^9 bytes per second.", Reason = "Required: no bandwidth is neutral." },
+        new() { Path = "memory.dram.latency_ns", Kind = ParameterKind.Number, Unit = "ns", Default = "100", Min = 0, Max = 100_000, Doc = "Latency of one access from request to first data.", Reason = "A row miss plus controller and PHY costs about 100 ns on LPDDR4/DDR4 systems." },
+        new() { Path = "memory.dram.burst_bytes", Kind = ParameterKind.Integer, Unit = "bytes", Default = "64", Min = 1, Max = 65_536, Doc = "Bytes per burst; transfers round up to whole bursts.", Reason = "A 64-byte line: DDR4 BL8 on a 64-bit channel, LPDDR4 BL16 on two 16-bit channels." },
+    ];
+
+    private static readonly ImmutableDictionary<string, SpecParameter> s_byPath = All.ToImmutableDictionary(p => p.Path, StringComparer.Ordinal);
+
+    /// <summary>The parameter at a path; list indices may be written (<c>memory.buffers[2].name</c>) or not (<c>[]</c>).</summary>
+    public static SpecParameter? Find(string path) => s_byPath.GetValueOrDefault(Normalize(path));
+
+    /// <summary>The parameter at a path; throws when there is none (a bug in the caller).</summary>
+    public static SpecParameter Get(string path) => Find(path) ?? throw new ArgumentException($"no spec parameter '{path}'", nameof(path));
+
+    /// <summary>The direct members of a section, in document order (<c>""</c> for the top level).</summary>
+    public static IEnumerable<SpecParameter> Children(string sectionPath)
+    {
+        string parent = Normalize(sectionPath);
+        if (parent.Length > 0 && s_byPath.TryGetValue(parent, out var section) && section.Kind == ParameterKind.SectionList)
+        {
+            parent += "[]";
+        }
+
+        return All.Where(p => string.Equals(p.Parent, parent, StringComparison.Ordinal));
+    }
+
+    /// <summary>Replaces every list index with <c>[]</c>: <c>memory.buffers[1].name</c> to <c>memory.buffers[].name</c>.</summary>
+    public static string Normalize(string path)
+    {
+        var sb = new System.Text.StringBuilder(path.Length);
+        for (int i = 0; i < path.Length; i++)
+        {
+            sb.Append(path[i]);
+            if (path[i] == '[')
+            {
+                while (i + 1 < path.Length && path[i + 1] != ']')
+                {
+                    i++;
+                }
+            }
+        }
+
+        return sb.ToString();
+    }
+}
