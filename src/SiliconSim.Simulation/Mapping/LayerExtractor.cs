@@ -1,0 +1,250 @@
+using System.Collections.Immutable;
+using SiliconSim.Graph.Ir;
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels;
+using SiliconSim.Simulation.Layers;
+
+namespace SiliconSim.Simulation.Mapping;
+
+/// <summary>
+/// Turns a lowered <see cref="ModelGraph"/> (after <c>OrtCpuLowering.Lower</c>) into hardware work, one
+/// <see cref="LayerWork"/> per node.
+/// <para>Matrix ops become a <see cref="MatrixLayer"/> in SCALE-Sim's GEMM view, with MACs = output elements x the
+/// reduction length of one output:</para>
+/// <list type="bullet">
+/// <item>Conv, ConvInteger, QLinearConv, siliconsim.NchwcConv: M = batch x output pixels, N = Cout / group,
+/// K = kernel window x Cin / group; <see cref="MatrixLayer.Groups"/> = group (depthwise: Cin groups of N = multiplier, K = window).</item>
+/// <item>ConvTranspose (the col2im view, as MLAS runs it): M = batch x input pixels, N = Cout / group x kernel window,
+/// K = Cin / group, Groups = group.</item>
+/// <item>Gemm, QGemm (transA/transB), MatMul, MatMulInteger, MatMulIntegerToFloat, QLinearMatMul, com.microsoft.FusedMatMul
+/// (transA/transB): [..., M, K] x [..., K, N]. When the K x N operand has no batch (weights), A's batch folds into M (one
+/// GEMM against the same weights); otherwise each of the broadcast batch's matrices is a group.</item>
+/// </list>
+/// <para>Everything else is a <see cref="VectorLayer"/> of its <see cref="VectorOpClass"/>: pools count output elements x
+/// window, reductions and normalizations their input elements, the rest their output elements. Reshape, Flatten,
+/// Squeeze, Unsqueeze, Identity, Shape, Size and Constant are views or metadata in a row-major layout and move no data:
+/// 0 elements. Transpose, Concat, Gather, Slice, Pad, Expand, Tile, Split, ConstantOfShape and Range copy (or write) each
+/// output element once. An op type not listed is counted as elementwise over its output.</para>
+/// </summary>
+public static class LayerExtractor
+{
+    private static readonly OpTable s_ops = new();
+
+    /// <summary>Extracts the work with shapes inferred by <see cref="ShapeInference"/> from the runtime input shapes.</summary>
+    /// <exception cref="InvalidOperationException">a matrix op's operand shapes could not be inferred.</exception>
+    public static LayerExtractionResult Extract(ModelGraph graph, IReadOnlyDictionary<string, int[]> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return ExtractWithShapes(graph, ShapeInference.Infer(graph, inputShapes));
+    }
+
+    /// <summary>Extracts the work given the shape of every value (e.g. observed while running the graph), which also
+    /// covers values <see cref="ShapeInference"/> has no rule for.</summary>
+    /// <exception cref="InvalidOperationException">a matrix op's operand shapes are missing.</exception>
+    public static LayerExtractionResult ExtractWithShapes(ModelGraph graph, IReadOnlyDictionary<string, int[]> shapes)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(shapes);
+        var types = TypeInference.Infer(graph);
+        var layers = ImmutableArray.CreateBuilder<LayerWork>(graph.Nodes.Length);
+        var unknown = ImmutableArray.CreateBuilder<string>();
+        var ctx = new Context(graph, shapes, types);
+        foreach (Node node in graph.Nodes)
+        {
+            LayerWork? matrix = node.OpType switch
+            {
+                "Conv" or "ConvInteger" or "NchwcConv" => Conv(ctx, node, x: 0, w: 1),
+                "QLinearConv" => Conv(ctx, node, x: 0, w: 3),
+                "ConvTranspose" => ConvTranspose(ctx, node),
+                "Gemm" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: true),
+                "QGemm" => MatMul(ctx, node, a: 0, b: 3, gemmAttributes: true),
+                "FusedMatMul" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: true),
+                "MatMul" or "MatMulInteger" or "MatMulIntegerToFloat" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: false),
+                "QLinearMatMul" => MatMul(ctx, node, a: 0, b: 3, gemmAttributes: false),
+                _ => null,
+            };
+            if (matrix is not null)
+            {
+                layers.Add(matrix);
+                continue;
+            }
+
+            (VectorLayer layer, bool known) = Vector(ctx, node);
+            layers.Add(layer);
+            if (!known)
+            {
+                unknown.Add(node.Name);
+            }
+        }
+
+        return new LayerExtractionResult(layers.ToImmutable(), unknown.ToImmutable());
+    }
+
+    /// <summary>The op class <paramref name="opType"/> is costed as, and whether it is one of the listed op types
+    /// (null class: a matrix op).</summary>
+    internal static (VectorOpClass? Class, bool Listed) Classify(string opType) =>
+        s_ops.Matrix.Contains(opType) ? (null, true)
+        : s_ops.Vector.TryGetValue(opType, out var c) ? (c.Class, true)
+        : (VectorOpClass.Elementwise, false);
+
+    private static MatrixLayer Conv(Context ctx, Node node, int x, int w)
+    {
+        int[] xs = ctx.Shape(node, x), ws = ctx.Shape(node, w);
+        int group = (int)ctx.Int(node, "group", 1);
+        int[] kernel = ctx.Ints(node, "kernel_shape")?.Select(k => (int)k).ToArray() ?? ws[2..];
+        ConvGeometry g = ConvGeometry.Resolve(xs, ws[0], kernel, ctx.Ints(node, "strides"), ctx.Ints(node, "dilations"), ctx.Ints(node, "pads"), ctx.Str(node, "auto_pad"), group);
+        long m = (long)g.Batch * g.OutSize;
+        long n = g.OutChannels / group;
+        long k = (long)g.KernelSize * (g.InChannels / group);
+        return ctx.Matrix(node, new GemmShape(m, n, k), group, x, w, g);
+    }
+
+    private static MatrixLayer ConvTranspose(Context ctx, Node node)
+    {
+        int[] xs = ctx.Shape(node, 0), ws = ctx.Shape(node, 1);
+        int group = (int)ctx.Int(node, "group", 1);
+        long window = ws.Skip(2).Aggregate(1L, (a, b) => a * b);
+        long m = xs[0] * xs.Skip(2).Aggregate(1L, (a, b) => a * b);
+
+        // W is [Cin, Cout / group, k...]: each input pixel's Cin / group channels scatter into Cout / group x window.
+        return ctx.Matrix(node, new GemmShape(m, ws[1] * window, xs[1] / group), group, 0, 1, null);
+    }
+
+    private static MatrixLayer MatMul(Context ctx, Node node, int a, int b, bool gemmAttributes)
+    {
+        int[] sa = ctx.Shape(node, a), sb = ctx.Shape(node, b);
+        bool transA = gemmAttributes && ctx.Int(node, "transA", 0) != 0;
+        bool transB = gemmAttributes && ctx.Int(node, "transB", 0) != 0;
+        int[] a2 = sa.Length == 1 ? [1, sa[0]] : sa;
+        int[] b2 = sb.Length == 1 ? [sb[0], 1] : sb;
+        long m = transA ? a2[^1] : a2[^2];
+        long k = transA ? a2[^2] : a2[^1];
+        long n = transB ? b2[^2] : b2[^1];
+        long batchA = a2[..^2].Aggregate(1L, (x, y) => x * y);
+        long batchB = b2[..^2].Aggregate(1L, (x, y) => x * y);
+        if (batchB == 1)
+        {
+            return ctx.Matrix(node, new GemmShape(batchA * m, n, k), 1, a, b, null);
+        }
+
+        int[] batch = ShapeMath.Broadcast(a2.AsSpan(0, a2.Length - 2), b2.AsSpan(0, b2.Length - 2));
+        return ctx.Matrix(node, new GemmShape(m, n, k), checked((int)batch.Aggregate(1L, (x, y) => x * y)), a, b, null);
+    }
+
+    private static (VectorLayer Layer, bool Known) Vector(Context ctx, Node node)
+    {
+        (VectorOpClass cls, Count count) = s_ops.Vector.TryGetValue(node.OpType, out var entry) ? entry : (VectorOpClass.Elementwise, Count.Output);
+        int[]? output = node.Outputs.Length > 0 ? ctx.TryShape(node.Outputs[0]) : null;
+        int[]? input = node.Inputs.Length > 0 ? ctx.TryShape(node.Inputs[0]) : null;
+        long? elements = count switch
+        {
+            Count.None => 0,
+            Count.Input => input is null ? null : ShapeMath.ElementCount(input),
+            Count.OutputTimesWindow => output is null ? null
+                : ShapeMath.ElementCount(output) * (ctx.Ints(node, "kernel_shape")?.Aggregate(1L, (a, b) => a * b) ?? 1),
+            _ => output is null ? null : ShapeMath.ElementCount(output),
+        };
+        var layer = new VectorLayer
+        {
+            Name = node.Name,
+            OpType = node.OpType,
+            OpClass = cls,
+            Elements = elements ?? 0,
+            InputBytes = node.Inputs.Sum(ctx.Bytes),
+            OutputBytes = node.Outputs.Sum(ctx.Bytes),
+        };
+        return (layer, elements is not null);
+    }
+
+    private enum Count
+    {
+        Output,
+        Input,
+        OutputTimesWindow,
+        None,
+    }
+
+    private sealed class OpTable
+    {
+        public readonly HashSet<string> Matrix = new(StringComparer.Ordinal)
+        {
+            "Conv", "ConvInteger", "NchwcConv", "QLinearConv", "ConvTranspose", "Gemm", "QGemm", "FusedMatMul", "MatMul",
+            "MatMulInteger", "MatMulIntegerToFloat", "QLinearMatMul",
+        };
+
+        public readonly Dictionary<string, (VectorOpClass Class, Count Count)> Vector = Build();
+
+        private static Dictionary<string, (VectorOpClass, Count)> Build()
+        {
+            var d = new Dictionary<string, (VectorOpClass, Count)>(StringComparer.Ordinal);
+            void Add(VectorOpClass c, Count n, params string[] ops)
+            {
+                foreach (string op in ops)
+                {
+                    d.Add(op, (c, n));
+                }
+            }
+
+            Add(VectorOpClass.Elementwise, Count.Output, "Add", "Sub", "Mul", "Div", "Pow", "Relu", "Clip", "Max", "Min", "Sum",
+                "LeakyRelu", "QLinearAdd", "QLinearMul", "QLinearLeakyRelu", "Neg", "Abs", "Sqrt", "Reciprocal", "Round", "Mod",
+                "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor", "Where", "Cast",
+                "CastLike", "BatchNormalization");
+            Add(VectorOpClass.Transcendental, Count.Output, "Exp", "Log", "Erf", "Tanh", "Sigmoid", "Gelu", "Softmax",
+                "LogSoftmax", "QLinearSoftmax", "QLinearSigmoid");
+            Add(VectorOpClass.Pooling, Count.OutputTimesWindow, "MaxPool", "AveragePool", "NchwcAveragePool", "QLinearAveragePool");
+            Add(VectorOpClass.Reduction, Count.Input, "GlobalAveragePool", "GlobalMaxPool", "QLinearGlobalAveragePool",
+                "NchwcGlobalAveragePool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
+                "ReduceL2", "ReduceSumSquare", "ArgMax", "ArgMin");
+            Add(VectorOpClass.Normalization, Count.Input, "LayerNormalization", "InstanceNormalization");
+            Add(VectorOpClass.Quantize, Count.Output, "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear");
+            Add(VectorOpClass.DataMovement, Count.None, "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Shape", "Size", "Constant");
+            Add(VectorOpClass.DataMovement, Count.Output, "Transpose", "Concat", "Gather", "Slice", "Pad", "Expand", "Tile",
+                "Split", "ConstantOfShape", "Range");
+            return d;
+        }
+    }
+
+    private sealed class Context(ModelGraph graph, IReadOnlyDictionary<string, int[]> shapes, Dictionary<string, DataType> types)
+    {
+        public int[]? TryShape(string name) => name.Length > 0 && shapes.TryGetValue(name, out var s) ? s : null;
+
+        public int[] Shape(Node node, int input) =>
+            input < node.Inputs.Length && TryShape(node.Inputs[input]) is { } s ? s
+            : throw new InvalidOperationException($"node {node.Describe()}: the shape of input {input} is unknown; pass the shape of every value (e.g. observed from GraphExecutor.Run)");
+
+        public DataType Type(string name) => types.TryGetValue(name, out var t) ? t : DataType.Undefined;
+
+        public long Bytes(string name)
+        {
+            int[]? s = TryShape(name);
+            DataType t = Type(name);
+            return s is null || t is DataType.Undefined or DataType.String ? 0 : StorageBytes.Of(t, ShapeMath.ElementCount(s));
+        }
+
+        public MatrixLayer Matrix(Node node, GemmShape gemm, int groups, int a, int b, ConvGeometry? conv) => new()
+        {
+            Name = node.Name,
+            OpType = node.OpType,
+            Gemm = gemm,
+            Groups = groups,
+            InputType = Type(node.Inputs[a]),
+            WeightType = Type(node.Inputs[b]),
+            OutputType = Type(node.Outputs[0]),
+            InputBytes = Bytes(node.Inputs[a]),
+            WeightBytes = Bytes(node.Inputs[b]),
+            OutputBytes = node.Outputs.Sum(Bytes),
+            WeightIsConstant = graph.Initializers.ContainsKey(node.Inputs[b]),
+            Conv = conv,
+        };
+
+        public long Int(Node node, string name, long fallback) =>
+            node.Attributes.TryGetValue(name, out var v) && v.Kind == AttributeKind.Int ? v.Int : fallback;
+
+        public long[]? Ints(Node node, string name) =>
+            node.Attributes.TryGetValue(name, out var v) && v.Kind == AttributeKind.Ints ? [.. v.Ints] : null;
+
+        public string Str(Node node, string name) =>
+            node.Attributes.TryGetValue(name, out var v) && v.Kind == AttributeKind.String ? v.String ?? "NOTSET" : "NOTSET";
+    }
+}
