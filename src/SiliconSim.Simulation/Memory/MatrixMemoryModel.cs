@@ -1,0 +1,86 @@
+using System.Globalization;
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Simulation.Layers;
+
+namespace SiliconSim.Simulation.Memory;
+
+/// <summary>
+/// The memory side of a matrix layer: chooses a tiling that fits the SRAM buffers with the least DRAM traffic, then
+/// counts SRAM and DRAM traffic and times the double-buffered tile pipeline around the array's compute
+/// (docs/memory-model.md).
+/// </summary>
+public static class MatrixMemoryModel
+{
+    /// <summary>
+    /// Evaluates one matrix layer on <paramref name="spec"/>'s memory. <paramref name="computeCycles"/> gives the array's
+    /// cycles for one group's tile GEMM (M rows x N columns x K reduction) with operands already on chip; a tile of g
+    /// groups costs g times that. The result is <see cref="MappingStatus.Infeasible"/>, with a reason naming the buffer,
+    /// when not even a tile of one output pixel x one output channel x one input channel fits.
+    /// </summary>
+    /// <exception cref="ArgumentException">the layer's conv geometry disagrees with its GEMM, or the DRAM spec is unusable.</exception>
+    public static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, Func<GemmShape, long> computeCycles)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(computeCycles);
+        DramSpec dram = spec.Memory.Dram;
+        if (dram.BurstBytes <= 0 || !(dram.BandwidthGBps > 0) || !(dram.LatencyNs >= 0) || !(spec.ClockMhz > 0))
+        {
+            throw new ArgumentException($"DRAM burst ({dram.BurstBytes} B), bandwidth ({dram.BandwidthGBps} GB/s) and clock ({spec.ClockMhz} MHz) must be positive and latency ({dram.LatencyNs} ns) non-negative");
+        }
+
+        var geo = new LayerGeometry(layer, spec.Array.Numerics.AccumulatorBits);
+        BufferAssignment? buffers = BufferAssignment.Resolve(spec.Memory.Buffers, out string? missing);
+        if (buffers is null)
+        {
+            return MatrixLayerResult.Infeasible(layer.Name, missing!, null);
+        }
+
+        TileChoice? choice = TileSearch.Find(geo, buffers, spec.Array, dram.BurstBytes);
+        if (choice is null)
+        {
+            (string reason, string buffer) = SmallestTileReason(geo, buffers, spec.Array);
+            return MatrixLayerResult.Infeasible(layer.Name, reason, buffer);
+        }
+
+        return new TileWalker(geo, choice.Value, buffers, spec, computeCycles).Run(layer.Name);
+    }
+
+    /// <summary>Names every buffer that cannot hold the smallest tile (1 group, 1 output pixel, 1 input channel, 1 output channel).</summary>
+    private static (string Reason, string Buffer) SmallestTileReason(LayerGeometry geo, BufferAssignment buffers, ArraySpec array)
+    {
+        int lastAxis = geo.Axes.Length - 1;
+        long input = LayerGeometry.Bytes(geo.InputTiles(1, lastAxis, 1, 1).Max, geo.InputBits);
+        long weight = LayerGeometry.Bytes(geo.WeightTiles(1, 1, 1).Max, geo.WeightBits);
+        bool partials = TileSearch.HoldsPartialSums(geo.KUnits, geo.KUnitSize, array);
+        long output = LayerGeometry.Bytes(1, partials ? geo.PartialSumBits : geo.OutputBits);
+        var parts = new List<string>();
+        string? first = null;
+        foreach (var (b, i, w, o) in TileSearch.Overflowing(buffers, input, weight, output))
+        {
+            first ??= b.Name;
+            var asks = new List<string>();
+            if (ReferenceEquals(buffers.Input, b))
+            {
+                asks.Add(string.Create(CultureInfo.InvariantCulture, $"input {i} B"));
+            }
+
+            if (ReferenceEquals(buffers.Weight, b))
+            {
+                asks.Add(string.Create(CultureInfo.InvariantCulture, $"weight {w} B"));
+            }
+
+            if (ReferenceEquals(buffers.Output, b))
+            {
+                asks.Add(string.Create(CultureInfo.InvariantCulture, $"output {o} B"));
+            }
+
+            string half = b.DoubleBuffered ? " (half of it, double buffered)" : string.Empty;
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"buffer '{b.Name}' ({b.Role}, capacity {b.CapacityBytes} B) has {b.TileCapacityBytes} B per tile{half} but the smallest tile needs {string.Join(" + ", asks)} = {i + w + o} B"));
+        }
+
+        // The smallest tile is itself a candidate, so an empty search means at least one buffer overflows here.
+        return (string.Join("; ", parts), first ?? buffers.Used[0].Name);
+    }
+}
