@@ -29,11 +29,13 @@ public static class GraphExecutor
     /// <param name="graph">The graph, usually after <see cref="Passes.OrtCpuLowering"/>.</param>
     /// <param name="inputs">A value for every runtime input.</param>
     /// <param name="observe">Called with (value name, value) for every node output as it is produced, for tracing.</param>
+    /// <param name="options">Run settings (the matrix unit's numerics); null means <see cref="ExecutionOptions.Default"/>, ORT's arithmetic.</param>
     /// <exception cref="ExecutionException">a node failed; the message names it.</exception>
     public static IReadOnlyList<(string Name, TensorValue Value)> Run(
         ModelGraph graph,
         IReadOnlyDictionary<string, TensorValue> inputs,
-        Action<string, TensorValue>? observe = null)
+        Action<string, TensorValue>? observe = null,
+        ExecutionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -73,7 +75,7 @@ public static class GraphExecutor
             try
             {
                 var kernel = OpRegistry.Find(node.NormalizedDomain, node.OpType)!;
-                outputs = kernel(new OpContext(node, graph.OpsetOf(node.NormalizedDomain), args, graph.Initializers.ContainsKey));
+                outputs = kernel(new OpContext(node, graph.OpsetOf(node.NormalizedDomain), args, graph.Initializers.ContainsKey, options));
             }
             catch (Exception e) when (e is OpException or ArgumentException or InvalidCastException or IndexOutOfRangeException or NotSupportedException or OverflowException)
             {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels;
 
 namespace SiliconSim.Graph.Execution;
 
@@ -12,13 +13,21 @@ public sealed class OpContext
 
     /// <param name="isConstant">Whether a value name is a constant initializer; ORT picks some kernels by it (pre-packed
     /// GEMM weights), so the same bits need the same knowledge. Null means nothing is constant.</param>
-    public OpContext(Node node, int opset, IReadOnlyList<TensorValue?> inputs, Func<string, bool>? isConstant = null)
+    /// <param name="options">Run settings; null means <see cref="ExecutionOptions.Default"/>.</param>
+    public OpContext(Node node, int opset, IReadOnlyList<TensorValue?> inputs, Func<string, bool>? isConstant = null, ExecutionOptions? options = null)
     {
         Node = node;
         Opset = opset;
         _inputs = inputs;
         _isConstant = isConstant ?? (_ => false);
+        Options = options ?? ExecutionOptions.Default;
     }
+
+    /// <summary>The run settings.</summary>
+    public ExecutionOptions Options { get; }
+
+    /// <summary>The integer matrix unit's arithmetic (<see cref="ExecutionOptions.MatrixNumerics"/>).</summary>
+    public MatrixNumerics MatrixNumerics => Options.MatrixNumerics;
 
     /// <summary>True when input <paramref name="index"/> is a constant initializer of the graph.</summary>
     public bool IsConstant(int index) => index < Node.Inputs.Length && Node.Inputs[index].Length > 0 && _isConstant(Node.Inputs[index]);

@@ -6,7 +6,9 @@ namespace SiliconSim.Graph.Execution.Ops;
 
 /// <summary>
 /// Quantized convolution and matrix-product operators (ONNX QLinearConv, ConvInteger, QLinearMatMul, MatMulInteger;
-/// com.microsoft QGemm), computed as ORT's x86-64 CPU provider does (ort-cpu-semantics.md §2).
+/// com.microsoft QGemm), computed as ORT's x86-64 CPU provider does (ort-cpu-semantics.md §2). Under non-reference
+/// <see cref="OpContext.MatrixNumerics"/> they run on <see cref="ArrayMatrix"/> and <see cref="ArrayRequantizer"/>
+/// instead: the accelerator array's accumulator width, overflow policy and requantizer.
 /// </summary>
 internal static class QLinearOps
 {
@@ -39,16 +41,17 @@ internal static class QLinearOps
             QuantOpArgs.Scale(ctx.Input(6), "y_scale"),
             QuantOpArgs.ZeroPoint(yZp, "y_zero_point"),
             bias?.Items<int>() ?? []);
+        MatrixNumerics numerics = ctx.MatrixNumerics;
         Array output = (x.Type, w.Type, yType) switch
         {
-            (DataType.UInt8, DataType.Int8, DataType.UInt8) => Conv<byte, sbyte, byte>(x, w, args),
-            (DataType.UInt8, DataType.UInt8, DataType.UInt8) => Conv<byte, byte, byte>(x, w, args),
-            (DataType.UInt8, DataType.Int8, DataType.Int8) => Conv<byte, sbyte, sbyte>(x, w, args),
-            (DataType.UInt8, DataType.UInt8, DataType.Int8) => Conv<byte, byte, sbyte>(x, w, args),
-            (DataType.Int8, DataType.Int8, DataType.Int8) => Conv<sbyte, sbyte, sbyte>(x, w, args),
-            (DataType.Int8, DataType.UInt8, DataType.Int8) => Conv<sbyte, byte, sbyte>(x, w, args),
-            (DataType.Int8, DataType.Int8, DataType.UInt8) => Conv<sbyte, sbyte, byte>(x, w, args),
-            _ => Conv<sbyte, byte, byte>(x, w, args),
+            (DataType.UInt8, DataType.Int8, DataType.UInt8) => Conv<byte, sbyte, byte>(x, w, args, numerics),
+            (DataType.UInt8, DataType.UInt8, DataType.UInt8) => Conv<byte, byte, byte>(x, w, args, numerics),
+            (DataType.UInt8, DataType.Int8, DataType.Int8) => Conv<byte, sbyte, sbyte>(x, w, args, numerics),
+            (DataType.UInt8, DataType.UInt8, DataType.Int8) => Conv<byte, byte, sbyte>(x, w, args, numerics),
+            (DataType.Int8, DataType.Int8, DataType.Int8) => Conv<sbyte, sbyte, sbyte>(x, w, args, numerics),
+            (DataType.Int8, DataType.UInt8, DataType.Int8) => Conv<sbyte, byte, sbyte>(x, w, args, numerics),
+            (DataType.Int8, DataType.Int8, DataType.UInt8) => Conv<sbyte, sbyte, byte>(x, w, args, numerics),
+            _ => Conv<sbyte, byte, byte>(x, w, args, numerics),
         };
         return [TensorValue.Create(yType, args.Geometry.OutputShape, output)];
     }
@@ -66,6 +69,24 @@ internal static class QLinearOps
         int xz = QuantOpArgs.ZeroPoint(xZp, "x_zero_point");
         int[] wz = QuantOpArgs.ZeroPoints(wZp, "w_zero_point");
         var y = new int[checked((int)ShapeMath.ElementCount(g.OutputShape))];
+        MatrixNumerics numerics = ctx.MatrixNumerics;
+        if (!numerics.IsReference)
+        {
+            QuantOpArgs.Kernel(() =>
+            {
+                switch (x.Type, w.Type)
+                {
+                    case (DataType.UInt8, DataType.UInt8): ArrayMatrix.Conv<byte, byte>(x.Items<byte>(), xz, w.Items<byte>(), wz, [], g, numerics, y); break;
+                    case (DataType.UInt8, _): ArrayMatrix.Conv<byte, sbyte>(x.Items<byte>(), xz, w.Items<sbyte>(), wz, [], g, numerics, y); break;
+                    case (_, DataType.UInt8): ArrayMatrix.Conv<sbyte, byte>(x.Items<sbyte>(), xz, w.Items<byte>(), wz, [], g, numerics, y); break;
+                    default: ArrayMatrix.Conv<sbyte, sbyte>(x.Items<sbyte>(), xz, w.Items<sbyte>(), wz, [], g, numerics, y); break;
+                }
+
+                return 0;
+            });
+            return [TensorValue.Create(DataType.Int32, g.OutputShape, y)];
+        }
+
         QuantOpArgs.Kernel(() =>
         {
             switch (x.Type, w.Type)
@@ -93,7 +114,7 @@ internal static class QLinearOps
         MatMulShape shape = QuantOpArgs.Kernel(() => MatMulShape.Resolve([.. a.Shape], [.. b.Shape]));
         int[] az = QuantOpArgs.ZeroPoints(aZp, "a_zero_point");
         int[] bz = QuantOpArgs.ZeroPoints(bZp, "b_zero_point");
-        int[] y = MatMulAcc(a, az, b, bz, shape);
+        int[] y = MatMulAcc(a, az, b, bz, shape, ctx.MatrixNumerics);
         return [TensorValue.Create(DataType.Int32, shape.OutputShape, y)];
     }
 
@@ -114,7 +135,7 @@ internal static class QLinearOps
         float[] bScales = QuantOpArgs.Scales(ctx.Input(4), "b_scale");
         float yScale = QuantOpArgs.Scale(ctx.Input(6), "y_scale");
         int yz = QuantOpArgs.ZeroPoint(yZp, "y_zero_point");
-        int[] acc = MatMulAcc(a, az, b, bz, shape);
+        int[] acc = MatMulAcc(a, az, b, bz, shape, ctx.MatrixNumerics);
         var scales = new float[shape.M * shape.N];
         if ((aScales.Length != 1 && aScales.Length != shape.M) || (bScales.Length != 1 && bScales.Length != shape.N))
         {
@@ -131,10 +152,25 @@ internal static class QLinearOps
             }
         }
 
+        ArrayRequantizer? array = null;
+        if (!ctx.MatrixNumerics.IsReference)
+        {
+            var reals = new double[shape.M * shape.N];
+            for (int i = 0; i < shape.M; i++)
+            {
+                for (int j = 0; j < shape.N; j++)
+                {
+                    reals[(i * shape.N) + j] = (double)aScales[aScales.Length == 1 ? 0 : i] * bScales[bScales.Length == 1 ? 0 : j] / yScale;
+                }
+            }
+
+            array = QuantOpArgs.Kernel(() => new ArrayRequantizer(scales, reals, ctx.MatrixNumerics));
+        }
+
         Array y = yType switch
         {
-            DataType.UInt8 => RequantizeTiled<byte>(acc, scales, yz),
-            DataType.Int8 => RequantizeTiled<sbyte>(acc, scales, yz),
+            DataType.UInt8 => array is null ? RequantizeTiled<byte>(acc, scales, yz) : ArrayRequantize<byte>(array, acc, 1, yz),
+            DataType.Int8 => array is null ? RequantizeTiled<sbyte>(acc, scales, yz) : ArrayRequantize<sbyte>(array, acc, 1, yz),
             _ => throw new OpException($"y_zero_point must be uint8 or int8, got {DataTypeInfo.Name(yType)}"),
         };
         return [TensorValue.Create(yType, shape.OutputShape, y)];
@@ -165,7 +201,7 @@ internal static class QLinearOps
             throw new OpException($"bias must have {shape.N} values");
         }
 
-        int[] acc = MatMulAcc(a, az, b, bz, shape);
+        int[] acc = MatMulAcc(a, az, b, bz, shape, ctx.MatrixNumerics);
         var y = new float[acc.Length];
         for (int p = 0; p < acc.Length; p++)
         {
@@ -228,7 +264,14 @@ internal static class QLinearOps
         float aScale = QuantOpArgs.Scale(ctx.Input(1), "a_scale");
         float[] bScales = QuantOpArgs.Scales(ctx.Input(4), "b_scale");
         float? yScale = yScaleT is null ? null : QuantOpArgs.Scale(yScaleT, "y_scale");
-        int[] acc = QuantOpArgs.Kernel(() => (a.Type, b.Type) switch
+        MatrixNumerics numerics = ctx.MatrixNumerics;
+        int[] acc = !numerics.IsReference ? QuantOpArgs.Kernel(() => (a.Type, b.Type) switch
+        {
+            (DataType.UInt8, DataType.Int8) => ArrayGemm<byte, sbyte>(a, az, transA, b, bz, transB, m, k, n, cData, cRows, cCols, numerics),
+            (DataType.UInt8, _) => ArrayGemm<byte, byte>(a, az, transA, b, bz, transB, m, k, n, cData, cRows, cCols, numerics),
+            (_, DataType.Int8) => ArrayGemm<sbyte, sbyte>(a, az, transA, b, bz, transB, m, k, n, cData, cRows, cCols, numerics),
+            _ => ArrayGemm<sbyte, byte>(a, az, transA, b, bz, transB, m, k, n, cData, cRows, cCols, numerics),
+        }) : QuantOpArgs.Kernel(() => (a.Type, b.Type) switch
         {
             (DataType.UInt8, DataType.Int8) => Numerics.Kernels.QGemm.Accumulate<byte, sbyte>(a.Items<byte>(), az, transA, b.Items<sbyte>(), bz, transB, m, k, n, cData, cRows, cCols),
             (DataType.UInt8, _) => Numerics.Kernels.QGemm.Accumulate<byte, byte>(a.Items<byte>(), az, transA, b.Items<byte>(), bz, transB, m, k, n, cData, cRows, cCols),
@@ -245,13 +288,45 @@ internal static class QLinearOps
 
         DataType yType = yZp?.Type ?? a.Type;
         int yz = QuantOpArgs.ZeroPoint(yZp, "y_zero_point");
+        ArrayRequantizer? array = null;
+        if (!numerics.IsReference)
+        {
+            // The real multiplier in double from the fp32 parameters, as TFLite derives its fixed-point multipliers.
+            double[] reals = [.. Enumerable.Range(0, n).Select(j => (double)alpha * aScale * bScales[bScales.Length == 1 ? 0 : j] / yScale.Value)];
+            array = QuantOpArgs.Kernel(() => new ArrayRequantizer(scales, reals, numerics));
+        }
+
         Array y = yType switch
         {
-            DataType.UInt8 => RequantizeRows<byte>(acc, scales, yz),
-            DataType.Int8 => RequantizeRows<sbyte>(acc, scales, yz),
+            DataType.UInt8 => array is null ? RequantizeRows<byte>(acc, scales, yz) : ArrayRequantize<byte>(array, acc, 1, yz),
+            DataType.Int8 => array is null ? RequantizeRows<sbyte>(acc, scales, yz) : ArrayRequantize<sbyte>(array, acc, 1, yz),
             _ => throw new OpException($"y_zero_point must be uint8 or int8, got {DataTypeInfo.Name(yType)}"),
         };
         return [TensorValue.Create(yType, [m, n], y)];
+    }
+
+    private static T[] ArrayRequantize<T>(ArrayRequantizer requantizer, int[] acc, int innerLength, int zeroPoint)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        var y = new T[acc.Length];
+        requantizer.Requantize<T>(acc, innerLength, zeroPoint, y);
+        return y;
+    }
+
+    // QGemm on the array: C (broadcast to [M, N]) is the registers' initial value.
+    private static int[] ArrayGemm<TA, TB>(TensorValue a, int az, bool transA, TensorValue b, int[] bz, bool transB, int m, int k, int n, int[] c, int cRows, int cCols, MatrixNumerics numerics)
+        where TA : unmanaged, IBinaryInteger<TA>
+        where TB : unmanaged, IBinaryInteger<TB>
+    {
+        if (c.Length != 0 && ((cRows != 1 && cRows != m) || (cCols != 1 && cCols != n) || c.Length != cRows * cCols))
+        {
+            throw new ArgumentException($"C [{cRows},{cCols}] does not broadcast to [{m},{n}]");
+        }
+
+        int[] init = c.Length == 0 ? [] : [.. Enumerable.Range(0, m * n).Select(p => c[((cRows == 1 ? 0 : p / n) * cCols) + (cCols == 1 ? 0 : p % n)])];
+        var acc = new int[m * n];
+        ArrayMatrix.Gemm<TA, TB>(a.Items<TA>(), [az], transA, b.Items<TB>(), bz, transB, m, k, n, init, numerics, acc);
+        return acc;
     }
 
     private static T[] RequantizeRows<T>(int[] acc, float[] scales, int zeroPoint)
@@ -276,9 +351,26 @@ internal static class QLinearOps
         return y;
     }
 
-    private static int[] MatMulAcc(TensorValue a, int[] az, TensorValue b, int[] bz, MatMulShape shape)
+    private static int[] MatMulAcc(TensorValue a, int[] az, TensorValue b, int[] bz, MatMulShape shape, MatrixNumerics numerics)
     {
         var y = new int[shape.BatchCount * shape.M * shape.N];
+        if (!numerics.IsReference)
+        {
+            QuantOpArgs.Kernel(() =>
+            {
+                switch (a.Type, b.Type)
+                {
+                    case (DataType.UInt8, DataType.Int8): ArrayMatrix.MatMul<byte, sbyte>(a.Items<byte>(), az, b.Items<sbyte>(), bz, shape, numerics, y); break;
+                    case (DataType.UInt8, _): ArrayMatrix.MatMul<byte, byte>(a.Items<byte>(), az, b.Items<byte>(), bz, shape, numerics, y); break;
+                    case (_, DataType.Int8): ArrayMatrix.MatMul<sbyte, sbyte>(a.Items<sbyte>(), az, b.Items<sbyte>(), bz, shape, numerics, y); break;
+                    default: ArrayMatrix.MatMul<sbyte, byte>(a.Items<sbyte>(), az, b.Items<byte>(), bz, shape, numerics, y); break;
+                }
+
+                return 0;
+            });
+            return y;
+        }
+
         QuantOpArgs.Kernel(() =>
         {
             switch (a.Type, b.Type)
@@ -324,12 +416,28 @@ internal static class QLinearOps
             [.. x.Shape], w.Shape[0], kernel, ctx.IntsOrNull("strides"), ctx.IntsOrNull("dilations"), ctx.IntsOrNull("pads"), autoPad, group));
     }
 
-    private static TY[] Conv<TX, TW, TY>(TensorValue x, TensorValue w, ConvArgs p)
+    private static TY[] Conv<TX, TW, TY>(TensorValue x, TensorValue w, ConvArgs p, MatrixNumerics numerics)
         where TX : unmanaged, IBinaryInteger<TX>
         where TW : unmanaged, IBinaryInteger<TW>
         where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
     {
         var y = new TY[checked((int)ShapeMath.ElementCount(p.Geometry.OutputShape))];
+        if (!numerics.IsReference)
+        {
+            QuantOpArgs.Kernel(() =>
+            {
+                var acc = new int[y.Length];
+                ArrayMatrix.Conv<TX, TW>(x.Items<TX>(), p.XZeroPoint, w.Items<TW>(), p.WZeroPoints, p.Bias, p.Geometry, numerics, acc);
+                int m = p.Geometry.OutChannels;
+                float[] scales = Numerics.Kernels.QLinearConv.OutputScales(p.XScale, p.WScales, p.YScale, m);
+                // (double)s_x · s_w[oc] / s_y: TFLite's PopulateConvolutionQuantizationParams.
+                double[] reals = [.. Enumerable.Range(0, m).Select(oc => (double)p.XScale * p.WScales[p.WScales.Length == 1 ? 0 : oc] / p.YScale)];
+                new ArrayRequantizer(scales, reals, numerics).Requantize<TY>(acc, p.Geometry.OutSize, p.YZeroPoint, y);
+                return 0;
+            });
+            return y;
+        }
+
         QuantOpArgs.Kernel(() =>
         {
             Numerics.Kernels.QLinearConv.Compute<TX, TW, TY>(
