@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using SiliconSim.Simulation.Memory;
+
 namespace SiliconSim.Simulation.Results;
 
 /// <summary>What one layer cost on the modeled hardware: cycles (compute and stalls), utilization and traffic.</summary>
@@ -37,6 +40,9 @@ public sealed record LayerResult
     public required long DramReadBytes { get; init; }
 
     public required long DramWriteBytes { get; init; }
+
+    /// <summary>Traffic per SRAM buffer, in spec order (the energy model prices each buffer's accesses).</summary>
+    public ImmutableArray<BufferCounters> Buffers { get; init; } = [];
 
     /// <summary>Arithmetic intensity against DRAM: 2 x MACs per DRAM byte (infinity when nothing moves).</summary>
     public double OpsPerDramByte => DramReadBytes + DramWriteBytes == 0 ? double.PositiveInfinity : 2.0 * Macs / (DramReadBytes + DramWriteBytes);
