@@ -1,0 +1,267 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using SiliconSim.Cli.Io;
+using SiliconSim.Cli.Validation;
+using SiliconSim.Config;
+using SiliconSim.Config.Topology;
+using SiliconSim.Graph.Execution;
+using SiliconSim.Graph.Ir;
+using SiliconSim.Graph.Passes;
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics;
+using SiliconSim.Reporting.Json;
+using SiliconSim.Reporting.Tables;
+using SiliconSim.Simulation;
+using SiliconSim.Simulation.Layers;
+using SiliconSim.Simulation.Mapping;
+using SiliconSim.Simulation.Results;
+using Spectre.Console;
+
+namespace SiliconSim.Cli.Commands;
+
+/// <summary>
+/// `siliconsim run [--config PRESET|FILE] [--model MODEL|CASE_DIR | --topology FILE.csv] [--input FILE] [--out DIR]`:
+/// executes a model on the modeled accelerator (values under the array's numerics, compared with the golden when the
+/// model comes with one) and times it layer by layer. With no arguments: the default preset on the bundled digits CNN.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var config = new Option<string?>("--config") { Description = $"An accelerator config (YAML file) or a preset name from configs/presets (default {PresetCatalog.DefaultPreset})." };
+        var model = new Option<string?>("--model") { Description = $"An .onnx model, or an ONNX test-case folder (model.onnx + test_data_set_0) whose inputs and golden outputs are used (default {WorkloadCatalog.DefaultModel})." };
+        var topology = new Option<string?>("--topology") { Description = "A SCALE-Sim topology CSV to time instead of a model (timing only, no values)." };
+        var input = new Option<string?>("--input") { Description = "The model's input (TensorProto .pb or .npy); default the test case's test_data_set_0." };
+        var output = new Option<string?>("--out") { Description = "Where to write report.json and layers.csv (default reports/<config>_<model>)." };
+        var batch = new Option<int>("--batch") { Description = "Batch size bound to symbolic input dimensions when no input is given (timing only).", DefaultValueFactory = _ => 1 };
+        var command = new Command("run", "Run a model on a modeled accelerator: values, cycles and traffic per layer.") { config, model, topology, input, output, batch };
+        command.SetAction(parse => Execute(
+            new RunOptions(parse.GetValue(config), parse.GetValue(model), parse.GetValue(topology), parse.GetValue(input), parse.GetValue(output), parse.GetValue(batch)),
+            stdout,
+            stderr));
+        return command;
+    }
+
+    private static int Execute(RunOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        if (options.Model is not null && options.Topology is not null)
+        {
+            throw new UserInputException("--topology", "give either --model or --topology, not both");
+        }
+
+        if (options.Batch <= 0)
+        {
+            throw new UserInputException("--batch", $"must be a positive integer, got {options.Batch}");
+        }
+
+        ConfigLoadResult loaded = PresetCatalog.Load(options.Config);
+        if (!loaded.Success)
+        {
+            foreach (var d in loaded.Diagnostics)
+            {
+                stderr.WriteLine($"siliconsim: error: {d}");
+            }
+
+            return CliApp.BadInput;
+        }
+
+        AcceleratorSpec spec = loaded.Spec!;
+        string configPath = PresetCatalog.Resolve(options.Config ?? PresetCatalog.DefaultPreset)!;
+        return options.Topology is not null
+            ? RunTopology(options, spec, loaded, configPath, stdout, stderr)
+            : RunModel(options, spec, loaded, configPath, stdout, stderr);
+    }
+
+    private static int RunTopology(RunOptions options, AcceleratorSpec spec, ConfigLoadResult loaded, string configPath, TextWriter stdout, TextWriter stderr)
+    {
+        string path = options.Topology!;
+        if (!File.Exists(path))
+        {
+            throw new UserInputException(path, "no such file");
+        }
+
+        ImmutableArray<MatrixLayer> layers;
+        try
+        {
+            layers = ScaleSimTopologyReader.Parse(File.ReadAllText(path), path);
+        }
+        catch (FormatException e)
+        {
+            stderr.WriteLine($"siliconsim: error: {e.Message}");
+            return CliApp.BadInput;
+        }
+
+        string name = Path.GetFileNameWithoutExtension(path);
+        PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, [.. layers.Cast<LayerWork>()], name, 1);
+        return Finish(outcome, loaded, configPath, path, [], "timing only (topology)", options, stdout, stderr);
+    }
+
+    private static int RunModel(RunOptions options, AcceleratorSpec spec, ConfigLoadResult loaded, string configPath, TextWriter stdout, TextWriter stderr)
+    {
+        string target = options.Model ?? WorkloadCatalog.Find(WorkloadCatalog.DefaultModel)
+            ?? throw new UserInputException(WorkloadCatalog.DefaultModel, "the bundled demo model was not found above the current directory; pass --model");
+        (string modelPath, string? caseFolder) = Directory.Exists(target)
+            ? (Path.Combine(target, "model.onnx"), target)
+            : (target, null);
+        ModelGraph graph = ModelFiles.LoadModel(modelPath);
+        ModelGraph lowered = OrtCpuLowering.Lower(graph);
+        var unsupported = GraphExecutor.FindUnsupported(lowered);
+        if (unsupported.Count > 0)
+        {
+            throw new UserInputException(modelPath, UnsupportedNode.Describe(unsupported));
+        }
+
+        var runtimeInputs = graph.RuntimeInputs.ToList();
+        var inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal);
+        var golden = new List<TensorValue>();
+        string? dataSet = caseFolder is null ? null : new TestCase(Path.GetFileName(Path.GetFullPath(caseFolder)), caseFolder).DataSets is [var first, ..] ? first : null;
+        if (options.Input is not null)
+        {
+            if (runtimeInputs.Count != 1)
+            {
+                throw new UserInputException("--input", $"the model has {runtimeInputs.Count} inputs; give a test-case folder instead");
+            }
+
+            inputs[runtimeInputs[0].Name] = ModelFiles.LoadTensor(options.Input);
+        }
+        else if (dataSet is not null)
+        {
+            var inputFiles = TestCase.NumberedFiles(dataSet, "input_");
+            if (inputFiles.Count != runtimeInputs.Count)
+            {
+                throw new UserInputException(dataSet, $"holds {inputFiles.Count} input_N.pb files but the model has {runtimeInputs.Count} inputs");
+            }
+
+            for (int i = 0; i < inputFiles.Count; i++)
+            {
+                inputs[runtimeInputs[i].Name] = ModelFiles.LoadTensor(inputFiles[i]);
+            }
+
+            golden.AddRange(TestCase.NumberedFiles(dataSet, "output_").Select(ModelFiles.LoadTensor));
+        }
+
+        Dictionary<string, int[]> shapes;
+        var comparisons = ImmutableArray<OutputComparison>.Empty;
+        string values;
+        int batch;
+        if (inputs.Count > 0)
+        {
+            foreach (ValueInfo i in runtimeInputs)
+            {
+                CheckInput(i, inputs[i.Name], options.Input ?? dataSet!);
+            }
+
+            var execution = new ExecutionOptions { MatrixNumerics = ArrayNumerics.ToMatrixNumerics(spec.Array.Numerics) };
+            var actual = GraphExecutor.Run(lowered, inputs, null, execution);
+            shapes = inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Shape.ToArray(), StringComparer.Ordinal);
+            batch = inputs.Values.First().Rank > 0 ? inputs.Values.First().Shape[0] : 1;
+            if (golden.Count == actual.Count)
+            {
+                comparisons = [.. actual.Select((a, k) => Compare(a.Name, a.Value, golden[k]))];
+                long mismatches = comparisons.Sum(c => c.Mismatches);
+                values = mismatches == 0 ? "bit-exact against the golden" : $"{mismatches} elements differ from the golden";
+            }
+            else
+            {
+                values = "executed (no golden to compare with)";
+            }
+        }
+        else
+        {
+            shapes = ShapeInference.InputShapes(graph, options.Batch);
+            batch = options.Batch;
+            values = "timing only (no input: pass --input or a test-case folder to execute)";
+        }
+
+        var layers = LayerExtractor.Extract(lowered, shapes).Layers;
+        string name = caseFolder is not null ? Path.GetFileName(Path.GetFullPath(caseFolder)) : Path.GetFileNameWithoutExtension(modelPath);
+        PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, layers, name, batch, new OperandTypes(lowered));
+        return Finish(outcome, loaded, configPath, modelPath, comparisons, values, options, stdout, stderr);
+    }
+
+    private static void CheckInput(ValueInfo declared, TensorValue given, string source)
+    {
+        if (declared.Type != given.Type)
+        {
+            throw new UserInputException(source, $"input '{declared.Name}' must be {DataTypeInfo.Name(declared.Type)}, got {DataTypeInfo.Name(given.Type)}");
+        }
+
+        bool shapeOk = declared.Dims.Length == given.Rank
+            && declared.Dims.Select((d, i) => d is null || d == given.Shape[i]).All(ok => ok);
+        if (!shapeOk)
+        {
+            string want = "[" + string.Join(',', declared.Dims.Select(d => d?.ToString(CultureInfo.InvariantCulture) ?? "?")) + "]";
+            throw new UserInputException(source, $"input '{declared.Name}' must have shape {want}, got {ShapeMath.Format(given.Shape.ToArray())}");
+        }
+    }
+
+    private static OutputComparison Compare(string name, TensorValue actual, TensorValue expected)
+    {
+        var c = TensorComparison.Compare(actual, expected);
+        if (c.Problem is null && Classifier.IsClassifierShaped(expected) && Classifier.IsClassifierShaped(actual))
+        {
+            int[] ours = Classifier.TopOne(actual), theirs = Classifier.TopOne(expected);
+            return new OutputComparison
+            {
+                Name = name, Elements = c.Elements, Mismatches = c.Mismatches, MaxAbsDiff = c.MaxAbsDiff,
+                Rows = ours.Length, Top1Agreement = ours.Where((p, i) => p == theirs[i]).Count(),
+            };
+        }
+
+        return new OutputComparison { Name = name, Elements = c.Elements, Mismatches = c.Problem is null ? c.Mismatches : c.Elements, MaxAbsDiff = c.MaxAbsDiff };
+    }
+
+    private static int Finish(PerformanceOutcome outcome, ConfigLoadResult loaded, string configPath, string modelPath, ImmutableArray<OutputComparison> comparisons, string values, RunOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        if (!outcome.Success)
+        {
+            foreach (SimulationProblem p in outcome.Problems)
+            {
+                stderr.WriteLine($"siliconsim: error: {loaded.Diagnostic(p.ConfigPath, p.Message)}");
+            }
+
+            return CliApp.BadInput;
+        }
+
+        SimulationResult result = outcome.Result!;
+        AcceleratorSpec spec = loaded.Spec!;
+        var report = new RunReport
+        {
+            ToolVersion = ToolVersion(),
+            ConfigPath = configPath,
+            ConfigSha256 = Sha256(configPath),
+            ModelPath = modelPath,
+            ModelSha256 = Sha256(modelPath),
+            Result = result,
+            Numerics = spec.Array.Numerics.IsReference ? "reference (int32 accumulator, float32 requantizer: ONNX Runtime's)" : ArrayNumerics.ToMatrixNumerics(spec.Array.Numerics).ToString(),
+            ReferenceNumerics = spec.Array.Numerics.IsReference,
+            Outputs = comparisons,
+        };
+
+        RunTable.Print(result, values, comparisons, stdout);
+        string outDir = options.Out ?? Path.Combine("reports", $"{spec.Name}_{result.Model}");
+        Directory.CreateDirectory(outDir);
+        using (var json = File.Create(Path.Combine(outDir, "report.json")))
+        {
+            RunReportJson.Write(report, json);
+        }
+
+        using (var csv = new StreamWriter(Path.Combine(outDir, "layers.csv")))
+        {
+            LayersCsv.Write(result, csv);
+        }
+
+        stdout.WriteLine($"wrote {Path.Combine(outDir, "report.json")} and {Path.Combine(outDir, "layers.csv")}");
+        return comparisons.Any(c => c.Mismatches > 0) && spec.Array.Numerics.IsReference ? CliApp.Failures : CliApp.Success;
+    }
+
+    internal static string ToolVersion() =>
+        typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+    private sealed record RunOptions(string? Config, string? Model, string? Topology, string? Input, string? Out, int Batch);
+}
