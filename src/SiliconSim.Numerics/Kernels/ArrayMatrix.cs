@@ -10,7 +10,8 @@ namespace SiliconSim.Numerics.Kernels;
 /// at the bias (the partial sum a systolic column receives at its top edge, Gemmini's preloaded D) and adds the
 /// products in K order, k = 0..K−1, as the operands pass down a column; after every addition the register is brought
 /// back into its width by <see cref="NarrowAccumulator.Fit"/>. Each product (a − a_zp)(b − b_zp) is exact (two 9-bit
-/// signed operands, as a PE with zero-point subtraction at its input has).
+/// signed operands, as a PE with zero-point subtraction at its input has). A wrapping register is computed as the exact
+/// sum wrapped once, which modular addition makes identical to wrapping after every step.
 /// </para>
 /// </summary>
 public static class ArrayMatrix
@@ -76,13 +77,29 @@ public static class ArrayMatrix
             for (int j = 0; j < n; j++)
             {
                 ReadOnlySpan<int> bc = bCols.AsSpan(j * k, k);
-                int r = NarrowAccumulator.Fit(init.IsEmpty ? 0 : init[(i * n) + j], bits, overflow);
-                for (int t = 0; t < k; t++)
+                int first = init.IsEmpty ? 0 : init[(i * n) + j];
+                if (overflow == AccumulatorOverflow.Wrap)
                 {
-                    r = NarrowAccumulator.Add(r, ar[t] * bc[t], bits, overflow);
-                }
+                    // Wrapping addition is addition modulo 2^bits: wrapping once at the end equals wrapping after
+                    // every step, and a long cannot overflow for any K an int index allows.
+                    long sum = first;
+                    for (int t = 0; t < k; t++)
+                    {
+                        sum += ar[t] * bc[t];
+                    }
 
-                acc[(i * n) + j] = r;
+                    acc[(i * n) + j] = NarrowAccumulator.Fit(sum, bits, overflow);
+                }
+                else
+                {
+                    int r = NarrowAccumulator.Fit(first, bits, overflow);
+                    for (int t = 0; t < k; t++)
+                    {
+                        r = NarrowAccumulator.Add(r, ar[t] * bc[t], bits, overflow);
+                    }
+
+                    acc[(i * n) + j] = r;
+                }
             }
         }
     }
@@ -151,6 +168,7 @@ public static class ArrayMatrix
 
         int bits = numerics.AccumulatorBits;
         AccumulatorOverflow overflow = numerics.Overflow;
+        int lo = NarrowAccumulator.MinValue(bits), hi = NarrowAccumulator.MaxValue(bits);
         var xv = new int[cg * inSize];
         for (int n = 0; n < g.Batch; n++)
         {
@@ -169,24 +187,56 @@ public static class ArrayMatrix
                     for (int p = 0; p < outSize; p++)
                     {
                         ReadOnlySpan<int> pt = taps.AsSpan(p * kSize, kSize);
-                        int r = NarrowAccumulator.Fit(init, bits, overflow);
-                        for (int c = 0; c < cg; c++)
-                        {
-                            for (int kp = 0; kp < kSize; kp++)
-                            {
-                                int off = pt[kp];
-                                if (off >= 0)
-                                {
-                                    r = NarrowAccumulator.Add(r, xv[(c * inSize) + off] * wr[(c * kSize) + kp], bits, overflow);
-                                }
-                            }
-                        }
-
-                        acc[(((n * g.OutChannels) + oc) * outSize) + p] = r;
+                        acc[(((n * g.OutChannels) + oc) * outSize) + p] = overflow == AccumulatorOverflow.Wrap
+                            ? NarrowAccumulator.Fit(init + ExactDot(xv, inSize, wr, kSize, pt, cg), bits, overflow)
+                            : SaturatingDot(init, xv, inSize, wr, kSize, pt, cg, lo, hi);
                     }
                 }
             }
         }
+    }
+
+    // Σ over the taps of one output in K order, exact: wrapping is modular, so the final Fit gives the same register.
+    private static long ExactDot(int[] xv, int inSize, ReadOnlySpan<int> wr, int kSize, ReadOnlySpan<int> taps, int cg)
+    {
+        long sum = 0;
+        for (int c = 0; c < cg; c++)
+        {
+            ReadOnlySpan<int> xc = xv.AsSpan(c * inSize, inSize);
+            ReadOnlySpan<int> wc = wr.Slice(c * kSize, kSize);
+            for (int kp = 0; kp < kSize; kp++)
+            {
+                int off = taps[kp];
+                if (off >= 0)
+                {
+                    sum += xc[off] * wc[kp];
+                }
+            }
+        }
+
+        return sum;
+    }
+
+    // The saturating register: clamped to [lo, hi] after every addition, in K order.
+    private static int SaturatingDot(int init, int[] xv, int inSize, ReadOnlySpan<int> wr, int kSize, ReadOnlySpan<int> taps, int cg, int lo, int hi)
+    {
+        long r = Math.Clamp(init, lo, hi);
+        for (int c = 0; c < cg; c++)
+        {
+            ReadOnlySpan<int> xc = xv.AsSpan(c * inSize, inSize);
+            ReadOnlySpan<int> wc = wr.Slice(c * kSize, kSize);
+            for (int kp = 0; kp < kSize; kp++)
+            {
+                int off = taps[kp];
+                if (off >= 0)
+                {
+                    r += xc[off] * wc[kp];
+                    r = r < lo ? lo : r > hi ? hi : r;
+                }
+            }
+        }
+
+        return (int)r;
     }
 
     // For output position p and kernel tap kp, the offset of the input element in one channel's plane, or −1 when the

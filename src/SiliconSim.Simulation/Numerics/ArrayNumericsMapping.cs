@@ -1,0 +1,39 @@
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics.Kernels;
+
+namespace SiliconSim.Simulation.Numerics;
+
+/// <summary>Turns the hardware's <see cref="ArrayNumericsSpec"/> into the executor's <see cref="MatrixNumerics"/>.</summary>
+public static class ArrayNumericsMapping
+{
+    /// <summary>Field by field: accumulator width, overflow policy, requantizer kind and the fixed-point shift rounding.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">the width is outside 2..32 or an enum value is unknown.</exception>
+    public static MatrixNumerics ToMatrixNumerics(this ArrayNumericsSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new MatrixNumerics
+        {
+            AccumulatorBits = spec.AccumulatorBits,
+            Overflow = spec.Overflow switch
+            {
+                OverflowPolicy.Wrap => AccumulatorOverflow.Wrap,
+                OverflowPolicy.Saturate => AccumulatorOverflow.Saturate,
+                _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Overflow, "unknown overflow policy"),
+            },
+            Requantizer = spec.Requantizer switch
+            {
+                RequantizerKind.Float32 => RequantizerArithmetic.Float32,
+                RequantizerKind.FixedPoint => RequantizerArithmetic.FixedPoint,
+                _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Requantizer, "unknown requantizer"),
+            },
+            FixedPointRounding = spec.FixedPointRounding switch
+            {
+                FixedPointRounding.NearestAwayFromZero => ShiftRounding.NearestAwayFromZero,
+                FixedPointRounding.NearestUp => ShiftRounding.NearestUp,
+                FixedPointRounding.NearestEven => ShiftRounding.NearestEven,
+                FixedPointRounding.Floor => ShiftRounding.Floor,
+                _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.FixedPointRounding, "unknown rounding"),
+            },
+        };
+    }
+}
