@@ -17,6 +17,7 @@ using SiliconSim.Reporting.Tables;
 using SiliconSim.Simulation;
 using SiliconSim.Simulation.Layers;
 using SiliconSim.Simulation.Mapping;
+using SiliconSim.Simulation.Numerics;
 using SiliconSim.Simulation.Results;
 using Spectre.Console;
 
@@ -154,7 +155,7 @@ internal static class RunCommand
                 CheckInput(i, inputs[i.Name], options.Input ?? dataSet!);
             }
 
-            var execution = new ExecutionOptions { MatrixNumerics = ArrayNumerics.ToMatrixNumerics(spec.Array.Numerics) };
+            var execution = new ExecutionOptions { MatrixNumerics = spec.Array.Numerics.ToMatrixNumerics() };
             var actual = GraphExecutor.Run(lowered, inputs, null, execution);
             shapes = inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Shape.ToArray(), StringComparer.Ordinal);
             batch = inputs.Values.First().Rank > 0 ? inputs.Values.First().Shape[0] : 1;
@@ -206,8 +207,12 @@ internal static class RunCommand
             int[] ours = Classifier.TopOne(actual), theirs = Classifier.TopOne(expected);
             return new OutputComparison
             {
-                Name = name, Elements = c.Elements, Mismatches = c.Mismatches, MaxAbsDiff = c.MaxAbsDiff,
-                Rows = ours.Length, Top1Agreement = ours.Where((p, i) => p == theirs[i]).Count(),
+                Name = name,
+                Elements = c.Elements,
+                Mismatches = c.Mismatches,
+                MaxAbsDiff = c.MaxAbsDiff,
+                Rows = ours.Length,
+                Top1Agreement = ours.Where((p, i) => p == theirs[i]).Count(),
             };
         }
 
@@ -236,7 +241,7 @@ internal static class RunCommand
             ModelPath = modelPath,
             ModelSha256 = Sha256(modelPath),
             Result = result,
-            Numerics = spec.Array.Numerics.IsReference ? "reference (int32 accumulator, float32 requantizer: ONNX Runtime's)" : ArrayNumerics.ToMatrixNumerics(spec.Array.Numerics).ToString(),
+            Numerics = spec.Array.Numerics.IsReference ? "reference (int32 accumulator, float32 requantizer: ONNX Runtime's)" : spec.Array.Numerics.ToMatrixNumerics().ToString(),
             ReferenceNumerics = spec.Array.Numerics.IsReference,
             Outputs = comparisons,
         };

@@ -17,5 +17,5 @@ public sealed record ArrayNumericsSpec
     public FixedPointRounding FixedPointRounding { get; init; } = FixedPointRounding.NearestAwayFromZero;
 
     /// <summary>True when these numerics are exactly ONNX Runtime's (the golden reference).</summary>
-    public bool IsReference => AccumulatorBits == 32 && Requantizer == RequantizerKind.Float32;
+    public bool IsReference => AccumulatorBits == 32 && Overflow == OverflowPolicy.Wrap && Requantizer == RequantizerKind.Float32;
 }
