@@ -5,4 +5,7 @@ public enum CalibrationMethod
 {
     /// <summary>The smallest and largest value seen over every calibration batch (ORT's MinMaxCalibrater).</summary>
     MinMax,
+
+    /// <summary>ORT's PercentileCalibrater: a 2048-bin histogram over [-max|x|, max|x|] and the 99.999 % central range.</summary>
+    Percentile,
 }
