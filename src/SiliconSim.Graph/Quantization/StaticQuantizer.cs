@@ -5,7 +5,7 @@ namespace SiliconSim.Graph.Quantization;
 
 /// <summary>
 /// Static post-training quantization with the structure and arithmetic of ONNX Runtime's <c>quantize_static</c>
-/// (onnxruntime/python/tools/quantization): MinMax or Percentile calibration over the given batches, activation scales and zero
+/// (onnxruntime/python/tools/quantization): MinMax, Percentile or (default) Entropy calibration over the given batches, activation scales and zero
 /// points from compute_scale_zp, symmetric int8 weights, int32 biases with scale input_scale * weight_scale, and the
 /// QDQ or QOperator graph ORT's registries produce. The result keeps ORT's tensor and node names.
 /// </summary>
@@ -29,7 +29,7 @@ public static class StaticQuantizer
         ArgumentNullException.ThrowIfNull(options);
         return options.Calibration switch
         {
-            CalibrationMethod.MinMax => Calibrator.MinMax(fp32, calibrationBatches, OpTypes(options)),
+            CalibrationMethod.MinMax or CalibrationMethod.Entropy => Calibrator.MinMax(fp32, calibrationBatches, OpTypes(options)),
             CalibrationMethod.Percentile => PercentileCalibrator.Ranges(fp32, calibrationBatches, OpTypes(options)),
             _ => throw new NotSupportedException($"calibration method {options.Calibration} is not supported"),
         };

@@ -9,7 +9,7 @@ namespace SiliconSim.Conformance.Tests.Quantizer;
 /// <summary>
 /// ONNX Runtime's quantizer is the oracle: quantizing the digits fp32 models with the options and the 128 calibration
 /// images ORT's files were made with must give ORT's quantized models: the same nodes (names, ops, wiring) and every
-/// initializer (scales, zero points, weights, int32 biases) bit for bit. MinMax and Percentile cases.
+/// initializer (scales, zero points, weights, int32 biases) bit for bit. all 12 cases (MinMax, Percentile, Entropy).
 /// </summary>
 public sealed class DigitsQuantizerTests
 {
@@ -18,7 +18,7 @@ public sealed class DigitsQuantizerTests
         var data = new TheoryData<string, string>();
         foreach (string model in new[] { "cnn", "mlp" })
         {
-            foreach (string variant in new[] { "qdq_u8s8_tensor", "qdq_s8s8_channel", "qop_u8s8_tensor", "qop_s8s8_channel", "qdq_s8s8_channel_percentile" })
+            foreach (string variant in new[] { "qdq_u8s8_tensor", "qdq_s8s8_channel", "qop_u8s8_tensor", "qop_s8s8_channel", "qdq_s8s8_channel_percentile", "qdq_s8s8_channel_entropy" })
             {
                 data.Add(model, variant);
             }
@@ -72,6 +72,7 @@ public sealed class DigitsQuantizerTests
         "qop_u8s8_tensor" => new QuantizerOptions { Format = QuantFormat.QOperator, ActivationType = DataType.UInt8, WeightType = DataType.Int8 },
         "qop_s8s8_channel" => new QuantizerOptions { Format = QuantFormat.QOperator, ActivationType = DataType.Int8, WeightType = DataType.Int8, PerChannel = true },
         "qdq_s8s8_channel_percentile" => new QuantizerOptions { Format = QuantFormat.Qdq, ActivationType = DataType.Int8, WeightType = DataType.Int8, PerChannel = true, Calibration = CalibrationMethod.Percentile },
+        "qdq_s8s8_channel_entropy" => new QuantizerOptions { Format = QuantFormat.Qdq, ActivationType = DataType.Int8, WeightType = DataType.Int8, PerChannel = true, Calibration = CalibrationMethod.Entropy },
         _ => throw new ArgumentOutOfRangeException(nameof(variant)),
     };
 
