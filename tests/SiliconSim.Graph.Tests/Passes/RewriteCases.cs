@@ -24,6 +24,8 @@ internal static class RewriteCases
         ["wbq_conv_q"] = () => FloatWeightConv(withQ: true),
         ["wbq_conv_noq"] = () => FloatWeightConv(withQ: false),
         ["wbq_conv_int8w_floatbias"] = QuantWeightFloatBiasConv,
+        ["wbq_conv_clip_unfused"] = () => FloatWeightConv(withQ: true, activation: "Clip"),
+        ["wbq_conv_relu_unfused"] = () => FloatWeightConv(withQ: true, activation: "Relu"),
         ["wbq_matmul_untouched"] = FloatWeightMatMul,
         ["cf_shape_reshape"] = ShapeToReshape,
         ["cf_shape_symbolic_kept"] = () => ShapeToReshape(symbolic: true),
@@ -165,7 +167,9 @@ internal static class RewriteCases
         return b.Output("y", DataType.Float).ToBytes();
     }
 
-    private static byte[] FloatWeightConv(bool withQ)
+    /// <summary>x → Q/DQ → Conv(float W, float bias) [→ Relu/Clip] [→ Q → DQ]. With a Relu (zp 128) or a Clip the
+    /// Q's range does not make redundant, the weights are still quantized but the Conv stays float.</summary>
+    private static byte[] FloatWeightConv(bool withQ, string? activation = null)
     {
         var b = new OnnxBuilder(17)
             .Input("x", DataType.Float, 1, 3, 6, 6)
@@ -177,10 +181,18 @@ internal static class RewriteCases
             .Initializer("zo", Zp(DataType.UInt8, 128))
             .Node("QuantizeLinear", ["x", "s", "zi"], ["xq"])
             .Node("DequantizeLinear", ["xq", "s", "zi"], ["xd"])
+            .Initializer("lo", F(0f))
+            .Initializer("hi", F(6f))
             .Node("Conv", ["xd", "w", "bias"], [withQ ? "c" : "y"]);
+        if (activation is not null)
+        {
+            b = activation == "Relu" ? b.Node("Relu", ["c"], ["a"]) : b.Node("Clip", ["c", "lo", "hi"], ["a"]);
+        }
+
         if (withQ)
         {
-            b = b.Node("QuantizeLinear", ["c", "so", "zo"], ["cq"]).Node("DequantizeLinear", ["cq", "so", "zo"], ["y"]);
+            string pre = activation is null ? "c" : "a";
+            b = b.Node("QuantizeLinear", [pre, "so", "zo"], ["cq"]).Node("DequantizeLinear", ["cq", "so", "zo"], ["y"]);
         }
 
         return b.Output("y", DataType.Float).ToBytes();
