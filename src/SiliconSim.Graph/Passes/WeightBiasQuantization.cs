@@ -160,8 +160,9 @@ public sealed class WeightBiasQuantization : IGraphPass
             added.Add(NewNode(graph, biasScale, "Mul", node.Domain, [dq0.Inputs[1], weightScale], biasScale));
             added.Add(NewNode(graph, div, "Div", node.Domain, [bias, biasScale], div));
             added.Add(NewNode(graph, round, "Round", node.Domain, [div], round));
-            added.Add(NewNode(graph, int32, "Cast", node.Domain, [round], int32)
-                with { Attributes = ImmutableDictionary<string, AttributeValue>.Empty.Add("to", new AttributeValue(AttributeKind.Int) { Int = (long)DataType.Int32 }) });
+            var toInt32 = new AttributeValue(AttributeKind.Int) { Int = (long)DataType.Int32 };
+            Node cast = NewNode(graph, int32, "Cast", node.Domain, [round], int32);
+            added.Add(cast with { Attributes = cast.Attributes.Add("to", toInt32) });
             var dqNode = NewNode(graph, biasDq, "DequantizeLinear", node.Domain, [int32, biasScale], biasDq);
             if (!perTensor)
             {
