@@ -18,6 +18,12 @@ internal static class RewriteCases
         ["prop_q_back_reshape"] = ConvThenReshapeThenQ,
         ["prop_dq_fwd_transpose"] = TransposeBetweenDqAndConv,
         ["prop_dq_fwd_two_readers"] = TransposeWithTwoReaders,
+        ["prop_maxpool_opset12"] = () => ConvThenMover(12, "MaxPool"),
+        ["prop_maxpool_opset11_kept"] = () => ConvThenMover(11, "MaxPool"),
+        ["prop_gather_kept"] = () => ConvThenMover(17, "Gather"),
+        ["prop_slice"] = () => ConvThenMover(17, "Slice"),
+        ["prop_q_back_to_graph_input"] = TransposeFromGraphInput,
+        ["prop_dq_without_zero_point"] = DqWithoutZeroPoint,
         ["wbq_gemm_q"] = () => FloatWeightGemm(withQ: true, bias: true),
         ["wbq_gemm_noq"] = () => FloatWeightGemm(withQ: false, bias: true),
         ["wbq_gemm_nobias"] = () => FloatWeightGemm(withQ: true, bias: false),
@@ -145,6 +151,63 @@ internal static class RewriteCases
         .Node("DequantizeLinear", ["cq", "so", "zo"], ["y"])
         .Output("y", DataType.Float)
         .Output("t", DataType.Float).ToBytes();
+
+    /// <summary>Conv → mover (MaxPool, Gather or Slice) → Q: whether the Q is copied back decides the Conv's fusion.</summary>
+    private static byte[] ConvThenMover(int opset, string mover)
+    {
+        var b = new OnnxBuilder(opset)
+            .Input("x", DataType.Float, 1, 4, 6, 6)
+            .Initializer("s", F(0.03f))
+            .Initializer("zi", Zp(DataType.UInt8, 128))
+            .Initializer("wq", Int8s(15, 6, 4, 3, 3))
+            .Initializer("ws", F(0.004f))
+            .Initializer("wz", Zp(DataType.Int8, 0))
+            .Initializer("so", F(0.02f))
+            .Initializer("zo", Zp(DataType.UInt8, 120))
+            .Initializer("idx", TensorValue.Create(DataType.Int64, [2], new long[] { 3, 1 }))
+            .Initializer("starts", TensorValue.Create(DataType.Int64, [1], new long[] { 1 }))
+            .Initializer("ends", TensorValue.Create(DataType.Int64, [1], new long[] { 5 }))
+            .Initializer("axes", TensorValue.Create(DataType.Int64, [1], new long[] { 1 }))
+            .Node("QuantizeLinear", ["x", "s", "zi"], ["xq"])
+            .Node("DequantizeLinear", ["xq", "s", "zi"], ["xd"])
+            .Node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"])
+            .Node("Conv", ["xd", "wd"], ["c"], attributes: [("pads", new long[] { 1, 1, 1, 1 })]);
+        b = mover switch
+        {
+            "MaxPool" => b.Node("MaxPool", ["c"], ["m"], attributes: [("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 })]),
+            "Gather" => b.Node("Gather", ["c", "idx"], ["m"], attributes: [("axis", 1L)]),
+            _ => b.Node("Slice", ["c", "starts", "ends", "axes"], ["m"]),
+        };
+        return b.Node("QuantizeLinear", ["m", "so", "zo"], ["mq"])
+            .Node("DequantizeLinear", ["mq", "so", "zo"], ["y"])
+            .Output("y", DataType.Float).ToBytes();
+    }
+
+    /// <summary>x → Transpose → Q → DQ: the Q is copied onto the graph input itself.</summary>
+    private static byte[] TransposeFromGraphInput() => new OnnxBuilder(17)
+        .Input("x", DataType.Float, 2, 3, 4)
+        .Initializer("s", F(0.03f))
+        .Initializer("z", Zp(DataType.Int8, 7))
+        .Node("Transpose", ["x"], ["t"], attributes: [("perm", new long[] { 2, 0, 1 })])
+        .Node("QuantizeLinear", ["t", "s", "z"], ["tq"])
+        .Node("DequantizeLinear", ["tq", "s", "z"], ["y"])
+        .Output("y", DataType.Float).ToBytes();
+
+    /// <summary>Q/DQ without zero points (uint8 by default) → Transpose → Conv unit.</summary>
+    private static byte[] DqWithoutZeroPoint() => new OnnxBuilder(17)
+        .Input("x", DataType.Float, 1, 5, 4, 4)
+        .Initializer("s", F(0.03f))
+        .Initializer("wq", Int8s(16, 3, 4, 1, 1))
+        .Initializer("ws", F(0.004f))
+        .Initializer("so", F(0.01f))
+        .Node("QuantizeLinear", ["x", "s"], ["xq"])
+        .Node("DequantizeLinear", ["xq", "s"], ["xd"])
+        .Node("Transpose", ["xd"], ["t"], attributes: [("perm", new long[] { 0, 2, 1, 3 })])
+        .Node("DequantizeLinear", ["wq", "ws"], ["wd"])
+        .Node("Conv", ["t", "wd"], ["c"])
+        .Node("QuantizeLinear", ["c", "so"], ["cq"])
+        .Node("DequantizeLinear", ["cq", "so"], ["y"])
+        .Output("y", DataType.Float).ToBytes();
 
     private static byte[] FloatWeightGemm(bool withQ, bool bias)
     {
