@@ -13,6 +13,7 @@ public static class OrtCpuLowering
     /// round changes nothing, which is how a weight quantized by one round is folded to an initializer by the next.</summary>
     public static IReadOnlyList<IGraphPass> BasicPasses { get; } =
     [
+        new DoubleQdqPairsRemover(),
         new ConstantFolding(),
         new QdqPropagation(),
         new WeightBiasQuantization(),

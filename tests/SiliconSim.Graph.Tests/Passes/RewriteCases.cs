@@ -24,6 +24,9 @@ internal static class RewriteCases
         ["prop_slice"] = () => ConvThenMover(17, "Slice"),
         ["prop_q_back_to_graph_input"] = TransposeFromGraphInput,
         ["prop_dq_without_zero_point"] = DqWithoutZeroPoint,
+        ["double_qdq_u8"] = () => DoubleQdq(DataType.UInt8, 0.02f, 130, 0.015f, 120),
+        ["double_qdq_s8"] = () => DoubleQdq(DataType.Int8, 0.02f, 3, 0.03f, -9),
+        ["double_qdq_same"] = () => DoubleQdq(DataType.UInt8, 0.02f, 130, 0.02f, 130),
         ["wbq_gemm_q"] = () => FloatWeightGemm(withQ: true, bias: true),
         ["wbq_gemm_noq"] = () => FloatWeightGemm(withQ: false, bias: true),
         ["wbq_gemm_nobias"] = () => FloatWeightGemm(withQ: true, bias: false),
@@ -182,6 +185,20 @@ internal static class RewriteCases
             .Node("DequantizeLinear", ["mq", "so", "zo"], ["y"])
             .Output("y", DataType.Float).ToBytes();
     }
+
+    /// <summary>x → Q1 → DQ1 → Q2 → DQ2 → Relu: the middle pair goes, the outer one takes the intersected range.</summary>
+    private static byte[] DoubleQdq(DataType t, float s1, int z1, float s2, int z2) => new OnnxBuilder(17)
+        .Input("x", DataType.Float, 4, 50)
+        .Initializer("s1", F(s1))
+        .Initializer("z1", Zp(t, z1))
+        .Initializer("s2", F(s2))
+        .Initializer("z2", Zp(t, z2))
+        .Node("QuantizeLinear", ["x", "s1", "z1"], ["q1"])
+        .Node("DequantizeLinear", ["q1", "s1", "z1"], ["d1"])
+        .Node("QuantizeLinear", ["d1", "s2", "z2"], ["q2"])
+        .Node("DequantizeLinear", ["q2", "s2", "z2"], ["d2"])
+        .Node("Relu", ["d2"], ["y"])
+        .Output("y", DataType.Float).ToBytes();
 
     /// <summary>x → Transpose → Q → DQ: the Q is copied onto the graph input itself.</summary>
     private static byte[] TransposeFromGraphInput() => new OnnxBuilder(17)
