@@ -36,6 +36,8 @@ internal static class RewriteCases
         ["wbq_conv_clip_unfused"] = () => FloatWeightConv(withQ: true, activation: "Clip"),
         ["wbq_conv_relu_unfused"] = () => FloatWeightConv(withQ: true, activation: "Relu"),
         ["wbq_matmul_untouched"] = FloatWeightMatMul,
+        ["wbq_convtranspose"] = FloatWeightConvTranspose,
+        ["wbq_gemm_transb_perchannel_bias"] = PerChannelGemmFloatBias,
         ["cf_shape_reshape"] = ShapeToReshape,
         ["cf_shape_symbolic_kept"] = () => ShapeToReshape(symbolic: true),
         ["cf_output_constant"] = ConstantGraphOutput,
@@ -295,6 +297,42 @@ internal static class RewriteCases
         .Node("Conv", ["xd", "wd", "bias"], ["c"])
         .Node("QuantizeLinear", ["c", "so", "zo"], ["cq"])
         .Node("DequantizeLinear", ["cq", "so", "zo"], ["y"])
+        .Output("y", DataType.Float).ToBytes();
+
+    /// <summary>ConvTranspose's float weights are quantized too; with no integer kernel it then runs in float.</summary>
+    private static byte[] FloatWeightConvTranspose() => new OnnxBuilder(17)
+        .Input("x", DataType.Float, 1, 3, 4, 4)
+        .Initializer("s", F(0.03f))
+        .Initializer("zi", Zp(DataType.UInt8, 128))
+        .Initializer("w", Floats(17, 3, 2, 3, 3))
+        .Initializer("bias", Floats(18, 2))
+        .Initializer("so", F(0.05f))
+        .Initializer("zo", Zp(DataType.UInt8, 128))
+        .Node("QuantizeLinear", ["x", "s", "zi"], ["xq"])
+        .Node("DequantizeLinear", ["xq", "s", "zi"], ["xd"])
+        .Node("ConvTranspose", ["xd", "w", "bias"], ["c"], attributes: [("strides", new long[] { 2, 2 })])
+        .Node("QuantizeLinear", ["c", "so", "zo"], ["cq"])
+        .Node("DequantizeLinear", ["cq", "so", "zo"], ["y"])
+        .Output("y", DataType.Float).ToBytes();
+
+    /// <summary>Gemm with transB and per-channel int8 weights on axis 0 and a float bias: the bias gets per-channel
+    /// scales.</summary>
+    private static byte[] PerChannelGemmFloatBias() => new OnnxBuilder(17)
+        .Input("x", DataType.Float, 3, 16)
+        .Initializer("s", F(0.03f))
+        .Initializer("zi", Zp(DataType.UInt8, 128))
+        .Initializer("wq", Int8s(19, 8, 16))
+        .Initializer("ws", TensorValue.Create(DataType.Float, [8], new[] { 0.004f, 0.003f, 0.005f, 0.002f, 0.0041f, 0.0031f, 0.0051f, 0.0021f }))
+        .Initializer("wz", TensorValue.Create(DataType.Int8, [8], new sbyte[8]))
+        .Initializer("bias", Floats(20, 8))
+        .Initializer("so", F(0.05f))
+        .Initializer("zo", Zp(DataType.UInt8, 128))
+        .Node("QuantizeLinear", ["x", "s", "zi"], ["xq"])
+        .Node("DequantizeLinear", ["xq", "s", "zi"], ["xd"])
+        .Node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], attributes: [("axis", 0L)])
+        .Node("Gemm", ["xd", "wd", "bias"], ["g"], attributes: [("transB", 1L)])
+        .Node("QuantizeLinear", ["g", "so", "zo"], ["gq"])
+        .Node("DequantizeLinear", ["gq", "so", "zo"], ["y"])
         .Output("y", DataType.Float).ToBytes();
 
     /// <summary>MatMul is not among WeightBiasQuantization's ops: its float weight stays float.</summary>
