@@ -108,7 +108,9 @@ public sealed class ConstantFolding : IGraphPass
         TensorValue[] outputs;
         try
         {
-            outputs = kernel(new OpContext(node, graph.Source.OpsetOf(node.NormalizedDomain), args, _ => true));
+            // ORT folds with a kernel made outside the session state, so nothing is pre-packed: a constant MatMul/Gemm
+            // operand takes the unpacked path (a different summation order), hence "no input is constant" here.
+            outputs = kernel(new OpContext(node, graph.Source.OpsetOf(node.NormalizedDomain), args, _ => false));
         }
         catch (Exception ex) when (ex is OpException or ArgumentException or InvalidCastException or IndexOutOfRangeException or NotSupportedException or OverflowException)
         {

@@ -42,6 +42,8 @@ internal static class RewriteCases
         ["cf_shape_symbolic_kept"] = () => ShapeToReshape(symbolic: true),
         ["cf_output_constant"] = ConstantGraphOutput,
         ["cf_dq_weight_kept"] = DqWeightTransposed,
+        ["cf_gemm_of_constants"] = () => ConstantProduct("Gemm"),
+        ["cf_matmul_of_constants"] = () => ConstantProduct("MatMul"),
     };
 
     private static TensorValue F(float v) => TensorValue.Scalar(DataType.Float, v);
@@ -376,6 +378,16 @@ internal static class RewriteCases
         .Node("Sub", ["a", "b"], ["k"])
         .Output("y", DataType.Float)
         .Output("k", DataType.Float).ToBytes();
+
+    /// <summary>A Gemm or MatMul of two constants (M 1, K 300: where a pre-packed B would sum in another order) is
+    /// folded with the kernel as ORT's constant folding runs it, which never pre-packs.</summary>
+    private static byte[] ConstantProduct(string op) => new OnnxBuilder(17)
+        .Input("x", DataType.Float, 1, 200)
+        .Initializer("a", Floats(21, 1, 300))
+        .Initializer("b", Floats(22, 300, 200))
+        .Node(op, ["a", "b"], ["p"])
+        .Node("Add", ["x", "p"], ["y"])
+        .Output("y", DataType.Float).ToBytes();
 
     /// <summary>DQ(constant) → Transpose → MatMul: the DQ stays (it heads a QDQ unit), the Transpose cannot fold.</summary>
     private static byte[] DqWeightTransposed() => new OnnxBuilder(17)
