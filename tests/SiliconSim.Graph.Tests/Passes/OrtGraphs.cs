@@ -33,6 +33,27 @@ internal static class OrtGraphs
         }
     }
 
+    /// <summary>ORT's level-2 activation fusions change no value (the activation runs on the kernel's output):
+    /// FusedConv / FusedGemm are counted as the Conv / Gemm and their activation.</summary>
+    public static ModelGraph UndoActivationFusions(ModelGraph g)
+    {
+        var nodes = new List<Node>();
+        foreach (Node n in g.Nodes)
+        {
+            if (n.OpType is "FusedConv" or "FusedGemm")
+            {
+                nodes.Add(n with { OpType = n.OpType["Fused".Length..], Domain = string.Empty });
+                nodes.Add(n with { OpType = n.Attributes["activation"].String!, Domain = string.Empty });
+            }
+            else
+            {
+                nodes.Add(n);
+            }
+        }
+
+        return g with { Nodes = [.. nodes] };
+    }
+
     /// <summary>"Op xN" for every op type, sorted: a histogram two graphs can be compared by.</summary>
     public static string Histogram(ModelGraph graph) =>
         string.Join(", ", graph.Nodes.GroupBy(n => n.OpType).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} x{g.Count()}"));
