@@ -15,6 +15,7 @@ public static class OrtCpuLowering
     [
         new DoubleQdqPairsRemover(),
         new ConstantFolding(),
+        new ReshapeFusion(),
         new QdqPropagation(),
         new WeightBiasQuantization(),
         new EnsureUniqueDequantize(),

@@ -39,7 +39,8 @@ internal static class RewriteCases
         ["wbq_convtranspose"] = FloatWeightConvTranspose,
         ["wbq_gemm_transb_perchannel_bias"] = PerChannelGemmFloatBias,
         ["cf_shape_reshape"] = ShapeToReshape,
-        ["cf_shape_symbolic_kept"] = () => ShapeToReshape(symbolic: true),
+        ["reshape_fusion_symbolic_batch"] = () => ShapeToReshape(symbolic: true),
+        ["reshape_fusion_wrong_position_kept"] = () => ShapeToReshape(symbolic: true, index: 1),
         ["cf_output_constant"] = ConstantGraphOutput,
         ["cf_dq_weight_kept"] = DqWeightTransposed,
         ["cf_gemm_of_constants"] = () => ConstantProduct("Gemm"),
@@ -352,12 +353,13 @@ internal static class RewriteCases
         .Node("DequantizeLinear", ["mq", "so", "zo"], ["y"])
         .Output("y", DataType.Float).ToBytes();
 
-    /// <summary>Shape → Gather → Unsqueeze → Concat → Reshape: folds away when x's shape is static.</summary>
+    /// <summary>Shape → Gather → Unsqueeze → Concat → Reshape: folds away when x's shape is static; with a symbolic
+    /// batch ReshapeFusion turns it into Reshape [0, -1] when the gathered dimension is the one it fills.</summary>
     private static byte[] ShapeToReshape() => ShapeToReshape(symbolic: false);
 
-    private static byte[] ShapeToReshape(bool symbolic) => new OnnxBuilder(17)
+    private static byte[] ShapeToReshape(bool symbolic, long index = 0) => new OnnxBuilder(17)
         .Input("x", DataType.Float, symbolic ? null : 2, 3, 4)
-        .Initializer("i0", TensorValue.Scalar(DataType.Int64, 0L))
+        .Initializer("i0", TensorValue.Scalar(DataType.Int64, index))
         .Initializer("ax", TensorValue.Create(DataType.Int64, [1], new long[] { 0 }))
         .Initializer("rest", TensorValue.Create(DataType.Int64, [1], new long[] { -1 }))
         .Node("Relu", ["x"], ["r"])
