@@ -35,7 +35,7 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
         }
         else
         {
-            Error(root.Location, string.Empty, "the top level must be a mapping of keys (clock_mhz: ..., array: ...)");
+            Bad(root.Location, string.Empty, "the top level must be a mapping of keys (clock_mhz: ..., array: ...)");
         }
     }
 
