@@ -21,6 +21,7 @@ internal static class CliApp
         {
             ValidateCommand.Create(stdout),
             InspectCommand.Create(stdout),
+            DescribeCommand.Create(stdout, stderr),
         };
 
         ParseResult parse = root.Parse(args);
