@@ -69,4 +69,31 @@ public sealed class CatalogueTests
     [InlineData("clock_mhz", "clock_mhz")]
     public void Normalize_ReplacesIndicesWithBrackets(string path, string expected) =>
         Assert.Equal(expected, SpecParameters.Normalize(path));
+
+    [Fact]
+    public void EveryEnumValue_HasAConfigName_ThatParsesBack()
+    {
+        static void RoundTrips<T>(NameTable<T> table)
+            where T : struct, Enum
+        {
+            Assert.All(Enum.GetValues<T>(), v => Assert.True(table.TryParse(table.Name(v), out T back) && back.Equals(v), v.ToString()));
+            Assert.Equal(table.Names.Length, table.Names.Distinct(StringComparer.Ordinal).Count());
+        }
+
+        RoundTrips(SpecNames.Dataflows);
+        RoundTrips(SpecNames.Overflows);
+        RoundTrips(SpecNames.Requantizers);
+        RoundTrips(SpecNames.Roundings);
+        RoundTrips(SpecNames.Roles);
+        RoundTrips(SpecNames.Timings);
+        RoundTrips(SpecNames.VectorOpClasses);
+    }
+
+    [Theory]
+    [InlineData("bytes_per_cyle", "bytes_per_cycle")]
+    [InlineData("capacity_kb", "capacity_kib")]
+    [InlineData("Rows", "rows")]
+    [InlineData("frobnicate", null)]
+    public void KeySuggester_FindsCloseKeys_AndNothingForFarOnes(string typo, string? expected) =>
+        Assert.Equal(expected, KeySuggester.Closest(typo, ["rows", "cols", "bytes_per_cycle", "capacity_kib", "banks"]));
 }
