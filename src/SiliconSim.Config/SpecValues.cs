@@ -19,7 +19,7 @@ public static class SpecValues
     {
         var diagnostics = new List<ConfigDiagnostic>();
         YamlNode? root = YamlTreeReader.Read(ConfigWriter.Write(spec), "resolved.yaml", diagnostics);
-        var binder = new ConfigBinder("resolved.yaml", diagnostics);
+        var binder = new ConfigBinder(diagnostics);
         if (root is not null)
         {
             binder.BindRoot(root);

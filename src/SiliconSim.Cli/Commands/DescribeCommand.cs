@@ -73,7 +73,8 @@ internal static class DescribeCommand
         foreach (var (path, value) in SpecValues.Flatten(spec))
         {
             SpecParameter p = SpecParameters.Get(path);
-            string source = map.Contains(path) ? $"line {map.Locate(path).Line}" : "default";
+            SourceLocation at = map.Locate(path);
+            string source = !map.Contains(path) ? "default" : at.File == map.File ? $"line {at.Line}" : $"{Path.GetFileName(at.File)}:{at.Line}";
             table.AddRow(Esc(path), Esc(value), Esc(p.Unit), source, Esc(p.Default ?? "required"), Esc(p.Reason));
         }
 
