@@ -9,13 +9,17 @@ namespace SiliconSim.Graph.Passes;
 /// </summary>
 public static class OrtCpuLowering
 {
-    /// <summary>The passes in the order ORT runs them: level 1 (unique DQ), level 2 (S8→U8, node-unit fusion), level 3
-    /// (the NCHWc kernel choice for float convs with constant weights).</summary>
+    /// <summary>The passes in the order ORT runs them: level 1 (unique DQ), level 2 (S8→U8, node-unit fusion, then the
+    /// float fusions GeluFusion, BiasGeluFusion, MatMulScaleFusion in graph_transformer_utils.cc order), level 3 (the
+    /// NCHWc kernel choice for float convs with constant weights).</summary>
     public static IReadOnlyList<IGraphPass> Passes { get; } =
     [
         new EnsureUniqueDequantize(),
         new QdqS8ToU8(),
         new FuseQdqNodeUnits(),
+        new GeluFusion(),
+        new BiasGeluFusion(),
+        new MatMulScaleFusion(),
         new NchwcSelection(),
     ];
 
