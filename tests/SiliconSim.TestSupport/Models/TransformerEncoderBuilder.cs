@@ -23,14 +23,20 @@ public sealed class TransformerEncoderBuilder
     public const int Classes = 10;
     public const string InputName = "input";
     public const string OutputName = "logits";
+    public const int DefaultSeed = 20251123;
 
     private readonly Random _random;
     private readonly GraphProto _graph;
     private readonly ModelProto _model;
     private int _constants;
 
-    private TransformerEncoderBuilder(int seed)
+    private readonly int? _batch;
+    private readonly int? _seq;
+
+    private TransformerEncoderBuilder(int seed, int? batch, int? seq)
     {
+        _batch = batch;
+        _seq = seq;
         _random = new Random(seed);
         _graph = new GraphProto { Name = "main_graph" };
         _model = new ModelProto { IrVersion = 8, ProducerName = "pytorch", ProducerVersion = "2.5.0", Graph = _graph };
@@ -38,9 +44,12 @@ public sealed class TransformerEncoderBuilder
     }
 
     /// <summary>The encoder's ONNX model with weights drawn from <paramref name="seed"/>.</summary>
-    public static ModelProto Build(int seed = 20251123)
+    /// <param name="seed">Seeds the weights.</param>
+    /// <param name="batch">A static batch size, or null for the symbolic "batch" (dynamic_axes).</param>
+    /// <param name="seq">A static sequence length, or null for the symbolic "seq".</param>
+    public static ModelProto Build(int seed = DefaultSeed, int? batch = null, int? seq = null)
     {
-        var b = new TransformerEncoderBuilder(seed);
+        var b = new TransformerEncoderBuilder(seed, batch, seq);
         b.BuildGraph();
         return b._model;
     }
@@ -61,7 +70,7 @@ public sealed class TransformerEncoderBuilder
 
     private void BuildGraph()
     {
-        _graph.Input.Add(ValueInfo(InputName, "batch", "seq", DModel));
+        _graph.Input.Add(ValueInfo(InputName, [Dim(_batch, "batch"), Dim(_seq, "seq"), Dim(DModel, null)]));
         string h = InputName;
         for (int l = 0; l < Layers; l++)
         {
@@ -72,7 +81,7 @@ public sealed class TransformerEncoderBuilder
         string w = Weight("classifier.weight", [Classes, DModel], DModel);
         string bias = Weight("classifier.bias", [Classes], DModel);
         Node("Gemm", "/classifier/Gemm", [pooled, w, bias], [OutputName], ("alpha", 1f), ("beta", 1f), ("transB", 1L));
-        _graph.Output.Add(ValueInfo(OutputName, "batch", null, Classes));
+        _graph.Output.Add(ValueInfo(OutputName, [Dim(_batch, "batch"), Dim(Classes, null)]));
     }
 
     private string Layer(string x, string p)
@@ -201,16 +210,13 @@ public sealed class TransformerEncoderBuilder
         return outputs[0];
     }
 
-    private static ValueInfoProto ValueInfo(string name, string batch, string? seq, int last)
+    private static TensorShapeProto.Types.Dimension Dim(int? value, string? symbol) =>
+        value is int v ? new TensorShapeProto.Types.Dimension { DimValue = v } : new TensorShapeProto.Types.Dimension { DimParam = symbol };
+
+    private static ValueInfoProto ValueInfo(string name, TensorShapeProto.Types.Dimension[] dims)
     {
         var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = batch });
-        if (seq is not null)
-        {
-            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = seq });
-        }
-
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = last });
+        shape.Dim.Add(dims);
         return new ValueInfoProto
         {
             Name = name,
