@@ -21,6 +21,13 @@ public sealed class TransformerEncoderTests
     private static readonly string[] s_kernelOps =
         ["MatMul", "FusedMatMul", "Gemm", "Add", "Mul", "Div", "Erf", "Gelu", "BiasGelu", "Softmax", "LayerNormalization", "SkipLayerNormalization", "ReduceMean"];
 
+    private static readonly string[] s_quantizedOps =
+        ["QuantizeLinear", "DequantizeLinear", "QLinearMatMul", "MatMulIntegerToFloat", "QGemm", "QLinearAdd", "QLinearMul", "QLinearSoftmax", "DynamicQuantizeLinear", "MatMulInteger"];
+
+    /// <summary>The quantized forms, made once (calibration runs the fp32 model).</summary>
+    private static readonly Lazy<Dictionary<string, Graph.Onnx.Proto.ModelProto>> s_forms = new(() =>
+        TransformerEncoderForms.All.ToDictionary(f => f, TransformerEncoderForms.Build, StringComparer.Ordinal));
+
     public static TheoryData<int, int, int> Sizes() => new()
     {
         { 2, 8, 1 },
@@ -66,6 +73,45 @@ public sealed class TransformerEncoderTests
         // The fusions this model exists to exercise.
         Assert.Equal(TransformerEncoderBuilder.Layers, Count(ours, "FusedMatMul"));
         Assert.Equal(TransformerEncoderBuilder.Layers, Count(ours, "BiasGelu"));
+    }
+
+    public static TheoryData<string, int, int, int> QuantizedCases()
+    {
+        var data = new TheoryData<string, int, int, int>();
+        foreach (string form in new[] { TransformerEncoderForms.QdqS8S8Channel, TransformerEncoderForms.QopU8S8Tensor })
+        {
+            data.Add(form, 2, 8, 21);
+            data.Add(form, 3, 12, 22);
+            data.Add(form, 4, 16, 23);
+            data.Add(form, 1, 5, 24);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(QuantizedCases))]
+    public void Quantized_MatchesOrtBitForBit(string form, int batch, int seq, int inputSeed)
+    {
+        var proto = s_forms.Value[form];
+        TensorValue x = TransformerEncoderBuilder.Input(batch, seq, inputSeed);
+        AssertBitExact(proto, x, $"{form} {batch}x{seq}");
+    }
+
+    [Theory]
+    [InlineData(TransformerEncoderForms.QdqS8S8Channel)]
+    [InlineData(TransformerEncoderForms.QopU8S8Tensor)]
+    public void Quantized_Lowering_ChoosesTheKernelsOrtChooses(string form)
+    {
+        var proto = s_forms.Value[form];
+        ModelGraph ours = OrtCpuLowering.Lower(OnnxModelReader.Import(proto));
+        ModelGraph ort = OnnxModelReader.Read(new MemoryStream(OrtGraphs.Optimized(proto.ToByteArray())));
+        foreach (string op in s_kernelOps.Concat(s_quantizedOps))
+        {
+            Assert.True(Count(ours, op) == Count(ort, op), $"{form}: {op} x{Count(ours, op)} in SiliconSim's lowering, x{Count(ort, op)} in ORT's graph");
+        }
+
+        Assert.True(Count(ours, "QLinearMatMul") > 0, $"{form}: no QLinearMatMul, the quantizer left the encoder in float");
     }
 
     [Fact]
