@@ -20,13 +20,16 @@ public static class OrtCpuLowering
     ];
 
     /// <summary>Level 2 (ORT_ENABLE_EXTENDED): the rewrite rules first, then S8→U8 and the node-unit fusion, then the
-    /// float transformer fusions GeluFusion, BiasGeluFusion and MatMulScaleFusion (graph_transformer_utils.cc order).</summary>
+    /// dynamic-quantization fusions (MatMulIntegerToFloat, DynamicQuantizeMatMul) and the float transformer fusions
+    /// GeluFusion, BiasGeluFusion and MatMulScaleFusion, in graph_transformer_utils.cc's order.</summary>
     public static IReadOnlyList<IGraphPass> ExtendedPasses { get; } =
     [
         new ClipQuantFusion(),
         new ReluQuantFusion(),
         new QdqS8ToU8(),
         new FuseQdqNodeUnits(),
+        new MatMulIntegerToFloatFusion(),
+        new DynamicQuantizeMatMulFusion(),
         new GeluFusion(),
         new BiasGeluFusion(),
         new MatMulScaleFusion(),

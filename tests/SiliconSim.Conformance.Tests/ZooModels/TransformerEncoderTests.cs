@@ -22,7 +22,7 @@ public sealed class TransformerEncoderTests
         ["MatMul", "FusedMatMul", "Gemm", "Add", "Mul", "Div", "Erf", "Gelu", "BiasGelu", "Softmax", "LayerNormalization", "SkipLayerNormalization", "ReduceMean"];
 
     private static readonly string[] s_quantizedOps =
-        ["QuantizeLinear", "DequantizeLinear", "QLinearMatMul", "MatMulIntegerToFloat", "QGemm", "QLinearAdd", "QLinearMul", "QLinearSoftmax", "DynamicQuantizeLinear", "MatMulInteger"];
+        ["QuantizeLinear", "DequantizeLinear", "QLinearMatMul", "MatMulIntegerToFloat", "QGemm", "QLinearAdd", "QLinearMul", "QLinearSoftmax", "DynamicQuantizeLinear", "MatMulInteger", "DynamicQuantizeMatMul", "Cast"];
 
     /// <summary>The quantized forms, made once (calibration runs the fp32 model).</summary>
     private static readonly Lazy<Dictionary<string, Graph.Onnx.Proto.ModelProto>> s_forms = new(() =>
@@ -78,7 +78,7 @@ public sealed class TransformerEncoderTests
     public static TheoryData<string, int, int, int> QuantizedCases()
     {
         var data = new TheoryData<string, int, int, int>();
-        foreach (string form in new[] { TransformerEncoderForms.QdqS8S8Channel, TransformerEncoderForms.QopU8S8Tensor })
+        foreach (string form in new[] { TransformerEncoderForms.QdqS8S8Channel, TransformerEncoderForms.QopU8S8Tensor, TransformerEncoderForms.DynamicU8S8Tensor })
         {
             data.Add(form, 2, 8, 21);
             data.Add(form, 3, 12, 22);
@@ -101,6 +101,7 @@ public sealed class TransformerEncoderTests
     [Theory]
     [InlineData(TransformerEncoderForms.QdqS8S8Channel)]
     [InlineData(TransformerEncoderForms.QopU8S8Tensor)]
+    [InlineData(TransformerEncoderForms.DynamicU8S8Tensor)]
     public void Quantized_Lowering_ChoosesTheKernelsOrtChooses(string form)
     {
         var proto = s_forms.Value[form];
@@ -111,7 +112,7 @@ public sealed class TransformerEncoderTests
             Assert.True(Count(ours, op) == Count(ort, op), $"{form}: {op} x{Count(ours, op)} in SiliconSim's lowering, x{Count(ort, op)} in ORT's graph");
         }
 
-        Assert.True(Count(ours, "QLinearMatMul") > 0, $"{form}: no QLinearMatMul, the quantizer left the encoder in float");
+        Assert.True(Count(ours, "QLinearMatMul") + Count(ours, "DynamicQuantizeMatMul") > 0, $"{form}: no integer MatMul, the quantizer left the encoder in float");
     }
 
     [Fact]
