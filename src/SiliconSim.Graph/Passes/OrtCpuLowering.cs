@@ -14,6 +14,7 @@ public static class OrtCpuLowering
     public static IReadOnlyList<IGraphPass> BasicPasses { get; } =
     [
         new ConstantFolding(),
+        new MatMulAddFusion(),
         new QdqPropagation(),
         new WeightBiasQuantization(),
         new EnsureUniqueDequantize(),
@@ -21,7 +22,7 @@ public static class OrtCpuLowering
 
     /// <summary>Level 2 (ORT_ENABLE_EXTENDED): the rewrite rules first, then S8→U8 and the node-unit fusion, then the
     /// dynamic-quantization fusions (MatMulIntegerToFloat, DynamicQuantizeMatMul) and the float transformer fusions
-    /// GeluFusion, BiasGeluFusion and MatMulScaleFusion, in graph_transformer_utils.cc's order.</summary>
+    /// GeluFusion, BiasGeluFusion, SkipLayerNormFusion and MatMulScaleFusion, in graph_transformer_utils.cc's order.</summary>
     public static IReadOnlyList<IGraphPass> ExtendedPasses { get; } =
     [
         new ClipQuantFusion(),
@@ -32,6 +33,7 @@ public static class OrtCpuLowering
         new DynamicQuantizeMatMulFusion(),
         new GeluFusion(),
         new BiasGeluFusion(),
+        new SkipLayerNormFusion(),
         new MatMulScaleFusion(),
     ];
 

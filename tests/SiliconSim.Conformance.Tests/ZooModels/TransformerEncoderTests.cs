@@ -13,7 +13,9 @@ namespace SiliconSim.Conformance.Tests.ZooModels;
 /// The 2-layer transformer encoder (<see cref="TransformerEncoderBuilder"/>) run by SiliconSim after ORT-CPU lowering
 /// against ONNX Runtime at its default level (ALL, one thread), every output bit compared, over several batch and
 /// sequence sizes and inputs. ORT fuses this graph (GeluFusion + BiasGeluFusion, MatMulScaleFusion), which changes
-/// bits, so agreement requires the same fusions with the fused kernels' arithmetic.
+/// bits, so agreement requires the same fusions with the fused kernels' arithmetic. The quantized forms (static QDQ and
+/// QOperator from SiliconSim's quantize_static, and quantize_dynamic's MatMul form) are held to the same standard, and
+/// every form's lowering must pick ORT's kernels.
 /// </summary>
 public sealed class TransformerEncoderTests
 {
@@ -113,6 +115,30 @@ public sealed class TransformerEncoderTests
         }
 
         Assert.True(Count(ours, "QLinearMatMul") + Count(ours, "DynamicQuantizeMatMul") > 0, $"{form}: no integer MatMul, the quantizer left the encoder in float");
+    }
+
+    [Fact]
+    public void Fp32StaticShapes_Lowering_ChoosesTheKernelsOrtChooses()
+    {
+        // Exported without dynamic axes, the shape subgraphs fold, so ORT also fuses MatMul + Add into Reshape/Gemm/
+        // Reshape (level 1) and Add + LayerNormalization into SkipLayerNormalization (level 2); Gelu keeps no bias.
+        var proto = TransformerEncoderBuilder.Build(batch: 2, seq: 8);
+        ModelGraph ours = OrtCpuLowering.Lower(OnnxModelReader.Import(proto));
+        ModelGraph ort = OnnxModelReader.Read(new MemoryStream(OrtGraphs.Optimized(proto.ToByteArray())));
+        foreach (string op in s_kernelOps)
+        {
+            Assert.True(Count(ours, op) == Count(ort, op), $"{op} x{Count(ours, op)} in SiliconSim's lowering, x{Count(ort, op)} in ORT's graph");
+        }
+
+        Assert.Equal(2 * TransformerEncoderBuilder.Layers, Count(ours, "SkipLayerNormalization"));
+        Assert.Equal((6 * TransformerEncoderBuilder.Layers) + 1, Count(ours, "Gemm"));
+    }
+
+    [Fact(Skip = "ORT 1.31's SkipLayerNormalization arithmetic is not reproduced: about half of its outputs differ by 1-3 ulp from every ordering tried (sequential fp32 as in skip_layer_norm.cc, double statistics, MLAS LayerNorm order, 4/8/16-lane sums)")]
+    public void Fp32StaticShapes_MatchesOrtBitForBit()
+    {
+        var proto = TransformerEncoderBuilder.Build(batch: 2, seq: 8);
+        AssertBitExact(proto, TransformerEncoderBuilder.Input(2, 8, 31), "static 2x8");
     }
 
     [Fact]

@@ -120,6 +120,36 @@ public sealed class TransformerFusionOrtTests
     }
 
     [Theory]
+    [InlineData(new[] { 4, 300 })]
+    [InlineData(new[] { 2, 5, 300 })]
+    public void MatMulThenBiasAdd_BecomesGemm(int[] aShape)
+    {
+        // K = 300 splits into two K blocks in the packed SGEMM, so Gemm's fma(acc, 1, C) per block differs from
+        // MatMul-then-Add: only the same rewrite gives ORT's bits. A 3-D A is reshaped around the Gemm.
+        var b = new OnnxBuilder(opset: 17)
+            .Input("x", DataType.Float, [.. aShape.Select(d => (int?)d)])
+            .Initializer("w", Uniform([300, 24], 0.3, 18))
+            .Initializer("bias", Uniform([24], 1.0, 19))
+            .Node("MatMul", ["x", "w"], ["mm"])
+            .Node("Add", ["bias", "mm"], ["y"])
+            .Output("y", DataType.Float);
+        AssertLikeOrt(b, Uniform(aShape, 2.0, 20), ("Gemm", 1), ("MatMul", 0), ("Add", 0));
+    }
+
+    [Fact]
+    public void MatMulThenBiasAdd_WithSymbolicBatch3D_StaysMatMul()
+    {
+        var b = new OnnxBuilder(opset: 17)
+            .Input("x", DataType.Float, null, 5, 300)
+            .Initializer("w", Uniform([300, 24], 0.3, 18))
+            .Initializer("bias", Uniform([24], 1.0, 19))
+            .Node("MatMul", ["x", "w"], ["mm"])
+            .Node("Add", ["mm", "bias"], ["y"])
+            .Output("y", DataType.Float);
+        AssertLikeOrt(b, Uniform([2, 5, 300], 2.0, 21), ("Gemm", 0), ("MatMul", 1), ("Add", 1));
+    }
+
+    [Theory]
     [InlineData(false, false, 0.7f)]
     [InlineData(true, false, 1.3f)]
     [InlineData(false, true, -0.45f)]

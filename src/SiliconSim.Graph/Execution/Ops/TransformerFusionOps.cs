@@ -2,6 +2,7 @@ using SiliconSim.Numerics;
 using SiliconSim.Numerics.Kernels;
 using SiliconSim.Numerics.Kernels.Activation;
 using SiliconSim.Numerics.Kernels.Float;
+using SiliconSim.Numerics.Kernels.Normalization;
 
 namespace SiliconSim.Graph.Execution.Ops;
 
@@ -37,6 +38,20 @@ internal static class TransformerFusionOps
     /// <summary>com.microsoft Gelu: ORT's CPU kernel is the exact (erf) Gelu of ONNX opset 20.</summary>
     [OnnxOp("Gelu", "com.microsoft")]
     public static TensorValue[] Gelu(OpContext ctx) => [OpGuard.Run(() => ActivationKernels.Gelu(ctx.Input(0), "none"))];
+
+    /// <summary>com.microsoft SkipLayerNormalization: outputs Y, (mean, inv_std_var: not produced by ORT's CPU kernel
+    /// either), and the input + skip + bias sum.</summary>
+    [OnnxOp("SkipLayerNormalization", "com.microsoft")]
+    public static TensorValue[] SkipLayerNormalization(OpContext ctx)
+    {
+        if (!ctx.HasAttribute("epsilon"))
+        {
+            throw new OpException("SkipLayerNormalization needs the epsilon attribute");
+        }
+
+        var (y, sum) = OpGuard.Run(() => SkipLayerNormKernel.Compute(ctx.Input(0), ctx.Input(1), ctx.Input(2), ctx.OptionalInput(3), ctx.OptionalInput(4), ctx.Float("epsilon", 0f)));
+        return [y, TensorValue.Zeros(DataType.Float, [0]), TensorValue.Zeros(DataType.Float, [0]), sum];
+    }
 
     [OnnxOp("BiasGelu", "com.microsoft")]
     public static TensorValue[] BiasGelu(OpContext ctx) => [OpGuard.Run(() => BiasGeluKernel.BiasGelu(ctx.Input(0), ctx.Input(1)))];
