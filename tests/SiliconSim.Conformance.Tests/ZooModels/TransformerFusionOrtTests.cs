@@ -179,6 +179,26 @@ public sealed class TransformerFusionOrtTests
     }
 
     [Theory]
+    [InlineData(64, false, false, 1)]
+    [InlineData(64, true, true, 2)]
+    [InlineData(5, true, false, 3)]
+    [InlineData(200, false, true, 4)]
+    public void SkipLayerNormalizationNode_MatchesOrt(int hidden, bool withBias, bool broadcastSkip, int seed)
+    {
+        int[] xShape = [3, 7, hidden];
+        int[] skipShape = broadcastSkip ? [7, hidden] : xShape;
+        var b = new OnnxBuilder(opset: 17)
+            .Input("x", DataType.Float, [.. xShape.Select(d => (int?)d)])
+            .Input("skip", DataType.Float, [.. skipShape.Select(d => (int?)d)])
+            .Initializer("gamma", Uniform([hidden], 1.5, seed))
+            .Initializer("beta", Uniform([hidden], 0.2, seed + 1))
+            .Initializer("bias", Uniform([hidden], 0.5, seed + 2))
+            .Node("SkipLayerNormalization", withBias ? ["x", "skip", "gamma", "beta", "bias"] : ["x", "skip", "gamma", "beta"], ["y"], "com.microsoft", null, ("epsilon", 1e-5f))
+            .Output("y", DataType.Float);
+        AssertLikeOrt(b, [("x", Uniform(xShape, 4.0, seed + 3)), ("skip", Uniform(skipShape, 4.0, seed + 4))], ("SkipLayerNormalization", 1));
+    }
+
+    [Theory]
     [InlineData(0.5)]
     [InlineData(3.0)]
     [InlineData(12.0)]

@@ -7,7 +7,8 @@ using SiliconSim.Numerics;
 namespace SiliconSim.TestSupport.Models;
 
 /// <summary>
-/// The forms of the transformer encoder the tests and workloads use: the fp32 export, and the two static
+/// The forms of the transformer encoder the tests and workloads use: the fp32 export (with dynamic axes, and with static
+/// shapes [3, 12, 64]), and the two static
 /// quantizations ORT's quantize_static makes by default for CPU (QDQ int8 activations with per-channel int8 weights;
 /// QOperator uint8 activations with per-tensor int8 weights), calibrated with MinMax on a seeded calibration set of
 /// <see cref="CalibrationBatches"/> batches [2, 8, 64]; and the dynamic quantization of its MatMuls
@@ -16,13 +17,14 @@ namespace SiliconSim.TestSupport.Models;
 public static class TransformerEncoderForms
 {
     public const string Fp32 = "fp32";
+    public const string Fp32Static = "fp32_static_3x12";
     public const string QdqS8S8Channel = "qdq_s8s8_channel";
     public const string QopU8S8Tensor = "qop_u8s8_tensor";
     public const string DynamicU8S8Tensor = "qdyn_u8s8_tensor";
     public const int CalibrationBatches = 4;
     public const int CalibrationSeed = 1000;
 
-    public static IReadOnlyList<string> All { get; } = [Fp32, QdqS8S8Channel, QopU8S8Tensor, DynamicU8S8Tensor];
+    public static IReadOnlyList<string> All { get; } = [Fp32, Fp32Static, QdqS8S8Channel, QopU8S8Tensor, DynamicU8S8Tensor];
 
     /// <summary>The model of <paramref name="form"/> as ONNX.</summary>
     public static ModelProto Build(string form)
@@ -31,6 +33,12 @@ public static class TransformerEncoderForms
         if (form == Fp32)
         {
             return fp32;
+        }
+
+        if (form == Fp32Static)
+        {
+            // Exported without dynamic axes: batch 3, sequence 12.
+            return TransformerEncoderBuilder.Build(batch: 3, seq: 12);
         }
 
         if (form == DynamicU8S8Tensor)

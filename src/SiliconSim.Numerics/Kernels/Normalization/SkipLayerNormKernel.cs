@@ -1,14 +1,13 @@
 namespace SiliconSim.Numerics.Kernels.Normalization;
 
 /// <summary>
-/// com.microsoft SkipLayerNormalization on fp32 as ORT's CPU kernel computes it (contrib_ops/cpu/skip_layer_norm.cc,
-/// ComputeJob, plain scalar code without fma), per row of the hidden size H: v = (x + skip) [+ bias], each a separate
-/// fp32 add; mean and mean_square are sequential fp32 sums of v and v·v; mean = Σv / H; std = sqrt(Σv² / H − mean² + ε)
-/// in fp32; y = (v − mean) / std · gamma [+ beta], left to right. The skip repeats when it is smaller than the input
-/// (offset modulo its size). Returns Y and the optional input + skip + bias sum.
-/// <para>NOT bit-exact against ORT 1.31: this is the order of skip_layer_norm.cc as published, but ORT 1.31's kernel
-/// differs from it (and from the double-statistics, MLAS-LayerNorm and 4/8/16-lane variants tried) by 1-3 ulp in about
-/// half of the outputs. It is the best statement known, used so that graphs keep ORT's kernel choice.</para>
+/// com.microsoft SkipLayerNormalization on fp32 as ORT 1.31's CPU kernel computes it, per row of the hidden size H:
+/// v = (x + skip) [+ bias], each a separate fp32 add (contrib_ops/cpu/skip_layer_norm.cc); then, unlike the published
+/// two-sum loop of that file and unlike LayerNormalization's MLAS path, ORT 1.31 normalises with the scalar Welford loop
+/// of its LayerNorm implementation at every H (found against ORT 1.31: 0 of 4,096 outputs differ, where the two-sum,
+/// double-statistics, MLAS-LayerNorm and lane-split variants each miss about half): δ = v − m; m += δ / k;
+/// M2 += δ·(v − m), all fp32 without fma; std = sqrt(M2 / H + ε); y = (v − m) / std · gamma [+ beta], left to right.
+/// The skip repeats when it is smaller than the input (offset modulo its size). Returns Y and the sum v (output 3).
 /// </summary>
 public static class SkipLayerNormKernel
 {
@@ -48,7 +47,7 @@ public static class SkipLayerNormKernel
         {
             int skOff = off % sk.Length;
             float mean = 0f;
-            float meanSquare = 0f;
+            float m2 = 0f;
             for (int i = 0; i < h; i++)
             {
                 float v = xs[off + i] + sk[skOff + i];
@@ -58,14 +57,14 @@ public static class SkipLayerNormKernel
                 }
 
                 sum[off + i] = v;
-                mean += v;
-                float sq = v * v;
-                meanSquare += sq;
+                float delta = v - mean;
+                mean += delta / (i + 1);
+                float delta2 = v - mean;
+                float p = delta * delta2;
+                m2 += p;
             }
 
-            mean /= h;
-            float variance = (meanSquare / h) - (mean * mean);
-            float std = MathF.Sqrt(variance + epsilon);
+            float std = MathF.Sqrt((m2 / h) + epsilon);
             for (int i = 0; i < h; i++)
             {
                 float t = (sum[off + i] - mean) / std * g[i];
