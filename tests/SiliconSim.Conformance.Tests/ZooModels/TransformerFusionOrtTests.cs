@@ -166,6 +166,20 @@ public sealed class TransformerFusionOrtTests
         AssertLikeOrt(b, [("a", Uniform(aShape, 2.0, 12)), ("bm", Uniform(bShape, 2.0, 13))], ("FusedMatMul", 1));
     }
 
+    [Theory]
+    [InlineData(1f)]
+    [InlineData(0.3f)]
+    public void FusedMatMulNode_OneDimensionalB_MatchesOrt(float alpha)
+    {
+        // With alpha 1 every row of A is an M = 1 product (the AVX M1 kernel); otherwise the blocked FMA path.
+        var b = new OnnxBuilder(opset: 17)
+            .Input("a", DataType.Float, 2, 3, 21)
+            .Input("v", DataType.Float, 21)
+            .Node("FusedMatMul", ["a", "v"], ["y"], "com.microsoft", null, ("alpha", alpha))
+            .Output("y", DataType.Float);
+        AssertLikeOrt(b, [("a", Uniform([2, 3, 21], 2.0, 22)), ("v", Uniform([21], 2.0, 23))], ("FusedMatMul", 1));
+    }
+
     [Fact]
     public void FusedMatMulNode_ConstantTwoDimensionalB_TakesThePackedPath()
     {

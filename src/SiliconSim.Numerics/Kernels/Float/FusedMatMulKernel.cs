@@ -5,7 +5,8 @@ namespace SiliconSim.Numerics.Kernels.Float;
 /// transA, transB and alpha attributes): Y = alpha·op(A)·op(B) with numpy batch broadcasting, each matrix product one
 /// MLAS SGEMM with beta = 0 and that alpha (see <see cref="FloatGemm"/>: the K-block accumulator is written as acc·alpha,
 /// and the M = 1 / N = 1 kernels are skipped unless alpha = 1). As in matmul.cc, transposes are ignored for 1-D operands,
-/// A's leading dims fold into M only when A is not transposed and B is one matrix, and a constant 2-D B is pre-packed.
+/// A's leading dims fold into M only when A is not transposed and B is one matrix, a 1-D B turns each row of A into its
+/// own M = 1 product, and a constant 2-D B is pre-packed.
 /// transBatchA / transBatchB are not modelled.
 /// </summary>
 public static class FusedMatMulKernel
@@ -59,7 +60,19 @@ public static class FusedMatMulKernel
             return TensorValue.FromFloats([.. outShape], y);
         }
 
-        int[] aBatch = aShape[..^2];
+        // As MatMulKernel (matmul_helper.h): a 1-D B makes each row of an untransposed A its own batch with M = 1,
+        // which decides whether SGEMM's M = 1 kernel runs when alpha is 1.
+        int[] aMat = aShape;
+        int gemmM = m;
+        if (b.Rank == 1 && a.Rank >= 2 && !ta)
+        {
+            aMat = [.. aShape[..^1], 1, k];
+            gemmM = 1;
+            batch = [.. batch, m];
+            batchCount *= m;
+        }
+
+        int[] aBatch = aMat[..^2];
         int[] bBatch = bShape[..^2];
         int[] aStrides = Broadcast.BroadcastStrides(aBatch, batch);
         int[] bStrides = Broadcast.BroadcastStrides(bBatch, batch);
@@ -77,7 +90,7 @@ public static class FusedMatMulKernel
                 bOff += idx * bStrides[d];
             }
 
-            Run(packed, ta, tb, m, n, k, alpha, av.AsSpan(aOff * m * k, m * k), lda, bv.AsSpan(bOff * k * n, k * n), ldb, y.AsSpan(i * m * n, m * n));
+            Run(packed, ta, tb, gemmM, n, k, alpha, av.AsSpan(aOff * gemmM * k, gemmM * k), lda, bv.AsSpan(bOff * k * n, k * n), ldb, y.AsSpan(i * gemmM * n, gemmM * n));
         }
 
         return TensorValue.FromFloats([.. outShape], y);
