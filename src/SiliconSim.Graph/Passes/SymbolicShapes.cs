@@ -45,6 +45,15 @@ internal sealed class SymbolicShapes
             {
                 _shapes[n.Outputs[0]] = shape;
             }
+
+            // DynamicQuantizeLinear's scale and zero point are scalars.
+            if (n.OpType == "DynamicQuantizeLinear" && n.NormalizedDomain.Length == 0)
+            {
+                foreach (string scalar in n.Outputs.Skip(1).Where(o => o.Length > 0))
+                {
+                    _shapes[scalar] = [];
+                }
+            }
         }
     }
 
@@ -131,7 +140,7 @@ internal sealed class SymbolicShapes
                     return [.. perm.Select(i => x[i])];
                 }
 
-            case "MatMul" or "FusedMatMul" or "MatMulInteger" or "MatMulIntegerToFloat":
+            case "MatMul" or "FusedMatMul" or "MatMulInteger" or "MatMulIntegerToFloat" or "DynamicQuantizeMatMul":
                 return MatMul(In(n, 0), In(n, 1), n);
             case "QLinearMatMul":
                 return MatMul(In(n, 0), In(n, 3), n);

@@ -28,7 +28,7 @@ public sealed class TransformerEncoderTests
 
     /// <summary>The quantized forms, made once (calibration runs the fp32 model).</summary>
     private static readonly Lazy<Dictionary<string, Graph.Onnx.Proto.ModelProto>> s_forms = new(() =>
-        TransformerEncoderForms.All.ToDictionary(f => f, TransformerEncoderForms.Build, StringComparer.Ordinal));
+        TransformerEncoderForms.All.ToDictionary(f => f, f => TransformerEncoderForms.Build(f), StringComparer.Ordinal));
 
     public static TheoryData<int, int, int> Sizes() => new()
     {
@@ -141,6 +141,15 @@ public sealed class TransformerEncoderTests
     {
         var proto = TransformerEncoderBuilder.Build(batch: batch, seq: seq);
         AssertBitExact(proto, TransformerEncoderBuilder.Input(batch, seq, inputSeed), $"static {batch}x{seq}");
+    }
+
+    [Theory]
+    [InlineData(TransformerEncoderForms.QdqS8S8Channel)]
+    [InlineData(TransformerEncoderForms.QopU8S8Tensor)]
+    public void QuantizedStaticShapes_MatchOrtBitForBit(string form)
+    {
+        var proto = TransformerEncoderForms.Build(form, TransformerEncoderBuilder.Build(batch: 2, seq: 8));
+        AssertBitExact(proto, TransformerEncoderBuilder.Input(2, 8, 41), $"{form} static 2x8");
     }
 
     [Fact]

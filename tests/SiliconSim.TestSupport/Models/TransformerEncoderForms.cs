@@ -27,9 +27,11 @@ public static class TransformerEncoderForms
     public static IReadOnlyList<string> All { get; } = [Fp32, Fp32Static, QdqS8S8Channel, QopU8S8Tensor, DynamicU8S8Tensor];
 
     /// <summary>The model of <paramref name="form"/> as ONNX.</summary>
-    public static ModelProto Build(string form)
+    /// <param name="form">One of <see cref="All"/>.</param>
+    /// <param name="fp32">The float model to quantize; the dynamic-axes export when null.</param>
+    public static ModelProto Build(string form, ModelProto? fp32 = null)
     {
-        ModelProto fp32 = TransformerEncoderBuilder.Build();
+        fp32 ??= TransformerEncoderBuilder.Build();
         if (form == Fp32)
         {
             return fp32;
