@@ -41,7 +41,7 @@ internal static class CaseTracer
             // An expectation folder alone: trace what it holds.
             foreach (string name in expected.Keys.Order(StringComparer.Ordinal))
             {
-                targets.AddRange(resolver.Resolve(name, testCase.ModelPath));
+                targets.AddRange(resolver.Resolve(name, testCase.ModelPath, $"--trace-expect {trace.ExpectFolder}"));
             }
         }
 

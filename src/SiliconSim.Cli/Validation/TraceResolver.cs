@@ -44,7 +44,8 @@ internal sealed class TraceResolver
     /// <summary>The lowered tensors for a node name or tensor name; an unknown name is bad input.</summary>
     /// <param name="name">A node name of the original (or lowered) model, or a tensor name.</param>
     /// <param name="modelPath">The model, for the error message.</param>
-    public IReadOnlyList<TraceTarget> Resolve(string name, string modelPath)
+    /// <param name="source">Where the name came from, for the error message.</param>
+    public IReadOnlyList<TraceTarget> Resolve(string name, string modelPath, string source = "--trace-node")
     {
         var loweredNodes = _lowered.Nodes.Where(n => n.Name == name && name.Length > 0).ToList();
         if (loweredNodes.Count > 0)
@@ -70,7 +71,7 @@ internal sealed class TraceResolver
             || _original.Initializers.ContainsKey(name);
         if (!known)
         {
-            throw new UserInputException(modelPath, $"--trace-node '{name}': the model has no node or tensor of that name (see 'siliconsim inspect {modelPath}')");
+            throw new UserInputException(modelPath, $"{source} '{name}': the model has no node or tensor of that name (see 'siliconsim inspect {modelPath}')");
         }
 
         return ResolveTensor(name, string.Empty);

@@ -69,7 +69,7 @@ public sealed class LayerNormOrtProperties : IDisposable
         }
         catch (OnnxRuntimeException e) when (e.Message.Contains("broadcastable", StringComparison.Ordinal))
         {
-            // ORT refuses scale/bias that neither hold norm_size elements nor broadcast to X: so must we.
+            // ORT refuses scale/bias that neither match X.shape[axis:] nor broadcast to X: so must we.
             var refusal = Record.Exception(() => Ours());
             Assert.True(refusal is OpException, $"{seed}: ORT refused ({e.Message}) but SiliconSim {(refusal is null ? "ran" : "threw " + refusal.GetType().Name)}");
             _refused++;
