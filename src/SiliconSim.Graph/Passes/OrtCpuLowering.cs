@@ -15,19 +15,28 @@ public static class OrtCpuLowering
     [
         new DoubleQdqPairsRemover(),
         new ConstantFolding(),
+        new MatMulAddFusion(),
         new ReshapeFusion(),
         new QdqPropagation(),
         new WeightBiasQuantization(),
         new EnsureUniqueDequantize(),
     ];
 
-    /// <summary>Level 2 (ORT_ENABLE_EXTENDED): the rewrite rules first, then S8→U8 and the node-unit fusion.</summary>
+    /// <summary>Level 2 (ORT_ENABLE_EXTENDED): the rewrite rules first, then S8→U8 and the node-unit fusion, then the
+    /// dynamic-quantization fusions (MatMulIntegerToFloat, DynamicQuantizeMatMul) and the float transformer fusions
+    /// GeluFusion, BiasGeluFusion, SkipLayerNormFusion and MatMulScaleFusion, in graph_transformer_utils.cc's order.</summary>
     public static IReadOnlyList<IGraphPass> ExtendedPasses { get; } =
     [
         new ClipQuantFusion(),
         new ReluQuantFusion(),
         new QdqS8ToU8(),
         new FuseQdqNodeUnits(),
+        new MatMulIntegerToFloatFusion(),
+        new DynamicQuantizeMatMulFusion(),
+        new GeluFusion(),
+        new BiasGeluFusion(),
+        new SkipLayerNormFusion(),
+        new MatMulScaleFusion(),
     ];
 
     /// <summary>Level 3 (ORT_ENABLE_ALL): the NCHWc kernel choice for float convs with constant weights.</summary>
