@@ -38,6 +38,12 @@ public sealed class OperandTypes
             return (layer.InputType, layer.WeightType);
         }
 
+        // com.microsoft.DynamicQuantizeMatMul quantizes its float A to uint8 itself (as DynamicQuantizeLinear does).
+        if (node.OpType == "DynamicQuantizeMatMul")
+        {
+            return (DataType.UInt8, layer.WeightType);
+        }
+
         // QLinear* and QGemm carry their scales between the operands; their operand types are integer already.
         int weightIndex = node.OpType is "QLinearConv" or "QLinearMatMul" or "QGemm" ? 3 : 1;
         return (Through(node, 0, layer.InputType), Through(node, weightIndex, layer.WeightType));

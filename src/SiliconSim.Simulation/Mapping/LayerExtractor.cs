@@ -60,7 +60,7 @@ public static class LayerExtractor
                 "Gemm" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: true),
                 "QGemm" => MatMul(ctx, node, a: 0, b: 3, gemmAttributes: true),
                 "FusedMatMul" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: true),
-                "MatMul" or "MatMulInteger" or "MatMulIntegerToFloat" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: false),
+                "MatMul" or "MatMulInteger" or "MatMulIntegerToFloat" or "DynamicQuantizeMatMul" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: false),
                 "QLinearMatMul" => MatMul(ctx, node, a: 0, b: 3, gemmAttributes: false),
                 _ => null,
             };
@@ -170,7 +170,7 @@ public static class LayerExtractor
         public readonly HashSet<string> Matrix = new(StringComparer.Ordinal)
         {
             "Conv", "ConvInteger", "NchwcConv", "QLinearConv", "ConvTranspose", "Gemm", "QGemm", "FusedMatMul", "MatMul",
-            "MatMulInteger", "MatMulIntegerToFloat", "QLinearMatMul",
+            "MatMulInteger", "MatMulIntegerToFloat", "QLinearMatMul", "DynamicQuantizeMatMul",
         };
 
         public readonly Dictionary<string, (VectorOpClass Class, Count Count)> Vector = Build();
@@ -190,13 +190,13 @@ public static class LayerExtractor
                 "LeakyRelu", "QLinearAdd", "QLinearMul", "QLinearLeakyRelu", "Neg", "Abs", "Sqrt", "Reciprocal", "Round", "Mod",
                 "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor", "Where", "Cast",
                 "CastLike", "BatchNormalization");
-            Add(VectorOpClass.Transcendental, Count.Output, "Exp", "Log", "Erf", "Tanh", "Sigmoid", "Gelu", "Softmax",
+            Add(VectorOpClass.Transcendental, Count.Output, "Exp", "Log", "Erf", "Tanh", "Sigmoid", "Gelu", "BiasGelu", "Softmax",
                 "LogSoftmax", "QLinearSoftmax", "QLinearSigmoid");
             Add(VectorOpClass.Pooling, Count.OutputTimesWindow, "MaxPool", "AveragePool", "NchwcAveragePool", "QLinearAveragePool");
             Add(VectorOpClass.Reduction, Count.Input, "GlobalAveragePool", "GlobalMaxPool", "QLinearGlobalAveragePool",
                 "NchwcGlobalAveragePool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
                 "ReduceL2", "ReduceSumSquare", "ArgMax", "ArgMin");
-            Add(VectorOpClass.Normalization, Count.Input, "LayerNormalization", "InstanceNormalization");
+            Add(VectorOpClass.Normalization, Count.Input, "LayerNormalization", "SkipLayerNormalization", "InstanceNormalization");
             Add(VectorOpClass.Quantize, Count.Output, "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear");
             Add(VectorOpClass.DataMovement, Count.None, "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Shape", "Size", "Constant");
             Add(VectorOpClass.DataMovement, Count.Output, "Transpose", "Concat", "Gather", "Slice", "Pad", "Expand", "Tile",

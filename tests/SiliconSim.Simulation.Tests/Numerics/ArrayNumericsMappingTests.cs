@@ -28,6 +28,15 @@ public sealed class ArrayNumericsMappingTests
     }
 
     [Fact]
-    public void ToMatrixNumerics_WidthOutOfRange_Throws() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ArrayNumericsSpec { AccumulatorBits = 40 }.ToMatrixNumerics());
+    public void ToMatrixNumerics_WidthBelowTwo_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ArrayNumericsSpec { AccumulatorBits = 1 }.ToMatrixNumerics());
+
+    [Theory]
+    [InlineData(OverflowPolicy.Wrap)]
+    [InlineData(OverflowPolicy.Saturate)]
+    public void ToMatrixNumerics_WiderThan32Bits_RunsAs32BitSaturating(OverflowPolicy overflow)
+    {
+        MatrixNumerics m = new ArrayNumericsSpec { AccumulatorBits = 48, Overflow = overflow }.ToMatrixNumerics();
+        Assert.Equal((32, AccumulatorOverflow.Saturate), (m.AccumulatorBits, m.Overflow));
+    }
 }
