@@ -78,5 +78,4 @@ public static class EnergyAccounting
 
         return new EnergyReport(table.Name, layers.MoveToImmutable(), total);
     }
-
 }
