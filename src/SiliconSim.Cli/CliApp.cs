@@ -22,6 +22,7 @@ internal static class CliApp
             ValidateCommand.Create(stdout),
             InspectCommand.Create(stdout),
             RunCommand.Create(stdout, stderr),
+            DescribeCommand.Create(stdout, stderr),
         };
 
         ParseResult parse = root.Parse(args);

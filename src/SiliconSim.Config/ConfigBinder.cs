@@ -12,7 +12,7 @@ namespace SiliconSim.Config;
 /// closest known one), checks types, choices and ranges, reports missing required fields, and records where every
 /// field was written. It never stops at the first problem.
 /// </summary>
-internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnostics)
+internal sealed class ConfigBinder(List<ConfigDiagnostic> diagnostics)
 {
     /// <summary>Parsed values by concrete path: long, double, bool, string or ImmutableArray&lt;string&gt; (list counts as int).</summary>
     public Dictionary<string, object> Values { get; } = new(StringComparer.Ordinal);
@@ -35,7 +35,7 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
         }
         else
         {
-            Error(root.Location, string.Empty, "the top level must be a mapping of keys (clock_mhz: ..., array: ...)");
+            Bad(root.Location, string.Empty, "the top level must be a mapping of keys (clock_mhz: ..., array: ...)");
         }
     }
 
@@ -233,7 +233,7 @@ internal sealed class ConfigBinder(string file, List<ConfigDiagnostic> diagnosti
         Error(at, path, message);
     }
 
-    private void Error(SourceLocation at, string path, string message) => diagnostics.Add(new ConfigDiagnostic(at with { File = file }, path, message));
+    private void Error(SourceLocation at, string path, string message) => diagnostics.Add(new ConfigDiagnostic(at, path, message));
 
     /// <summary>Collects the parsed values into documents (absent fields stay null).</summary>
     public AcceleratorDocument ToDocument()

@@ -37,8 +37,8 @@ public static class ConfigLoader
     public static ConfigLoadResult LoadText(string yaml, string fileName = "config.yaml")
     {
         var diagnostics = new List<ConfigDiagnostic>();
-        YamlNode? root = YamlTreeReader.Read(yaml, fileName, diagnostics);
-        var binder = new ConfigBinder(fileName, diagnostics);
+        YamlNode? root = ReadWithBase(yaml, fileName, diagnostics, new HashSet<string>(StringComparer.Ordinal) { Path.GetFullPath(fileName) });
+        var binder = new ConfigBinder(diagnostics);
         if (root is not null)
         {
             binder.BindRoot(root);
@@ -80,4 +80,71 @@ public static class ConfigLoader
     // With some buffer's role unknown, the role combination checks (missing role, unified beside per-role) are moot.
     private static bool IsRoleProblem(string path) =>
         path == "memory.buffers" || (path.StartsWith("memory.buffers[", StringComparison.Ordinal) && path.EndsWith(".role", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Reads a config and, when it says <c>base: NAME</c> (a file relative to this one, or a preset name), lays it over
+    /// that base: mappings merge key by key, lists and values replace. Each node keeps the file it came from, so
+    /// diagnostics name the base file for fields written there.
+    /// </summary>
+    private static YamlNode? ReadWithBase(string text, string fileName, List<ConfigDiagnostic> diagnostics, HashSet<string> chain)
+    {
+        YamlNode? root = YamlTreeReader.Read(text, fileName, diagnostics);
+        if (root is not YamlMapping map || map.Entries.FirstOrDefault(e => e.Key.Text == "base") is not { Key: not null } entry)
+        {
+            return root;
+        }
+
+        YamlMapping own = map with { Entries = map.Entries.Remove(entry) };
+        if (entry.Value is not YamlScalar { IsNull: false } name)
+        {
+            diagnostics.Add(new ConfigDiagnostic(entry.Key.Location, "base", "must be a preset name or a config file path"));
+            return own;
+        }
+
+        string beside = Path.Combine(Path.GetDirectoryName(fileName) ?? string.Empty, name.Text);
+        string? path = File.Exists(beside) ? beside : PresetCatalog.Resolve(name.Text);
+        if (path is null)
+        {
+            diagnostics.Add(new ConfigDiagnostic(entry.Key.Location, "base", $"no file or preset named '{name.Text}'"));
+            return own;
+        }
+
+        if (!chain.Add(Path.GetFullPath(path)))
+        {
+            diagnostics.Add(new ConfigDiagnostic(entry.Key.Location, "base", $"'{name.Text}' is already being loaded (a base cycle)"));
+            return own;
+        }
+
+        string baseText;
+        try
+        {
+            baseText = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(new ConfigDiagnostic(entry.Key.Location, "base", $"cannot read {path}: {e.Message}"));
+            return own;
+        }
+
+        return ReadWithBase(baseText, path, diagnostics, chain) is YamlMapping under ? Merge(under, own) : own;
+    }
+
+    private static YamlMapping Merge(YamlMapping under, YamlMapping over)
+    {
+        var entries = under.Entries.ToList();
+        foreach (var (key, value) in over.Entries)
+        {
+            int i = entries.FindIndex(e => e.Key.Text == key.Text);
+            if (i < 0)
+            {
+                entries.Add(new(key, value));
+            }
+            else
+            {
+                entries[i] = new(key, entries[i].Value is YamlMapping u && value is YamlMapping o ? Merge(u, o) : value);
+            }
+        }
+
+        return new YamlMapping(over.Location, [.. entries]);
+    }
 }

@@ -30,7 +30,7 @@ internal static class ParameterDefaults
 
         var diagnostics = new List<ConfigDiagnostic>();
         YamlNode? node = YamlTreeReader.Read(p.Default!, "<default>", diagnostics);
-        var binder = new ConfigBinder("<default>", diagnostics);
+        var binder = new ConfigBinder(diagnostics);
         if (node is not null)
         {
             binder.BindValue(p, node, path, node.Location);

@@ -30,8 +30,14 @@ internal static class Generators
         from db in Gen.Elements(true, false)
         select new BufferSpec
         {
-            Name = name, Role = role, CapacityBytes = (long)word * banks * rows, WordBytes = word, Banks = banks, Ports = ports,
-            BytesPerCycle = bpc, DoubleBuffered = db,
+            Name = name,
+            Role = role,
+            CapacityBytes = (long)word * banks * rows,
+            WordBytes = word,
+            Banks = banks,
+            Ports = ports,
+            BytesPerCycle = bpc,
+            DoubleBuffered = db,
         };
 
     private static Gen<ImmutableArray<BufferSpec>> Buffers() =>
@@ -69,15 +75,24 @@ internal static class Generators
         from burst in Gen.Choose(1, 65_536)
         select new AcceleratorSpec
         {
-            Name = name, ClockMhz = clock, SupplyVoltageV = volts, TechnologyNodeNm = node, Timing = timing,
+            Name = name,
+            ClockMhz = clock,
+            SupplyVoltageV = volts,
+            TechnologyNodeNm = node,
+            Timing = timing,
             Array = new ArraySpec
             {
-                Rows = rows, Cols = cols, Dataflow = dataflow, OperandTypes = operands, PipelineLatencyCycles = pipeline,
+                Rows = rows,
+                Cols = cols,
+                Dataflow = dataflow,
+                OperandTypes = operands,
+                PipelineLatencyCycles = pipeline,
                 Numerics = new ArrayNumericsSpec { AccumulatorBits = bits, Overflow = overflow, Requantizer = requantizer, FixedPointRounding = rounding },
             },
             VectorUnit = new VectorUnitSpec
             {
-                Lanes = lanes, Types = vtypes,
+                Lanes = lanes,
+                Types = vtypes,
                 CyclesPerElement = Enum.GetValues<VectorOpClass>().Select((op, i) => (op, costs[i])).ToImmutableDictionary(p => p.op, p => p.Item2),
             },
             Memory = new MemorySpec

@@ -7,7 +7,8 @@ using SiliconSim.Numerics;
 
 namespace SiliconSim.Cli.Commands;
 
-/// <summary>`siliconsim validate PATH... [--json FILE]`: runs ONNX test cases and compares with their goldens.</summary>
+/// <summary>`siliconsim validate PATH... [--json FILE] [--trace-node NAME]... [--trace-all] [--trace-expect DIR]`: runs ONNX
+/// test cases and compares with their goldens; the trace options also show one case's intermediate tensors.</summary>
 internal static class ValidateCommand
 {
     private static readonly JsonSerializerOptions s_json = new()
@@ -29,9 +30,20 @@ internal static class ValidateCommand
         var rtol = new Option<double?>("--rtol") { Description = "Relative tolerance for float outputs. Default: bit-exact, except ONNX backend node tests (producer 'backend-test'), which use their runner's rtol 1e-3." };
         var atol = new Option<double?>("--atol") { Description = "Absolute tolerance for float outputs. Default: bit-exact, except ONNX backend node tests, which use their runner's atol 1e-7." };
 
+        var traceNode = new Option<string[]>("--trace-node")
+        {
+            Description = "Trace a node's outputs (node name in the original model) or a tensor (by name) on the case's first data set. Repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var traceAll = new Option<bool>("--trace-all") { Description = "Trace every tensor the lowered graph computes." };
+        var traceExpect = new Option<string?>("--trace-expect")
+        {
+            Description = "A folder of TensorProto .pb files (ONNX Runtime's intermediates, see README) to compare traced tensors with. Alone, traces the tensors it holds.",
+        };
+
         var command = new Command("validate", "Execute ONNX test cases bit-exactly as ONNX Runtime's CPU provider and compare with their expected outputs.")
         {
-            paths, json, labels, rtol, atol,
+            paths, json, labels, rtol, atol, traceNode, traceAll, traceExpect,
         };
         command.SetAction(parse =>
         {
@@ -44,14 +56,19 @@ internal static class ValidateCommand
 
             int[]? labelValues = parse.GetValue(labels) is { } labelPath ? LoadLabels(labelPath) : null;
             var options = new ValidateOptions(r, a, labelValues);
-            return Run(parse.GetValue(paths)!, parse.GetValue(json), options, stdout);
+            var trace = new TraceOptions(parse.GetValue(traceNode) ?? [], parse.GetValue(traceAll), parse.GetValue(traceExpect));
+            return Run(parse.GetValue(paths)!, parse.GetValue(json), options, stdout, trace);
         });
         return command;
     }
 
-    public static int Run(IReadOnlyList<string> paths, string? jsonPath, ValidateOptions options, TextWriter stdout)
+    public static int Run(IReadOnlyList<string> paths, string? jsonPath, ValidateOptions options, TextWriter stdout, TraceOptions? trace = null)
     {
         var cases = TestCaseFinder.Find(paths);
+        if (trace is { Enabled: true } && cases.Count != 1)
+        {
+            throw new UserInputException(string.Join(' ', paths), $"tracing needs exactly one test case, found {cases.Count}");
+        }
         var validator = new CaseValidator(options);
         var results = new List<CaseResult>();
         int nameWidth = Math.Min(48, cases.Max(c => c.Name.Length));
@@ -65,13 +82,19 @@ internal static class ValidateCommand
 
         int passed = results.Count(r => r.Status == CaseResult.Pass);
         int failed = results.Count - passed;
+        int traceDiffs = trace is { Enabled: true } ? CaseTracer.Trace(cases[0], trace, options, stdout) : 0;
         if (jsonPath is not null)
         {
             WriteJson(jsonPath, results);
         }
 
         stdout.WriteLine($"{passed} passed, {failed} failed");
-        return failed == 0 ? 0 : 1;
+        if (traceDiffs > 0)
+        {
+            stdout.WriteLine($"{traceDiffs} traced tensors differ from ONNX Runtime's");
+        }
+
+        return failed == 0 && traceDiffs == 0 ? 0 : 1;
     }
 
     private static string FormatLine(CaseResult r, int width)

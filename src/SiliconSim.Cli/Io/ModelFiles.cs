@@ -47,6 +47,25 @@ internal static class ModelFiles
         }
     }
 
+    /// <summary>A TensorProto (.pb) with its name field (empty when the file leaves it unset).</summary>
+    public static (string Name, TensorValue Value) LoadNamedTensor(string path)
+    {
+        using var stream = Open(path);
+        try
+        {
+            var proto = TensorProto.Parser.ParseFrom(stream);
+            return (proto.Name, TensorProtos.FromProto(proto, new FolderExternalData(Path.GetDirectoryName(Path.GetFullPath(path))!)));
+        }
+        catch (OnnxFormatException e)
+        {
+            throw new UserInputException(path, e.Message);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new UserInputException(path, $"not a valid ONNX TensorProto ({e.Message})");
+        }
+    }
+
     private static FileStream Open(string path)
     {
         try

@@ -47,27 +47,15 @@ internal sealed class CaseValidator
 
         var tolerance = _options.ToleranceFor(model);
         var totals = new Dictionary<int, Accumulator>();
-        var runtimeInputs = model.RuntimeInputs.ToList();
         foreach (string dataSet in dataSets)
         {
-            var inputFiles = TestCase.NumberedFiles(dataSet, "input_");
             var outputFiles = TestCase.NumberedFiles(dataSet, "output_");
-            if (inputFiles.Count != runtimeInputs.Count)
-            {
-                throw new UserInputException(dataSet, $"holds {inputFiles.Count} input_N.pb files but the model has {runtimeInputs.Count} inputs ({string.Join(", ", runtimeInputs.Select(i => i.Name))})");
-            }
-
             if (outputFiles.Count != model.Outputs.Length)
             {
                 throw new UserInputException(dataSet, $"holds {outputFiles.Count} output_N.pb files but the model has {model.Outputs.Length} outputs");
             }
 
-            var inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal);
-            for (int i = 0; i < inputFiles.Count; i++)
-            {
-                inputs[runtimeInputs[i].Name] = ModelFiles.LoadTensor(inputFiles[i]);
-            }
-
+            var inputs = LoadInputs(model, dataSet);
             var actual = GraphExecutor.Run(lowered, inputs);
             for (int k = 0; k < outputFiles.Count; k++)
             {
@@ -85,6 +73,25 @@ internal sealed class CaseValidator
         string? problem = totals.Values.Select(a => a.Problem).FirstOrDefault(p => p is not null);
         bool passed = problem is null && outputs.All(o => o.Mismatches == 0);
         return new CaseResult(testCase.Name, passed ? CaseResult.Pass : CaseResult.Fail, outputs, problem) { Rtol = tolerance.Rtol, Atol = tolerance.Atol };
+    }
+
+    /// <summary>The input_N.pb files of <paramref name="dataSet"/>, keyed by the model's runtime inputs in order.</summary>
+    public static Dictionary<string, TensorValue> LoadInputs(ModelGraph model, string dataSet)
+    {
+        var runtimeInputs = model.RuntimeInputs.ToList();
+        var inputFiles = TestCase.NumberedFiles(dataSet, "input_");
+        if (inputFiles.Count != runtimeInputs.Count)
+        {
+            throw new UserInputException(dataSet, $"holds {inputFiles.Count} input_N.pb files but the model has {runtimeInputs.Count} inputs ({string.Join(", ", runtimeInputs.Select(i => i.Name))})");
+        }
+
+        var inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal);
+        for (int i = 0; i < inputFiles.Count; i++)
+        {
+            inputs[runtimeInputs[i].Name] = ModelFiles.LoadTensor(inputFiles[i]);
+        }
+
+        return inputs;
     }
 
     /// <summary>Sums one output's comparison over data sets.</summary>

@@ -44,6 +44,15 @@ public static class ShapeInference
             {
                 shapes[n.Outputs[0]] = output;
             }
+
+            // DynamicQuantizeLinear's scale and zero point are scalars; knowing them lets Shape subgraphs downstream fold.
+            if (n.OpType == "DynamicQuantizeLinear")
+            {
+                foreach (string scalar in n.Outputs.Skip(1).Where(o => o.Length > 0))
+                {
+                    shapes[scalar] = [];
+                }
+            }
         }
 
         return shapes;

@@ -41,7 +41,51 @@ public sealed class NchwcSelection : IGraphPass
                 graph.Replace(node, node with { OpType = "Nchwc" + node.OpType, Domain = Domain });
             }
         }
+
+        FuseAdds(graph);
     }
+
+    /// <summary>
+    /// NchwcTransformerImpl::TransformAdd: an Add of two NCHWc values folds into a single-use NCHWc conv without a
+    /// fused activation (input 0 tried first): the other operand becomes the conv's fourth input (Sum), which the
+    /// kernel adds first. NCHWc values here are conv outputs and the activations ORT fuses into them (level-2
+    /// ConvActivationFusion, NCHWc Relu), and Adds of NCHWc values; pools are not tracked (their channel count is
+    /// known only at run time).
+    /// </summary>
+    private static void FuseAdds(GraphEditor graph)
+    {
+        var nchwc = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Node node in graph.Nodes.ToList())
+        {
+            if (node.NormalizedDomain == Domain && node.OpType == "NchwcConv")
+            {
+                nchwc.Add(node.Outputs[0]);
+            }
+            else if (node.NormalizedDomain.Length == 0 && node.OpType is "Relu" or "Clip" or "Sigmoid" or "Tanh" or "LeakyRelu" or "HardSigmoid"
+                && nchwc.Contains(node.Inputs[0]) && (node.OpType == "Relu" || IsSingleUseConv(graph, node.Inputs[0])))
+            {
+                nchwc.Add(node.Outputs[0]);
+            }
+            else if (node.NormalizedDomain.Length == 0 && node.OpType == "Add" && node.Inputs.Length == 2 && node.Inputs.All(nchwc.Contains))
+            {
+                nchwc.Add(node.Outputs[0]);
+                for (int n = 0; n < 2; n++)
+                {
+                    if (IsSingleUseConv(graph, node.Inputs[n]) && graph.Producer(node.Inputs[n]) is { Inputs.Length: < 4 } conv)
+                    {
+                        string[] inputs = [.. conv.Inputs, .. Enumerable.Repeat(string.Empty, 3 - conv.Inputs.Length), node.Inputs[n ^ 1]];
+                        // The fused conv takes the Add's place: the Sum operand may be computed after the conv.
+                        graph.Replace(node, conv with { Inputs = [.. inputs], Outputs = [node.Outputs[0]] });
+                        graph.Remove(conv);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool IsSingleUseConv(GraphEditor graph, string value) =>
+        graph.Producer(value) is { OpType: "NchwcConv" } p && p.NormalizedDomain == Domain && graph.Consumers(value).Count == 1 && !graph.IsGraphOutput(value);
 
     private static bool IsNchwcConv(GraphEditor graph, Node conv)
     {

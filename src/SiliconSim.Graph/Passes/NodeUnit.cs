@@ -14,7 +14,7 @@ internal sealed record NodeUnit(Node Target, Node?[] Dq, Node? Q)
     /// must be DQ outputs (absent optional slots are skipped), <paramref name="qOptional"/> allows a float output.</summary>
     public static NodeUnit? Find(GraphEditor graph, Node target, int[] dqSlots, bool qOptional)
     {
-        var dqs = new Node?[target.Inputs.Length];
+        var dqs = new Node?[Math.Max(target.Inputs.Length, dqSlots.Max() + 1)];
         foreach (int slot in dqSlots)
         {
             if (slot >= target.Inputs.Length || target.Inputs[slot].Length == 0)

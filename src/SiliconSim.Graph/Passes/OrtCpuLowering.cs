@@ -9,15 +9,44 @@ namespace SiliconSim.Graph.Passes;
 /// </summary>
 public static class OrtCpuLowering
 {
-    /// <summary>The passes in the order ORT runs them: level 1 (unique DQ), level 2 (S8→U8, node-unit fusion), level 3
-    /// (the NCHWc kernel choice for float convs with constant weights).</summary>
-    public static IReadOnlyList<IGraphPass> Passes { get; } =
+    /// <summary>Level 1 (ORT_ENABLE_BASIC), in graph_transformer_utils.cc's order. ORT repeats the level until a
+    /// round changes nothing, which is how a weight quantized by one round is folded to an initializer by the next.</summary>
+    public static IReadOnlyList<IGraphPass> BasicPasses { get; } =
     [
+        new DoubleQdqPairsRemover(),
+        new ConstantFolding(),
+        new MatMulAddFusion(),
+        new ReshapeFusion(),
+        new QdqPropagation(),
+        new WeightBiasQuantization(),
         new EnsureUniqueDequantize(),
+    ];
+
+    /// <summary>Level 2 (ORT_ENABLE_EXTENDED): the rewrite rules first, then S8→U8 and the node-unit fusion, then the
+    /// dynamic-quantization fusions (MatMulIntegerToFloat, DynamicQuantizeMatMul) and the float transformer fusions
+    /// GeluFusion, BiasGeluFusion, SkipLayerNormFusion and MatMulScaleFusion, in graph_transformer_utils.cc's order.</summary>
+    public static IReadOnlyList<IGraphPass> ExtendedPasses { get; } =
+    [
+        new ClipQuantFusion(),
+        new ReluQuantFusion(),
         new QdqS8ToU8(),
         new FuseQdqNodeUnits(),
-        new NchwcSelection(),
+        new MatMulIntegerToFloatFusion(),
+        new DynamicQuantizeMatMulFusion(),
+        new GeluFusion(),
+        new BiasGeluFusion(),
+        new SkipLayerNormFusion(),
+        new MatMulScaleFusion(),
     ];
+
+    /// <summary>Level 3 (ORT_ENABLE_ALL): the NCHWc kernel choice for float convs with constant weights.</summary>
+    public static IReadOnlyList<IGraphPass> AllPasses { get; } = [new NchwcSelection()];
+
+    /// <summary>Every pass in the order ORT runs them.</summary>
+    public static IReadOnlyList<IGraphPass> Passes { get; } = [.. BasicPasses, .. ExtendedPasses, .. AllPasses];
+
+    /// <summary>ORT's GraphTransformerManager stops repeating a level after this many rounds.</summary>
+    private const int MaxRounds = 10;
 
     /// <summary>Applies the passes ORT applies at <paramref name="level"/> and returns the lowered graph.</summary>
     /// <param name="graph">The imported model.</param>
@@ -26,9 +55,18 @@ public static class OrtCpuLowering
     public static ModelGraph Lower(ModelGraph graph, OrtOptimizationLevel level = OrtOptimizationLevel.All)
     {
         var editor = new GraphEditor(graph);
-        foreach (IGraphPass pass in Passes)
+
+        // InferenceSession runs EnsureUniqueDQForNodeUnit once before the level-1 transformers.
+        new EnsureUniqueDequantize().Apply(editor);
+        ApplyUntilStable(editor, BasicPasses);
+        if (level >= OrtOptimizationLevel.Extended)
         {
-            if (level == OrtOptimizationLevel.All || pass is not NchwcSelection)
+            ApplyUntilStable(editor, ExtendedPasses);
+        }
+
+        if (level == OrtOptimizationLevel.All)
+        {
+            foreach (IGraphPass pass in AllPasses)
             {
                 pass.Apply(editor);
             }
@@ -36,4 +74,24 @@ public static class OrtCpuLowering
 
         return editor.ToGraph();
     }
+
+    private static void ApplyUntilStable(GraphEditor editor, IReadOnlyList<IGraphPass> passes)
+    {
+        for (int round = 0; round < MaxRounds; round++)
+        {
+            string before = Fingerprint(editor);
+            foreach (IGraphPass pass in passes)
+            {
+                pass.Apply(editor);
+            }
+
+            if (Fingerprint(editor) == before)
+            {
+                return;
+            }
+        }
+    }
+
+    private static string Fingerprint(GraphEditor editor) =>
+        string.Join('\n', editor.Nodes.Select(n => $"{n.OpType}|{string.Join(',', n.Inputs)}|{string.Join(',', n.Outputs)}"));
 }

@@ -1,10 +1,12 @@
 namespace SiliconSim.Graph.Passes;
 
-/// <summary>ONNX Runtime's graph optimisation levels that change values on x86-64 (basic and extended give the same
-/// bits for the graphs modelled here; level ALL adds the NCHWc kernels' summation order).</summary>
+/// <summary>ONNX Runtime's graph optimisation levels, in increasing order: each applies the levels below it too.</summary>
 public enum OrtOptimizationLevel
 {
-    /// <summary>ORT_ENABLE_EXTENDED: QDQ fusion, no layout rewrites.</summary>
+    /// <summary>ORT_ENABLE_BASIC: constant folding, QDQ propagation, weight/bias quantization, unique DQs.</summary>
+    Basic,
+
+    /// <summary>ORT_ENABLE_EXTENDED: adds the Relu/Clip-before-Q removal, S8→U8 and QDQ node-unit fusion.</summary>
     Extended,
 
     /// <summary>ORT_ENABLE_ALL (ORT's default): adds the NCHWc rewrite of float convs with constant weights.</summary>

@@ -7,7 +7,7 @@ namespace SiliconSim.Graph.Passes;
 internal static class QdqParams
 {
     /// <summary>True when <paramref name="a"/> and <paramref name="b"/> both have constant scalar scale and zero point
-    /// with identical values and types (ORT's IsQDQPairSupported).</summary>
+    /// with identical values and types, zero points present (ORT's IsQDQPairSupported).</summary>
     public static bool SameScalarParams(GraphEditor graph, Node a, Node b)
     {
         TensorValue? sa = graph.Constant(a.Inputs[1]);
@@ -21,14 +21,10 @@ internal static class QdqParams
         TensorValue? zb = b.Inputs.Length > 2 ? graph.Constant(b.Inputs[2]) : null;
         bool hasA = a.Inputs.Length > 2 && a.Inputs[2].Length > 0;
         bool hasB = b.Inputs.Length > 2 && b.Inputs[2].Length > 0;
-        if (hasA != hasB)
+        if (!hasA || !hasB)
         {
+            // IsQDQPairSupported refuses Q/DQ nodes without the optional zero-point input.
             return false;
-        }
-
-        if (!hasA)
-        {
-            return true;
         }
 
         return za is not null && zb is not null && za.Length == 1 && zb.Length == 1 && za.Type == zb.Type

@@ -6,7 +6,10 @@ namespace SiliconSim.Hardware.Specs;
 /// </summary>
 public sealed record ArrayNumericsSpec
 {
-    /// <summary>Accumulator width in bits (2..32); 32 is what ORT's int32 accumulation gives.</summary>
+    /// <summary>
+    /// Accumulator width in bits (2..64, config <c>array.accumulator_bits</c>); 32 is what ORT's int32 accumulation
+    /// gives. Widths above 32 are valid only with the <see cref="RequantizerKind.Float32"/> requantizer.
+    /// </summary>
     public int AccumulatorBits { get; init; } = 32;
 
     public OverflowPolicy Overflow { get; init; } = OverflowPolicy.Wrap;

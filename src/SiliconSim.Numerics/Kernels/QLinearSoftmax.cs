@@ -11,13 +11,15 @@ public static class QLinearSoftmax
 {
     /// <summary>
     /// The exp table for a reduction of length <paramref name="reduceLength"/>: for i in 0..255,
-    /// <c>shift = max(0, ln(FLT_MAX / D) − 5) / x_scale</c> (double; FLT_MAX/D in double),
+    /// <c>shift = max(0, logf(FLT_MAX / D) − 5) / x_scale</c> (FLT_MAX/D and its logarithm in float, the rest in double),
     /// <c>table[i] = (float)exp((i − 255 + shift) · (double)x_scale)</c>, stored at index i, or at (i − 128) mod 256 for
     /// int8 input.
     /// </summary>
     public static float[] BuildTable(float xScale, int reduceLength, bool isSigned)
     {
-        double bitShift = Math.Log(float.MaxValue / (double)reduceLength);
+        // FLT_MAX / reduce_len is a float, so the unqualified log resolves to the float overload (logf): the shift
+        // starts from a float logarithm, and only then widens to double (found against ORT 1.31 on exact ties).
+        double bitShift = MathF.Log(float.MaxValue / reduceLength);
         bitShift = Math.Max(0.0, bitShift - 5) / xScale;
         var table = new float[256];
         for (int i = 0; i < 256; i++)

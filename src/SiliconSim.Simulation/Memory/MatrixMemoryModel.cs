@@ -17,6 +17,15 @@ public static class MatrixMemoryModel
     /// groups costs g times that. The result is <see cref="MappingStatus.Infeasible"/>, with a reason naming the buffer,
     /// when not even a tile of one output pixel x one output channel x one input channel fits.
     /// </summary>
+    /// <remarks>
+    /// The tiling is the exhaustive minimum, over candidate tile extents (powers of two and balanced splits of each
+    /// dimension, M cut along one output axis, K in whole input channels, several groups per tile) and all six loop
+    /// orders, of the closed-form DRAM bytes; ties go to fewer tiles, then the order's index in <see cref="LoopOrder.All"/>,
+    /// then larger K, N, M and group tiles. Timing: per tile, the double-buffered transfers of the next tile's inputs and
+    /// the previous tile's outputs overlap its compute; non-double-buffered transfers, the first fill and the last drain
+    /// are exposed; a transfer takes ceil(latency + bytes / bandwidth) cycles; a tile takes at least its SRAM bytes over
+    /// BytesPerCycle x Ports of each buffer. Cost is linear in the chosen mapping's tile count.
+    /// </remarks>
     /// <exception cref="ArgumentException">the layer's conv geometry disagrees with its GEMM, or the DRAM spec is unusable.</exception>
     public static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, Func<GemmShape, long> computeCycles)
     {

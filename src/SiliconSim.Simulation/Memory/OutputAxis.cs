@@ -1,20 +1,46 @@
 namespace SiliconSim.Simulation.Memory;
 
 /// <summary>
-/// One axis of the output pixel space (batch or a spatial axis) with the input range each output range reads: the
+/// One axis of the output pixel space (batch or a spatial axis) with the input elements each output range reads: the
 /// im2col reuse. A gemm's M is one axis with a 1-wide window, stride 1 and no padding, so it reads exactly its own rows.
 /// </summary>
 internal readonly record struct OutputAxis(long Out, long In, long Kernel, long Stride, long Dilation, long PadBegin)
 {
     /// <summary>
-    /// Input elements along this axis that outputs [<paramref name="first"/>, <paramref name="end"/>) read, padding
-    /// excluded: the span from the first window's start to the last window's end, clipped to [0, In). A box, so with a
-    /// stride larger than the window the skipped elements inside the span are counted too (DRAM rows are fetched whole).
+    /// Distinct input elements along this axis that outputs [<paramref name="first"/>, <paramref name="end"/>) read,
+    /// padding excluded. Windows that overlap or abut (dilation 1, stride at most the kernel) read one contiguous span;
+    /// otherwise (a stride past the window, dilation) the taps are enumerated, so skipped elements are not fetched.
     /// </summary>
     public long Touched(long first, long end)
     {
-        long start = (first * Stride) - PadBegin;
-        long stop = ((end - 1) * Stride) - PadBegin + ((Kernel - 1) * Dilation) + 1;
-        return Math.Max(0, Math.Min(stop, In) - Math.Max(start, 0));
+        long start = Math.Max((first * Stride) - PadBegin, 0);
+        long stop = Math.Min(((end - 1) * Stride) - PadBegin + ((Kernel - 1) * Dilation) + 1, In);
+        if (stop <= start)
+        {
+            return 0;
+        }
+
+        bool contiguous = (Dilation == 1 || Kernel == 1) && (Stride <= Kernel || end - first == 1);
+        if (contiguous)
+        {
+            return stop - start;
+        }
+
+        var seen = new bool[stop - start];
+        long count = 0;
+        for (long o = first; o < end; o++)
+        {
+            for (long j = 0; j < Kernel; j++)
+            {
+                long i = (o * Stride) - PadBegin + (j * Dilation) - start;
+                if (i >= 0 && i < seen.Length && !seen[i])
+                {
+                    seen[i] = true;
+                    count++;
+                }
+            }
+        }
+
+        return count;
     }
 }

@@ -67,10 +67,7 @@ internal static class TileSearch
                         for (int o = 0; o < LoopOrder.All.Length; o++)
                         {
                             LoopOrder order = LoopOrder.All[o];
-                            long inputTraffic = Refetches(order, mTiles, nTiles, kTiles, OperandKind.Input) * inT.Sum;
-                            long weightTraffic = Refetches(order, mTiles, nTiles, kTiles, OperandKind.Weight) * wT.Sum;
-                            long residencies = Refetches(order, mTiles, nTiles, kTiles, OperandKind.Output);
-                            long dram = inputTraffic + weightTraffic + oT.Sum + (2 * (residencies - 1) * oT.PartialSum);
+                            long dram = Traffic(order, mTiles, nTiles, kTiles, inT.Sum, wT.Sum, oT.Sum, oT.PartialSum);
                             var candidate = new TileChoice(gt, axis, extent, ct, nt, o, partials, inT.Max, wT.Max, outBytes, dram, tiles);
                             if (best is null || Better(candidate, best.Value, geo))
                             {
@@ -83,6 +80,33 @@ internal static class TileSearch
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// The closed-form DRAM bytes of one tiling under <paramref name="order"/>, from the burst-rounded sums over each
+    /// operand's tile grid: refetches x grid sum for input and weight, the output grid once, and a spill plus a
+    /// read-back of the partial-sum grid for every output residency after the first.
+    /// </summary>
+    public static long Traffic(LoopOrder order, long mTiles, long nTiles, long kTiles, long inputSum, long weightSum, long outputSum, long partialSum) =>
+        (Refetches(order, mTiles, nTiles, kTiles, OperandKind.Input) * inputSum)
+        + (Refetches(order, mTiles, nTiles, kTiles, OperandKind.Weight) * weightSum)
+        + outputSum
+        + (2 * (Refetches(order, mTiles, nTiles, kTiles, OperandKind.Output) - 1) * partialSum);
+
+    /// <summary>The closed-form DRAM bytes of <paramref name="c"/>'s tiling under its order (no caching: for checks).</summary>
+    public static long Traffic(LayerGeometry geo, TileChoice c, int burstBytes)
+    {
+        long Sum(Histogram h, int bits) => h.Sum(v => Burst(LayerGeometry.Bytes(v, bits), burstBytes));
+        Histogram output = geo.OutputTiles(c.GroupsPerTile, c.Axis, c.Extent, c.NTile);
+        return Traffic(
+            c.Order,
+            geo.MTiles(c.Axis, c.Extent),
+            LayerGeometry.CeilDiv(geo.N, c.NTile),
+            LayerGeometry.CeilDiv(geo.KUnits, c.UnitsPerTile),
+            Sum(geo.InputTiles(c.GroupsPerTile, c.Axis, c.Extent, c.UnitsPerTile), geo.InputBits),
+            Sum(geo.WeightTiles(c.GroupsPerTile, c.UnitsPerTile, c.NTile), geo.WeightBits),
+            Sum(output, geo.OutputBits),
+            Sum(output, geo.PartialSumBits));
     }
 
     /// <summary>

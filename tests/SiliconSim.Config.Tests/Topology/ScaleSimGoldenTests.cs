@@ -37,4 +37,20 @@ public sealed class ScaleSimGoldenTests
         double window = df == Dataflow.OutputStationary ? map.StreamDim + 32 + 32 - 2 : map.StreamDim + 64 + 64 - 3;
         Assert.Equal(row[5], map.StreamDim / window * 100, 9);
     }
+
+    // docs/timing-model.md's ResNet-18 table, computed there from the per-fold formulas outside this code base.
+    [Theory]
+    [InlineData(32, Dataflow.OutputStationary, 2_133_315, 2_210_960)]
+    [InlineData(32, Dataflow.WeightStationary, 2_855_031, 2_866_060)]
+    [InlineData(32, Dataflow.InputStationary, 3_400_155, 3_392_736)]
+    [InlineData(128, Dataflow.OutputStationary, 274_431, 293_712)]
+    [InlineData(128, Dataflow.WeightStationary, 441_581, 440_332)]
+    [InlineData(128, Dataflow.InputStationary, 629_829, 593_623)]
+    public void ResNet18_ComputeCycles_MatchTheDocumentedTable(int size, Dataflow df, long scaleSim, long corrected)
+    {
+        var layers = ScaleSimTopologyReader.Parse(File.ReadAllText(ScaleSimFiles.Path("resnet18_224.csv")), "resnet18_224.csv");
+        var array = new ArraySpec { Rows = size, Cols = size, Dataflow = df, OperandTypes = [DataType.UInt8, DataType.Int8], Numerics = new ArrayNumericsSpec() };
+        Assert.Equal(scaleSim, layers.Sum(l => FoldTimingModel.Evaluate(l, array, TimingModel.ScaleSim).ComputeCycles));
+        Assert.Equal(corrected, layers.Sum(l => FoldTimingModel.Evaluate(l, array, TimingModel.Corrected).ComputeCycles));
+    }
 }

@@ -41,6 +41,16 @@ public sealed class OrtCpuLoweringTests
         }
     }
 
+    /// <summary>Op for op, Q/DQ included: with constant folding, QDQ propagation and the Relu/Clip rules, every op of
+    /// ORT's optimised graph is accounted for (its activation fusions counted as the two ops they join).</summary>
+    [Theory]
+    [MemberData(nameof(QuantizedDigitsCases))]
+    public void Lowering_HasEveryOpOfOrtsGraph(string caseName)
+    {
+        byte[] model = File.ReadAllBytes(Path.Combine(SharedData.Digits, caseName, "model.onnx"));
+        Assert.Equal(OrtGraphs.Histogram(OrtGraphs.UndoActivationFusions(OrtGraphs.Optimized(model))), OrtGraphs.Lowered(model));
+    }
+
     [Fact]
     public void S8ToU8_KeepsInt8WhenAQuantizedTensorFeedsTwoNodes()
     {

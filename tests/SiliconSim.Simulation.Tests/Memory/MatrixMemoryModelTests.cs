@@ -77,6 +77,21 @@ public sealed class MatrixMemoryModelTests
     }
 
     [Fact]
+    public void Evaluate_TwoRowsAndTinyOutputBuffer_KeepsTheInputResidentAcrossN()
+    {
+        // M = 2, N = 16, K = 64 in 1 x 1 x 16 tiles. Output-reuse re-reads the input per N tile (4128 B), weight-reuse
+        // still re-reads it per N tile (3872 B); M>K>N reads the 128 B input once, the weights once per row (2048 B)
+        // and spills 32 outputs x 3 x 4 B each way: 128 + 2048 + 32 + 768 = 2976 B.
+        BufferSpec[] buffers = [Buffer("ib", BufferRole.Input, 16), Buffer("wb", BufferRole.Weight, 16), Buffer("ob", BufferRole.Output, 4)];
+        MatrixLayerResult r = MatrixMemoryModel.Evaluate(Gemm(2, 16, 64), Spec([.. buffers], burstBytes: 1), SixteenMacsPerCycle);
+
+        Assert.Equal(new LoopOrder(LoopDim.M, LoopDim.K, LoopDim.N), r.Mapping!.Order);
+        Assert.Equal(OperandKind.Input, r.Mapping.Order.Reused);
+        Assert.Equal((128L, 2048L, 32L), (r.Dram.InputReadBytes, r.Dram.WeightReadBytes, r.Dram.OutputWriteBytes));
+        Assert.Equal((384L, 384L), (r.Dram.PartialSumWriteBytes, r.Dram.PartialSumReadBytes));
+    }
+
+    [Fact]
     public void Evaluate_StarvedDram_IsMemoryBoundOnTheRoofline()
     {
         // 0.125 GB/s at 1000 MHz = 0.125 B/cycle: fill 10 + 512, drain 10 + 128.

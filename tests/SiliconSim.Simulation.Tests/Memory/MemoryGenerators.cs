@@ -26,17 +26,25 @@ public sealed record MemoryCase(MatrixLayer Layer, AcceleratorSpec Spec)
 public static class MemoryGenerators
 {
     public static Arbitrary<MemoryCase> MemoryCases() => Arb.From(
-        from layer in Gen.OneOf(GemmLayers(), ConvLayers())
-        from spec in Specs(16, 4096)
+        from layer in Gen.OneOf(GemmLayers(), ConvLayers(), SkinnyGemmLayers())
+        from spec in Specs(4, 4096)
         select new MemoryCase(layer, spec));
 
     public static Gen<MatrixLayer> GemmLayers() =>
         from groups in Gen.Choose(1, 3)
         from m in Gen.Choose(1, 24)
         from n in Gen.Choose(1, 12)
-        from k in Gen.Choose(1, 24)
+        from k in Gen.Choose(1, 48)
         from types in Types()
         select TestSpecs.Gemm(m, n, k, groups, types.Input, types.Weight, types.Output);
+
+    /// <summary>Few rows, many columns, long K: with a small output buffer, spilling partial sums beats re-reading inputs.</summary>
+    public static Gen<MatrixLayer> SkinnyGemmLayers() =>
+        from m in Gen.Choose(1, 8)
+        from n in Gen.Choose(8, 32)
+        from k in Gen.Choose(16, 64)
+        from types in Types()
+        select TestSpecs.Gemm(m, n, k, 1, types.Input, types.Weight, types.Output);
 
     public static Gen<MatrixLayer> ConvLayers() =>
         from rank in Gen.Choose(1, 2)
@@ -71,8 +79,11 @@ public static class MemoryGenerators
             : ImmutableArray.Create(buffers[0] with { Name = "ib", Role = BufferRole.Input }, buffers[1] with { Name = "wb", Role = BufferRole.Weight }, buffers[2] with { Name = "ob", Role = BufferRole.Output })
         select TestSpecs.Spec(named, bandwidth, latency, burst, clock, rows, cols, dataflow, acc);
 
+    // Capacities are log-uniform: tiny buffers force K tiling and spills, large ones hold whole layers.
     private static Gen<BufferSpec> BufferGen(int minCapacity, int maxCapacity) =>
-        from capacity in Gen.Choose(minCapacity, maxCapacity)
+        from exponent in Gen.Choose(0, 12)
+        from jitter in Gen.Choose(0, 1 << 12)
+        let capacity = Math.Clamp((1 << exponent) + (jitter % (1 << exponent)), minCapacity, maxCapacity)
         from db in Gen.Elements(true, false)
         from bytesPerCycle in Gen.Elements(1, 4, 16, 64)
         from ports in Gen.Choose(1, 2)

@@ -44,10 +44,6 @@ public static class MemoryOracle
         return seen.Count;
     }
 
-    /// <summary>True when some axis's windows skip input elements between the first and last they read (stride or dilation gaps).</summary>
-    public static bool HasGaps(MatrixLayer layer) =>
-        Axes(layer).Any(a => a.Kernel > 1 ? a.Dilation > 1 || a.Stride > a.Kernel : a.Stride > 1);
-
     public static long KUnitSize(MatrixLayer layer) => layer.Conv?.KernelSize ?? 1;
 
     /// <summary>Input elements the whole layer reads at least once: every channel of every group, at each touched position.</summary>

@@ -17,6 +17,7 @@ internal static class NchwcOps
         TensorValue x = ctx.Input(0);
         TensorValue w = ctx.Input(1);
         TensorValue? b = ctx.OptionalInput(2);
+        TensorValue? sum = ctx.OptionalInput(3);
         int group = checked((int)ctx.Int("group", 1));
         int[] kernel = [.. w.Shape.Skip(2)];
         return OpGuard.Run(() =>
@@ -28,7 +29,12 @@ internal static class NchwcOps
                 throw new OpException($"the NCHWc conv does not apply to X {x.ShapeText}, W {w.ShapeText}, group {group}");
             }
 
-            float[] y = NchwcConv.Conv(x.Items<float>(), w.Items<float>(), b is null ? [] : b.Items<float>(), g);
+            if (sum is not null && !sum.Shape.SequenceEqual(g.OutputShape))
+            {
+                throw new OpException($"the fused Sum input {sum.ShapeText} does not have the conv's output shape");
+            }
+
+            float[] y = NchwcConv.Conv(x.Items<float>(), w.Items<float>(), b is null ? [] : b.Items<float>(), g, sum is null ? default : sum.Items<float>());
             return new[] { TensorValue.FromFloats(g.OutputShape, y) };
         });
     }

@@ -183,6 +183,12 @@ internal static class QLinearOps
         TensorValue? aZp = ctx.OptionalInput(4), bZp = ctx.OptionalInput(5), bias = ctx.OptionalInput(6);
         QuantOpArgs.Require8Bit(a, "A");
         QuantOpArgs.Require8Bit(b, "B");
+        if (a.Type == DataType.Int8 && b.Type == DataType.UInt8)
+        {
+            // ORT 1.31's CPU provider registers u8·u8, u8·s8 and s8·s8 only; it refuses such a model at load.
+            throw new OpException("MatMulIntegerToFloat has no int8 A × uint8 B kernel in ONNX Runtime's CPU provider");
+        }
+
         QuantOpArgs.RequireSameType(aZp, a.Type, "a_zero_point");
         QuantOpArgs.RequireSameType(bZp, b.Type, "b_zero_point");
         MatMulShape shape = QuantOpArgs.Kernel(() => MatMulShape.Resolve([.. a.Shape], [.. b.Shape]));

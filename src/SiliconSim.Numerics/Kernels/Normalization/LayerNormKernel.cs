@@ -5,12 +5,13 @@ namespace SiliconSim.Numerics.Kernels.Normalization;
 /// of norm_size = prod(shape[axis:]) elements. fp32 rows of 8 or more go to MLAS's LayerNorm kernel
 /// (<see cref="MlasRow"/>), shorter rows to ORT's scalar Welford loop (<see cref="WelfordRow"/>); both were derived
 /// from mlas/lib/layernorm.cpp, layernorm_kernel_avx2.cpp and providers/cpu/nn/layer_norm_impl.cc and confirmed
-/// bit for bit against ORT 1.31. Scale and bias broadcast to X.shape[axis:] by index (ORT's generic broadcast path
-/// computes in double; not reproduced). Double tensors use the plain two-moment formula in double.
+/// bit for bit against ORT 1.31. Scale and bias shaped X.shape[axis:] are read flat on that path; any other NumPy
+/// broadcast of them to X's whole shape runs ORT's generic path, in double (<see cref="GenericRow"/>; see
+/// <see cref="ScaleLayout"/>). Double tensors use the plain two-moment formula in double.
 /// </summary>
 public static class LayerNormKernel
 {
-    /// <summary>Normalises over dimensions [axis, rank); scale and bias broadcast to X.shape[axis:].</summary>
+    /// <summary>Normalises over dimensions [axis, rank); scale and bias are shaped X.shape[axis:] or broadcast to X.</summary>
     /// <exception cref="ArgumentException">bad axis, mismatched types or shapes.</exception>
     public static LayerNormResult Compute(TensorValue x, TensorValue scale, TensorValue? bias, long axis, float epsilon)
     {
@@ -32,8 +33,7 @@ public static class LayerNormKernel
         int[] normShape = [.. x.Shape.Skip(a)];
         int n = checked((int)ShapeMath.ElementCount(normShape));
         int[] statShape = [.. x.Shape.Take(a), .. Enumerable.Repeat(1, rank - a)];
-        int[] scaleIndex = Expand(scale, normShape, "scale");
-        int[]? biasIndex = bias is null ? null : Expand(bias, normShape, "bias");
+        var layout = ScaleLayout.Resolve(x, scale, bias, a);
         switch (x.Type)
         {
             case DataType.Float:
@@ -47,9 +47,15 @@ public static class LayerNormKernel
                     for (int r = 0; r < rows; r++)
                     {
                         int off = r * n;
+                        if (layout.Generic)
+                        {
+                            (mean[r], inv[r]) = GenericRow(xs.AsSpan(off, n), s, b, layout.ScaleIndex.AsSpan(off, n), layout.BiasIndex is null ? default : layout.BiasIndex.AsSpan(off, n), y.AsSpan(off, n), epsilon);
+                            continue;
+                        }
+
                         (mean[r], inv[r]) = n >= MlasMinimumNormSize
-                            ? MlasRow(xs.AsSpan(off, n), s, b, scaleIndex, biasIndex, y.AsSpan(off, n), epsilon)
-                            : WelfordRow(xs.AsSpan(off, n), s, b, scaleIndex, biasIndex, y.AsSpan(off, n), epsilon);
+                            ? MlasRow(xs.AsSpan(off, n), s, b, layout.ScaleIndex, layout.BiasIndex, y.AsSpan(off, n), epsilon)
+                            : WelfordRow(xs.AsSpan(off, n), s, b, layout.ScaleIndex, layout.BiasIndex, y.AsSpan(off, n), epsilon);
                     }
 
                     return new LayerNormResult(
@@ -81,10 +87,12 @@ public static class LayerNormKernel
 
                         m /= n;
                         double std = Math.Sqrt((sq / n) - (m * m) + epsilon);
+                        int at = layout.Generic ? off : 0;
                         for (int h = 0; h < n; h++)
                         {
-                            double v = (xs[off + h] - m) / std * s[scaleIndex[h]];
-                            y[off + h] = b is null ? v : v + b[biasIndex![h]];
+                            double v = (xs[off + h] - m) / std * s[layout.ScaleIndex[at + h]];
+                            // The generic path adds a bias of 0.0 when there is none (so −0 becomes +0).
+                            y[off + h] = b is not null ? v + b[layout.BiasIndex![at + h]] : layout.Generic ? v + 0.0 : v;
                         }
 
                         // ONNX's U type is float here; ORT narrows the double statistics.
@@ -101,6 +109,36 @@ public static class LayerNormKernel
             default:
                 throw new ArgumentException($"LayerNormalization supports float and double, got {DataTypeInfo.Name(x.Type)}");
         }
+    }
+
+    /// <summary>
+    /// One row on ORT 1.31's generic NumPy-broadcast path (layer_norm_impl.cc, ComputeJobGenericShared), all in
+    /// double: mean = Σx / n and Σx² in order, denom = sqrt(Σx² / n − mean² + ε), y = (float)(((x − mean) / denom)·s + b)
+    /// with b = 0.0 when there is no bias; Mean = (float)mean, InvStdDev = (float)(1 / denom).
+    /// </summary>
+    internal static (float Mean, float InvStdDev) GenericRow(ReadOnlySpan<float> x, float[] scale, float[]? bias, ReadOnlySpan<int> scaleIndex, ReadOnlySpan<int> biasIndex, Span<float> y, float epsilon)
+    {
+        int n = x.Length;
+        double mean = 0;
+        double meanSquare = 0;
+        for (int h = 0; h < n; h++)
+        {
+            double v = x[h];
+            mean += v;
+            double sq = v * v;
+            meanSquare += sq;
+        }
+
+        mean /= n;
+        double denom = Math.Sqrt((meanSquare / n) - (mean * mean) + epsilon);
+        for (int h = 0; h < n; h++)
+        {
+            double t = (x[h] - mean) / denom * scale[scaleIndex[h]];
+            double b = bias is null ? 0.0 : bias[biasIndex[h]];
+            y[h] = (float)(t + b);
+        }
+
+        return ((float)mean, (float)(1.0 / denom));
     }
 
     /// <summary>Rows this short bypass MLAS (mlas/lib/layernorm.cpp: "NormSize &lt; 8" returns false on x86).</summary>
@@ -194,29 +232,5 @@ public static class LayerNormKernel
         }
 
         return (mean, 1 / std);
-    }
-
-    private static int[] Expand(TensorValue t, int[] normShape, string name)
-    {
-        if (t.Length == ShapeMath.ElementCount(normShape))
-        {
-            return Enumerable.Range(0, t.Length).ToArray();
-        }
-
-        if (t.Rank > normShape.Length)
-        {
-            throw new ArgumentException($"{name} {t.ShapeText} does not broadcast to X.shape[axis:] {ShapeMath.Format(normShape)}");
-        }
-
-        for (int i = 0; i < t.Rank; i++)
-        {
-            int d = t.Shape[t.Rank - 1 - i];
-            if (d != 1 && d != normShape[normShape.Length - 1 - i])
-            {
-                throw new ArgumentException($"{name} {t.ShapeText} does not broadcast to X.shape[axis:] {ShapeMath.Format(normShape)}");
-            }
-        }
-
-        return Activation.ActivationKernels.BroadcastIndex(t.Shape.AsSpan(), normShape);
     }
 }

@@ -1,0 +1,6 @@
+using SiliconSim.Numerics;
+
+namespace SiliconSim.Graph.Quantization;
+
+/// <summary>The quantization parameters of one activation tensor (ORT's QuantizationParams).</summary>
+internal sealed record ActivationParams(float Scale, int ZeroPoint, DataType Type);
