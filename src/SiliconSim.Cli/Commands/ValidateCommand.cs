@@ -3,12 +3,21 @@ using System.Globalization;
 using System.Text.Json;
 using SiliconSim.Cli.Io;
 using SiliconSim.Cli.Validation;
+using SiliconSim.Config;
 using SiliconSim.Numerics;
 
 namespace SiliconSim.Cli.Commands;
 
-/// <summary>`siliconsim validate PATH... [--json FILE] [--trace-node NAME]... [--trace-all] [--trace-expect DIR]`: runs ONNX
-/// test cases and compares with their goldens; the trace options also show one case's intermediate tensors.</summary>
+/// <summary>
+/// `siliconsim validate PATH... [--config PRESET|FILE] [--json FILE] [--trace-node NAME]... [--trace-all] [--trace-expect DIR]`:
+/// runs ONNX test cases and compares with their goldens; the trace options also show one case's intermediate tensors.
+/// With <c>--config</c> every case executes under the accelerator's array numerics and is timed on it (its total cycles
+/// are printed). Under reference numerics the goldens must match bit for bit as without a config. Under non-reference
+/// numerics (narrow accumulator, fixed-point requantizer) a difference is the expected answer: the case is marked
+/// <c>DRIFT</c> with its mismatches, max abs diff and top-1 agreement, and does not count as a failure. Exit code 0 when
+/// every case passed or drifted; 1 when a case failed or could not run (including a model the accelerator cannot
+/// run: operand types or tiling, reported as the case's ERROR at the config's YAML line); 2 for a bad config or arguments.
+/// </summary>
 internal static class ValidateCommand
 {
     private static readonly JsonSerializerOptions s_json = new()
@@ -30,6 +39,11 @@ internal static class ValidateCommand
         var rtol = new Option<double?>("--rtol") { Description = "Relative tolerance for float outputs. Default: bit-exact, except ONNX backend node tests (producer 'backend-test'), which use their runner's rtol 1e-3." };
         var atol = new Option<double?>("--atol") { Description = "Absolute tolerance for float outputs. Default: bit-exact, except ONNX backend node tests, which use their runner's atol 1e-7." };
 
+        var config = new Option<string?>("--config")
+        {
+            Description = "An accelerator config (YAML file) or preset name: execute under its array numerics (non-reference numerics report DRIFT, exit 0) and print each case's total cycles on it.",
+        };
+
         var traceNode = new Option<string[]>("--trace-node")
         {
             Description = "Trace a node's outputs (node name in the original model) or a tensor (by name) on the case's first data set. Repeatable.",
@@ -43,7 +57,7 @@ internal static class ValidateCommand
 
         var command = new Command("validate", "Execute ONNX test cases bit-exactly as ONNX Runtime's CPU provider and compare with their expected outputs.")
         {
-            paths, json, labels, rtol, atol, traceNode, traceAll, traceExpect,
+            paths, json, labels, rtol, atol, config, traceNode, traceAll, traceExpect,
         };
         command.SetAction(parse =>
         {
@@ -55,7 +69,7 @@ internal static class ValidateCommand
             }
 
             int[]? labelValues = parse.GetValue(labels) is { } labelPath ? LoadLabels(labelPath) : null;
-            var options = new ValidateOptions(r, a, labelValues);
+            var options = new ValidateOptions(r, a, labelValues) { Hardware = LoadConfig(parse.GetValue(config)) };
             var trace = new TraceOptions(parse.GetValue(traceNode) ?? [], parse.GetValue(traceAll), parse.GetValue(traceExpect));
             return Run(parse.GetValue(paths)!, parse.GetValue(json), options, stdout, trace);
         });
@@ -81,14 +95,15 @@ internal static class ValidateCommand
         }
 
         int passed = results.Count(r => r.Status == CaseResult.Pass);
-        int failed = results.Count - passed;
+        int drifted = results.Count(r => r.Status == CaseResult.Drift);
+        int failed = results.Count - passed - drifted;
         int traceDiffs = trace is { Enabled: true } ? CaseTracer.Trace(cases[0], trace, options, stdout) : 0;
         if (jsonPath is not null)
         {
             WriteJson(jsonPath, results);
         }
 
-        stdout.WriteLine($"{passed} passed, {failed} failed");
+        stdout.WriteLine(drifted > 0 ? $"{passed} passed, {drifted} drifted, {failed} failed" : $"{passed} passed, {failed} failed");
         if (traceDiffs > 0)
         {
             stdout.WriteLine($"{traceDiffs} traced tensors differ from ONNX Runtime's");
@@ -125,12 +140,30 @@ internal static class ValidateCommand
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"(rtol {r.Rtol:G3}, atol {r.Atol:G3})"));
         }
 
+        if (r.TotalCycles is long cycles)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"cycles {cycles}"));
+        }
+
         if (r.Message is not null)
         {
             parts.Add(r.Message);
         }
 
         return $"{status} {name}  {string.Join("  ", parts)}";
+    }
+
+    private static ConfigLoadResult? LoadConfig(string? nameOrPath)
+    {
+        if (nameOrPath is null)
+        {
+            return null;
+        }
+
+        ConfigLoadResult loaded = PresetCatalog.Load(nameOrPath);
+        return loaded.Success
+            ? loaded
+            : throw new UserInputException(nameOrPath, "invalid config:" + Environment.NewLine + string.Join(Environment.NewLine, loaded.Diagnostics));
     }
 
     private static void WriteJson(string path, List<CaseResult> results)

@@ -9,7 +9,13 @@ internal sealed record CaseResult(string Case, string Status, IReadOnlyList<Outp
     /// <summary>The absolute tolerance float outputs were held to (0: bit-exact).</summary>
     public double Atol { get; init; }
 
+    /// <summary>With <c>--config</c>: the case's total cycles on the accelerator (one inference of the first data set).</summary>
+    public long? TotalCycles { get; init; }
+
     public const string Pass = "pass";
+
+    /// <summary>The outputs differ from the golden under the config's non-reference array numerics: the expected answer, not a failure.</summary>
+    public const string Drift = "drift";
     public const string Fail = "fail";
     public const string Error = "error";
 

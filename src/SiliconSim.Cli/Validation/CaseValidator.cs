@@ -2,11 +2,20 @@ using SiliconSim.Cli.Io;
 using SiliconSim.Graph.Execution;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Graph.Passes;
+using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
+using SiliconSim.Simulation;
+using SiliconSim.Simulation.Mapping;
+using SiliconSim.Simulation.Numerics;
 
 namespace SiliconSim.Cli.Validation;
 
-/// <summary>Runs one test case through import, ORT-CPU lowering and execution, and compares every output with the golden.</summary>
+/// <summary>
+/// Runs one test case through import, ORT-CPU lowering and execution, and compares every output with the golden. With a
+/// hardware config (<see cref="ValidateOptions.Hardware"/>) the case executes under the array's numerics and is timed on
+/// the accelerator; a model the accelerator cannot run (operand types, tiling) is the case's error, located at the YAML
+/// line; under non-reference numerics a difference from the golden is reported as drift (<see cref="DriftReport"/>).
+/// </summary>
 internal sealed class CaseValidator
 {
     private readonly ValidateOptions _options;
@@ -46,6 +55,25 @@ internal sealed class CaseValidator
         }
 
         var tolerance = _options.ToleranceFor(model);
+        AcceleratorSpec? spec = _options.Hardware?.Spec;
+        bool drift = spec is not null && !spec.Array.Numerics.IsReference;
+        var execution = spec is null ? null : new ExecutionOptions { MatrixNumerics = spec.Array.Numerics.ToMatrixNumerics() };
+        long? cycles = null;
+        if (spec is not null)
+        {
+            var firstInputs = LoadInputs(model, dataSets[0]);
+            var shapes = firstInputs.ToDictionary(kv => kv.Key, kv => kv.Value.Shape.ToArray(), StringComparer.Ordinal);
+            int batch = firstInputs.Values.FirstOrDefault() is { Rank: > 0 } x ? x.Shape[0] : 1;
+            var layers = LayerExtractor.Extract(lowered, shapes).Layers;
+            PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, layers, testCase.Name, batch, new OperandTypes(lowered));
+            if (!outcome.Success)
+            {
+                return CaseResult.Failed(testCase.Name, string.Join("; ", outcome.Problems.Select(p => _options.Hardware!.Diagnostic(p.ConfigPath, p.Message).ToString())));
+            }
+
+            cycles = outcome.Result!.TotalCycles;
+        }
+
         var totals = new Dictionary<int, Accumulator>();
         foreach (string dataSet in dataSets)
         {
@@ -56,24 +84,37 @@ internal sealed class CaseValidator
             }
 
             var inputs = LoadInputs(model, dataSet);
-            var actual = GraphExecutor.Run(lowered, inputs);
+            var actual = GraphExecutor.Run(lowered, inputs, null, execution);
+            var expectedOutputs = outputFiles.Select(ModelFiles.LoadTensor).ToList();
+            DriftReport? report = drift ? DriftReport.Compare(actual, expectedOutputs, DriftLabels(actual, _options.Labels)) : null;
             for (int k = 0; k < outputFiles.Count; k++)
             {
-                TensorValue expected = ModelFiles.LoadTensor(outputFiles[k]);
                 if (!totals.TryGetValue(k, out Accumulator? acc))
                 {
                     acc = totals[k] = new Accumulator(model.Outputs[k].Name);
                 }
 
-                acc.Add(actual[k].Value, expected, tolerance, _options.Labels);
+                if (report is not null)
+                {
+                    acc.Add(report.Outputs[k]);
+                }
+                else
+                {
+                    acc.Add(actual[k].Value, expectedOutputs[k], tolerance, _options.Labels);
+                }
             }
         }
 
         var outputs = totals.OrderBy(kv => kv.Key).Select(kv => kv.Value.ToResult()).ToList();
         string? problem = totals.Values.Select(a => a.Problem).FirstOrDefault(p => p is not null);
         bool passed = problem is null && outputs.All(o => o.Mismatches == 0);
-        return new CaseResult(testCase.Name, passed ? CaseResult.Pass : CaseResult.Fail, outputs, problem) { Rtol = tolerance.Rtol, Atol = tolerance.Atol };
+        string status = passed ? CaseResult.Pass : drift && problem is null ? CaseResult.Drift : CaseResult.Fail;
+        return new CaseResult(testCase.Name, status, outputs, problem) { Rtol = tolerance.Rtol, Atol = tolerance.Atol, TotalCycles = cycles };
     }
+
+    /// <summary>The labels when they hold one class per row of every rank-2-or-more output (DriftReport's contract), else none.</summary>
+    private static int[]? DriftLabels(IReadOnlyList<(string Name, TensorValue Value)> actual, int[]? labels) =>
+        labels is not null && actual.All(o => o.Value.Rank < 2 || o.Value.Shape[0] == labels.Length) ? labels : null;
 
     /// <summary>The input_N.pb files of <paramref name="dataSet"/>, keyed by the model's runtime inputs in order.</summary>
     public static Dictionary<string, TensorValue> LoadInputs(ModelGraph model, string dataSet)
@@ -129,6 +170,30 @@ internal sealed class CaseValidator
                 {
                     _correct = (_correct ?? 0) + ours.Where((p, i) => p == labels[i]).Count();
                     _goldenCorrect = (_goldenCorrect ?? 0) + golden.Where((p, i) => p == labels[i]).Count();
+                }
+            }
+        }
+
+        /// <summary>Adds one data set's drift (exact comparison, top-1 over all but the first dimension).</summary>
+        public void Add(OutputDrift d)
+        {
+            _elements += d.Elements;
+            _mismatches += d.Mismatches;
+            _maxAbsDiff = Math.Max(_maxAbsDiff, d.MaxAbsDiff);
+            if (d.Problem is not null)
+            {
+                Problem ??= $"output '{name}': {d.Problem}";
+                return;
+            }
+
+            if (d.Rows > 0 && d.Top1AgreeWithGolden is int agree)
+            {
+                _rows = (_rows ?? 0) + d.Rows;
+                _agree = (_agree ?? 0) + agree;
+                if (d.Top1CorrectActual is int correct && d.Top1CorrectGolden is int goldenCorrect)
+                {
+                    _correct = (_correct ?? 0) + correct;
+                    _goldenCorrect = (_goldenCorrect ?? 0) + goldenCorrect;
                 }
             }
         }

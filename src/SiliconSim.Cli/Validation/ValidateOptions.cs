@@ -1,3 +1,4 @@
+using SiliconSim.Config;
 using SiliconSim.Graph.Ir;
 
 namespace SiliconSim.Cli.Validation;
@@ -10,6 +11,12 @@ internal sealed record ValidateOptions(double? RelativeTolerance, double? Absolu
 {
     /// <summary>The ONNX backend test runner's tolerance (onnx/backend/test/runner: rtol 1e-3, atol 1e-7).</summary>
     public static readonly (double Rtol, double Atol) OnnxBackendTolerance = (1e-3, 1e-7);
+
+    /// <summary>
+    /// With <c>--config</c>: the loaded (valid) accelerator config. Cases then execute under its array numerics, are timed
+    /// on it, and under non-reference numerics report drift from the golden instead of failing.
+    /// </summary>
+    public ConfigLoadResult? Hardware { get; init; }
 
     /// <summary>
     /// The float tolerance for a case. Given tolerances win. Otherwise a model made by ONNX's backend-test generator

@@ -112,7 +112,7 @@ public sealed class LayerExtractorTests
     }
 
     /// <summary>Runs the graph on zeros and records the shape of every value it produced.</summary>
-    private static Dictionary<string, int[]> Observe(ModelGraph graph, int batch)
+    internal static Dictionary<string, int[]> Observe(ModelGraph graph, int batch)
     {
         var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var (name, value) in graph.Initializers)
@@ -133,7 +133,7 @@ public sealed class LayerExtractorTests
     }
 
     /// <summary>MACs = output elements x the length of one output's reduction, read off the ONNX operands directly.</summary>
-    private static long IndependentMacs(ModelGraph graph, Node node, Dictionary<string, int[]> shapes)
+    internal static long IndependentMacs(ModelGraph graph, Node node, Dictionary<string, int[]> shapes)
     {
         long outputs = ShapeMath.ElementCount(shapes[node.Outputs[0]]);
         int[] In(int i) => shapes[node.Inputs[i]];
