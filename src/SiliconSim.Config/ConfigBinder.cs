@@ -249,6 +249,7 @@ internal sealed class ConfigBinder(List<ConfigDiagnostic> diagnostics)
             SupplyVoltageV = Get<double>("supply_voltage_v"),
             TechnologyNodeNm = Get<long>("technology_node_nm"),
             Timing = Text("timing"),
+            Energy = Text("energy"),
         };
         if (Values.ContainsKey("array"))
         {

@@ -24,6 +24,7 @@ public static class ConfigWriter
         Line(0, "supply_voltage_v", N(spec.SupplyVoltageV));
         Line(0, "technology_node_nm", I(spec.TechnologyNodeNm));
         Line(0, "timing", SpecNames.Timings.Name(spec.Timing));
+        Line(0, "energy", Quote(spec.EnergyTable));
 
         ArraySpec a = spec.Array;
         Line(0, "array", string.Empty);

@@ -72,6 +72,7 @@ public static class SpecMapper
             VectorUnit = vector,
             Memory = memory,
             Timing = Parse(SpecNames.Timings, doc.Timing, "timing"),
+            EnergyTable = doc.Energy ?? ParameterDefaults.Get<string>("energy"),
         };
         problems.AddRange(spec.Validate());
         return (spec, problems.ToImmutable());

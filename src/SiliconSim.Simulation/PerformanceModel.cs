@@ -103,6 +103,8 @@ public static class PerformanceModel
             DramReadBytes = memory.Dram.ReadBytes,
             DramWriteBytes = memory.Dram.WriteBytes,
             Buffers = memory.Buffers,
+            InputType = input,
+            WeightType = weight,
         };
     }
 
@@ -124,6 +126,8 @@ public static class PerformanceModel
             DramReadBytes = v.Dram.ReadBytes,
             DramWriteBytes = v.Dram.WriteBytes,
             Buffers = v.Buffers,
+            VectorClass = layer.OpClass,
+            VectorElements = layer.Elements,
         };
     }
 }

@@ -17,6 +17,8 @@ public sealed class AcceleratorDocument
 
     public string? Timing { get; set; }
 
+    public string? Energy { get; set; }
+
     public ArrayDocument? Array { get; set; }
 
     public VectorUnitDocument? VectorUnit { get; set; }

@@ -24,6 +24,9 @@ public sealed partial record AcceleratorSpec
 
     public required MemorySpec Memory { get; init; }
 
+    /// <summary>The energy table (a name in <c>configs/energy</c> or a path) that prices this accelerator's actions.</summary>
+    public string EnergyTable { get; init; } = "horowitz-45nm";
+
     /// <summary>Which fold-level cycle model to use.</summary>
     public TimingModel Timing { get; init; } = TimingModel.Corrected;
 

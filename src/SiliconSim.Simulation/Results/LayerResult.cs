@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics;
 using SiliconSim.Simulation.Memory;
 
 namespace SiliconSim.Simulation.Results;
@@ -43,6 +45,18 @@ public sealed record LayerResult
 
     /// <summary>Traffic per SRAM buffer, in spec order (the energy model prices each buffer's accesses).</summary>
     public ImmutableArray<BufferCounters> Buffers { get; init; } = [];
+
+    /// <summary>The activation operand's type on the array (matrix layers; Undefined for vector layers). Prices the MACs.</summary>
+    public DataType InputType { get; init; }
+
+    /// <summary>The weight operand's type on the array (matrix layers; Undefined for vector layers).</summary>
+    public DataType WeightType { get; init; }
+
+    /// <summary>The vector unit's op class (vector layers only).</summary>
+    public VectorOpClass? VectorClass { get; init; }
+
+    /// <summary>Elements the vector unit processed (vector layers only).</summary>
+    public long VectorElements { get; init; }
 
     /// <summary>Arithmetic intensity against DRAM: 2 x MACs per DRAM byte (infinity when nothing moves).</summary>
     public double OpsPerDramByte => DramReadBytes + DramWriteBytes == 0 ? double.PositiveInfinity : 2.0 * Macs / (DramReadBytes + DramWriteBytes);

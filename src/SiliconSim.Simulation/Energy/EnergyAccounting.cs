@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using SiliconSim.Hardware.Energy;
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics;
+using SiliconSim.Simulation.Results;
+
+namespace SiliconSim.Simulation.Energy;
+
+/// <summary>
+/// Turns a <see cref="SimulationResult"/> into action counts (per layer) and prices them with
+/// <see cref="EnergyModel"/>. The rules:
+/// <list type="bullet">
+/// <item>MACs: the layer's MACs with its operand types (<see cref="LayerResult.InputType"/>, <see cref="LayerResult.WeightType"/>).</item>
+/// <item>Accumulator adds = MACs: integer operands add at the array's accumulator width; float operands in fp32.</item>
+/// <item>Registers per MAC (a = input bits, w = weight bits, p = accumulator bits): every MAC reads a, w and p
+/// (multiplier operands and the incoming partial sum); it writes p plus the operands that move on to the next PE:
+/// weight stationary a (inputs flow across), input stationary w, output stationary a + w (both flow, the sum stays).
+/// Preloading the stationary operand is not counted (once per fold, negligible next to the per-MAC traffic).</item>
+/// <item>SRAM: each buffer's word accesses from <see cref="LayerResult.Buffers"/>.</item>
+/// <item>DRAM: the layer's read and write bytes x 8.</item>
+/// <item>Vector: the layer's elements in its op class.</item>
+/// <item>Leakage: the layer's total cycles (compute and stalls: the chip is powered either way).</item>
+/// </list>
+/// </summary>
+public static class EnergyAccounting
+{
+    /// <summary>The action counts of one layer on <paramref name="accelerator"/>.</summary>
+    public static ActionCounts Count(LayerResult layer, AcceleratorSpec accelerator)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(accelerator);
+        var counts = new ActionCounts
+        {
+            Buffers = [.. layer.Buffers.Select(b => new BufferAccessCount(b.Name, b.ReadAccesses, b.WriteAccesses))],
+            DramReadBits = layer.DramReadBytes * 8,
+            DramWriteBits = layer.DramWriteBytes * 8,
+            Cycles = layer.TotalCycles,
+            VectorOps = layer.VectorClass is VectorOpClass cls && layer.VectorElements > 0 ? [new VectorOpCount(cls, layer.VectorElements)] : [],
+        };
+        if (layer.Kind != LayerKind.Matrix || layer.Macs == 0)
+        {
+            return counts;
+        }
+
+        bool isFloat = DataTypeInfo.IsFloat(layer.InputType) || DataTypeInfo.IsFloat(layer.WeightType);
+        int a = DataTypeInfo.BitWidth(layer.InputType), w = DataTypeInfo.BitWidth(layer.WeightType);
+        int p = isFloat ? 32 : accelerator.Array.Numerics.AccumulatorBits;
+        int moved = accelerator.Array.Dataflow switch
+        {
+            Dataflow.WeightStationary => a,
+            Dataflow.InputStationary => w,
+            _ => a + w,
+        };
+        return counts with
+        {
+            Macs = [new MacCount(layer.InputType, layer.WeightType, layer.Macs)],
+            AccumulatorAdds = [new AccumulatorAddCount(p, isFloat, layer.Macs)],
+            RegisterReadBits = layer.Macs * (a + w + p),
+            RegisterWriteBits = layer.Macs * (moved + p),
+        };
+    }
+
+    /// <summary>Per-layer and total energy of <paramref name="result"/> with <paramref name="table"/>.</summary>
+    /// <exception cref="ArgumentException">The table cannot price the accelerator (<see cref="EnergyModel.Validate"/>).</exception>
+    public static EnergyReport Evaluate(SimulationResult result, AcceleratorSpec accelerator, EnergyTableSpec table)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(table);
+        var layers = ImmutableArray.CreateBuilder<LayerEnergy>(result.Layers.Length);
+        EnergyBreakdown total = EnergyModel.Evaluate(table, accelerator, ActionCounts.Empty);
+        foreach (LayerResult layer in result.Layers)
+        {
+            ActionCounts counts = Count(layer, accelerator);
+            EnergyBreakdown energy = EnergyModel.Evaluate(table, accelerator, counts);
+            layers.Add(new LayerEnergy(layer.Name, counts, energy));
+            total = total.Plus(energy);
+        }
+
+        return new EnergyReport(table.Name, layers.MoveToImmutable(), total);
+    }
+}
