@@ -21,6 +21,7 @@ internal static class CliApp
         {
             ValidateCommand.Create(stdout),
             InspectCommand.Create(stdout),
+            QuantizeCommand.Create(stdout),
         };
 
         ParseResult parse = root.Parse(args);
