@@ -24,6 +24,7 @@ internal static class CliApp
             RunCommand.Create(stdout, stderr),
             DescribeCommand.Create(stdout, stderr),
             QuantizeCommand.Create(stdout),
+            CompareCommand.Create(stdout),
         };
 
         ParseResult parse = root.Parse(args);
