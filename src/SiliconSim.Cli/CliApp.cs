@@ -23,6 +23,8 @@ internal static class CliApp
             InspectCommand.Create(stdout),
             RunCommand.Create(stdout, stderr),
             DescribeCommand.Create(stdout, stderr),
+            QuantizeCommand.Create(stdout),
+            CompareCommand.Create(stdout),
         };
 
         ParseResult parse = root.Parse(args);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SiliconSim.Hardware.Specs;
 using SiliconSim.Simulation.Memory;
 using SiliconSim.Simulation.Results;
 
@@ -78,6 +79,14 @@ public static class RunReportJson
             {
                 w.WriteStartObject();
                 w.WriteString("name", b.Name);
+                w.WriteString("role", b.Role.ToString().ToLowerInvariant());
+                w.WriteStartArray("operands");
+                foreach (OperandKind k in b.Operands)
+                {
+                    w.WriteStringValue(k.ToString().ToLowerInvariant());
+                }
+
+                w.WriteEndArray();
                 w.WriteNumber("read_bytes", b.ReadBytes);
                 w.WriteNumber("write_bytes", b.WriteBytes);
                 w.WriteNumber("read_accesses", b.ReadAccesses);

@@ -1,0 +1,283 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SiliconSim.Cli.Io;
+using SiliconSim.Cli.Validation;
+using SiliconSim.Config;
+using SiliconSim.Config.Energy;
+using SiliconSim.Graph.Execution;
+using SiliconSim.Graph.Ir;
+using SiliconSim.Graph.Passes;
+using SiliconSim.Graph.Quantization;
+using SiliconSim.Hardware.Energy;
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics;
+using SiliconSim.Simulation;
+using SiliconSim.Simulation.Energy;
+using SiliconSim.Simulation.Mapping;
+using SiliconSim.Simulation.Numerics;
+
+namespace SiliconSim.Cli.Commands;
+
+/// <summary>
+/// `siliconsim compare --model FP32.onnx --calib X.npy --test X.npy --labels Y.npy --formats fp32,int8
+/// [--config PRESET|FILE | --config FMT=PRESET|FILE,...] [--out DIR]`: quantizes the float model to each format in
+/// process, executes the test set through SiliconSim (top-1 accuracy, agreement with fp32's top-1), and times and
+/// prices one inference (batch 1) on the accelerator. fp32 is the accuracy reference only: no array operand type is
+/// float32, so its row has no latency or energy.
+/// </summary>
+internal static class CompareCommand
+{
+    /// <summary>Formats the in-process quantizer produces today (plus the float reference).</summary>
+    private static readonly string[] s_formats = ["fp32", "int8"];
+
+    public static Command Create(TextWriter stdout)
+    {
+        var model = new Option<string>("--model") { Description = "The float32 .onnx model.", Required = true };
+        var calib = new Option<string>("--calib") { Description = "Calibration inputs (.npy or .pb) with the model input's shape.", Required = true };
+        var test = new Option<string>("--test") { Description = "Test inputs (.npy or .pb), one sample per row of the first axis.", Required = true };
+        var labels = new Option<string>("--labels") { Description = "Test labels: a 1-D integer .npy, one per test sample.", Required = true };
+        var formats = new Option<string>("--formats") { Description = $"Comma-separated formats: {string.Join(", ", s_formats)}.", DefaultValueFactory = _ => "fp32,int8" };
+        var config = new Option<string?>("--config") { Description = $"One accelerator config (preset or YAML) for every format, or FMT=CONFIG pairs separated by commas (default {PresetCatalog.DefaultPreset})." };
+        var output = new Option<string?>("--out") { Description = "Where to write compare.csv and compare.json (default reports/compare_<model>)." };
+        var command = new Command("compare", "Compare numeric formats on one model: accuracy, latency, energy per inference, EDP.")
+        {
+            model, calib, test, labels, formats, config, output,
+        };
+        command.SetAction(parse => Execute(
+            parse.GetValue(model)!, parse.GetValue(calib)!, parse.GetValue(test)!, parse.GetValue(labels)!,
+            parse.GetValue(formats)!, parse.GetValue(config), parse.GetValue(output), stdout));
+        return command;
+    }
+
+    private static int Execute(string modelPath, string calibPath, string testPath, string labelsPath, string formatList, string? configArg, string? outArg, TextWriter stdout)
+    {
+        string[] formats = [.. formatList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        foreach (string f in formats)
+        {
+            if (!s_formats.Contains(f, StringComparer.Ordinal))
+            {
+                throw new UserInputException("--formats", $"unknown format '{f}'; expected {string.Join(", ", s_formats)}");
+            }
+        }
+
+        if (formats.Length == 0)
+        {
+            throw new UserInputException("--formats", "no format given");
+        }
+
+        Dictionary<string, string> configs = ConfigsPerFormat(configArg, formats);
+
+        ModelGraph fp32 = ModelFiles.LoadModel(modelPath);
+        var runtimeInputs = fp32.RuntimeInputs.ToList();
+        if (runtimeInputs.Count != 1 || runtimeInputs[0].Type != DataType.Float)
+        {
+            throw new UserInputException(modelPath, "compare needs a float32 model with exactly one float32 input");
+        }
+
+        ValueInfo input = runtimeInputs[0];
+        TensorValue calibX = ModelFiles.LoadTensor(calibPath);
+        CheckShape(calibPath, "calibration data", input, calibX);
+        TensorValue testX = ModelFiles.LoadTensor(testPath);
+        CheckShape(testPath, "test data", input, testX);
+        TensorValue labelsT = ModelFiles.LoadTensor(labelsPath);
+        if (labelsT.Rank != 1 || DataTypeInfo.IsFloat(labelsT.Type))
+        {
+            throw new UserInputException(labelsPath, $"labels must be a 1-D integer array, got {DataTypeInfo.Name(labelsT.Type)}{ShapeMath.Format(labelsT.Shape.ToArray())}");
+        }
+
+        if (labelsT.Shape[0] != testX.Shape[0])
+        {
+            throw new UserInputException(labelsPath, $"holds {labelsT.Shape[0]} labels, but the test set has {testX.Shape[0]} samples");
+        }
+
+        int[] labels = [.. Enumerable.Range(0, labelsT.Shape[0]).Select(i => (int)TensorComparison.ToDouble(labelsT, i))];
+
+        // Every config first, so a format the array lacks fails before minutes of execution.
+        var specs = new Dictionary<string, (AcceleratorSpec Spec, ConfigLoadResult Loaded, string Path)>(StringComparer.Ordinal);
+        foreach (string f in formats.Where(f => f != "fp32"))
+        {
+            string name = configs[f];
+            ConfigLoadResult loaded = PresetCatalog.Load(name);
+            if (!loaded.Success)
+            {
+                throw new UserInputException(name, string.Join("; ", loaded.Diagnostics.Select(d => d.ToString())));
+            }
+
+            specs[f] = (loaded.Spec!, loaded, PresetCatalog.Resolve(name)!);
+        }
+
+        int[]? fp32Top = null;
+        var rows = new List<CompareRow>();
+        foreach (string f in formats.OrderBy(f => f == "fp32" ? 0 : 1))
+        {
+            ModelGraph graph = f == "fp32" ? fp32 : Quantize(fp32, input, calibX, f);
+            ModelGraph lowered = OrtCpuLowering.Lower(graph);
+            var options = f == "fp32" ? null : new ExecutionOptions { MatrixNumerics = specs[f].Spec.Array.Numerics.ToMatrixNumerics() };
+            var outputs = GraphExecutor.Run(lowered, new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = testX }, null, options);
+            int[] top = Classifier.TopOne(outputs[0].Value);
+            fp32Top ??= f == "fp32" ? top : null;
+            double accuracy = top.Where((p, i) => p == labels[i]).Count() / (double)labels.Length;
+            double? agreement = fp32Top is null ? null : top.Where((p, i) => p == fp32Top[i]).Count() / (double)labels.Length;
+            if (f == "fp32")
+            {
+                rows.Add(new CompareRow(f, "-", accuracy, agreement, null, null, null));
+                continue;
+            }
+
+            var (spec, loaded, configPath) = specs[f];
+            var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal) { [input.Name] = [1, .. testX.Shape.Skip(1)] };
+            var layers = LayerExtractor.Extract(lowered, shapes).Layers;
+            PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, layers, Path.GetFileNameWithoutExtension(modelPath) + "_" + f, 1, new OperandTypes(lowered));
+            if (!outcome.Success)
+            {
+                throw new UserInputException(configPath, $"format {f}: " + string.Join("; ", outcome.Problems.Select(p => loaded.Diagnostic(p.ConfigPath, p.Message).ToString())));
+            }
+
+            EnergyTableLoadResult table = EnergyTableLoader.Load(spec.EnergyTable, Path.GetDirectoryName(Path.GetFullPath(configPath)));
+            if (!table.Success)
+            {
+                throw new UserInputException(spec.EnergyTable, string.Join("; ", table.Diagnostics.Select(d => d.ToString())));
+            }
+
+            EnergyReport energy = EnergyAccounting.Evaluate(outcome.Result!, spec, table.Table!);
+            rows.Add(new CompareRow(f, spec.Name, accuracy, agreement, outcome.Result!.LatencySeconds, energy.Total, outcome.Result.Macs));
+        }
+
+        CompareRow? int8 = rows.FirstOrDefault(r => r.Format == "int8" && r.Energy is not null);
+        Print(rows, int8, stdout);
+        string outDir = outArg ?? Path.Combine("reports", "compare_" + Path.GetFileNameWithoutExtension(modelPath));
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "compare.csv"), Csv(rows, int8));
+        File.WriteAllText(Path.Combine(outDir, "compare.json"), Json(rows, int8));
+        stdout.WriteLine($"wrote {Path.Combine(outDir, "compare.csv")} and {Path.Combine(outDir, "compare.json")}");
+        return CliApp.Success;
+    }
+
+    private static Dictionary<string, string> ConfigsPerFormat(string? arg, string[] formats)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (arg is null || !arg.Contains('=', StringComparison.Ordinal))
+        {
+            foreach (string f in formats)
+            {
+                result[f] = arg ?? PresetCatalog.DefaultPreset;
+            }
+
+            return result;
+        }
+
+        foreach (string pair in arg.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == pair.Length - 1)
+            {
+                throw new UserInputException("--config", $"'{pair}' is not FORMAT=CONFIG");
+            }
+
+            string f = pair[..eq];
+            if (!formats.Contains(f, StringComparer.Ordinal))
+            {
+                throw new UserInputException("--config", $"format '{f}' is not among --formats ({string.Join(",", formats)})");
+            }
+
+            result[f] = pair[(eq + 1)..];
+        }
+
+        var missing = formats.Where(f => f != "fp32" && !result.ContainsKey(f)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new UserInputException("--config", $"no config for format(s) {string.Join(", ", missing)}");
+        }
+
+        return result;
+    }
+
+    private static ModelGraph Quantize(ModelGraph fp32, ValueInfo input, TensorValue calib, string format) => format switch
+    {
+        // ORT quantize_static's default recipe (QDQ, u8 activations, s8 weights per tensor, MinMax), as `quantize` does.
+        "int8" => StaticQuantizer.Quantize(
+            fp32,
+            [new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = calib }],
+            new QuantizerOptions { Format = QuantFormat.Qdq, ActivationType = DataType.UInt8, WeightType = DataType.Int8, PerChannel = false, Calibration = CalibrationMethod.MinMax }),
+        _ => throw new InvalidOperationException($"no quantizer for {format}"),
+    };
+
+    private static void CheckShape(string path, string what, ValueInfo input, TensorValue x)
+    {
+        string expected = "[" + string.Join(',', input.Dims.Select(d => d?.ToString(CultureInfo.InvariantCulture) ?? "?")) + "]";
+        bool matches = x.Type == DataType.Float && x.Rank == input.Dims.Length && x.Rank > 0
+            && input.Dims.Select((d, i) => d is null || d == x.Shape[i]).All(ok => ok);
+        if (!matches)
+        {
+            throw new UserInputException(path, $"{what} is {DataTypeInfo.Name(x.Type)}{ShapeMath.Format(x.Shape.ToArray())}, but model input '{input.Name}' is float32{expected}");
+        }
+    }
+
+    private static string F(double? v, string format = "G6") => v is double d ? d.ToString(format, CultureInfo.InvariantCulture) : "";
+
+    private static double? Ratio(double? a, double? b) => a is double x && b is double y && y != 0 ? x / y : null;
+
+    private static void Print(List<CompareRow> rows, CompareRow? int8, TextWriter stdout)
+    {
+        stdout.WriteLine($"{"format",-7} {"config",-12} {"top1",8} {"agree",8} {"energy/inf",12} {"latency",12} {"EDP (J*s)",12} {"E/E_int8",9}");
+        foreach (CompareRow r in rows)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Format,-7} {r.Config,-12} {100 * r.Accuracy,7:F2}% {(r.Agreement is double a ? (100 * a).ToString("F2", CultureInfo.InvariantCulture) + "%" : "-"),8} {(r.Energy is null ? "-" : (r.Energy.TotalJ * 1e6).ToString("F3", CultureInfo.InvariantCulture) + " uJ"),12} {(r.Latency is double l ? (l * 1e6).ToString("F2", CultureInfo.InvariantCulture) + " us" : "-"),12} {(r.Edp is double e ? e.ToString("E3", CultureInfo.InvariantCulture) : "-"),12} {F(Ratio(r.Energy?.TotalJ, int8?.Energy?.TotalJ), "F3"),9}"));
+        }
+    }
+
+    private static string Csv(List<CompareRow> rows, CompareRow? int8)
+    {
+        var sb = new StringBuilder("format,config,top1_accuracy,agreement_with_fp32,energy_per_inference_j,latency_s,edp,mac_j,accumulator_j,registers_j,sram_j,dram_j,vector_j,leakage_j,overhead_j,macs,energy_vs_int8,latency_vs_int8,edp_vs_int8\n");
+        foreach (CompareRow r in rows)
+        {
+            EnergyBreakdown? e = r.Energy;
+            sb.AppendJoin(',', r.Format, r.Config, F(r.Accuracy), F(r.Agreement), F(e?.TotalJ), F(r.Latency), F(r.Edp),
+                F(e?.MacJ), F(e?.AccumulatorJ), F(e?.RegistersJ), F(e?.SramJ), F(e?.DramJ), F(e?.VectorJ), F(e?.LeakageJ), F(e?.OverheadJ),
+                r.Macs?.ToString(CultureInfo.InvariantCulture) ?? "",
+                F(Ratio(e?.TotalJ, int8?.Energy?.TotalJ)), F(Ratio(r.Latency, int8?.Latency)), F(Ratio(r.Edp, int8?.Edp)));
+            sb.Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Json(List<CompareRow> rows, CompareRow? int8)
+    {
+        var list = rows.Select(r => new Dictionary<string, object?>
+        {
+            ["format"] = r.Format,
+            ["config"] = r.Config,
+            ["top1_accuracy"] = r.Accuracy,
+            ["agreement_with_fp32"] = r.Agreement,
+            ["energy_per_inference_j"] = r.Energy?.TotalJ,
+            ["latency_s"] = r.Latency,
+            ["edp"] = r.Edp,
+            ["macs"] = r.Macs,
+            ["breakdown_j"] = r.Energy is null ? null : new Dictionary<string, double>
+            {
+                ["mac"] = r.Energy.MacJ,
+                ["accumulator"] = r.Energy.AccumulatorJ,
+                ["registers"] = r.Energy.RegistersJ,
+                ["sram"] = r.Energy.SramJ,
+                ["dram"] = r.Energy.DramJ,
+                ["vector"] = r.Energy.VectorJ,
+                ["leakage"] = r.Energy.LeakageJ,
+                ["overhead"] = r.Energy.OverheadJ,
+            },
+            ["energy_vs_int8"] = Ratio(r.Energy?.TotalJ, int8?.Energy?.TotalJ),
+            ["latency_vs_int8"] = Ratio(r.Latency, int8?.Latency),
+            ["edp_vs_int8"] = Ratio(r.Edp, int8?.Edp),
+        }).ToList();
+        return JsonSerializer.Serialize(list, s_json);
+    }
+
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+
+    private sealed record CompareRow(string Format, string Config, double Accuracy, double? Agreement, double? Latency, EnergyBreakdown? Energy, long? Macs)
+    {
+        public double? Edp => Energy is not null && Latency is double l ? Energy.TotalJ * l : null;
+    }
+}

@@ -1,0 +1,82 @@
+using ScottPlot;
+using SiliconSim.Simulation.Results;
+
+namespace SiliconSim.Reporting.Charts;
+
+/// <summary>
+/// A log-log roofline: the memory roof (bandwidth x intensity) up to the ridge, the compute roof after it, each layer
+/// placed at its intensity and achieved throughput and labelled. ScottPlot 5 has no log axis, so coordinates are
+/// log10 values and the tick labels show powers of ten (the ScottPlot cookbook's log-scale recipe).
+/// </summary>
+public static class RooflineChart
+{
+    public const string Title = "Roofline";
+
+    /// <summary>Matrix layers that move DRAM bytes and take cycles; the others have no finite place on the chart.</summary>
+    public static RooflineData From(SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var points = result.Layers
+            .Where(l => l.Macs > 0 && l.TotalCycles > 0 && double.IsFinite(l.OpsPerDramByte))
+            .Select(l => new RooflinePoint(l.Name, l.OpsPerDramByte, 2.0 * l.Macs / (l.TotalCycles / (result.ClockMhz * 1e6))))
+            .ToList();
+        return new RooflineData(result.PeakOpsPerSecond, result.DramBytesPerSecond, points);
+    }
+
+    public static Plot Build(RooflineData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var plot = new Plot();
+        double ridge = data.RidgeOpsPerByte;
+        double xMin = Math.Min(ridge / 100, data.Layers.Select(p => p.OpsPerDramByte).DefaultIfEmpty(ridge).Min() / 2);
+        double xMax = Math.Max(ridge * 100, data.Layers.Select(p => p.OpsPerDramByte).DefaultIfEmpty(ridge).Max() * 2);
+
+        var memory = plot.Add.Scatter(
+            new[] { Math.Log10(xMin), Math.Log10(ridge) },
+            new[] { Math.Log10(xMin * data.DramBytesPerSecond), Math.Log10(data.PeakOpsPerSecond) });
+        memory.LegendText = $"memory roof ({data.DramBytesPerSecond / 1e9:0.##} GB/s)";
+        memory.Color = ChartStyle.Series(1);
+        memory.LineWidth = 2;
+        memory.MarkerSize = 0;
+        var compute = plot.Add.Scatter(
+            new[] { Math.Log10(ridge), Math.Log10(xMax) },
+            new[] { Math.Log10(data.PeakOpsPerSecond), Math.Log10(data.PeakOpsPerSecond) });
+        compute.LegendText = $"compute roof ({data.PeakOpsPerSecond / 1e9:0.##} GOPS)";
+        compute.Color = ChartStyle.Series(3);
+        compute.LineWidth = 2;
+        compute.MarkerSize = 0;
+
+        if (data.Layers.Count > 0)
+        {
+            double[] xs = [.. data.Layers.Select(p => Math.Log10(p.OpsPerDramByte))];
+            double[] ys = [.. data.Layers.Select(p => Math.Log10(p.OpsPerSecond))];
+            var layers = plot.Add.ScatterPoints(xs, ys);
+            layers.LegendText = "layers";
+            layers.Color = ChartStyle.Series(0);
+            layers.MarkerSize = 8;
+            foreach (RooflinePoint p in data.Layers)
+            {
+                var label = plot.Add.Text(ChartStyle.Shorten(p.Layer), Math.Log10(p.OpsPerDramByte), Math.Log10(p.OpsPerSecond));
+                label.LabelFontSize = 10;
+                label.OffsetX = 6;
+                label.OffsetY = -6;
+            }
+        }
+
+        foreach (var axis in new ScottPlot.IAxis[] { plot.Axes.Bottom, plot.Axes.Left })
+        {
+            axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = true,
+                LabelFormatter = v => "1e" + v.ToString("0", System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
+
+        plot.Title(Title);
+        plot.XLabel("Arithmetic intensity (ops per DRAM byte, log)");
+        plot.YLabel("Throughput (ops/s, log)");
+        plot.ShowLegend(Alignment.LowerRight);
+        return plot;
+    }
+}

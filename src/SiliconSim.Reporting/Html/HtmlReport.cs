@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Net;
+using SiliconSim.Reporting.Json;
+using SiliconSim.Simulation.Results;
+
+namespace SiliconSim.Reporting.Html;
+
+/// <summary>
+/// Writes one self-contained HTML page for a run: provenance, totals, the per-layer table and the charts as inline
+/// SVG. No scripts, no external assets; every string from the run is HTML-escaped.
+/// </summary>
+public static class HtmlReport
+{
+    public static void Write(RunReport report, IReadOnlyList<RenderedChart> charts, TextWriter w)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(charts);
+        ArgumentNullException.ThrowIfNull(w);
+        SimulationResult r = report.Result;
+        w.WriteLine("<!DOCTYPE html>");
+        w.WriteLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        w.WriteLine($"<title>SiliconSim: {E(r.Model)} on {E(r.Accelerator)}</title>");
+        w.WriteLine("<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;font-size:0.9em}"
+            + "td,th{border:1px solid #ccc;padding:2px 6px}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+            + "figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}</style>");
+        w.WriteLine("</head><body>");
+        w.WriteLine($"<h1>{E(r.Model)} on {E(r.Accelerator)}</h1>");
+        w.WriteLine("<h2>Run</h2><table>");
+        Row(w, "schema", RunReportJson.Schema);
+        Row(w, "SiliconSim version", report.ToolVersion);
+        Row(w, "config", $"{report.ConfigPath} (sha256 {report.ConfigSha256})");
+        Row(w, "model", $"{report.ModelPath} (sha256 {report.ModelSha256})");
+        Row(w, "numerics", report.Numerics);
+        Row(w, "clock", F(r.ClockMhz) + " MHz");
+        Row(w, "PEs", F(r.PeCount));
+        Row(w, "DRAM bandwidth", F(r.DramBandwidthGBps) + " GB/s");
+        Row(w, "batch", F(r.Batch));
+        Row(w, "MACs", F(r.Macs));
+        Row(w, "cycles (compute + stall)", $"{F(r.TotalCycles)} ({F(r.ComputeCycles)} + {F(r.StallCycles)})");
+        Row(w, "latency", F(r.LatencySeconds * 1e6) + " µs");
+        Row(w, "inferences per second", F(r.InferencesPerSecond));
+        w.WriteLine("</table>");
+
+        if (report.Outputs.Length > 0)
+        {
+            w.WriteLine("<h2>Outputs against the golden</h2><table><tr><th>output</th><th>elements</th><th>mismatches</th><th>max |diff|</th><th>top-1 agreement</th></tr>");
+            foreach (OutputComparison o in report.Outputs)
+            {
+                string top1 = o.Top1Agreement is int a && o.Rows is int rows ? $"{a}/{rows}" : "";
+                w.WriteLine($"<tr><td>{E(o.Name)}</td><td class=\"n\">{F(o.Elements)}</td><td class=\"n\">{F(o.Mismatches)}</td><td class=\"n\">{F(o.MaxAbsDiff)}</td><td class=\"n\">{E(top1)}</td></tr>");
+            }
+
+            w.WriteLine("</table>");
+        }
+
+        w.WriteLine("<h2>Charts</h2>");
+        foreach (RenderedChart c in charts)
+        {
+            w.WriteLine($"<figure id=\"{E(c.FileStem)}\"><figcaption>{E(c.Title)}</figcaption>");
+            w.WriteLine(InlineSvg(c.Svg));
+            w.WriteLine("</figure>");
+        }
+
+        w.WriteLine("<h2>Layers</h2><table><tr><th>#</th><th>layer</th><th>op</th><th>unit</th><th>shape</th><th>MACs</th>"
+            + "<th>compute cycles</th><th>stall cycles</th><th>utilization</th><th>SRAM read B</th><th>SRAM write B</th>"
+            + "<th>DRAM read B</th><th>DRAM write B</th><th>ops / DRAM B</th></tr>");
+        for (int i = 0; i < r.Layers.Length; i++)
+        {
+            LayerResult l = r.Layers[i];
+            w.WriteLine($"<tr><td class=\"n\">{i}</td><td>{E(l.Name)}</td><td>{E(l.OpType)}</td><td>{(l.Kind == LayerKind.Matrix ? "array" : "vector")}</td>"
+                + $"<td>{E(l.Shape)}</td><td class=\"n\">{F(l.Macs)}</td><td class=\"n\">{F(l.ComputeCycles)}</td><td class=\"n\">{F(l.StallCycles)}</td>"
+                + $"<td class=\"n\">{F(100 * l.Utilization)} %</td><td class=\"n\">{F(l.SramReadBytes)}</td><td class=\"n\">{F(l.SramWriteBytes)}</td>"
+                + $"<td class=\"n\">{F(l.DramReadBytes)}</td><td class=\"n\">{F(l.DramWriteBytes)}</td><td class=\"n\">{F(l.OpsPerDramByte)}</td></tr>");
+        }
+
+        w.WriteLine("</table>");
+        w.WriteLine("</body></html>");
+    }
+
+    /// <summary>HTML-escapes text for element content and attribute values.</summary>
+    public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+
+    /// <summary>ScottPlot's SVG starts with an XML declaration, which is not allowed inside HTML.</summary>
+    private static string InlineSvg(string svg)
+    {
+        int start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        return start > 0 ? svg[start..] : svg;
+    }
+
+    private static void Row(TextWriter w, string key, string value) => w.WriteLine($"<tr><th>{E(key)}</th><td>{E(value)}</td></tr>");
+
+    private static string F(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string F(double v) => double.IsFinite(v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "∞";
+}

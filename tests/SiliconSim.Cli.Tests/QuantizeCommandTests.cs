@@ -1,0 +1,134 @@
+using Google.Protobuf;
+using SiliconSim.Graph.Ir;
+using SiliconSim.Graph.Onnx;
+using SiliconSim.Graph.Quantization;
+using SiliconSim.Numerics;
+
+namespace SiliconSim.Cli.Tests;
+
+/// <summary>`siliconsim quantize`: the written model is what the quantizer library gives; every bad input is one exact
+/// error line with exit code 2 and no file written.</summary>
+public sealed class QuantizeCommandTests
+{
+    private static readonly string s_mlp = Path.Combine(SharedData.Digits, "digits_mlp_fp32", "model.onnx");
+    private static readonly string s_calib = Path.Combine(SharedData.Digits, "digits_calib_x.npy");
+
+    [Theory]
+    [InlineData(new string[0], "qdq_u8s8_tensor")]
+    [InlineData(new[] { "--per-channel" }, "qdq_s8s8_channel")]
+    [InlineData(new[] { "--per-channel", "--qop" }, "qop_s8s8_channel")]
+    [InlineData(new[] { "--per-channel", "--calibration", "percentile" }, "qdq_s8s8_channel_percentile")]
+    public void Quantize_DigitsMlp_WritesOrtsQuantizedModel(string[] extra, string ortCase)
+    {
+        using var dir = new TempFolder();
+        string output = Path.Combine(dir.Path, "q.onnx");
+        var (exit, stdout, stderr) = CliRunner.Run(["quantize", "--model", s_mlp, "--calib", s_calib, "--format", "int8", "--out", output, .. extra]);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("128 samples", stdout, StringComparison.Ordinal);
+
+        // ORT's own quantized file (made by quantize_static with these options) is the oracle for every initializer.
+        ModelGraph written = Read(output);
+        ModelGraph ort = Read(Path.Combine(SharedData.Digits, $"digits_mlp_{ortCase}", "model.onnx"));
+        Assert.Equal(ort.Nodes.Select(n => n.OpType).Order(StringComparer.Ordinal), written.Nodes.Select(n => n.OpType).Order(StringComparer.Ordinal));
+        Assert.Equal(ort.Initializers.Keys.Order(StringComparer.Ordinal), written.Initializers.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, e) in ort.Initializers)
+        {
+            Assert.True(TensorProtos.ToRaw(e).SequenceEqual(TensorProtos.ToRaw(written.Initializers[name])), $"{ortCase}: initializer {name} differs from ORT's");
+        }
+    }
+
+    [Fact]
+    public void Quantize_CalibrationShapeMismatch_NamesFileInputAndBothShapes()
+    {
+        using var dir = new TempFolder();
+        string calib = dir.File("calib.pb", TensorProtos.ToProto("x", TensorValue.FromFloats([4, 64], new float[256])).ToByteArray());
+        AssertError(["--model", s_mlp, "--calib", calib], $"{calib}: calibration data has shape [4,64], but model input 'input' has shape [?,1,8,8]", dir);
+    }
+
+    [Fact]
+    public void Quantize_IntegerCalibrationData_IsAnError()
+    {
+        using var dir = new TempFolder();
+        string labels = Path.Combine(SharedData.Digits, "digits_test_y.npy");
+        AssertError(["--model", s_mlp, "--calib", labels], $"{labels}: calibration data is int64[360], but model input 'input' is float32[?,1,8,8]", dir);
+    }
+
+    [Fact]
+    public void Quantize_AlreadyQuantizedModel_IsAnError()
+    {
+        using var dir = new TempFolder();
+        string model = Path.Combine(SharedData.Digits, "digits_mlp_qdq_u8s8_tensor", "model.onnx");
+        string firstQdq = Read(model).Nodes.First(n => n.OpType is "QuantizeLinear" or "DequantizeLinear") is var n ? $"'{n.Name}' is {n.OpType}" : "";
+        AssertError(["--model", model, "--calib", s_calib], $"{model}: not a float32 model: it is already quantized (node {firstQdq})", dir);
+    }
+
+    [Fact]
+    public void Quantize_IntegerInputModel_IsAnError()
+    {
+        using var dir = new TempFolder();
+        string model = dir.File("int.onnx", new OnnxBuilder().Input("x", DataType.Int8, 4).Node("Identity", ["x"], ["y"]).Output("y", DataType.Int8).ToBytes());
+        AssertError(["--model", model, "--calib", s_calib], $"{model}: not a float32 model: input 'x' is int8", dir);
+    }
+
+    [Fact]
+    public void Quantize_UnknownFormat_IsAnError()
+    {
+        using var dir = new TempFolder();
+        AssertError(["--model", s_mlp, "--calib", s_calib, "--format", "int3"], "--format: unknown format 'int3'; expected int8", dir);
+    }
+
+    [Fact]
+    public void Quantize_UnknownCalibrationMethod_IsAnError()
+    {
+        using var dir = new TempFolder();
+        AssertError(["--model", s_mlp, "--calib", s_calib, "--calibration", "kl"], "--calibration: unknown calibration method 'kl'; expected minmax, percentile or entropy", dir);
+    }
+
+    [Fact]
+    public void Quantize_MissingModelFile_IsAnError()
+    {
+        using var dir = new TempFolder();
+        string missing = Path.Combine(dir.Path, "absent.onnx");
+        AssertError(["--model", missing, "--calib", s_calib], $"{missing}: file not found", dir);
+    }
+
+    [Fact]
+    public void Quantize_UnreadableCalibrationFile_IsAnError()
+    {
+        using var dir = new TempFolder();
+        string calib = dir.File("junk.npy", "not numpy"u8.ToArray());
+        var (exit, _, stderr) = Run(["--model", s_mlp, "--calib", calib], dir);
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"siliconsim: error: {calib}: ", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Quantize_TruncatedModel_IsAnError()
+    {
+        using var dir = new TempFolder();
+        byte[] bytes = File.ReadAllBytes(s_mlp);
+        string model = dir.File("cut.onnx", bytes[..(bytes.Length / 2)]);
+        var (exit, _, stderr) = Run(["--model", model, "--calib", s_calib], dir);
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"siliconsim: error: {model}: not a valid ONNX model", stderr, StringComparison.Ordinal);
+    }
+
+    private static void AssertError(string[] args, string message, TempFolder dir)
+    {
+        var (exit, stdout, stderr) = Run(args, dir);
+        Assert.Equal(2, exit);
+        Assert.Equal($"siliconsim: error: {message}{Environment.NewLine}", stderr);
+        Assert.Empty(stdout);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "out.onnx")));
+    }
+
+    private static (int Exit, string Out, string Err) Run(string[] args, TempFolder dir) =>
+        CliRunner.Run(["quantize", .. args, "--out", Path.Combine(dir.Path, "out.onnx")]);
+
+    private static ModelGraph Read(string path)
+    {
+        using var s = File.OpenRead(path);
+        return OnnxModelReader.Read(s);
+    }
+}
