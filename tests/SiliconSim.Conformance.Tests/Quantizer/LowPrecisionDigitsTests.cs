@@ -3,6 +3,7 @@ using SiliconSim.Graph.Onnx;
 using SiliconSim.Graph.Quantization;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Formats;
+using SiliconSim.Numerics.Formats.Blocks;
 using Xunit.Abstractions;
 
 namespace SiliconSim.Conformance.Tests.Quantizer;
@@ -121,5 +122,55 @@ public sealed class LowPrecisionDigitsTests(ITestOutputHelper output)
                 Assert.True(clamped ? Math.Abs(value) == 6 * sc : Math.Abs(value - wv[i]) <= step * 1.0001f, $"{weight}[{i}]: {value} vs {wv[i]} (scale {sc})");
             }
         }
+    }
+
+    [Theory]
+    [InlineData(LowPrecisionFormat.MxFp4)]
+    [InlineData(LowPrecisionFormat.NvFp4)]
+    public void DequantizedMlpWeights_EqualTheCodecsDecode(LowPrecisionFormat format)
+    {
+        // The MLP's Gemm weights are [N, K] with transB, so the blocked axis is the last and each row is contiguous: the
+        // codecs run on the untouched fp32 rows and their decode is compared with DequantizeLinear's definition.
+        ModelGraph fp32 = DigitsQuantizerTests.Load("digits_mlp_fp32");
+        ModelGraph q = LowPrecisionQuantizer.Quantize(fp32, format);
+        int compared = 0, ulpOff = 0;
+        foreach (Node dq in q.Nodes.Where(n => n.OpType == "DequantizeLinear"))
+        {
+            TensorValue w = fp32.Initializers[dq.Outputs[0][..^"_dequantized".Length]];
+            Assert.Equal(w.Rank - 1, dq.Attributes["axis"].Int);
+            byte[] codes = q.Initializers[dq.Inputs[0]].Items<byte>();
+            float[] scales = q.Initializers[dq.Inputs[1]].Items<float>(), wv = w.Items<float>();
+            int k = w.Shape[^1], bs = (int)dq.Attributes["block_size"].Int, blocks = (k + bs - 1) / bs;
+            float[] decoded = new float[wv.Length];
+            if (format == LowPrecisionFormat.MxFp4)
+            {
+                for (int r = 0; r < wv.Length / k; r++)
+                {
+                    byte[] c = new byte[k], e8m0 = new byte[blocks];
+                    MxBlockCodec.Quantize(wv.AsSpan(r * k, k), MxElementType.Fp4E2M1, c, e8m0);
+                    MxBlockCodec.Dequantize(c, e8m0, MxElementType.Fp4E2M1, decoded.AsSpan(r * k, k));
+                }
+            }
+            else
+            {
+                Assert.Equal(0, k % 16);
+                byte[] c = new byte[wv.Length], e4m3 = new byte[wv.Length / 16];
+                float tensorScale = NvFp4Codec.Quantize(wv, c, e4m3);
+                NvFp4Codec.Dequantize(c, e4m3, tensorScale, decoded);
+            }
+
+            for (int i = 0; i < wv.Length; i++)
+            {
+                float dqValue = Fp4E2M1.Decode(codes[i]) * scales[(i / k * blocks) + (i % k / bs)];
+                int diff = Math.Abs(BitConverter.SingleToInt32Bits(dqValue) - BitConverter.SingleToInt32Bits(decoded[i]));
+                Assert.True(diff <= (format == LowPrecisionFormat.MxFp4 ? 0 : 1), $"[{i}]: DQ {dqValue} vs codec {decoded[i]}");
+                ulpOff += diff;
+                compared++;
+            }
+        }
+
+        // mxfp4's power-of-two scale makes both products exact; nvfp4 rounds s_block * s_tensor once before the
+        // element product, the codec after it, so the two may differ by one ulp.
+        output.WriteLine($"{format}: {compared} weights, {ulpOff} one-ulp differences between DequantizeLinear and the codec's decode");
     }
 }
