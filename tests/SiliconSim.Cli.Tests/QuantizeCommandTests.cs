@@ -37,6 +37,36 @@ public sealed class QuantizeCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("fp8", DataType.Float8E4M3FN, 0)]
+    [InlineData("mxfp4", DataType.Float4E2M1, 32)]
+    [InlineData("nvfp4", DataType.Float4E2M1, 16)]
+    public void Quantize_LowPrecision_WritesOpset23WeightDequantizers(string format, DataType weightType, int blockSize)
+    {
+        using var dir = new TempFolder();
+        string output = Path.Combine(dir.Path, "q.onnx");
+        var (exit, _, stderr) = CliRunner.Run("quantize", "--model", s_mlp, "--calib", s_calib, "--format", format, "--out", output);
+        Assert.True(exit == 0, stderr);
+        ModelGraph written = Read(output);
+        Assert.Equal(23, written.Opsets[string.Empty]);
+        var dqs = written.Nodes.Where(n => n.OpType == "DequantizeLinear").ToList();
+        Assert.Equal(written.Nodes.Count(n => n.OpType == "Gemm"), dqs.Count);
+        Assert.All(dqs, dq =>
+        {
+            Assert.Equal(weightType, written.Initializers[dq.Inputs[0]].Type);
+            Assert.Equal(DataType.Float, written.Initializers[dq.Inputs[1]].Type);
+            Assert.Equal(blockSize, dq.Attributes.TryGetValue("block_size", out var b) ? (int)b.Int : 0);
+        });
+        Assert.DoesNotContain(written.Nodes, n => n.OpType == "QuantizeLinear");
+    }
+
+    [Fact]
+    public void Quantize_QopWithLowPrecision_IsAnError()
+    {
+        using var dir = new TempFolder();
+        AssertError(["--model", s_mlp, "--calib", s_calib, "--format", "nvfp4", "--qop"], "--qop: applies to --format int8 only; nvfp4 weights are always per channel or per block", dir);
+    }
+
     [Fact]
     public void Quantize_CalibrationShapeMismatch_NamesFileInputAndBothShapes()
     {
@@ -74,7 +104,7 @@ public sealed class QuantizeCommandTests
     public void Quantize_UnknownFormat_IsAnError()
     {
         using var dir = new TempFolder();
-        AssertError(["--model", s_mlp, "--calib", s_calib, "--format", "int3"], "--format: unknown format 'int3'; expected int8", dir);
+        AssertError(["--model", s_mlp, "--calib", s_calib, "--format", "int3"], "--format: unknown format 'int3'; expected int8, fp8, mxfp4, nvfp4", dir);
     }
 
     [Fact]

@@ -15,13 +15,13 @@ namespace SiliconSim.Cli.Commands;
 internal static class QuantizeCommand
 {
     /// <summary>The formats the command knows; the low-precision ones are named so the error lists them.</summary>
-    private static readonly string[] s_formats = ["int8"];
+    private static readonly string[] s_formats = ["int8", "fp8", "mxfp4", "nvfp4"];
 
     public static Command Create(TextWriter stdout)
     {
         var model = new Option<string>("--model") { Description = "The float32 .onnx model to quantize.", Required = true };
         var calib = new Option<string>("--calib") { Description = "Calibration inputs (.npy or .pb) with the model input's shape; all of it is one calibration batch.", Required = true };
-        var format = new Option<string>("--format") { Description = "The quantized format: int8.", DefaultValueFactory = _ => "int8" };
+        var format = new Option<string>("--format") { Description = "int8 (ORT quantize_static QDQ/QOperator), or weight-only opset-23 QDQ with float32 activations: fp8 (FLOAT8E4M3FN, per output channel), mxfp4 (FLOAT4E2M1, 32-blocks, power-of-two scales), nvfp4 (FLOAT4E2M1, 16-blocks, e4m3 x fp32 scales).", DefaultValueFactory = _ => "int8" };
         var perChannel = new Option<bool>("--per-channel") { Description = "Per-channel weight scales with int8 activations (ORT's s8s8 per-channel recipe); default per-tensor with uint8 activations (ORT's u8s8 default)." };
         var calibration = new Option<string>("--calibration") { Description = "Activation range calibration: minmax (ORT's default), percentile or entropy.", DefaultValueFactory = _ => "minmax" };
         var qop = new Option<bool>("--qop") { Description = "QOperator form (QLinearConv, QLinearMatMul, ...) instead of QDQ." };
@@ -53,6 +53,27 @@ internal static class QuantizeCommand
             CheckCalibration(calibPath, input, x);
 
             bool channel = parse.GetValue(perChannel);
+            if (formatName != "int8")
+            {
+                if (channel || parse.GetValue(qop))
+                {
+                    throw new UserInputException(channel ? "--per-channel" : "--qop", $"applies to --format int8 only; {formatName} weights are always per channel or per block");
+                }
+
+                // Weight-only: the calibration data is validated against the model but no activation is quantized.
+                var lowPrecision = formatName switch
+                {
+                    "fp8" => LowPrecisionFormat.Fp8E4M3Fn,
+                    "mxfp4" => LowPrecisionFormat.MxFp4,
+                    _ => LowPrecisionFormat.NvFp4,
+                };
+                ModelGraph weights = LowPrecisionQuantizer.Quantize(fp32, lowPrecision);
+                // ONNX IR version 11 (onnx 1.18) is the first that admits FLOAT4E2M1 tensors.
+                Write(outPath, OnnxModelWriter.ToBytes(weights, irVersion: 11));
+                stdout.WriteLine($"quantized '{modelPath}' weights to {formatName} (opset {LowPrecisionQuantizer.Opset} QDQ, float32 activations): '{outPath}' ({weights.Nodes.Length} nodes)");
+                return CliApp.Success;
+            }
+
             var options = new QuantizerOptions
             {
                 Format = parse.GetValue(qop) ? QuantFormat.QOperator : QuantFormat.Qdq,

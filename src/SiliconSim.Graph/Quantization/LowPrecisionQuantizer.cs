@@ -1,0 +1,190 @@
+using System.Collections.Immutable;
+using SiliconSim.Graph.Ir;
+using SiliconSim.Numerics;
+using SiliconSim.Numerics.Formats;
+using SiliconSim.Numerics.Formats.Blocks;
+
+namespace SiliconSim.Graph.Quantization;
+
+/// <summary>
+/// Weight-only low-precision quantization as a standard ONNX opset-23 QDQ graph: every float initializer weight of a
+/// Conv, Gemm or MatMul becomes a FLOAT8E4M3FN or FLOAT4E2M1 initializer behind a DequantizeLinear whose float32 scale
+/// is per output channel (fp8) or blocked along the reduction axis (<c>axis</c> + <c>block_size</c>, mxfp4/nvfp4).
+/// Activations stay float32 (W8A32 / W4A32): the graph keeps ORT's float kernels after the weight DQ.
+/// </summary>
+/// <remarks>
+/// ONNX opset 23 QuantizeLinear/DequantizeLinear have no E8M0 or two-level scale types, so the scales are stored as
+/// float32: mxfp4's as the power of two the E8M0 code decodes to (exact), nvfp4's as
+/// <c>f32(decode_e4m3(block_scale) · tensor_scale)</c> (one rounding; the codec computes
+/// <c>(p · s_block) · s_tensor</c> instead, so the DQ equals the codec's decode whenever that product is exact).
+/// </remarks>
+public static class LowPrecisionQuantizer
+{
+    /// <summary>The opset the written graph declares: blocked DequantizeLinear and FLOAT4E2M1 need 23.</summary>
+    public const int Opset = 23;
+
+    /// <summary>Quantizes the weights of <paramref name="fp32"/>; the graph is otherwise unchanged.</summary>
+    public static ModelGraph Quantize(ModelGraph fp32, LowPrecisionFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(fp32);
+        var initializers = fp32.Initializers.ToBuilder();
+        var nodes = ImmutableArray.CreateBuilder<Node>();
+        foreach (Node node in fp32.Nodes)
+        {
+            if (node.OpType is not ("Conv" or "Gemm" or "MatMul") || node.Inputs.Length < 2
+                || !fp32.Initializers.TryGetValue(node.Inputs[1], out TensorValue? w) || w.Type != DataType.Float || w.Rank < 2)
+            {
+                nodes.Add(node);
+                continue;
+            }
+
+            bool transB = node.OpType == "Gemm" && node.Attributes.TryGetValue("transB", out var t) && t.Int != 0;
+            (int reduction, int channel) = node.OpType switch
+            {
+                "Conv" => (1, 0),
+                "Gemm" => transB ? (1, 0) : (0, 1),
+                _ => (w.Rank - 2, w.Rank - 1),
+            };
+            string name = node.Inputs[1];
+            var (codes, scale, attributes) = format switch
+            {
+                LowPrecisionFormat.Fp8E4M3Fn => Fp8PerChannel(w, channel),
+                LowPrecisionFormat.MxFp4 => Blocked(w, reduction, MxBlockCodec.BlockSize, MxFp4Row),
+                _ => Blocked(w, reduction, NvFp4Codec.BlockSize, null),
+            };
+            initializers[name + "_quantized"] = codes;
+            initializers[name + "_scale"] = scale;
+            nodes.Add(new Node(name + "_DequantizeLinear", "DequantizeLinear", string.Empty, [name + "_quantized", name + "_scale"], [name + "_dequantized"], attributes));
+            nodes.Add(node with { Inputs = node.Inputs.SetItem(1, name + "_dequantized") });
+        }
+
+        var used = nodes.SelectMany(n => n.Inputs).ToHashSet(StringComparer.Ordinal);
+        foreach (string name in fp32.Initializers.Keys.Where(k => !used.Contains(k)).ToList())
+        {
+            initializers.Remove(name);
+        }
+
+        int opset = Math.Max(Opset, fp32.Opsets.GetValueOrDefault(string.Empty));
+        return fp32 with
+        {
+            Nodes = nodes.ToImmutable(),
+            Initializers = initializers.ToImmutable(),
+            Inputs = [.. fp32.Inputs.Where(i => !fp32.Initializers.ContainsKey(i.Name) || used.Contains(i.Name))],
+            Opsets = fp32.Opsets.SetItem(string.Empty, opset),
+            ProducerName = "siliconsim.quantize",
+        };
+    }
+
+    private static (TensorValue Codes, TensorValue Scale, ImmutableDictionary<string, AttributeValue> Attributes) Fp8PerChannel(TensorValue w, int axis)
+    {
+        float[] values = w.Items<float>();
+        int channels = w.Shape[axis], inner = SizeAfter(w, axis);
+        float[] amax = new float[channels];
+        for (int i = 0; i < values.Length; i++)
+        {
+            int c = i / inner % channels;
+            amax[c] = Math.Max(amax[c], Math.Abs(values[i]));
+        }
+
+        // amax / 448 puts each channel's largest weight on E4M3FN's largest finite value; an all-zero channel gets 1.
+        float[] scale = [.. amax.Select(a => a == 0 ? 1f : a / Fp8E4M3Fn.MaxFinite)];
+        byte[] codes = new byte[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            codes[i] = Fp8E4M3Fn.Encode(values[i] / scale[i / inner % channels], saturate: true);
+        }
+
+        return (TensorValue.Create(DataType.Float8E4M3FN, w.Shape.AsSpan(), codes), TensorValue.FromFloats([channels], scale),
+            ImmutableDictionary<string, AttributeValue>.Empty.Add("axis", new AttributeValue(AttributeKind.Int) { Int = axis }));
+    }
+
+    private static void MxFp4Row(ReadOnlySpan<float> row, Span<byte> codes, Span<float> scales)
+    {
+        Span<byte> e8m0 = stackalloc byte[scales.Length];
+        MxBlockCodec.Quantize(row, MxElementType.Fp4E2M1, codes, e8m0);
+        for (int b = 0; b < scales.Length; b++)
+        {
+            scales[b] = E8M0.Decode(e8m0[b]);
+        }
+    }
+
+    private delegate void RowQuantizer(ReadOnlySpan<float> row, Span<byte> codes, Span<float> scales);
+
+    /// <summary>Blocks of <paramref name="blockSize"/> along <paramref name="axis"/> (the last block may be partial, as
+    /// ONNX's blocked DequantizeLinear allows): each line along the axis is zero-padded to whole blocks, which changes
+    /// no block maximum and so neither codec's choice.</summary>
+    private static (TensorValue Codes, TensorValue Scale, ImmutableDictionary<string, AttributeValue> Attributes) Blocked(TensorValue w, int axis, int blockSize, RowQuantizer? mx)
+    {
+        float[] values = w.Items<float>();
+        int d = w.Shape[axis], inner = SizeAfter(w, axis), outer = values.Length / (d * inner);
+        int blocks = (d + blockSize - 1) / blockSize, padded = blocks * blockSize, lines = outer * inner;
+        float[] rows = new float[lines * padded];
+        for (int o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inner; i++)
+            {
+                for (int k = 0; k < d; k++)
+                {
+                    rows[(((o * inner) + i) * padded) + k] = values[(((o * d) + k) * inner) + i];
+                }
+            }
+        }
+
+        byte[] rowCodes = new byte[rows.Length];
+        float[] rowScales = new float[lines * blocks];
+        if (mx is not null)
+        {
+            for (int l = 0; l < lines; l++)
+            {
+                mx(rows.AsSpan(l * padded, padded), rowCodes.AsSpan(l * padded, padded), rowScales.AsSpan(l * blocks, blocks));
+            }
+        }
+        else
+        {
+            // One NVFP4 tensor scale for the whole weight: the codec runs once over all lines laid end to end.
+            byte[] e4m3 = new byte[lines * blocks];
+            float tensorScale = NvFp4Codec.Quantize(rows, rowCodes, e4m3);
+            for (int b = 0; b < e4m3.Length; b++)
+            {
+                rowScales[b] = Fp8E4M3Fn.Decode(e4m3[b]) * tensorScale;
+            }
+        }
+
+        byte[] codes = new byte[values.Length];
+        float[] scales = new float[outer * blocks * inner];
+        for (int o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inner; i++)
+            {
+                int line = (o * inner) + i;
+                for (int k = 0; k < d; k++)
+                {
+                    codes[(((o * d) + k) * inner) + i] = rowCodes[(line * padded) + k];
+                }
+
+                for (int b = 0; b < blocks; b++)
+                {
+                    scales[(((o * blocks) + b) * inner) + i] = rowScales[(line * blocks) + b];
+                }
+            }
+        }
+
+        int[] scaleShape = [.. w.Shape];
+        scaleShape[axis] = blocks;
+        return (TensorValue.Create(DataType.Float4E2M1, w.Shape.AsSpan(), codes), TensorValue.FromFloats(scaleShape, scales),
+            ImmutableDictionary<string, AttributeValue>.Empty
+                .Add("axis", new AttributeValue(AttributeKind.Int) { Int = axis })
+                .Add("block_size", new AttributeValue(AttributeKind.Int) { Int = blockSize }));
+    }
+
+    private static int SizeAfter(TensorValue w, int axis)
+    {
+        int size = 1;
+        for (int k = axis + 1; k < w.Rank; k++)
+        {
+            size *= w.Shape[k];
+        }
+
+        return size;
+    }
+}
