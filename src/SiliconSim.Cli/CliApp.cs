@@ -23,6 +23,7 @@ internal static class CliApp
             InspectCommand.Create(stdout),
             RunCommand.Create(stdout, stderr),
             DescribeCommand.Create(stdout, stderr),
+            SweepCommand.Create(stdout, stderr),
         };
 
         ParseResult parse = root.Parse(args);
