@@ -115,7 +115,7 @@ public static partial class SweepLoader
             string p = Path.Combine(folder, ms.Text);
             if (!File.Exists(p) && !Directory.Exists(p))
             {
-                Error(ms.Location, "models", $"no such model file or test-case folder: {p}");
+                Error(ms.Location, "models", $"no such model file or test-case folder: {ms.Text}");
             }
 
             models.Add(p);
