@@ -25,6 +25,7 @@ internal static class CliApp
             DescribeCommand.Create(stdout, stderr),
             QuantizeCommand.Create(stdout),
             CompareCommand.Create(stdout),
+            SweepCommand.Create(stdout, stderr),
         };
 
         ParseResult parse = root.Parse(args);

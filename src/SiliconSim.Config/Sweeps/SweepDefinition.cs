@@ -1,0 +1,36 @@
+using System.Collections.Immutable;
+
+namespace SiliconSim.Config.Sweeps;
+
+/// <summary>
+/// A checked sweep file: the base config (resolved, every field written), the models, the axes and how they combine,
+/// and the constraints (each a list of clauses that must all hold).
+/// </summary>
+public sealed record SweepDefinition
+{
+    /// <summary>The sweep file, for messages.</summary>
+    public required string File { get; init; }
+
+    /// <summary>The base preset name or config path as written.</summary>
+    public required string Base { get; init; }
+
+    /// <summary>The base config written in full by <see cref="ConfigWriter"/>; axes patch this text's fields.</summary>
+    public required string BaseYaml { get; init; }
+
+    /// <summary>The models (paths resolved against the sweep file's folder), in file order.</summary>
+    public required ImmutableArray<string> Models { get; init; }
+
+    /// <summary>The axes in file order.</summary>
+    public required ImmutableArray<SweepAxis> Axes { get; init; }
+
+    /// <summary>Grid or zip.</summary>
+    public required SweepCombine Combine { get; init; }
+
+    /// <summary>The constraints; each is clauses joined by <c>and</c>, with its text as written.</summary>
+    public required ImmutableArray<(string Text, ImmutableArray<SweepClause> Clauses)> Constraints { get; init; }
+
+    /// <summary>The number of config combinations (before constraints), times the model count gives the points.</summary>
+    public long CombinationCount => Axes.IsEmpty ? 1
+        : Combine == SweepCombine.Zip ? Axes[0].Values.Length
+        : Axes.Aggregate(1L, (n, a) => n * a.Values.Length);
+}
