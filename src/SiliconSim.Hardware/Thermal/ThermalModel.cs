@@ -6,7 +6,7 @@ namespace SiliconSim.Hardware.Thermal;
 /// The thermal state of a <see cref="ThermalNetwork"/> and its exact solution for piecewise-constant power. With θ the
 /// rise above ambient, A = −C⁻¹G and constant power P at the junction, the solution of <c>C dθ/dt = P − Gθ</c> over a
 /// step h is <c>θ(h) = θss + e^{Ah}(θ(0) − θss)</c> with <c>θss = G⁻¹P</c>, and its integral is
-/// <c>∫θ = θss·h − G⁻¹C(e^{Ah} − I)(θ(0) − θss)</c>, which gives the mean junction temperature and the heat
+/// <c>∫θ = θss·h + A⁻¹(e^{Ah} − I)(θ(0) − θss)</c>, which gives the mean junction temperature and the heat
 /// leaving through the ambient conductances. Leakage <c>P_leak = s·P_leak(T0)·exp(k(T − T0))</c> is evaluated at the
 /// step's mean junction temperature, which is affine in the total power; the resulting scalar fixed point is solved
 /// by Newton's method, and a missing fixed point is reported as runaway.
@@ -22,11 +22,10 @@ public sealed class ThermalModel
     private const int MaxCachedSteps = 4096;
 
     private readonly double[,] _a;
-    private readonly double[,] _gInvC;
     private readonly double[] _r;
     private readonly double[] _rise;
     private readonly double[] _scratch;
-    private readonly Dictionary<double, (double[,] Phi, double[,] M)> _cache = [];
+    private readonly Dictionary<double, (double[,] Phi, double[,] M, double[,] N)> _cache = [];
 
     public ThermalModel(ThermalNetwork network, double ambientC, double leakagePowerW = 0, double leakageReferenceC = 25, double leakageCoefficientPerK = 0)
     {
@@ -38,13 +37,6 @@ public sealed class ThermalModel
         int n = network.NodeCount;
         _a = network.SystemMatrix();
         double[,] gInv = DenseMatrix.Inverse(network.Conductance);
-        var c = new double[n, n];
-        for (int i = 0; i < n; i++)
-        {
-            c[i, i] = network.CapacitanceJPerK[i];
-        }
-
-        _gInvC = DenseMatrix.Multiply(gInv, c);
         _r = [.. Enumerable.Range(0, n).Select(i => gInv[i, 0])];
         _rise = new double[n];
         _scratch = new double[n];
@@ -109,11 +101,11 @@ public sealed class ThermalModel
             throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "must be > 0");
         }
 
-        var (phi, m) = StepMatrices(seconds);
-        double mTheta = Row0(m, _rise);
-        double mR = Row0(m, _r);
-        double a = mTheta / seconds;
-        double b = _r[0] - (mR / seconds);
+        var (phi, m, nMat) = StepMatrices(seconds);
+
+        // Mean junction rise over the step is a + b·P: a from the initial state, b = (N r)₀ / h from the power.
+        double a = Row0(m, _rise) / seconds;
+        double b = Row0(nMat, _r) / seconds;
         double amp = leakageScale * LeakagePowerW * Math.Exp(LeakageCoefficientPerK * (AmbientC + a + (b * dynamicPowerW) - LeakageReferenceC));
         if (!SolveLeakage(amp, LeakageCoefficientPerK * b, out double leak))
         {
@@ -197,7 +189,12 @@ public sealed class ThermalModel
         return false;
     }
 
-    private (double[,] Phi, double[,] M) StepMatrices(double seconds)
+    /// <summary>
+    /// Φ = e^{Ah}, M = ∫₀ʰ e^{As} ds = h·φ₁(Ah) and N = h·I − M = −A h² φ₂(Ah), all from one exponential of the block
+    /// matrix [[Ah, I, 0], [0, 0, I], [0, 0, 0]] (Van Loan, IEEE TAC 1978; its first row of blocks is Φ, φ₁, φ₂), so
+    /// that no step, however short, loses the mean temperature to cancellation.
+    /// </summary>
+    private (double[,] Phi, double[,] M, double[,] N) StepMatrices(double seconds)
     {
         if (_cache.TryGetValue(seconds, out var hit))
         {
@@ -209,10 +206,36 @@ public sealed class ThermalModel
             _cache.Clear();
         }
 
-        double[,] phi = DenseMatrix.Exp(DenseMatrix.Scale(_a, seconds));
-        double[,] m = DenseMatrix.Scale(DenseMatrix.Multiply(_gInvC, DenseMatrix.Add(phi, DenseMatrix.Identity(phi.GetLength(0)), -1)), -1);
-        _cache[seconds] = (phi, m);
-        return (phi, m);
+        int n = _a.GetLength(0);
+        var big = new double[3 * n, 3 * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                big[i, j] = _a[i, j] * seconds;
+            }
+
+            big[i, n + i] = 1;
+            big[n + i, (2 * n) + i] = 1;
+        }
+
+        double[,] e = DenseMatrix.Exp(big);
+        var phi = new double[n, n];
+        var m = new double[n, n];
+        var phi2 = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                phi[i, j] = e[i, j];
+                m[i, j] = e[i, n + j] * seconds;
+                phi2[i, j] = e[i, (2 * n) + j];
+            }
+        }
+
+        double[,] nMat = DenseMatrix.Scale(DenseMatrix.Multiply(_a, phi2), -seconds * seconds);
+        _cache[seconds] = (phi, m, nMat);
+        return (phi, m, nMat);
     }
 
     private static double Row0(double[,] m, ReadOnlySpan<double> v)
