@@ -299,7 +299,38 @@ internal sealed class ConfigBinder(List<ConfigDiagnostic> diagnostics)
             };
         }
 
+        if (Values.ContainsKey("thermal"))
+        {
+            doc.Thermal = ThermalAt("thermal.");
+        }
+
         return doc;
+
+        ThermalDocument ThermalAt(string at) => new()
+        {
+            AmbientC = Get<double>(at + "ambient_c"),
+            JunctionToSpreaderKPerW = Get<double>(at + "junction_to_spreader_k_per_w"),
+            SpreaderToHeatsinkKPerW = Get<double>(at + "spreader_to_heatsink_k_per_w"),
+            HeatsinkToAmbientKPerW = Get<double>(at + "heatsink_to_ambient_k_per_w"),
+            JunctionCapacitanceJPerK = Get<double>(at + "junction_capacitance_j_per_k"),
+            SpreaderCapacitanceJPerK = Get<double>(at + "spreader_capacitance_j_per_k"),
+            HeatsinkCapacitanceJPerK = Get<double>(at + "heatsink_capacitance_j_per_k"),
+            LeakagePowerW = Get<double>(at + "leakage_power_w"),
+            LeakageReferenceC = Get<double>(at + "leakage_reference_c"),
+            LeakageDoublingC = Get<double>(at + "leakage_doubling_c"),
+            IdlePowerW = Get<double>(at + "idle_power_w"),
+            MaxJunctionC = Get<double>(at + "max_junction_c"),
+            ThrottleC = Get<double>(at + "throttle_c"),
+            HysteresisC = Get<double>(at + "hysteresis_c"),
+            ControlPeriodMs = Get<double>(at + "control_period_ms"),
+            DvfsSteps = Values.TryGetValue(at + "dvfs_steps", out object? steps)
+                ? [.. Enumerable.Range(0, (int)steps).Select(i => new DvfsStepDocument
+                {
+                    FrequencyMhz = Get<double>($"{at}dvfs_steps[{i}].frequency_mhz"),
+                    VoltageV = Get<double>($"{at}dvfs_steps[{i}].voltage_v"),
+                })]
+                : null,
+        };
 
         BufferDocument BufferAt(string at) => new()
         {

@@ -71,6 +71,33 @@ public static class ConfigWriter
         Line(4, "bandwidth_gbps", N(m.Dram.BandwidthGBps));
         Line(4, "latency_ns", N(m.Dram.LatencyNs));
         Line(4, "burst_bytes", I(m.Dram.BurstBytes));
+
+        ThermalSpec t = spec.Thermal;
+        Line(0, "thermal", string.Empty);
+        Line(2, "ambient_c", N(t.AmbientC));
+        Line(2, "junction_to_spreader_k_per_w", N(t.JunctionToSpreaderKPerW));
+        Line(2, "spreader_to_heatsink_k_per_w", N(t.SpreaderToHeatsinkKPerW));
+        Line(2, "heatsink_to_ambient_k_per_w", N(t.HeatsinkToAmbientKPerW));
+        Line(2, "junction_capacitance_j_per_k", N(t.JunctionCapacitanceJPerK));
+        Line(2, "spreader_capacitance_j_per_k", N(t.SpreaderCapacitanceJPerK));
+        Line(2, "heatsink_capacitance_j_per_k", N(t.HeatsinkCapacitanceJPerK));
+        Line(2, "leakage_power_w", N(t.LeakagePowerW));
+        Line(2, "leakage_reference_c", N(t.LeakageReferenceC));
+        Line(2, "leakage_doubling_c", N(t.LeakageDoublingC));
+        Line(2, "idle_power_w", N(t.IdlePowerW));
+        Line(2, "max_junction_c", N(t.MaxJunctionC));
+        Line(2, "throttle_c", N(t.ThrottleC));
+        Line(2, "hysteresis_c", N(t.HysteresisC));
+        Line(2, "control_period_ms", N(t.ControlPeriodMs));
+        if (!t.DvfsSteps.IsDefaultOrEmpty)
+        {
+            Line(2, "dvfs_steps", string.Empty);
+            foreach (DvfsStep step in t.DvfsSteps)
+            {
+                Line(4, "- frequency_mhz", N(step.FrequencyMhz));
+                Line(6, "voltage_v", N(step.VoltageV));
+            }
+        }
         return sb.ToString();
     }
 

@@ -73,6 +73,7 @@ public static class SpecMapper
             Memory = memory,
             Timing = Parse(SpecNames.Timings, doc.Timing, "timing"),
             EnergyTable = doc.Energy ?? ParameterDefaults.Get<string>("energy"),
+            Thermal = Thermal(doc.Thermal ?? new ThermalDocument()),
         };
         problems.AddRange(spec.Validate());
         return (spec, problems.ToImmutable());
@@ -98,6 +99,32 @@ public static class SpecMapper
             Ports = ToInt(b.Ports ?? ParameterDefaults.Get<long>(at + "ports")),
             BytesPerCycle = ToInt(b.BytesPerCycle ?? 1),
             DoubleBuffered = b.DoubleBuffered ?? ParameterDefaults.Get<bool>(at + "double_buffered"),
+        };
+    }
+
+    private static ThermalSpec Thermal(ThermalDocument t)
+    {
+        static double Or(double? value, string key) => value ?? ParameterDefaults.Get<double>("thermal." + key);
+        return new ThermalSpec
+        {
+            AmbientC = Or(t.AmbientC, "ambient_c"),
+            JunctionToSpreaderKPerW = Or(t.JunctionToSpreaderKPerW, "junction_to_spreader_k_per_w"),
+            SpreaderToHeatsinkKPerW = Or(t.SpreaderToHeatsinkKPerW, "spreader_to_heatsink_k_per_w"),
+            HeatsinkToAmbientKPerW = Or(t.HeatsinkToAmbientKPerW, "heatsink_to_ambient_k_per_w"),
+            JunctionCapacitanceJPerK = Or(t.JunctionCapacitanceJPerK, "junction_capacitance_j_per_k"),
+            SpreaderCapacitanceJPerK = Or(t.SpreaderCapacitanceJPerK, "spreader_capacitance_j_per_k"),
+            HeatsinkCapacitanceJPerK = Or(t.HeatsinkCapacitanceJPerK, "heatsink_capacitance_j_per_k"),
+            LeakagePowerW = Or(t.LeakagePowerW, "leakage_power_w"),
+            LeakageReferenceC = Or(t.LeakageReferenceC, "leakage_reference_c"),
+            LeakageDoublingC = Or(t.LeakageDoublingC, "leakage_doubling_c"),
+            IdlePowerW = Or(t.IdlePowerW, "idle_power_w"),
+            MaxJunctionC = Or(t.MaxJunctionC, "max_junction_c"),
+            ThrottleC = Or(t.ThrottleC, "throttle_c"),
+            HysteresisC = Or(t.HysteresisC, "hysteresis_c"),
+            ControlPeriodMs = Or(t.ControlPeriodMs, "control_period_ms"),
+
+            // A missing frequency or voltage was reported by the binder; 1 is a placeholder that passes range checks.
+            DvfsSteps = [.. (t.DvfsSteps ?? []).Select(s => new DvfsStep(s.FrequencyMhz ?? 1, s.VoltageV ?? 1))],
         };
     }
 

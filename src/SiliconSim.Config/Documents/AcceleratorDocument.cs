@@ -24,4 +24,6 @@ public sealed class AcceleratorDocument
     public VectorUnitDocument? VectorUnit { get; set; }
 
     public MemoryDocument? Memory { get; set; }
+
+    public ThermalDocument? Thermal { get; set; }
 }

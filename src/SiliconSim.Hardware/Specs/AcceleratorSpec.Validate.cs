@@ -42,6 +42,8 @@ public sealed partial record AcceleratorSpec
             problems.Add(new SpecProblem("memory.dram.type", $"must be one of {SpecParameters.Get("memory.dram.type").RangeText}, got '{Memory.Dram.Type}'"));
         }
 
+        ValidateThermal(Thermal, problems, Range);
+
         return problems.ToImmutable();
     }
 

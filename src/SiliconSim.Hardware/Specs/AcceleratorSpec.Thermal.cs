@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+
+namespace SiliconSim.Hardware.Specs;
+
+public sealed partial record AcceleratorSpec
+{
+    /// <summary>The thermal network, leakage and throttling policy (config section <c>thermal:</c>, all defaults when absent).</summary>
+    public ThermalSpec Thermal { get; init; } = new();
+
+    private static void ValidateThermal(ThermalSpec t, ImmutableArray<SpecProblem>.Builder problems, Action<string, double> range)
+    {
+        range("thermal.ambient_c", t.AmbientC);
+        range("thermal.junction_to_spreader_k_per_w", t.JunctionToSpreaderKPerW);
+        range("thermal.spreader_to_heatsink_k_per_w", t.SpreaderToHeatsinkKPerW);
+        range("thermal.heatsink_to_ambient_k_per_w", t.HeatsinkToAmbientKPerW);
+        range("thermal.junction_capacitance_j_per_k", t.JunctionCapacitanceJPerK);
+        range("thermal.spreader_capacitance_j_per_k", t.SpreaderCapacitanceJPerK);
+        range("thermal.heatsink_capacitance_j_per_k", t.HeatsinkCapacitanceJPerK);
+        range("thermal.leakage_power_w", t.LeakagePowerW);
+        range("thermal.leakage_reference_c", t.LeakageReferenceC);
+        range("thermal.leakage_doubling_c", t.LeakageDoublingC);
+        range("thermal.idle_power_w", t.IdlePowerW);
+        range("thermal.max_junction_c", t.MaxJunctionC);
+        range("thermal.throttle_c", t.ThrottleC);
+        range("thermal.hysteresis_c", t.HysteresisC);
+        range("thermal.control_period_ms", t.ControlPeriodMs);
+        if (t.ThrottleC > t.MaxJunctionC)
+        {
+            problems.Add(new SpecProblem("thermal.throttle_c", $"must be <= max_junction_c ({t.MaxJunctionC}) so the governor acts before the limit, got {t.ThrottleC}"));
+        }
+
+        // The governor releases at throttle_c - hysteresis_c; at or below ambient it could never step back up.
+        if (t.ThrottleC - t.HysteresisC <= t.AmbientC)
+        {
+            problems.Add(new SpecProblem("thermal.hysteresis_c",
+                $"throttle_c - hysteresis_c = {t.ThrottleC - t.HysteresisC} must be above ambient_c ({t.AmbientC}), or a throttled part never recovers"));
+        }
+
+        ImmutableArray<DvfsStep> steps = t.DvfsSteps.IsDefault ? [] : t.DvfsSteps;
+        for (int i = 0; i < steps.Length; i++)
+        {
+            string at = $"thermal.dvfs_steps[{i}].";
+            range(at + "frequency_mhz", steps[i].FrequencyMhz);
+            range(at + "voltage_v", steps[i].VoltageV);
+            if (i > 0 && steps[i].FrequencyMhz >= steps[i - 1].FrequencyMhz)
+            {
+                problems.Add(new SpecProblem(at + "frequency_mhz", $"steps must go from fastest to slowest: {steps[i].FrequencyMhz} is not below {steps[i - 1].FrequencyMhz}"));
+            }
+
+            if (i > 0 && steps[i].VoltageV > steps[i - 1].VoltageV)
+            {
+                problems.Add(new SpecProblem(at + "voltage_v", $"a slower step needs no more voltage than a faster one: {steps[i].VoltageV} is above {steps[i - 1].VoltageV}"));
+            }
+        }
+    }
+}
