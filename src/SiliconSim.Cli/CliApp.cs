@@ -23,6 +23,7 @@ internal static class CliApp
             InspectCommand.Create(stdout),
             RunCommand.Create(stdout, stderr),
             DescribeCommand.Create(stdout, stderr),
+            ReportCommand.Create(stdout),
         };
 
         ParseResult parse = root.Parse(args);

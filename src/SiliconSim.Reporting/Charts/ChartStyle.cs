@@ -20,8 +20,8 @@ public static class ChartStyle
         ArgumentNullException.ThrowIfNull(labels);
         double[] positions = [.. Enumerable.Range(0, labels.Count).Select(i => (double)i)];
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, [.. labels.Select(Shorten)]);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = labels.Count > 6 ? 45 : 0;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = labels.Count > 6 ? Alignment.MiddleLeft : Alignment.UpperCenter;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = labels.Count > 6 ? -45 : 0;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = labels.Count > 6 ? Alignment.MiddleRight : Alignment.UpperCenter;
         plot.Axes.Bottom.MinimumSize = labels.Count > 6 ? 120 : 0;
     }
 
