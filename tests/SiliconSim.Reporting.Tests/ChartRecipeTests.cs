@@ -83,8 +83,18 @@ public sealed class ChartRecipeTests
     {
         var layer = new LayerResult
         {
-            Name = "g", OpType = "QGemm", Kind = LayerKind.Matrix, Shape = "", Macs = 1000, ComputeCycles = 80, StallCycles = 20,
-            Utilization = 0.5, SramReadBytes = 0, SramWriteBytes = 0, DramReadBytes = 150, DramWriteBytes = 50,
+            Name = "g",
+            OpType = "QGemm",
+            Kind = LayerKind.Matrix,
+            Shape = "",
+            Macs = 1000,
+            ComputeCycles = 80,
+            StallCycles = 20,
+            Utilization = 0.5,
+            SramReadBytes = 0,
+            SramWriteBytes = 0,
+            DramReadBytes = 150,
+            DramWriteBytes = 50,
         };
         var vector = layer with { Name = "relu", Kind = LayerKind.Vector, Macs = 0 };
         var result = new SimulationResult { Accelerator = "x", Model = "m", Batch = 1, ClockMhz = 500, PeCount = 16, DramBandwidthGBps = 4, Layers = [layer, vector] };
