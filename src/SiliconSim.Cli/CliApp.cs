@@ -26,6 +26,7 @@ internal static class CliApp
             QuantizeCommand.Create(stdout),
             CompareCommand.Create(stdout),
             SweepCommand.Create(stdout, stderr),
+            ReportCommand.Create(stdout),
         };
 
         ParseResult parse = root.Parse(args);

@@ -12,6 +12,7 @@ using SiliconSim.Graph.Ir;
 using SiliconSim.Graph.Passes;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
+using SiliconSim.Reporting;
 using SiliconSim.Reporting.Json;
 using SiliconSim.Reporting.Tables;
 using SiliconSim.Simulation;
@@ -36,7 +37,7 @@ internal static class RunCommand
         var model = new Option<string?>("--model") { Description = $"An .onnx model, or an ONNX test-case folder (model.onnx + test_data_set_0) whose inputs and golden outputs are used (default {WorkloadCatalog.DefaultModel})." };
         var topology = new Option<string?>("--topology") { Description = "A SCALE-Sim topology CSV to time instead of a model (timing only, no values)." };
         var input = new Option<string?>("--input") { Description = "The model's input (TensorProto .pb or .npy); default the test case's test_data_set_0." };
-        var output = new Option<string?>("--out") { Description = "Where to write report.json and layers.csv (default reports/<config>_<model>)." };
+        var output = new Option<string?>("--out") { Description = "Where to write report.json, layers.csv, the charts and report.html (default reports/<config>_<model>)." };
         var batch = new Option<int>("--batch") { Description = "Batch size bound to symbolic input dimensions when no input is given (timing only).", DefaultValueFactory = _ => 1 };
         var command = new Command("run", "Run a model on a modeled accelerator: values, cycles and traffic per layer.") { config, model, topology, input, output, batch };
         command.SetAction(parse => Execute(
@@ -261,7 +262,8 @@ internal static class RunCommand
             LayersCsv.Write(result, csv);
         }
 
-        stdout.WriteLine($"wrote {Path.Combine(outDir, "report.json")} and {Path.Combine(outDir, "layers.csv")}");
+        var charts = ReportBuilder.Render(report, outDir);
+        stdout.WriteLine($"wrote {Path.Combine(outDir, "report.json")}, {Path.Combine(outDir, "layers.csv")}, {Path.Combine(outDir, ReportBuilder.HtmlFileName)} and {charts.Count} charts");
         return comparisons.Any(c => c.Mismatches > 0) && spec.Array.Numerics.IsReference ? CliApp.Failures : CliApp.Success;
     }
 

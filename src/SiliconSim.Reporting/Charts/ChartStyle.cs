@@ -20,9 +20,9 @@ public static class ChartStyle
         ArgumentNullException.ThrowIfNull(labels);
         double[] positions = [.. Enumerable.Range(0, labels.Count).Select(i => (double)i)];
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, [.. labels.Select(Shorten)]);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = labels.Count > 6 ? 45 : 0;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = labels.Count > 6 ? Alignment.MiddleLeft : Alignment.UpperCenter;
-        plot.Axes.Bottom.MinimumSize = labels.Count > 6 ? 120 : 0;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = labels.Count > 6 ? -45 : 0;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = labels.Count > 6 ? Alignment.MiddleRight : Alignment.UpperCenter;
+        plot.Axes.Bottom.MinimumSize = labels.Count > 6 ? 170 : 0;
     }
 
     /// <summary>Labels longer than 24 characters keep their tail, which is where ORT's node names differ.</summary>

@@ -1,0 +1,222 @@
+using System.Collections.Immutable;
+using ScottPlot;
+using ScottPlot.Plottables;
+using SiliconSim.Reporting.Charts;
+using SiliconSim.Simulation.Results;
+
+namespace SiliconSim.Reporting.Tests;
+
+/// <summary>
+/// Every chart as a cookbook recipe (STYLE D5): seeded data in, PNG out under bin/.../recipes, assertions on the
+/// plotted coordinates, titles, axis labels and legend entries rather than on pixels.
+/// </summary>
+public sealed class ChartRecipeTests
+{
+    private static readonly string[] s_layers = ["conv0", "conv1", "pool", "fc"];
+
+    [Fact]
+    public void Latency_StacksStallOnTopOfCompute()
+    {
+        var rng = new Random(7);
+        LayerLatency[] data = [.. s_layers.Select(n => new LayerLatency(n, rng.Next(1000, 5000), rng.Next(0, 2000)))];
+        Plot plot = LatencyChart.Build(data);
+        Recipe.Save(plot, "latency");
+
+        var series = Recipe.BarSeries(plot);
+        Assert.Equal(2, series.Count);
+        for (int i = 0; i < data.Length; i++)
+        {
+            Assert.Equal(0, series[0].Bars[i].ValueBase);
+            Assert.Equal(data[i].ComputeCycles, series[0].Bars[i].Value);
+            Assert.Equal(data[i].ComputeCycles, series[1].Bars[i].ValueBase);
+            Assert.Equal(data[i].ComputeCycles + data[i].StallCycles, series[1].Bars[i].Value);
+            Assert.Equal(i, series[1].Bars[i].Position);
+        }
+
+        Assert.Equal("Latency per layer", plot.Axes.Title.Label.Text);
+        Assert.Equal("Latency (cycles)", plot.Axes.Left.Label.Text);
+        Assert.Equal(["compute", "stall"], Recipe.LegendLabels(plot));
+    }
+
+    [Fact]
+    public void Utilization_PlotsPercentPerLayer_AndTheRunMean()
+    {
+        var rng = new Random(11);
+        LayerUtilization[] data = [.. s_layers.Select(n => new LayerUtilization(n, rng.NextDouble()))];
+        Plot plot = UtilizationChart.Build(data, 0.42);
+        Recipe.Save(plot, "utilization");
+
+        var bars = Assert.Single(Recipe.BarSeries(plot)).Bars;
+        Assert.Equal(data.Select(d => 100 * d.Utilization), bars.Select(b => b.Value));
+        Assert.Equal(42, Assert.Single(plot.GetPlottables().OfType<HorizontalLine>()).Y, 9);
+        Assert.Equal("Utilization (% of PE-cycles)", plot.Axes.Left.Label.Text);
+        Assert.Contains("whole run (42 %)", Recipe.LegendLabels(plot));
+    }
+
+    [Fact]
+    public void Roofline_PlacesRoofsAtPeakAndBandwidth_AndEveryLayerLabelled()
+    {
+        // 64 PEs at 1 GHz: 128 GOPS peak; 16 GB/s DRAM: ridge at 8 ops/byte.
+        var data = new RooflineData(128e9, 16e9, [new RooflinePoint("a", 2, 20e9), new RooflinePoint("b", 64, 100e9)]);
+        Plot plot = RooflineChart.Build(data);
+        Recipe.Save(plot, "roofline");
+
+        var lines = plot.GetPlottables().OfType<Scatter>().ToList();
+        Coordinates[] memory = Recipe.Points(lines[0]);
+        Coordinates[] compute = Recipe.Points(lines[1]);
+        Assert.Equal(Math.Log10(8), memory[1].X, 9);
+        Assert.Equal(Math.Log10(128e9), memory[1].Y, 9);
+        // On the memory roof throughput = bandwidth x intensity: log y - log x = log 16e9.
+        Assert.Equal(Math.Log10(16e9), memory[0].Y - memory[0].X, 9);
+        Assert.All(compute, c => Assert.Equal(Math.Log10(128e9), c.Y, 9));
+
+        Coordinates[] layers = Recipe.Points(lines[2]);
+        Assert.Equal([Math.Log10(2), Math.Log10(64)], layers.Select(c => c.X));
+        Assert.Equal([Math.Log10(20e9), Math.Log10(100e9)], layers.Select(c => c.Y));
+        Assert.Equal(["a", "b"], plot.GetPlottables().OfType<Text>().Select(t => t.LabelText));
+        Assert.Contains("ops per DRAM byte", plot.Axes.Bottom.Label.Text, StringComparison.Ordinal);
+        Assert.Equal(3, Recipe.LegendLabels(plot).Length);
+    }
+
+    [Fact]
+    public void RooflineFrom_ComputesAchievedOpsFromCyclesAndClock()
+    {
+        var layer = new LayerResult
+        {
+            Name = "g",
+            OpType = "QGemm",
+            Kind = LayerKind.Matrix,
+            Shape = "",
+            Macs = 1000,
+            ComputeCycles = 80,
+            StallCycles = 20,
+            Utilization = 0.5,
+            SramReadBytes = 0,
+            SramWriteBytes = 0,
+            DramReadBytes = 150,
+            DramWriteBytes = 50,
+        };
+        var vector = layer with { Name = "relu", Kind = LayerKind.Vector, Macs = 0 };
+        var result = new SimulationResult { Accelerator = "x", Model = "m", Batch = 1, ClockMhz = 500, PeCount = 16, DramBandwidthGBps = 4, Layers = [layer, vector] };
+
+        RooflineData data = RooflineChart.From(result);
+
+        RooflinePoint p = Assert.Single(data.Layers);
+        Assert.Equal(10, p.OpsPerDramByte, 12);          // 2000 ops / 200 bytes
+        Assert.Equal(2000 / (100 / 500e6), p.OpsPerSecond, 3); // 2000 ops in 100 cycles at 500 MHz
+        Assert.Equal(16e9, data.PeakOpsPerSecond, 3);
+    }
+
+    [Fact]
+    public void EnergyPerLayer_StacksComponentsInNanojoules()
+    {
+        var rng = new Random(3);
+        string[] components = ["MAC", "accumulator", "registers", "input SRAM", "DRAM", "leakage"];
+        var breakdown = new EnergyBreakdown(components, [.. s_layers.Select(n => new LayerEnergy(n, [.. components.Select(_ => rng.NextDouble() * 1e4)]))]);
+        Plot plot = EnergyPerLayerChart.Build(breakdown);
+        Recipe.Save(plot, "energy_layers");
+
+        var series = Recipe.BarSeries(plot);
+        Assert.Equal(components.Length, series.Count);
+        for (int i = 0; i < s_layers.Length; i++)
+        {
+            Assert.Equal(breakdown.Layers[i].ComponentPj.Sum() / 1e3, series[^1].Bars[i].Value, 9);
+        }
+
+        Assert.Equal(components, Recipe.LegendLabels(plot));
+        Assert.Equal("Energy (nJ)", plot.Axes.Left.Label.Text);
+    }
+
+    [Fact]
+    public void EnergyPerInference_IsTheSumOverLayersPerComponent()
+    {
+        var breakdown = new EnergyBreakdown(["MAC", "DRAM"], [new LayerEnergy("a", [1e6, 2e6]), new LayerEnergy("b", [3e6, 4e6])]);
+        Plot plot = EnergyPerInferenceChart.Build(breakdown);
+        Recipe.Save(plot, "energy_inference");
+
+        Assert.Equal([4e6, 6e6], breakdown.PerInferencePj);
+        var series = Recipe.BarSeries(plot);
+        Assert.Equal(4, series[0].Bars[0].Value, 9);
+        Assert.Equal(4, series[1].Bars[0].ValueBase, 9);
+        Assert.Equal(10, series[1].Bars[0].Value, 9);
+        Assert.Equal("Energy (µJ)", plot.Axes.Left.Label.Text);
+    }
+
+    [Fact]
+    public void Thermal_PutsTemperatureAndLimitOnTheRightAxis_AndMarksThrottles()
+    {
+        var rng = new Random(5);
+        double[] t = [.. Enumerable.Range(0, 50).Select(i => i * 1e-3)];
+        double[] power = [.. t.Select(_ => 2 + rng.NextDouble())];
+        double[] temp = [.. t.Select((s, i) => 40 + i)];
+        var trace = new ThermalTrace(t, power, temp, 85, [new ThrottleEvent(0.045, "Tj > 85 °C"), new ThrottleEvent(0.049, "release")]);
+        Plot plot = ThermalChart.Build(trace);
+        Recipe.Save(plot, "thermal");
+
+        var lines = plot.GetPlottables().OfType<Scatter>().ToList();
+        Assert.Equal(power, Recipe.Points(lines[0]).Select(c => c.Y));
+        Assert.Equal(temp, Recipe.Points(lines[1]).Select(c => c.Y));
+        Assert.Equal(49, Recipe.Points(lines[1])[^1].X, 9); // ms
+        Assert.Same(plot.Axes.Right, lines[1].Axes.YAxis);
+        HorizontalLine limit = Assert.Single(plot.GetPlottables().OfType<HorizontalLine>());
+        Assert.Equal(85, limit.Y);
+        Assert.Same(plot.Axes.Right, limit.Axes.YAxis);
+        Assert.Equal([45.0, 49.0], plot.GetPlottables().OfType<VerticalLine>().Select(v => Math.Round(v.X, 9)));
+        Assert.Equal("Junction temperature (°C)", plot.Axes.Right.Label.Text);
+        Assert.Equal("Time (ms)", plot.Axes.Bottom.Label.Text);
+        Assert.Equal(["power", "junction temperature", "junction limit (85 °C)", "throttle event"], Recipe.LegendLabels(plot));
+    }
+
+    [Fact]
+    public void Thermal_MismatchedSampleCounts_Throw() =>
+        Assert.Throws<ArgumentException>(() => ThermalChart.Build(new ThermalTrace([0, 1], [1], [1, 2], 85, [])));
+
+    [Fact]
+    public void FormatComparison_BarsEnergy_AndMarksAccuracyOnTheRightAxis()
+    {
+        FormatPoint[] formats = [new("Int8", 12.5, 0.98), new("Fp8E4M3", 10.0, 0.975), new("Fp4E2M1", 6.25, 0.91)];
+        Plot plot = FormatComparisonChart.Build(formats);
+        Recipe.Save(plot, "formats");
+
+        Assert.Equal([12.5, 10.0, 6.25], Assert.Single(Recipe.BarSeries(plot)).Bars.Select(b => b.Value));
+        Scatter accuracy = Assert.Single(plot.GetPlottables().OfType<Scatter>());
+        Assert.Equal([98, 97.5, 91], Recipe.Points(accuracy).Select(c => Math.Round(c.Y, 9)));
+        Assert.Same(plot.Axes.Right, accuracy.Axes.YAxis);
+        Assert.Equal(["energy per inference", "top-1 accuracy"], Recipe.LegendLabels(plot));
+    }
+
+    [Fact]
+    public void Pareto_RingsExactlyTheNonDominatedPoints_InLatencyOrder()
+    {
+        var rng = new Random(42);
+        SweepPoint[] points = [.. Enumerable.Range(0, 30).Select(i => new SweepPoint($"p{i}", 1e-3 * (1 + rng.NextDouble()), 1e-6 * (1 + rng.NextDouble()), 8 << (i % 4)))];
+        Plot plot = ParetoChart.Build(points, "array rows");
+        Recipe.Save(plot, "pareto");
+
+        Assert.Equal(points.Length, plot.GetPlottables().OfType<Marker>().Count());
+        Coordinates[] front = Recipe.Points(Assert.Single(plot.GetPlottables().OfType<Scatter>()));
+        // Law: no plotted point is better than a front point in both coordinates, and the front is sorted by latency
+        // with energy falling.
+        foreach (Coordinates f in front)
+        {
+            Assert.DoesNotContain(points, p => p.LatencySeconds * 1e3 < f.X && p.EnergyPerInferenceJoules * 1e6 < f.Y);
+        }
+
+        for (int i = 1; i < front.Length; i++)
+        {
+            Assert.True(front[i].X >= front[i - 1].X && front[i].Y <= front[i - 1].Y);
+        }
+
+        Assert.Equal("array rows", Assert.Single(plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>()).Label);
+        Assert.Equal("Latency (ms)", plot.Axes.Bottom.Label.Text);
+        Assert.Equal(["Pareto front"], Recipe.LegendLabels(plot));
+    }
+
+    [Fact]
+    public void ParetoFront_KeepsTiesAndDropsDominatedPoints()
+    {
+        // (latency, energy): (1,5) (2,2) (3,1) trade off; (4,4) is dominated by (2,2); a copy of (2,2) ties and stays.
+        SweepPoint[] points = [new("a", 1, 5, 0), new("b", 2, 2, 0), new("c", 3, 1, 0), new("d", 4, 4, 0), new("e", 2, 2, 0)];
+        Assert.Equal([0, 1, 2, 4], ParetoFront.Indices(points));
+    }
+}

@@ -1,0 +1,74 @@
+using SiliconSim.Reporting.Json;
+using SiliconSim.Simulation.Memory;
+using SiliconSim.Simulation.Results;
+
+namespace SiliconSim.Reporting.Tests;
+
+public sealed class RunReportJsonTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void WriteRead_RoundTripsEveryField(int seed)
+    {
+        RunReport original = ReportFixtures.Seeded(seed);
+        RunReport read = RoundTrip(original);
+
+        // Records holding ImmutableArrays compare arrays by reference, so compare element-wise.
+        Assert.Equal(original with { Result = read.Result, Outputs = read.Outputs }, read);
+        Assert.Equal(original.Outputs.ToArray(), read.Outputs.ToArray());
+        Assert.Equal(original.Result with { Layers = read.Result.Layers }, read.Result);
+        Assert.Equal(original.Result.Layers.Length, read.Result.Layers.Length);
+        for (int i = 0; i < original.Result.Layers.Length; i++)
+        {
+            LayerResult a = original.Result.Layers[i], b = read.Result.Layers[i];
+            Assert.Equal(a with { Buffers = b.Buffers }, b);
+            Assert.Equal(a.Buffers.Length, b.Buffers.Length);
+            for (int k = 0; k < a.Buffers.Length; k++)
+            {
+                BufferCounters x = a.Buffers[k], y = b.Buffers[k];
+                Assert.Equal(x.Operands.ToArray(), y.Operands.ToArray());
+                Assert.Equal(x with { Operands = y.Operands }, y);
+            }
+        }
+    }
+
+    [Fact]
+    public void WriteReadWrite_IsByteIdentical()
+    {
+        RunReport original = ReportFixtures.Seeded(9);
+        byte[] first = Bytes(original);
+        Assert.Equal(first, Bytes(RoundTrip(original)));
+    }
+
+    [Theory]
+    [InlineData("not json", "not valid JSON")]
+    [InlineData("[]", "object")]
+    [InlineData("{\"schema\":\"siliconsim.run/2\"}", "siliconsim.run/2")]
+    [InlineData("{\"schema\":\"siliconsim.run/1\"}", "missing key 'config'")]
+    public void Read_Malformed_ThrowsNamingTheProblem(string json, string expected)
+    {
+        var e = Assert.Throws<RunReportFormatException>(() => RunReportReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_WrongTypeForACycleCount_ThrowsNamingTheKey()
+    {
+        string json = System.Text.Encoding.UTF8.GetString(Bytes(ReportFixtures.Seeded(1)));
+        int at = json.IndexOf("\"compute_cycles\": ", json.IndexOf("\"layers\"", StringComparison.Ordinal), StringComparison.Ordinal);
+        string broken = json[..at] + "\"compute_cycles\": \"many\"," + json[(json.IndexOf(',', at) + 1)..];
+        var e = Assert.Throws<RunReportFormatException>(() => RunReportReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(broken))));
+        Assert.Contains("compute_cycles", e.Message, StringComparison.Ordinal);
+    }
+
+    private static RunReport RoundTrip(RunReport report) => RunReportReader.Read(new MemoryStream(Bytes(report)));
+
+    private static byte[] Bytes(RunReport report)
+    {
+        var s = new MemoryStream();
+        RunReportJson.Write(report, s);
+        return s.ToArray();
+    }
+}
