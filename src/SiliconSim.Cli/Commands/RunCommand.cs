@@ -39,9 +39,10 @@ internal static class RunCommand
         var input = new Option<string?>("--input") { Description = "The model's input (TensorProto .pb or .npy); default the test case's test_data_set_0." };
         var output = new Option<string?>("--out") { Description = "Where to write report.json, layers.csv, the charts and report.html (default reports/<config>_<model>)." };
         var batch = new Option<int>("--batch") { Description = "Batch size bound to symbolic input dimensions when no input is given (timing only).", DefaultValueFactory = _ => 1 };
-        var command = new Command("run", "Run a model on a modeled accelerator: values, cycles and traffic per layer.") { config, model, topology, input, output, batch };
+        var thermal = new Option<double>("--thermal-seconds") { Description = "Seconds of back-to-back inference to drive the thermal model with (0 turns it off).", DefaultValueFactory = _ => 600 };
+        var command = new Command("run", "Run a model on a modeled accelerator: values, cycles, traffic, energy and temperature.") { config, model, topology, input, output, batch, thermal };
         command.SetAction(parse => Execute(
-            new RunOptions(parse.GetValue(config), parse.GetValue(model), parse.GetValue(topology), parse.GetValue(input), parse.GetValue(output), parse.GetValue(batch)),
+            new RunOptions(parse.GetValue(config), parse.GetValue(model), parse.GetValue(topology), parse.GetValue(input), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(thermal)),
             stdout,
             stderr));
         return command;
@@ -262,7 +263,8 @@ internal static class RunCommand
             LayersCsv.Write(result, csv);
         }
 
-        var charts = ReportBuilder.Render(report, outDir);
+        ReportExtras extras = RunExtras.Evaluate(result, spec, configPath, options.ThermalSeconds, stdout);
+        var charts = ReportBuilder.Render(report, outDir, extras);
         stdout.WriteLine($"wrote {Path.Combine(outDir, "report.json")}, {Path.Combine(outDir, "layers.csv")}, {Path.Combine(outDir, ReportBuilder.HtmlFileName)} and {charts.Count} charts");
         return comparisons.Any(c => c.Mismatches > 0) && spec.Array.Numerics.IsReference ? CliApp.Failures : CliApp.Success;
     }
@@ -272,5 +274,5 @@ internal static class RunCommand
 
     private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
-    private sealed record RunOptions(string? Config, string? Model, string? Topology, string? Input, string? Out, int Batch);
+    private sealed record RunOptions(string? Config, string? Model, string? Topology, string? Input, string? Out, int Batch, double ThermalSeconds);
 }
