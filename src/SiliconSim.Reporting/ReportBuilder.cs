@@ -17,7 +17,7 @@ public static class ReportBuilder
     public static IReadOnlyList<RenderedChart> Render(RunReport report, string directory, ReportExtras? extras = null)
     {
         ArgumentNullException.ThrowIfNull(report);
-        extras ??= ReportExtras.None;
+        extras ??= report.Extras;
         Directory.CreateDirectory(directory);
         SimulationResult r = report.Result;
         double overall = r.TotalCycles == 0 ? 0 : r.Macs / ((double)r.PeCount * r.TotalCycles);

@@ -35,6 +35,24 @@ public sealed class RunReportJsonTests
     }
 
     [Fact]
+    public void WriteRead_KeepsTheEnergyAndThermalSections_ForReportToRedrawTheirCharts()
+    {
+        var energy = new Charts.EnergyBreakdown(["MAC", "DRAM"], [new Charts.LayerEnergy("conv", [1.5, 2.25]), new Charts.LayerEnergy("fc", [0.125, 0])]);
+        var thermal = new Charts.ThermalTrace([0, 0.5, 1], [1.25, 1.5, 1.5], [45, 60.5, 70.25], 95, [new Charts.ThrottleEvent(0.5, "throttle to step 1")]);
+        RunReport original = ReportFixtures.Seeded(4) with { Extras = new ReportExtras { Energy = energy, Thermal = thermal } };
+        RunReport read = RoundTrip(original);
+
+        Assert.Equal(energy.Components, read.Extras.Energy!.Components);
+        Assert.Equal(energy.Layers.Select(l => (l.Layer, string.Join(',', l.ComponentPj))), read.Extras.Energy.Layers.Select(l => (l.Layer, string.Join(',', l.ComponentPj))));
+        Assert.Equal(thermal.JunctionCelsius, read.Extras.Thermal!.JunctionCelsius);
+        Assert.Equal(thermal.TimeSeconds, read.Extras.Thermal.TimeSeconds);
+        Assert.Equal(thermal.PowerWatts, read.Extras.Thermal.PowerWatts);
+        Assert.Equal(95, read.Extras.Thermal.LimitCelsius);
+        Assert.Equal(thermal.Throttles, read.Extras.Thermal.Throttles);
+        Assert.Equal(Bytes(original), Bytes(read));
+    }
+
+    [Fact]
     public void WriteReadWrite_IsByteIdentical()
     {
         RunReport original = ReportFixtures.Seeded(9);

@@ -251,6 +251,7 @@ internal static class RunCommand
         };
 
         RunTable.Print(result, values, comparisons, stdout);
+        report = report with { Extras = RunExtras.Evaluate(result, spec, configPath, options.ThermalSeconds, stdout) };
         string outDir = options.Out ?? Path.Combine("reports", $"{spec.Name}_{result.Model}");
         Directory.CreateDirectory(outDir);
         using (var json = File.Create(Path.Combine(outDir, "report.json")))
@@ -263,8 +264,7 @@ internal static class RunCommand
             LayersCsv.Write(result, csv);
         }
 
-        ReportExtras extras = RunExtras.Evaluate(result, spec, configPath, options.ThermalSeconds, stdout);
-        var charts = ReportBuilder.Render(report, outDir, extras);
+        var charts = ReportBuilder.Render(report, outDir);
         stdout.WriteLine($"wrote {Path.Combine(outDir, "report.json")}, {Path.Combine(outDir, "layers.csv")}, {Path.Combine(outDir, ReportBuilder.HtmlFileName)} and {charts.Count} charts");
         return comparisons.Any(c => c.Mismatches > 0) && spec.Array.Numerics.IsReference ? CliApp.Failures : CliApp.Success;
     }

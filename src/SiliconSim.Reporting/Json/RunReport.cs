@@ -28,4 +28,7 @@ public sealed record RunReport
 
     /// <summary>Per output, the comparison with the golden; empty when no golden was given or the run was timing only.</summary>
     public ImmutableArray<OutputComparison> Outputs { get; init; } = [];
+
+    /// <summary>The energy breakdown and thermal trace when those models ran, so <c>report DIR</c> can redraw their charts.</summary>
+    public ReportExtras Extras { get; init; } = ReportExtras.None;
 }

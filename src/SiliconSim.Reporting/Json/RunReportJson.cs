@@ -116,7 +116,73 @@ public static class RunReportJson
         }
 
         w.WriteEndArray();
+        WriteExtras(w, report.Extras);
         w.WriteEndObject();
+    }
+
+    // Optional sections: "energy" (pJ per layer and component) and "thermal" (the sampled trace and throttle events).
+    private static void WriteExtras(Utf8JsonWriter w, ReportExtras extras)
+    {
+        if (extras.Energy is { } energy)
+        {
+            w.WriteStartObject("energy");
+            w.WriteStartArray("components");
+            foreach (string c in energy.Components)
+            {
+                w.WriteStringValue(c);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("layers");
+            foreach (Charts.LayerEnergy l in energy.Layers)
+            {
+                w.WriteStartObject();
+                w.WriteString("layer", l.Layer);
+                Numbers(w, "pj", l.ComponentPj);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        if (extras.Thermal is { } thermal)
+        {
+            w.WriteStartObject("thermal");
+            Number(w, "limit_c", thermal.LimitCelsius);
+            Numbers(w, "time_s", thermal.TimeSeconds);
+            Numbers(w, "power_w", thermal.PowerWatts);
+            Numbers(w, "junction_c", thermal.JunctionCelsius);
+            w.WriteStartArray("throttles");
+            foreach (Charts.ThrottleEvent t in thermal.Throttles)
+            {
+                w.WriteStartObject();
+                Number(w, "time_s", t.TimeSeconds);
+                w.WriteString("reason", t.Reason);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+    }
+
+    private static void Numbers(Utf8JsonWriter w, string name, IReadOnlyList<double> values)
+    {
+        w.WriteStartArray(name);
+        foreach (double v in values)
+        {
+            if (double.IsFinite(v))
+            {
+                w.WriteNumberValue(v);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+        }
+
+        w.WriteEndArray();
     }
 
     private static void Number(Utf8JsonWriter w, string name, double? value)

@@ -63,6 +63,7 @@ public static class RunReportReader
                 ReferenceNumerics = Get(config, "reference_numerics").ValueKind == JsonValueKind.True,
                 Result = result,
                 Outputs = [.. Arr(root, "outputs").Select(ReadOutput)],
+                Extras = ReadExtras(root),
             };
         }
     }
@@ -114,6 +115,31 @@ public static class RunReportReader
         Accuracy = NullableDbl(o, "accuracy"),
         GoldenAccuracy = NullableDbl(o, "golden_accuracy"),
     };
+
+    private static ReportExtras ReadExtras(JsonElement root)
+    {
+        var extras = ReportExtras.None;
+        if (root.TryGetProperty("energy", out JsonElement energy) && energy.ValueKind == JsonValueKind.Object)
+        {
+            var components = Arr(energy, "components").Select(c => c.GetString() ?? string.Empty).ToArray();
+            var layers = Arr(energy, "layers").Select(l => new Charts.LayerEnergy(Str(l, "layer"), Doubles(l, "pj"))).ToArray();
+            extras = extras with { Energy = new Charts.EnergyBreakdown(components, layers) };
+        }
+
+        if (root.TryGetProperty("thermal", out JsonElement thermal) && thermal.ValueKind == JsonValueKind.Object)
+        {
+            var throttles = Arr(thermal, "throttles").Select(t => new Charts.ThrottleEvent(Dbl(t, "time_s"), Str(t, "reason"))).ToArray();
+            extras = extras with
+            {
+                Thermal = new Charts.ThermalTrace(Doubles(thermal, "time_s"), Doubles(thermal, "power_w"), Doubles(thermal, "junction_c"), Dbl(thermal, "limit_c"), throttles),
+            };
+        }
+
+        return extras;
+    }
+
+    private static double[] Doubles(JsonElement e, string key) =>
+        [.. Arr(e, key).Select(v => v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN)];
 
     private static T ParseEnum<T>(string? text, string key)
         where T : struct, Enum =>
