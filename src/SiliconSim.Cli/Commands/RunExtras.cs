@@ -47,8 +47,12 @@ internal static class RunExtras
         var trace = InferencePowerTrace.FromLayers(layers, result.ClockMhz);
         ThermalRunResult thermal = ThermalSimulation.Run(spec, trace, new ThermalRunOptions { Workload = ThermalWorkload.BackToBack, DurationS = thermalSeconds });
         string throttle = thermal.TimeToFirstThrottleS is double t ? string.Create(CultureInfo.InvariantCulture, $"first throttle at {t:0.###} s") : "no throttling";
+        string steady = thermal.NominalSteadyState.Converged
+            ? string.Create(CultureInfo.InvariantCulture, $"steady state at full speed {thermal.NominalSteadyState.JunctionC:0.#} C")
+            : $"no steady state at full speed ({thermal.NominalSteadyState.Reason ?? "thermal runaway"})";
+        string exceeded = thermal.ExceededMaxJunction ? " EXCEEDS the maximum junction temperature;" : string.Empty;
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"thermal ({thermalSeconds:0.#} s back to back): peak junction {thermal.PeakJunctionC:0.#} C (limit {spec.Thermal.MaxJunctionC:0.#} C), steady state at full speed {thermal.NominalSteadyState.JunctionC:0.#} C, {throttle}, sustained {thermal.SustainedInferencesPerSecond * result.Batch:0.#} inferences/s"));
+            $"thermal ({thermalSeconds:0.#} s back to back): peak junction {thermal.PeakJunctionC:0.#} C (max {spec.Thermal.MaxJunctionC:0.#} C, throttle at {spec.Thermal.ThrottleC:0.#} C);{exceeded} {steady}, {throttle}, sustained {thermal.SustainedInferencesPerSecond * result.Batch:0.#} inferences/s"));
         if (thermal.Reason is not null)
         {
             stdout.WriteLine($"thermal: {thermal.Status}: {thermal.Reason}");
