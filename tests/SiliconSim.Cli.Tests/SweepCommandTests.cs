@@ -48,6 +48,26 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
+    public void EveryRunPoint_HasItsEnergyPerInference_AndTheParetoFrontIsLatencyAgainstEnergy()
+    {
+        string spec = Spec("  array.rows: [8, 32]\n  memory.dram.bandwidth_gbps: [1.6, 12.8]\n");
+        var run = Sweep(spec, Path.Combine(_dir.Path, "e"), 2);
+        Assert.Equal(0, run.Exit);
+        string[] lines = run.Results.TrimEnd('\n').Split('\n');
+        int energy = Array.IndexOf(lines[0].Split(','), "energy_j");
+        int dram = Array.IndexOf(lines[0].Split(','), "energy_dram_j");
+        Assert.True(energy >= 0 && dram >= 0, lines[0]);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.True(double.Parse(r[energy], System.Globalization.CultureInfo.InvariantCulture) > 0, string.Join(',', r)));
+
+        // The DRAM energy counts bits moved, not time: the bandwidth axis must leave it unchanged at equal array size.
+        var byRows = rows.GroupBy(r => r[1]).ToList();
+        Assert.All(byRows, g => Assert.Single(g.Select(r => r[dram]).Distinct()));
+        Assert.Contains("energy_j", File.ReadAllText(Path.Combine(_dir.Path, "e", "pareto.csv")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CancelledThenResumed_MatchesAnUninterruptedRun()
     {
         string spec = Spec(SmallAxes);

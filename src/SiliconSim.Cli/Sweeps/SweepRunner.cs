@@ -46,7 +46,7 @@ internal sealed class SweepRunner
     /// The metric evaluators every sweep runs. Integration point: append the energy evaluator (a column named
     /// <c>energy_j</c> switches pareto.csv's second metric to energy) and the thermal evaluator here.
     /// </summary>
-    public static ImmutableArray<IPointEvaluator> DefaultEvaluators { get; } = [new TimingEvaluator()];
+    public static ImmutableArray<IPointEvaluator> DefaultEvaluators { get; } = [new TimingEvaluator(), new EnergyEvaluator()];
 
     public ImmutableArray<SweepPoint> Points => _points;
 
