@@ -65,6 +65,7 @@ public sealed class SweepCommandTests : IDisposable
         var byRows = rows.GroupBy(r => r[1]).ToList();
         Assert.All(byRows, g => Assert.Single(g.Select(r => r[dram]).Distinct()));
         Assert.Contains("energy_j", File.ReadAllText(Path.Combine(_dir.Path, "e", "pareto.csv")), StringComparison.Ordinal);
+        Assert.True(new FileInfo(Path.Combine(_dir.Path, "e", "pareto.png")).Length > 0);
     }
 
     [Fact]

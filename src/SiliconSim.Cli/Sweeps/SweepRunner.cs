@@ -289,7 +289,33 @@ internal sealed class SweepRunner
 
         File.WriteAllText(Path.Combine(_outDir, "results.csv"), csv.ToString());
         File.WriteAllText(Path.Combine(_outDir, "pareto.csv"), ParetoCsv(records));
+        WriteParetoChart(records);
         return records.Count(r => r is not null);
+    }
+
+    /// <summary>
+    /// pareto.png/.svg: every finished point's energy per inference against latency, coloured by the first swept
+    /// parameter (its position in the axis when it is not numeric), the front highlighted. Needs the energy column.
+    /// </summary>
+    private void WriteParetoChart(List<PointRecord?> records)
+    {
+        var points = new List<Reporting.Charts.SweepPoint>();
+        for (int i = 0; i < _points.Length; i++)
+        {
+            if (records[i] is { Status: "ok" } r && r.Metrics.GetValueOrDefault("latency_s") is double latency && r.Metrics.GetValueOrDefault("energy_j") is double energy)
+            {
+                SweepPoint p = _points[i];
+                string first = p.Values.Length > 0 ? p.Values[0] : string.Empty;
+                double parameter = double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : _sweep.Axes.Length > 0 ? _sweep.Axes[0].Values.IndexOf(first) : p.Index;
+                points.Add(new Reporting.Charts.SweepPoint(p.Index.ToString(CultureInfo.InvariantCulture), latency, energy, parameter));
+            }
+        }
+
+        if (points.Count > 0)
+        {
+            string parameterName = _sweep.Axes.Length > 0 ? _sweep.Axes[0].Path : "index";
+            Reporting.ChartFiles.Save(Reporting.Charts.ParetoChart.Build(points, parameterName), _outDir, "pareto", Reporting.Charts.ParetoChart.Title);
+        }
     }
 
     /// <summary>
