@@ -135,13 +135,7 @@ internal static class CompareCommand
                 throw new UserInputException(configPath, $"format {f}: " + string.Join("; ", outcome.Problems.Select(p => loaded.Diagnostic(p.ConfigPath, p.Message).ToString())));
             }
 
-            EnergyTableLoadResult table = EnergyTableLoader.Load(spec.EnergyTable, Path.GetDirectoryName(Path.GetFullPath(configPath)));
-            if (!table.Success)
-            {
-                throw new UserInputException(spec.EnergyTable, string.Join("; ", table.Diagnostics.Select(d => d.ToString())));
-            }
-
-            EnergyReport energy = EnergyAccounting.Evaluate(outcome.Result!, spec, table.Table!);
+            EnergyReport energy = EnergyAccounting.Evaluate(outcome.Result!, spec, RunExtras.LoadEnergyTable(spec, configPath));
             rows.Add(new CompareRow(f, spec.Name, accuracy, agreement, outcome.Result!.LatencySeconds, energy.Total, outcome.Result.Macs));
         }
 

@@ -163,7 +163,7 @@ internal static class RunCommand
             batch = inputs.Values.First().Rank > 0 ? inputs.Values.First().Shape[0] : 1;
             if (golden.Count == actual.Count)
             {
-                comparisons = [.. actual.Select((a, k) => Compare(a.Name, a.Value, golden[k]))];
+                comparisons = [.. DriftReport.Compare(actual, golden).Outputs.Select(ToComparison)];
                 long mismatches = comparisons.Sum(c => c.Mismatches);
                 values = mismatches == 0 ? "bit-exact against the golden"
                     : spec.Array.Numerics.IsReference ? $"{mismatches} elements differ from the golden"
@@ -203,25 +203,15 @@ internal static class RunCommand
         }
     }
 
-    private static OutputComparison Compare(string name, TensorValue actual, TensorValue expected)
+    private static OutputComparison ToComparison(OutputDrift d) => new()
     {
-        var c = TensorComparison.Compare(actual, expected);
-        if (c.Problem is null && Classifier.IsClassifierShaped(expected) && Classifier.IsClassifierShaped(actual))
-        {
-            int[] ours = Classifier.TopOne(actual), theirs = Classifier.TopOne(expected);
-            return new OutputComparison
-            {
-                Name = name,
-                Elements = c.Elements,
-                Mismatches = c.Mismatches,
-                MaxAbsDiff = c.MaxAbsDiff,
-                Rows = ours.Length,
-                Top1Agreement = ours.Where((p, i) => p == theirs[i]).Count(),
-            };
-        }
-
-        return new OutputComparison { Name = name, Elements = c.Elements, Mismatches = c.Problem is null ? c.Mismatches : c.Elements, MaxAbsDiff = c.MaxAbsDiff };
-    }
+        Name = d.Name,
+        Elements = d.Elements,
+        Mismatches = d.Problem is null ? d.Mismatches : d.Elements,
+        MaxAbsDiff = d.MaxAbsDiff,
+        Rows = d.Top1AgreeWithGolden is null ? null : d.Rows,
+        Top1Agreement = d.Top1AgreeWithGolden,
+    };
 
     private static int Finish(PerformanceOutcome outcome, ConfigLoadResult loaded, string configPath, string modelPath, ImmutableArray<OutputComparison> comparisons, string values, RunOptions options, TextWriter stdout, TextWriter stderr)
     {

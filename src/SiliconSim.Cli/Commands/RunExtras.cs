@@ -25,13 +25,7 @@ internal static class RunExtras
 
     public static ReportExtras Evaluate(SimulationResult result, AcceleratorSpec spec, string configPath, double thermalSeconds, TextWriter stdout)
     {
-        EnergyTableLoadResult table = EnergyTableLoader.Load(spec.EnergyTable, Path.GetDirectoryName(Path.GetFullPath(configPath)));
-        if (!table.Success)
-        {
-            throw new UserInputException(spec.EnergyTable, string.Join("; ", table.Diagnostics.Select(d => d.ToString())));
-        }
-
-        EnergyReport energy = EnergyAccounting.Evaluate(result, spec, table.Table!);
+        EnergyReport energy = EnergyAccounting.Evaluate(result, spec, LoadEnergyTable(spec, configPath));
         EnergyBreakdown total = energy.Total;
         double perInference = total.TotalJ / result.Batch;
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -66,6 +60,15 @@ internal static class RunExtras
             spec.Thermal.ThrottleC,
             [.. thermal.ThrottleEvents.Select(e => new ReportThrottle(e.TimeS, e.ToStep > e.FromStep ? $"throttle to step {e.ToStep}" : $"recover to step {e.ToStep}"))]);
         return extras with { Thermal = chart };
+    }
+
+    /// <summary>The energy table the config names (a path relative to the config's folder, or a table name).</summary>
+    public static Hardware.Energy.EnergyTableSpec LoadEnergyTable(AcceleratorSpec spec, string configPath)
+    {
+        EnergyTableLoadResult table = EnergyTableLoader.Load(spec.EnergyTable, Path.GetDirectoryName(Path.GetFullPath(configPath)));
+        return table.Success
+            ? table.Table!
+            : throw new UserInputException(spec.EnergyTable, string.Join("; ", table.Diagnostics.Select(d => d.ToString())));
     }
 
     private static ChartLayer ChartRow(SimEnergy layer)
