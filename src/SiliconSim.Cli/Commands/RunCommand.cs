@@ -158,8 +158,24 @@ internal static class RunCommand
             }
 
             var execution = new ExecutionOptions { MatrixNumerics = spec.Array.Numerics.ToMatrixNumerics() };
-            var actual = GraphExecutor.Run(lowered, inputs, null, execution);
+
+            // The shapes the run actually produced time the layers: they cover values shape inference has no rule for.
             shapes = inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Shape.ToArray(), StringComparer.Ordinal);
+            foreach (var (name, value) in lowered.Initializers)
+            {
+                shapes[name] = [.. value.Shape];
+            }
+
+            IReadOnlyList<(string Name, TensorValue Value)> actual;
+            try
+            {
+                actual = GraphExecutor.Run(lowered, inputs, (name, value) => shapes[name] = [.. value.Shape], execution);
+            }
+            catch (ExecutionException e)
+            {
+                throw new UserInputException(modelPath, e.Message);
+            }
+
             batch = inputs.Values.First().Rank > 0 ? inputs.Values.First().Shape[0] : 1;
             if (golden.Count == actual.Count)
             {
@@ -181,9 +197,9 @@ internal static class RunCommand
             values = "timing only (no input: pass --input or a test-case folder to execute)";
         }
 
-        var layers = LayerExtractor.Extract(lowered, shapes).Layers;
-        string name = caseFolder is not null ? Path.GetFileName(Path.GetFullPath(caseFolder)) : Path.GetFileNameWithoutExtension(modelPath);
-        PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, layers, name, batch, new OperandTypes(lowered));
+        var layers = (inputs.Count > 0 ? LayerExtractor.ExtractWithShapes(lowered, shapes) : LayerExtractor.Extract(lowered, shapes)).Layers;
+        string modelName = caseFolder is not null ? Path.GetFileName(Path.GetFullPath(caseFolder)) : Path.GetFileNameWithoutExtension(modelPath);
+        PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, layers, modelName, batch, new OperandTypes(lowered));
         return Finish(outcome, loaded, configPath, modelPath, comparisons, values, options, stdout, stderr);
     }
 
