@@ -13,13 +13,17 @@ public static class FusedMatMulKernel
 {
     /// <summary>Y = alpha·op(A)·op(B).</summary>
     /// <exception cref="ArgumentException">rank-0 operands or inner dimensions that differ.</exception>
-    public static TensorValue MatMul(TensorValue a, TensorValue b, float alpha, bool transA, bool transB, bool bIsConstant)
+    public static TensorValue MatMul(TensorValue a, TensorValue b, float alpha, bool transA, bool transB, bool bIsConstant) =>
+        Compute("FusedMatMul", a, b, alpha, transA, transB, bIsConstant);
+
+    /// <summary>The shared body of FusedMatMul and plain MatMul (alpha 1, no transposes); <paramref name="op"/> names the op in errors.</summary>
+    internal static TensorValue Compute(string op, TensorValue a, TensorValue b, float alpha, bool transA, bool transB, bool bIsConstant)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (a.Rank == 0 || b.Rank == 0)
         {
-            throw new ArgumentException("FusedMatMul operands must have rank ≥ 1");
+            throw new ArgumentException($"{op} operands must have rank ≥ 1");
         }
 
         bool ta = transA && a.Rank != 1;
@@ -32,7 +36,8 @@ public static class FusedMatMulKernel
         int n = tb ? bShape[^2] : bShape[^1];
         if (kb != k)
         {
-            throw new ArgumentException($"FusedMatMul inner dimensions differ: {a.ShapeText} (transA={transA}) x {b.ShapeText} (transB={transB})");
+            string trans = transA || transB ? $" (transA={transA}, transB={transB})" : string.Empty;
+            throw new ArgumentException($"{op} inner dimensions differ: {a.ShapeText} x {b.ShapeText}{trans}");
         }
 
         int[] batch = ShapeMath.Broadcast(aShape.AsSpan(0, aShape.Length - 2), bShape.AsSpan(0, bShape.Length - 2));
