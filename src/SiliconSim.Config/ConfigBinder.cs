@@ -263,6 +263,7 @@ internal sealed class ConfigBinder(List<ConfigDiagnostic> diagnostics)
                 Overflow = Text("array.overflow"),
                 Requantizer = Text("array.requantizer"),
                 FixedPointRounding = Text("array.fixed_point_rounding"),
+                LowPrecisionAccumulation = Text("array.low_precision_accumulation"),
                 PipelineLatencyCycles = Get<long>("array.pipeline_latency_cycles"),
             };
         }

@@ -36,6 +36,7 @@ public static class ConfigWriter
         Line(2, "overflow", SpecNames.Overflows.Name(a.Numerics.Overflow));
         Line(2, "requantizer", SpecNames.Requantizers.Name(a.Numerics.Requantizer));
         Line(2, "fixed_point_rounding", SpecNames.Roundings.Name(a.Numerics.FixedPointRounding));
+        Line(2, "low_precision_accumulation", SpecNames.LowPrecisionAccumulations.Name(a.Numerics.LowPrecisionAccumulation));
         Line(2, "pipeline_latency_cycles", I(a.PipelineLatencyCycles));
 
         VectorUnitSpec v = spec.VectorUnit;

@@ -29,6 +29,7 @@ public static class SpecMapper
             Overflow = Parse(SpecNames.Overflows, a.Overflow, "array.overflow"),
             Requantizer = Parse(SpecNames.Requantizers, a.Requantizer, "array.requantizer"),
             FixedPointRounding = Parse(SpecNames.Roundings, a.FixedPointRounding, "array.fixed_point_rounding"),
+            LowPrecisionAccumulation = Parse(SpecNames.LowPrecisionAccumulations, a.LowPrecisionAccumulation, "array.low_precision_accumulation"),
         };
         int cols = ToInt(a.Cols ?? 1);
         var array = new ArraySpec

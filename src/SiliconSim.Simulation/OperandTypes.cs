@@ -44,6 +44,12 @@ public sealed class OperandTypes
             return (DataType.UInt8, layer.WeightType);
         }
 
+        // The low-precision array quantizes its float activations to the weight's element type (LowPrecisionArrayMapping).
+        if (node.OpType is "ArrayConv" or "ArrayGemm")
+        {
+            return (layer.WeightType, layer.WeightType);
+        }
+
         // QLinear* and QGemm carry their scales between the operands; their operand types are integer already.
         int weightIndex = node.OpType is "QLinearConv" or "QLinearMatMul" or "QGemm" ? 3 : 1;
         return (Through(node, 0, layer.InputType), Through(node, weightIndex, layer.WeightType));

@@ -94,6 +94,7 @@ public static class PerformanceModel
             Kind = LayerKind.Matrix,
             Shape = shape,
             Macs = layer.Macs,
+            ReductionLength = g.K,
             Folds = folds.Folds,
             ComputeCycles = memory.ComputeCycles,
             StallCycles = memory.StallCycles,

@@ -16,7 +16,7 @@ public sealed class DescribeCommandTests
         Assert.All(SpecParameters.All, p => Assert.Contains(p.Path, stdout, StringComparison.Ordinal));
         Assert.Contains("capacity_kib", stdout, StringComparison.Ordinal);
         Assert.Contains("KiB", stdout, StringComparison.Ordinal);
-        Assert.Contains("Presets: edge-npu, eyeriss, scalesim-google, tpu-v1", stdout, StringComparison.Ordinal);
+        Assert.Contains("Presets: edge-npu, edge-npu-mx, eyeriss, scalesim-google, tpu-v1", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

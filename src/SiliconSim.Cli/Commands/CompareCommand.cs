@@ -25,12 +25,14 @@ namespace SiliconSim.Cli.Commands;
 /// [--config PRESET|FILE | --config FMT=PRESET|FILE,...] [--out DIR]`: quantizes the float model to each format in
 /// process, executes the test set through SiliconSim (top-1 accuracy, agreement with fp32's top-1), and times and
 /// prices one inference (batch 1) on the accelerator. fp32 is the accuracy reference only: no array operand type is
-/// float32, so its row has no latency or energy.
+/// float32, so its row has no latency or energy. fp8/mxfp4/nvfp4 run on the array's own low-precision MACs
+/// (<see cref="LowPrecisionArrayMapping"/>): the weights as the quantizer wrote them, the activations quantized by the
+/// array to the same element type, so their accuracy is the hardware's, not a float simulation's.
 /// </summary>
 internal static class CompareCommand
 {
     /// <summary>Formats the in-process quantizer produces today (plus the float reference).</summary>
-    private static readonly string[] s_formats = ["fp32", "int8"];
+    private static readonly string[] s_formats = ["fp32", "int8", "fp8", "mxfp4", "nvfp4"];
 
     public static Command Create(TextWriter stdout)
     {
@@ -105,7 +107,14 @@ internal static class CompareCommand
                 throw new UserInputException(name, string.Join("; ", loaded.Diagnostics.Select(d => d.ToString())));
             }
 
-            specs[f] = (loaded.Spec!, loaded, PresetCatalog.Resolve(name)!);
+            string configPath = PresetCatalog.Resolve(name)!;
+            if (LowPrecisionMacType(f) is { } mac && !loaded.Spec!.Array.OperandTypes.Contains(mac))
+            {
+                throw new UserInputException(configPath, loaded.Diagnostic("array.operand_types",
+                    $"format {f} needs {DataTypeInfo.Name(mac)} MACs, but the array lists only [{string.Join(", ", loaded.Spec.Array.OperandTypes.Select(DataTypeInfo.Name))}] (a preset that has them: edge-npu-mx)").ToString());
+            }
+
+            specs[f] = (loaded.Spec!, loaded, configPath);
         }
 
         int[]? fp32Top = null;
@@ -113,8 +122,8 @@ internal static class CompareCommand
         foreach (string f in formats.OrderBy(f => f == "fp32" ? 0 : 1))
         {
             ModelGraph graph = f == "fp32" ? fp32 : Quantize(fp32, input, calibX, f);
-            ModelGraph lowered = OrtCpuLowering.Lower(graph);
-            var options = f == "fp32" ? null : new ExecutionOptions { MatrixNumerics = specs[f].Spec.Array.Numerics.ToMatrixNumerics() };
+            ModelGraph lowered = AcceleratorLowering.Lower(graph, f == "fp32" ? null : specs[f].Spec);
+            var options = f == "fp32" ? null : specs[f].Spec.Array.Numerics.ToExecutionOptions();
             var outputs = GraphExecutor.Run(lowered, new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = testX }, null, options);
             int[] top = Classifier.TopOne(outputs[0].Value);
             fp32Top ??= f == "fp32" ? top : null;
@@ -195,7 +204,19 @@ internal static class CompareCommand
             fp32,
             [new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = calib }],
             new QuantizerOptions { Format = QuantFormat.Qdq, ActivationType = DataType.UInt8, WeightType = DataType.Int8, PerChannel = false, Calibration = CalibrationMethod.MinMax }),
+        "fp8" => LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.Fp8E4M3Fn),
+        "mxfp4" => LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.MxFp4),
+        "nvfp4" => LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.NvFp4),
         _ => throw new InvalidOperationException($"no quantizer for {format}"),
+    };
+
+    /// <summary>The MAC operand type a weight-only low-precision format needs on the array (null: int8, checked by the
+    /// performance model against the quantized graph's own types).</summary>
+    private static DataType? LowPrecisionMacType(string format) => format switch
+    {
+        "fp8" => DataType.Float8E4M3FN,
+        "mxfp4" or "nvfp4" => DataType.Float4E2M1,
+        _ => null,
     };
 
     private static void CheckShape(string path, string what, ValueInfo input, TensorValue x)

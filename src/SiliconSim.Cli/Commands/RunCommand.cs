@@ -110,7 +110,7 @@ internal static class RunCommand
             ? (Path.Combine(target, "model.onnx"), target)
             : (target, null);
         ModelGraph graph = ModelFiles.LoadModel(modelPath);
-        ModelGraph lowered = OrtCpuLowering.Lower(graph);
+        ModelGraph lowered = AcceleratorLowering.Lower(graph, spec);
         var unsupported = GraphExecutor.FindUnsupported(lowered);
         if (unsupported.Count > 0)
         {
@@ -157,7 +157,7 @@ internal static class RunCommand
                 CheckInput(i, inputs[i.Name], options.Input ?? dataSet!);
             }
 
-            var execution = new ExecutionOptions { MatrixNumerics = spec.Array.Numerics.ToMatrixNumerics() };
+            var execution = spec.Array.Numerics.ToExecutionOptions();
 
             // The shapes the run actually produced time the layers: they cover values shape inference has no rule for.
             shapes = inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Shape.ToArray(), StringComparer.Ordinal);

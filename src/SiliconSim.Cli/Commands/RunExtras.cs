@@ -66,9 +66,16 @@ internal static class RunExtras
     public static Hardware.Energy.EnergyTableSpec LoadEnergyTable(AcceleratorSpec spec, string configPath)
     {
         EnergyTableLoadResult table = EnergyTableLoader.Load(spec.EnergyTable, Path.GetDirectoryName(Path.GetFullPath(configPath)));
-        return table.Success
+        if (!table.Success)
+        {
+            throw new UserInputException(spec.EnergyTable, string.Join("; ", table.Diagnostics.Select(d => d.ToString())));
+        }
+
+        // A table that loads may still lack a price this accelerator needs (a MAC pair its array multiplies, its DRAM).
+        var problems = Hardware.Energy.EnergyModel.Validate(table.Table!, spec);
+        return problems.IsEmpty
             ? table.Table!
-            : throw new UserInputException(spec.EnergyTable, string.Join("; ", table.Diagnostics.Select(d => d.ToString())));
+            : throw new UserInputException(configPath, string.Join("; ", problems));
     }
 
     private static ChartLayer ChartRow(SimEnergy layer)

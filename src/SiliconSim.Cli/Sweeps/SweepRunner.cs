@@ -71,7 +71,7 @@ internal sealed class SweepRunner
     {
         (string modelPath, string? caseFolder) = Directory.Exists(target) ? (Path.Combine(target, "model.onnx"), target) : (target, null);
         ModelGraph graph = ModelFiles.LoadModel(modelPath);
-        ModelGraph lowered = OrtCpuLowering.Lower(graph);
+        ModelGraph lowered = AcceleratorLowering.Lower(graph, spec);
         var unsupported = GraphExecutor.FindUnsupported(lowered);
         if (unsupported.Count > 0)
         {
@@ -93,7 +93,7 @@ internal sealed class SweepRunner
 
             // Values depend on the array's numerics only, never on timing: one functional run per model, under the
             // first runnable point's numerics (sweeping numerics fields changes timing inputs, not these values).
-            var execution = spec is null ? new ExecutionOptions() : new ExecutionOptions { MatrixNumerics = spec.Array.Numerics.ToMatrixNumerics() };
+            var execution = spec is null ? new ExecutionOptions() : spec.Array.Numerics.ToExecutionOptions();
             var actual = GraphExecutor.Run(lowered, inputs, null, execution);
             var golden = TestCase.NumberedFiles(dataSet, "output_").Select(ModelFiles.LoadTensor).ToList();
             long mismatches = golden.Count == actual.Count ? actual.Select((a, k) => TensorComparison.Compare(a.Value, golden[k])).Sum(c => c.Problem is null ? c.Mismatches : c.Elements) : -1;

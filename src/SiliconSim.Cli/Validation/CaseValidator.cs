@@ -57,7 +57,7 @@ internal sealed class CaseValidator
         var tolerance = _options.ToleranceFor(model);
         AcceleratorSpec? spec = _options.Hardware?.Spec;
         bool drift = spec is not null && !spec.Array.Numerics.IsReference;
-        var execution = spec is null ? null : new ExecutionOptions { MatrixNumerics = spec.Array.Numerics.ToMatrixNumerics() };
+        var execution = spec is null ? null : spec.Array.Numerics.ToExecutionOptions();
         long? cycles = null;
         if (spec is not null)
         {

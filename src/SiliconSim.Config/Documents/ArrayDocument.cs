@@ -21,5 +21,7 @@ public sealed class ArrayDocument
 
     public string? FixedPointRounding { get; set; }
 
+    public string? LowPrecisionAccumulation { get; set; }
+
     public long? PipelineLatencyCycles { get; set; }
 }

@@ -1,4 +1,5 @@
 using SiliconSim.Numerics.Kernels;
+using SiliconSim.Numerics.Kernels.LowPrecision;
 
 namespace SiliconSim.Graph.Execution;
 
@@ -14,4 +15,12 @@ public sealed record ExecutionOptions
     /// bit for bit); anything else runs <see cref="ArrayMatrix"/>'s plain path with that width, overflow and requantizer.
     /// </summary>
     public MatrixNumerics MatrixNumerics { get; init; } = MatrixNumerics.Reference;
+
+    /// <summary>
+    /// How the low-precision array (<c>siliconsim.ArrayConv</c>/<c>ArrayGemm</c>, see
+    /// <see cref="Passes.LowPrecisionArrayMapping"/>) sums a dot product. Default
+    /// <see cref="MxAccumulation.BlockExactThenFp32"/>: OCP MX v1.0 §6.2 defines the block dot product exactly and leaves
+    /// the internal precision to the implementation; an exact block sum rounded once is the closest a design gets to it.
+    /// </summary>
+    public MxAccumulation LowPrecisionAccumulation { get; init; } = MxAccumulation.BlockExactThenFp32;
 }

@@ -70,7 +70,7 @@ public static class ShapeInference
         int[]? x = ins.Length > 0 ? ins[0] : null;
         switch (n.OpType)
         {
-            case "Conv" or "ConvInteger" or "NchwcConv":
+            case "Conv" or "ConvInteger" or "NchwcConv" or "ArrayConv":
                 return x is null || ins[1] is null ? null : Conv(n, x, ins[1]!);
             case "QLinearConv":
                 return x is null || ins[3] is null ? null : Conv(n, x, ins[3]!);
@@ -92,6 +92,9 @@ public static class ShapeInference
                 return Gemm(n, x, ins.Length > 1 ? ins[1] : null);
             case "QGemm":
                 return Gemm(n, x, ins.Length > 3 ? ins[3] : null);
+            case "ArrayGemm":
+                // LowPrecisionArrayMapping's Gemm keeps A's leading axes (it also stands for MatMul).
+                return x is null || ins[1] is null ? null : [.. x[..^1], Int(n, "transB", 0) != 0 ? ins[1]![0] : ins[1]![1]];
             case "MatMul" or "MatMulInteger" or "MatMulIntegerToFloat":
                 return MatMul(x, ins.Length > 1 ? ins[1] : null);
             case "QLinearMatMul":

@@ -14,8 +14,8 @@ public static class EnergyModel
 
     /// <summary>
     /// Every reason <paramref name="table"/> cannot price <paramref name="accelerator"/>: the table's own problems, a MAC
-    /// operand pair the array's operand types need (every unordered pair of them) without an entry, a DRAM type
-    /// without an entry. Paths are accelerator config paths for the latter two.
+    /// operand pair the array's operand types need without an entry (every unordered pair it can multiply, see
+    /// <see cref="Multiplies"/>), a DRAM type without an entry. Paths are accelerator config paths for the latter two.
     /// </summary>
     public static ImmutableArray<SpecProblem> Validate(EnergyTableSpec table, AcceleratorSpec accelerator)
     {
@@ -27,7 +27,7 @@ public static class EnergyModel
         {
             for (int j = i; j < types.Length; j++)
             {
-                if (table.FindMac(types[i], types[j]) is null)
+                if (Multiplies(types[i], types[j]) && table.FindMac(types[i], types[j]) is null)
                 {
                     problems.Add(new SpecProblem("array.operand_types", $"energy table '{table.Name}' has no MAC entry for {DataTypeInfo.Name(types[i])} x {DataTypeInfo.Name(types[j])}, which the array's operand types need"));
                 }
@@ -43,6 +43,14 @@ public static class EnergyModel
 
         return problems.ToImmutable();
     }
+
+    /// <summary>
+    /// Whether an array listing both types multiplies one by the other: two integer types (one datapath takes either
+    /// signedness) or two float types of one width (fp8 E4M3 x E5M2). A multi-precision array has a separate datapath
+    /// per class and width; it never multiplies an int8 by an fp4, so such pairs need no price.
+    /// </summary>
+    public static bool Multiplies(DataType a, DataType b) =>
+        a == b || (DataTypeInfo.IsFloat(a) ? DataTypeInfo.IsFloat(b) && DataTypeInfo.BitWidth(a) == DataTypeInfo.BitWidth(b) : !DataTypeInfo.IsFloat(b));
 
     /// <summary>
     /// The energy of <paramref name="counts"/> on <paramref name="accelerator"/>:

@@ -1,3 +1,5 @@
+using SiliconSim.Numerics.Kernels.LowPrecision;
+
 namespace SiliconSim.Hardware.Specs;
 
 /// <summary>
@@ -18,6 +20,9 @@ public sealed record ArrayNumericsSpec
 
     /// <summary>Rounding of the fixed-point requantizer's shift; used only with <see cref="RequantizerKind.FixedPoint"/>.</summary>
     public FixedPointRounding FixedPointRounding { get; init; } = FixedPointRounding.NearestAwayFromZero;
+
+    /// <summary>How float8/float4 MACs sum a dot product (config <c>array.low_precision_accumulation</c>).</summary>
+    public MxAccumulation LowPrecisionAccumulation { get; init; } = MxAccumulation.BlockExactThenFp32;
 
     /// <summary>True when these numerics are exactly ONNX Runtime's (the golden reference).</summary>
     public bool IsReference => AccumulatorBits == 32 && Overflow == OverflowPolicy.Wrap && Requantizer == RequantizerKind.Float32;

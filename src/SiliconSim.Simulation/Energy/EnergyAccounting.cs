@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels.LowPrecision;
 using SiliconSim.Simulation.Results;
 
 namespace SiliconSim.Simulation.Energy;
@@ -11,7 +12,10 @@ namespace SiliconSim.Simulation.Energy;
 /// <see cref="EnergyModel"/>. The rules:
 /// <list type="bullet">
 /// <item>MACs: the layer's MACs with its operand types (<see cref="LayerResult.InputType"/>, <see cref="LayerResult.WeightType"/>).</item>
-/// <item>Accumulator adds = MACs: integer operands add at the array's accumulator width; float operands in fp32.</item>
+/// <item>Accumulator adds = MACs: integer operands add at the array's accumulator width; float operands in fp32, except
+/// fp8/fp4 operands under <c>block_exact_fp32</c> accumulation, whose products are summed exactly by an integer adder
+/// as wide as the exact sum of K products (<see cref="ExactSumBits"/>; the per-block fp32 add is part of the fp4 MAC
+/// entry of the energy table).</item>
 /// <item>Registers per MAC (a = input bits, w = weight bits, p = accumulator bits): every MAC reads a, w and p
 /// (multiplier operands and the incoming partial sum); it writes p plus the operands that move on to the next PE:
 /// weight stationary a (inputs flow across), input stationary w, output stationary a + w (both flow, the sum stays).
@@ -44,7 +48,10 @@ public static class EnergyAccounting
 
         bool isFloat = DataTypeInfo.IsFloat(layer.InputType) || DataTypeInfo.IsFloat(layer.WeightType);
         int a = DataTypeInfo.BitWidth(layer.InputType), w = DataTypeInfo.BitWidth(layer.WeightType);
-        int p = isFloat ? 32 : accelerator.Array.Numerics.AccumulatorBits;
+        int? exactBits = accelerator.Array.Numerics.LowPrecisionAccumulation == MxAccumulation.BlockExactThenFp32
+            ? ExactSumBits(layer.InputType, layer.WeightType, layer.ReductionLength) : null;
+        int p = exactBits ?? (isFloat ? 32 : accelerator.Array.Numerics.AccumulatorBits);
+        isFloat &= exactBits is null;
         int moved = accelerator.Array.Dataflow switch
         {
             Dataflow.WeightStationary => a,
@@ -59,6 +66,23 @@ public static class EnergyAccounting
             RegisterWriteBits = layer.Macs * (moved + p),
         };
     }
+
+    /// <summary>
+    /// Bits of an exact fixed-point sum of <paramref name="k"/> products of two fp8/fp4 element types: the span from
+    /// the smallest nonzero to the largest product magnitude, a sign bit and ceil(log2 k) carry bits; null when either
+    /// type is not fp8/fp4.
+    /// </summary>
+    public static int? ExactSumBits(DataType input, DataType weight, long k) =>
+        MagnitudeBits(input) is int a && MagnitudeBits(weight) is int w ? a + w + 1 + (int)Math.Ceiling(Math.Log2(Math.Max(1, k))) : null;
+
+    /// <summary>Bits that hold every magnitude of the type as an integer multiple of its smallest subnormal.</summary>
+    private static int? MagnitudeBits(DataType type) => type switch
+    {
+        DataType.Float4E2M1 => 4,       // 0.5 .. 6 = 1 .. 12 halves
+        DataType.Float8E4M3FN => 18,    // 2^-9 .. 448 = 1 .. 229,376 units of 2^-9
+        DataType.Float8E5M2 => 32,      // 2^-16 .. 57344 = 1 .. 3,758,096,384 units of 2^-16
+        _ => null,
+    };
 
     /// <summary>Per-layer and total energy of <paramref name="result"/> with <paramref name="table"/>.</summary>
     /// <exception cref="ArgumentException">The table cannot price the accelerator (<see cref="EnergyModel.Validate"/>).</exception>

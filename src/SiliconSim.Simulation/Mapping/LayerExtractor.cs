@@ -13,11 +13,11 @@ namespace SiliconSim.Simulation.Mapping;
 /// <para>Matrix ops become a <see cref="MatrixLayer"/> in SCALE-Sim's GEMM view, with MACs = output elements x the
 /// reduction length of one output:</para>
 /// <list type="bullet">
-/// <item>Conv, ConvInteger, QLinearConv, siliconsim.NchwcConv: M = batch x output pixels, N = Cout / group,
+/// <item>Conv, ConvInteger, QLinearConv, siliconsim.NchwcConv, siliconsim.ArrayConv: M = batch x output pixels, N = Cout / group,
 /// K = kernel window x Cin / group; <see cref="MatrixLayer.Groups"/> = group (depthwise: Cin groups of N = multiplier, K = window).</item>
 /// <item>ConvTranspose (the col2im view, as MLAS runs it): M = batch x input pixels, N = Cout / group x kernel window,
 /// K = Cin / group, Groups = group.</item>
-/// <item>Gemm, QGemm (transA/transB), MatMul, MatMulInteger, MatMulIntegerToFloat, QLinearMatMul, com.microsoft.FusedMatMul
+/// <item>Gemm, QGemm, siliconsim.ArrayGemm (transA/transB), MatMul, MatMulInteger, MatMulIntegerToFloat, QLinearMatMul, com.microsoft.FusedMatMul
 /// (transA/transB): [..., M, K] x [..., K, N]. When the K x N operand has no batch (weights), A's batch folds into M (one
 /// GEMM against the same weights); otherwise each of the broadcast batch's matrices is a group.</item>
 /// </list>
@@ -54,12 +54,12 @@ public static class LayerExtractor
         {
             LayerWork? matrix = node.OpType switch
             {
-                "Conv" or "ConvInteger" or "NchwcConv" => Conv(ctx, node, x: 0, w: 1),
+                "Conv" or "ConvInteger" or "NchwcConv" or "ArrayConv" => Conv(ctx, node, x: 0, w: 1),
                 "QLinearConv" => Conv(ctx, node, x: 0, w: 3),
                 "ConvTranspose" => ConvTranspose(ctx, node),
                 "Gemm" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: true),
                 "QGemm" => MatMul(ctx, node, a: 0, b: 3, gemmAttributes: true),
-                "FusedMatMul" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: true),
+                "FusedMatMul" or "ArrayGemm" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: true),
                 "MatMul" or "MatMulInteger" or "MatMulIntegerToFloat" or "DynamicQuantizeMatMul" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: false),
                 "QLinearMatMul" => MatMul(ctx, node, a: 0, b: 3, gemmAttributes: false),
                 _ => null,
@@ -169,7 +169,7 @@ public static class LayerExtractor
     {
         public readonly HashSet<string> Matrix = new(StringComparer.Ordinal)
         {
-            "Conv", "ConvInteger", "NchwcConv", "QLinearConv", "ConvTranspose", "Gemm", "QGemm", "FusedMatMul", "MatMul",
+            "Conv", "ConvInteger", "NchwcConv", "ArrayConv", "ArrayGemm", "QLinearConv", "ConvTranspose", "Gemm", "QGemm", "FusedMatMul", "MatMul",
             "MatMulInteger", "MatMulIntegerToFloat", "QLinearMatMul", "DynamicQuantizeMatMul",
         };
 
@@ -228,15 +228,24 @@ public static class LayerExtractor
             OpType = node.OpType,
             Gemm = gemm,
             Groups = groups,
-            InputType = Type(node.Inputs[a]),
+            InputType = LowPrecisionInput(node) ? Type(node.Inputs[b]) : Type(node.Inputs[a]),
             WeightType = Type(node.Inputs[b]),
             OutputType = Type(node.Outputs[0]),
-            InputBytes = Bytes(node.Inputs[a]),
+            InputBytes = LowPrecisionInput(node) && TryShape(node.Inputs[a]) is { } xs
+                ? StorageBytes.Of(Type(node.Inputs[b]), ShapeMath.ElementCount(xs))
+                : Bytes(node.Inputs[a]),
             WeightBytes = Bytes(node.Inputs[b]),
             OutputBytes = node.Outputs.Sum(Bytes),
             WeightIsConstant = graph.Initializers.ContainsKey(node.Inputs[b]),
             Conv = conv,
         };
+
+        /// <summary>
+        /// The low-precision array reads its activations in the weight's element type: whoever writes them into the
+        /// input buffer converts them (an MX block is one pixel's 32 channels, so converting on write or at the array
+        /// edge gives the same blocks). Block scales (1 byte per 32 or 16 elements) are not counted.
+        /// </summary>
+        private static bool LowPrecisionInput(Node node) => node.OpType is "ArrayConv" or "ArrayGemm";
 
         public long Int(Node node, string name, long fallback) =>
             node.Attributes.TryGetValue(name, out var v) && v.Kind == AttributeKind.Int ? v.Int : fallback;

@@ -1,3 +1,4 @@
+using SiliconSim.Graph.Execution;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics.Kernels;
 
@@ -40,5 +41,13 @@ public static class ArrayNumericsMapping
                 _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.FixedPointRounding, "unknown rounding"),
             },
         };
+    }
+
+    /// <summary>The executor's settings for an array with these numerics: <see cref="ToMatrixNumerics"/> for the integer
+    /// path and the low-precision accumulation for float8/float4 operands.</summary>
+    public static ExecutionOptions ToExecutionOptions(this ArrayNumericsSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new ExecutionOptions { MatrixNumerics = spec.ToMatrixNumerics(), LowPrecisionAccumulation = spec.LowPrecisionAccumulation };
     }
 }

@@ -21,6 +21,9 @@ public sealed record LayerResult
     /// <summary>Multiply-accumulates (0 for vector ops).</summary>
     public required long Macs { get; init; }
 
+    /// <summary>Matrix layers: the reduction length K of one output (products summed per output); 0 otherwise.</summary>
+    public long ReductionLength { get; init; }
+
     /// <summary>Folds of the GEMM onto the array (0 for vector ops).</summary>
     public long Folds { get; init; }
 

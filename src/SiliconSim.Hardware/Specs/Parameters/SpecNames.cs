@@ -1,4 +1,5 @@
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels.LowPrecision;
 
 namespace SiliconSim.Hardware.Specs.Parameters;
 
@@ -16,6 +17,9 @@ public static class SpecNames
     public static NameTable<FixedPointRounding> Roundings { get; } = new(
         ("nearest_away_from_zero", FixedPointRounding.NearestAwayFromZero), ("nearest_up", FixedPointRounding.NearestUp),
         ("nearest_even", FixedPointRounding.NearestEven), ("floor", FixedPointRounding.Floor));
+
+    public static NameTable<MxAccumulation> LowPrecisionAccumulations { get; } = new(
+        ("block_exact_fp32", MxAccumulation.BlockExactThenFp32), ("sequential_fp32", MxAccumulation.SequentialFp32));
 
     public static NameTable<BufferRole> Roles { get; } = new(
         ("input", BufferRole.Input), ("weight", BufferRole.Weight), ("output", BufferRole.Output), ("unified", BufferRole.Unified));

@@ -1,0 +1,293 @@
+using SiliconSim.Graph.Passes;
+using SiliconSim.Numerics;
+using SiliconSim.Numerics.Formats.Blocks;
+using SiliconSim.Numerics.Kernels;
+using SiliconSim.Numerics.Kernels.LowPrecision;
+
+namespace SiliconSim.Graph.Execution.Ops;
+
+/// <summary>
+/// <c>siliconsim.ArrayConv</c> / <c>siliconsim.ArrayGemm</c> (made by <see cref="LowPrecisionArrayMapping"/>): the
+/// matrix op as a low-precision MAC array computes it. The weight codes and scales come straight from the model; each
+/// output pixel's (or row's) activations are quantized to the weight's element type with the node's scaling
+/// (<see cref="OperandQuantizer"/>); <see cref="ScaledMatMul"/> forms the dot products under
+/// <see cref="ExecutionOptions.LowPrecisionAccumulation"/>; the fp32 bias is added last.
+/// <para>The reduction runs in the order of the weight's blocks: for a conv, kernel position by kernel position, and
+/// within one, the input channels in blocks of the block size (ONNX blocks a conv weight along its channel axis, so a
+/// block never spans kernel positions); channel counts that do not fill a block are zero-padded, which changes no
+/// block maximum and no sum.</para>
+/// </summary>
+internal static class LowPrecisionArrayOps
+{
+    [OnnxOp("ArrayConv", NchwcSelection.Domain)]
+    public static TensorValue[] ArrayConv(OpContext ctx)
+    {
+        TensorValue x = ctx.Input(0), codes = ctx.Input(1), scale = ctx.Input(2);
+        TensorValue? bias = ctx.OptionalInput(3);
+        (MxElementType type, BlockScaling scaling, int blockSize) = Format(ctx, codes);
+        if (x.Type != DataType.Float || x.Rank < 3 || codes.Rank != x.Rank)
+        {
+            throw new OpException($"ArrayConv needs float X [N,C,...] and W of the same rank, got X {DataTypeInfo.Name(x.Type)}{x.ShapeText}, W {codes.ShapeText}");
+        }
+
+        int group = checked((int)ctx.Int("group", 1));
+        int outChannels = codes.Shape[0], cg = codes.Shape[1];
+        if (group <= 0 || x.Shape[1] != cg * group || outChannels % group != 0)
+        {
+            throw new OpException($"group {group} does not fit X {x.ShapeText} and W {codes.ShapeText}");
+        }
+
+        int[] kernel = ctx.IntsOrNull("kernel_shape") is { } ks ? [.. ks.Select(k => checked((int)k))] : [.. codes.Shape.Skip(2)];
+        ConvGeometry g = ConvGeometry.Resolve(x.Shape.AsSpan(), outChannels, kernel, ctx.IntsOrNull("strides"), ctx.IntsOrNull("dilations"),
+            ctx.IntsOrNull("pads"), ctx.String("auto_pad", "NOTSET"), group);
+        int s = g.KernelSize, og = outChannels / group;
+        var layout = new ReductionLayout(cg, s, scaling, blockSize);
+        float[] scales = scale.Items<float>();
+        CheckScales(scaling, scales.Length, layout, outChannels, s);
+        float[] b = Bias(bias, outChannels);
+        return OpGuard.Run(() =>
+        {
+            float[] xv = x.Items<float>();
+            byte[] wc = codes.Items<byte>();
+            int[] inputIndex = InputIndex(g);
+            int rows = g.Batch * g.OutSize;
+            float[] y = new float[g.Batch * outChannels * g.OutSize];
+            for (int gi = 0; gi < group; gi++)
+            {
+                ScaledOperand w = layout.Weights(type, og, o => (c, q) => wc[((((gi * og) + o) * cg) + c) * s + q],
+                    o => (cb, q) => scales[((((gi * og) + o) * layout.BlocksPerPosition) + cb) * s + q],
+                    o => scales.Length == 1 ? scales[0] : scales[(gi * og) + o]);
+                float[] a = new float[rows * layout.Depth];
+                for (int r = 0; r < rows; r++)
+                {
+                    int n = r / g.OutSize, p = r % g.OutSize;
+                    layout.Fill(a.AsSpan(r * layout.Depth, layout.Depth), (c, q) =>
+                    {
+                        int at = inputIndex[(p * s) + q];
+                        return at < 0 ? 0f : xv[((((n * group) + gi) * cg) + c) * g.InSize + at];
+                    });
+                }
+
+                float[] prod = ScaledMatMul.Compute(OperandQuantizer.Quantize(a, rows, layout.Depth, type, scaling), w, ctx.Options.LowPrecisionAccumulation);
+                for (int r = 0; r < rows; r++)
+                {
+                    int n = r / g.OutSize, p = r % g.OutSize;
+                    for (int o = 0; o < og; o++)
+                    {
+                        int oc = (gi * og) + o;
+                        y[(((n * outChannels) + oc) * g.OutSize) + p] = prod[(r * og) + o] + b[oc];
+                    }
+                }
+            }
+
+            return new[] { TensorValue.FromFloats(g.OutputShape, y) };
+        });
+    }
+
+    [OnnxOp("ArrayGemm", NchwcSelection.Domain)]
+    public static TensorValue[] ArrayGemm(OpContext ctx)
+    {
+        TensorValue a = ctx.Input(0), codes = ctx.Input(1), scale = ctx.Input(2);
+        TensorValue? c = ctx.OptionalInput(3);
+        (MxElementType type, BlockScaling scaling, int blockSize) = Format(ctx, codes);
+        bool transB = ctx.Int("transB", 0) != 0;
+        if (a.Type != DataType.Float || a.Rank < 1 || codes.Rank != 2)
+        {
+            throw new OpException($"ArrayGemm needs float A and a 2-D weight, got A {DataTypeInfo.Name(a.Type)}{a.ShapeText}, W {codes.ShapeText}");
+        }
+
+        int k = transB ? codes.Shape[1] : codes.Shape[0], n = transB ? codes.Shape[0] : codes.Shape[1];
+        if (a.Shape[^1] != k)
+        {
+            throw new OpException($"A {a.ShapeText} does not fit W {codes.ShapeText}{(transB ? " (transB)" : string.Empty)}");
+        }
+
+        int rows = a.Length / k;
+        var layout = new ReductionLayout(k, 1, scaling, blockSize);
+        float[] scales = scale.Items<float>();
+        CheckScales(scaling, scales.Length, layout, n, 1);
+        float[]? cv = c?.Items<float>();
+        if (cv is not null && cv.Length != 1 && cv.Length != n && cv.Length != rows * n)
+        {
+            throw new OpException($"C {c!.ShapeText} does not broadcast to [{rows},{n}]");
+        }
+
+        return OpGuard.Run(() =>
+        {
+            byte[] wc = codes.Items<byte>();
+            int cb = layout.BlocksPerPosition;
+            ScaledOperand w = layout.Weights(type, n, o => (kk, _) => wc[transB ? (o * k) + kk : (kk * n) + o],
+                o => (bi, _) => scales[transB ? (o * cb) + bi : (bi * n) + o],
+                o => scales.Length == 1 ? scales[0] : scales[o]);
+            float[] av = a.Items<float>();
+            float[] x = new float[rows * layout.Depth];
+            for (int r = 0; r < rows; r++)
+            {
+                int row = r;
+                layout.Fill(x.AsSpan(r * layout.Depth, layout.Depth), (kk, _) => av[(row * k) + kk]);
+            }
+
+            float[] y = ScaledMatMul.Compute(OperandQuantizer.Quantize(x, rows, layout.Depth, type, scaling), w, ctx.Options.LowPrecisionAccumulation);
+            if (cv is not null)
+            {
+                for (int i = 0; i < y.Length; i++)
+                {
+                    y[i] += cv.Length == 1 ? cv[0] : cv.Length == n ? cv[i % n] : cv[i];
+                }
+            }
+
+            return new[] { TensorValue.FromFloats([.. a.Shape.Take(a.Rank - 1), n], y) };
+        });
+    }
+
+    private static (MxElementType Type, BlockScaling Scaling, int BlockSize) Format(OpContext ctx, TensorValue codes)
+    {
+        MxElementType type = codes.Type switch
+        {
+            DataType.Float4E2M1 => MxElementType.Fp4E2M1,
+            DataType.Float8E4M3FN => MxElementType.Fp8E4M3,
+            DataType.Float8E5M2 => MxElementType.Fp8E5M2,
+            _ => throw new OpException($"weight type {DataTypeInfo.Name(codes.Type)} is not a low-precision array type"),
+        };
+        if (!Enum.TryParse(ctx.String("scaling", string.Empty), out BlockScaling scaling))
+        {
+            throw new OpException($"unknown scaling '{ctx.String("scaling", string.Empty)}'");
+        }
+
+        int blockSize = checked((int)ctx.Int("block_size", 0));
+        if (scaling != BlockScaling.PerRow && blockSize != OperandQuantizer.BlockSize(scaling, 0))
+        {
+            throw new OpException($"{scaling} scaling needs blocks of {OperandQuantizer.BlockSize(scaling, 0)}, the weight has {blockSize}");
+        }
+
+        return (type, scaling, blockSize);
+    }
+
+    private static void CheckScales(BlockScaling scaling, int count, ReductionLayout layout, int channels, int positions)
+    {
+        int expected = scaling == BlockScaling.PerRow ? channels : channels * layout.BlocksPerPosition * positions;
+        if (count != expected && !(scaling == BlockScaling.PerRow && count == 1))
+        {
+            throw new OpException($"weight scale has {count} values, expected {expected}");
+        }
+    }
+
+    private static float[] Bias(TensorValue? bias, int channels)
+    {
+        if (bias is null)
+        {
+            return new float[channels];
+        }
+
+        if (bias.Type != DataType.Float || bias.Length != channels)
+        {
+            throw new OpException($"bias must be float [{channels}], got {DataTypeInfo.Name(bias.Type)}{bias.ShapeText}");
+        }
+
+        return bias.Items<float>();
+    }
+
+    /// <summary>For output position p and kernel offset q, the flat input spatial index, or -1 in the padding.</summary>
+    private static int[] InputIndex(ConvGeometry g)
+    {
+        int rank = g.SpatialRank, s = g.KernelSize;
+        int[] index = new int[g.OutSize * s];
+        for (int p = 0; p < g.OutSize; p++)
+        {
+            for (int q = 0; q < s; q++)
+            {
+                int at = 0, pr = p, qr = q;
+                int[] od = new int[rank], kd = new int[rank];
+                for (int d = rank - 1; d >= 0; d--)
+                {
+                    od[d] = pr % g.OutSpatial[d];
+                    pr /= g.OutSpatial[d];
+                    kd[d] = qr % g.KernelSpatial[d];
+                    qr /= g.KernelSpatial[d];
+                }
+
+                for (int d = 0; d < rank && at >= 0; d++)
+                {
+                    int i = (od[d] * g.Strides[d]) - g.PadsBegin[d] + (kd[d] * g.Dilations[d]);
+                    at = i < 0 || i >= g.InSpatial[d] ? -1 : (at * g.InSpatial[d]) + i;
+                }
+
+                index[(p * s) + q] = at;
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>
+    /// The array's reduction order: <c>Channels</c> reduction channels at each of <c>Positions</c> kernel positions.
+    /// Blocked: position by position, the channels padded to whole blocks; per row: one block, the model's own order
+    /// (channel-major, as ONNX lays out a conv weight).
+    /// </summary>
+    private sealed class ReductionLayout(int channels, int positions, BlockScaling scaling, int blockSize)
+    {
+        private readonly bool _blocked = scaling != BlockScaling.PerRow;
+
+        public int BlocksPerPosition { get; } = scaling == BlockScaling.PerRow ? 1 : (channels + blockSize - 1) / blockSize;
+
+        public int Depth => _blocked ? positions * BlocksPerPosition * blockSize : channels * positions;
+
+        /// <summary>Writes one row in reduction order from value(channel, position); padding slots get 0.</summary>
+        public void Fill(Span<float> row, Func<int, int, float> value)
+        {
+            for (int slot = 0; slot < row.Length; slot++)
+            {
+                (int c, int q) = Source(slot);
+                row[slot] = c < 0 ? 0f : value(c, q);
+            }
+        }
+
+        /// <summary>The weight operand: codes(o)(channel, position), blockScale(o)(block, position), rowScale(o).</summary>
+        public ScaledOperand Weights(MxElementType type, int rows, Func<int, Func<int, int, byte>> code, Func<int, Func<int, int, float>> blockScale, Func<int, float> rowScale)
+        {
+            int depth = Depth, blocks = _blocked ? positions * BlocksPerPosition : 1;
+            byte[] codes = new byte[rows * depth];
+            float[] blockScales = new float[rows * blocks];
+            float[] rowScales = new float[rows];
+            for (int o = 0; o < rows; o++)
+            {
+                Func<int, int, byte> codeOf = code(o);
+                for (int slot = 0; slot < depth; slot++)
+                {
+                    (int c, int q) = Source(slot);
+                    codes[(o * depth) + slot] = c < 0 ? (byte)0 : codeOf(c, q);
+                }
+
+                if (_blocked)
+                {
+                    Func<int, int, float> scaleOf = blockScale(o);
+                    for (int j = 0; j < blocks; j++)
+                    {
+                        blockScales[(o * blocks) + j] = scaleOf(j % BlocksPerPosition, j / BlocksPerPosition);
+                    }
+
+                    rowScales[o] = 1f;
+                }
+                else
+                {
+                    blockScales[o] = 1f;
+                    rowScales[o] = rowScale(o);
+                }
+            }
+
+            return new ScaledOperand(type, rows, depth, _blocked ? blockSize : Math.Max(1, depth), codes, blockScales, rowScales);
+        }
+
+        private (int Channel, int Position) Source(int slot)
+        {
+            if (!_blocked)
+            {
+                return (slot / positions, slot % positions);
+            }
+
+            int perPosition = BlocksPerPosition * blockSize;
+            int c = slot % perPosition;
+            return (c < channels ? c : -1, slot / perPosition);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using SiliconSim.Graph.Ir;
+using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels.LowPrecision;
+
+namespace SiliconSim.Graph.Passes;
+
+/// <summary>
+/// Maps low-precision weight-only QDQ matrix ops onto a low-precision MAC array: a float Conv, Gemm or MatMul whose
+/// weight is a DequantizeLinear of a constant FLOAT4E2M1 / FLOAT8E4M3FN / FLOAT8E5M2 initializer becomes
+/// <c>siliconsim.ArrayConv</c> / <c>siliconsim.ArrayGemm</c> with inputs (X, codes, scale[, bias]). The array multiplies
+/// element codes, so it quantizes the activations to the weight's element type itself ("the MAC type follows the
+/// format"), with the scaling the weight's layout names:
+/// <list type="bullet">
+/// <item>blocks of 32 along the reduction axis with power-of-two scales: OCP MX (MXFP4 / MXFP8) activations;</item>
+/// <item>fp4 blocks of 16: NVFP4 activations (16-element blocks, E4M3 scales, an fp32 scale per row);</item>
+/// <item>fp8 per output channel or per tensor: fp8 activations with one fp32 scale per row (per pixel or token).</item>
+/// </list>
+/// Anything else (another block size, a zero point, a shared DequantizeLinear, Gemm with transA or alpha/beta ≠ 1)
+/// stays as DequantizeLinear + float op: values then follow ONNX's float semantics. This is not an ORT rewrite: it runs
+/// only when the accelerator's array lists the weight's type (<see cref="Apply"/>'s caller decides).
+/// </summary>
+public static class LowPrecisionArrayMapping
+{
+    /// <summary>The element types the array can take from a DequantizeLinear.</summary>
+    public static bool IsLowPrecision(DataType type) => type is DataType.Float4E2M1 or DataType.Float8E4M3FN or DataType.Float8E5M2;
+
+    /// <summary>Rewrites every mappable op whose weight type <paramref name="supports"/> accepts.</summary>
+    public static ModelGraph Apply(ModelGraph graph, Func<DataType, bool> supports)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(supports);
+        var editor = new GraphEditor(graph);
+        foreach (Node node in editor.Nodes.ToList())
+        {
+            if (node.NormalizedDomain.Length != 0 || node.OpType is not ("Conv" or "Gemm" or "MatMul") || node.Inputs.Length < 2
+                || editor.Producer(node.Inputs[1]) is not { OpType: "DequantizeLinear" } dq || dq.NormalizedDomain.Length != 0
+                || editor.Constant(dq.Inputs[0]) is not { } codes || !IsLowPrecision(codes.Type) || !supports(codes.Type)
+                || (dq.Inputs.Length > 2 && dq.Inputs[2].Length > 0)
+                || editor.Constant(dq.Inputs[1]) is not { Type: DataType.Float } scale
+                || editor.Consumers(dq.Outputs[0]).Count != 1 || editor.IsGraphOutput(dq.Outputs[0]))
+            {
+                continue;
+            }
+
+            if (Map(node, dq, codes, scale) is { } mapped)
+            {
+                editor.Replace(node, mapped);
+                editor.Remove(dq);
+            }
+        }
+
+        return editor.ToGraph();
+    }
+
+    private static Node? Map(Node node, Node dq, TensorValue codes, TensorValue scale)
+    {
+        bool isGemm = node.OpType == "Gemm";
+        if (isGemm && (Int(node, "transA", 0) != 0 || Float(node, "alpha", 1f) != 1f || Float(node, "beta", 1f) != 1f))
+        {
+            return null;
+        }
+
+        if (node.OpType != "Conv" && codes.Rank != 2)
+        {
+            return null;
+        }
+
+        bool transB = isGemm && Int(node, "transB", 0) != 0;
+        (int reduction, int channel) = node.OpType == "Conv" ? (1, 0) : transB ? (1, 0) : (0, 1);
+        long blockSize = Int(dq, "block_size", 0);
+        int axis = (int)Int(dq, "axis", 1);
+        axis = axis < 0 ? axis + codes.Rank : axis;
+        BlockScaling? scaling = blockSize switch
+        {
+            > 0 when axis != reduction => null,
+            32 when scale.Items<float>().All(s => s == 0 || float.IsPow2(s)) => BlockScaling.Mx,
+            16 when codes.Type == DataType.Float4E2M1 => BlockScaling.NvFp4,
+            0 when codes.Type != DataType.Float4E2M1 && (scale.Rank == 0 || scale.Length == 1 || (scale.Rank == 1 && axis == channel)) => BlockScaling.PerRow,
+            _ => null,
+        };
+        if (scaling is null)
+        {
+            return null;
+        }
+
+        var attributes = node.Attributes
+            .SetItem("scaling", new AttributeValue(AttributeKind.String) { String = scaling.Value.ToString() })
+            .SetItem("block_size", new AttributeValue(AttributeKind.Int) { Int = blockSize })
+            .SetItem("transB", new AttributeValue(AttributeKind.Int) { Int = transB ? 1 : 0 });
+        if (node.OpType == "Conv")
+        {
+            attributes = attributes.Remove("transB");
+        }
+
+        ImmutableArray<string> inputs = [node.Inputs[0], dq.Inputs[0], dq.Inputs[1], .. node.Inputs.Skip(2)];
+        return node with { OpType = node.OpType == "Conv" ? "ArrayConv" : "ArrayGemm", Domain = NchwcSelection.Domain, Inputs = inputs, Attributes = attributes };
+    }
+
+    private static long Int(Node n, string name, long fallback) => n.Attributes.TryGetValue(name, out AttributeValue? v) && v.Kind == AttributeKind.Int ? v.Int : fallback;
+
+    private static float Float(Node n, string name, float fallback) => n.Attributes.TryGetValue(name, out AttributeValue? v) && v.Kind == AttributeKind.Float ? v.Float : fallback;
+}

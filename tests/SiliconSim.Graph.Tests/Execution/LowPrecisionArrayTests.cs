@@ -1,0 +1,155 @@
+using SiliconSim.Graph.Execution;
+using SiliconSim.Graph.Ir;
+using SiliconSim.Graph.Onnx;
+using SiliconSim.Graph.Passes;
+using SiliconSim.Numerics;
+using SiliconSim.Numerics.Formats;
+
+namespace SiliconSim.Graph.Tests.Execution;
+
+/// <summary>
+/// The low-precision array's Conv and Gemm against a plain float64 computation in the test. Every value sits on the
+/// fp4 grid, so MX conversion is lossless (a block's power-of-two scale maps each grid value onto the grid) and every
+/// sum is exact in fp32: any wrong element, window, padding, group, block or bias position shows.
+/// </summary>
+public sealed class LowPrecisionArrayTests
+{
+    private static readonly float[] s_grid = [0f, 0.5f, 1f, 1.5f, 2f, 3f, 4f, 6f, -0.5f, -1f, -1.5f, -2f, -3f, -4f, -6f];
+
+    [Theory]
+    [InlineData(3, 4, 1, 3, 1, 1)]     // a partial block (3 of 32 channels), padding
+    [InlineData(40, 6, 2, 3, 2, 1)]    // 20 channels per group, stride 2
+    [InlineData(36, 5, 1, 1, 1, 0)]    // 1x1, 36 channels: one full block and a partial one
+    [InlineData(4, 4, 4, 3, 1, 1)]     // depthwise
+    public void ArrayConv_MatchesTheExactConv(int channels, int outPerGroup, int group, int kernel, int stride, int pad)
+    {
+        var rng = new Random(channels * 100 + kernel);
+        int cg = channels / group, oc = outPerGroup * group, h = 6, w = 5;
+        float[] x = Grid(rng, 2 * channels * h * w);
+        float[] wv = Grid(rng, oc * cg * kernel * kernel);
+        float[] bias = Grid(rng, oc);
+        int blocks = (cg + 31) / 32;
+        var b = new OnnxBuilder(23)
+            .Input("x", DataType.Float, 2, channels, h, w)
+            .Initializer("wq", Fp4(wv, [oc, cg, kernel, kernel]))
+            .Initializer("ws", TensorValue.FromFloats([oc, blocks, kernel, kernel], [.. Enumerable.Repeat(1f, oc * blocks * kernel * kernel)]))
+            .Initializer("b", TensorValue.FromFloats([oc], bias))
+            .Node("DequantizeLinear", ["wq", "ws"], ["wd"], attributes: [("axis", 1L), ("block_size", 32L)])
+            .Node("Conv", ["x", "wd", "b"], ["y"], name: "conv", attributes: [("group", (long)group), ("kernel_shape", new long[] { kernel, kernel }), ("strides", new long[] { stride, stride }), ("pads", new long[] { pad, pad, pad, pad })])
+            .Output("y", DataType.Float);
+        ModelGraph mapped = LowPrecisionArrayMapping.Apply(Read(b), _ => true);
+        Assert.Equal(["ArrayConv"], mapped.Nodes.Select(n => n.OpType));
+
+        float[] y = GraphExecutor.Run(mapped, new Dictionary<string, TensorValue>(StringComparer.Ordinal) { ["x"] = TensorValue.FromFloats([2, channels, h, w], x) })[0].Value.Items<float>();
+
+        int oh = ((h + (2 * pad) - kernel) / stride) + 1, ow = ((w + (2 * pad) - kernel) / stride) + 1;
+        Assert.Equal(2 * oc * oh * ow, y.Length);
+        for (int n = 0; n < 2; n++)
+        {
+            for (int o = 0; o < oc; o++)
+            {
+                int gi = o / outPerGroup;
+                for (int i = 0; i < oh; i++)
+                {
+                    for (int j = 0; j < ow; j++)
+                    {
+                        double sum = bias[o];
+                        for (int c = 0; c < cg; c++)
+                        {
+                            for (int ki = 0; ki < kernel; ki++)
+                            {
+                                for (int kj = 0; kj < kernel; kj++)
+                                {
+                                    int r = (i * stride) - pad + ki, s = (j * stride) - pad + kj;
+                                    if (r >= 0 && r < h && s >= 0 && s < w)
+                                    {
+                                        sum += (double)x[((((n * channels) + (gi * cg) + c) * h) + r) * w + s] * wv[((((o * cg) + c) * kernel) + ki) * kernel + kj];
+                                    }
+                                }
+                            }
+                        }
+
+                        Assert.Equal((float)sum, y[((((n * oc) + o) * oh) + i) * ow + j]);
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("Gemm", true)]
+    [InlineData("Gemm", false)]
+    [InlineData("MatMul", false)]
+    public void ArrayGemm_MatchesTheExactProduct(string op, bool transB)
+    {
+        var rng = new Random(op.Length + (transB ? 1 : 0));
+        int m = 3, k = 45, n = 4, blocks = 2;
+        float[] a = Grid(rng, m * k);
+        float[] wv = Grid(rng, k * n); // [k, n]
+        float[] stored = transB ? [.. Enumerable.Range(0, n * k).Select(i => wv[((i % k) * n) + (i / k)])] : wv;
+        int[] shape = transB ? [n, k] : [k, n];
+        int[] scaleShape = transB ? [n, blocks] : [blocks, n];
+        var b = new OnnxBuilder(23)
+            .Input("a", DataType.Float, m, k)
+            .Initializer("wq", Fp4(stored, shape))
+            .Initializer("ws", TensorValue.FromFloats(scaleShape, [.. Enumerable.Repeat(2f, n * blocks)]))
+            .Node("DequantizeLinear", ["wq", "ws"], ["wd"], attributes: [("axis", transB ? 1L : 0L), ("block_size", 32L)]);
+        b = op == "Gemm"
+            ? b.Node("Gemm", ["a", "wd"], ["y"], name: "g", attributes: [("transB", transB ? 1L : 0L)])
+            : b.Node("MatMul", ["a", "wd"], ["y"], name: "g");
+        ModelGraph mapped = LowPrecisionArrayMapping.Apply(Read(b.Output("y", DataType.Float)), _ => true);
+        Assert.Equal(["ArrayGemm"], mapped.Nodes.Select(x => x.OpType));
+
+        float[] y = GraphExecutor.Run(mapped, new Dictionary<string, TensorValue>(StringComparer.Ordinal) { ["a"] = TensorValue.FromFloats([m, k], a) })[0].Value.Items<float>();
+        for (int r = 0; r < m; r++)
+        {
+            for (int c = 0; c < n; c++)
+            {
+                double sum = 0;
+                for (int i = 0; i < k; i++)
+                {
+                    sum += (double)a[(r * k) + i] * wv[(i * n) + c] * 2;
+                }
+
+                Assert.Equal((float)sum, y[(r * n) + c]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Apply_LeavesOpsTheArrayDoesNotListAndUnsupportedLayouts()
+    {
+        var b = new OnnxBuilder(23)
+            .Input("a", DataType.Float, 2, 32)
+            .Initializer("wq", Fp4(new float[32 * 3], [32, 3]))
+            .Initializer("ws", TensorValue.FromFloats([2, 3], [1, 1, 1, 1, 1, 1]))
+            .Node("DequantizeLinear", ["wq", "ws"], ["wd"], attributes: [("axis", 0L), ("block_size", 16L)])
+            .Node("MatMul", ["a", "wd"], ["y"], name: "g")
+            .Output("y", DataType.Float);
+        ModelGraph graph = Read(b);
+
+        Assert.Equal(["DequantizeLinear", "MatMul"], LowPrecisionArrayMapping.Apply(graph, t => t != DataType.Float4E2M1).Nodes.Select(n => n.OpType));
+        Assert.Equal(["ArrayGemm"], LowPrecisionArrayMapping.Apply(graph, _ => true).Nodes.Select(n => n.OpType));
+
+        // Blocks of 8 are neither MX nor NVFP4: the op keeps ONNX's float semantics.
+        var odd = new OnnxBuilder(23)
+            .Input("a", DataType.Float, 2, 32)
+            .Initializer("wq", Fp4(new float[32 * 3], [32, 3]))
+            .Initializer("ws", TensorValue.FromFloats([4, 3], [.. Enumerable.Repeat(1f, 12)]))
+            .Node("DequantizeLinear", ["wq", "ws"], ["wd"], attributes: [("axis", 0L), ("block_size", 8L)])
+            .Node("MatMul", ["a", "wd"], ["y"], name: "g")
+            .Output("y", DataType.Float);
+        Assert.Equal(["DequantizeLinear", "MatMul"], LowPrecisionArrayMapping.Apply(Read(odd), _ => true).Nodes.Select(n => n.OpType));
+    }
+
+    private static float[] Grid(Random rng, int count) => [.. Enumerable.Range(0, count).Select(_ => s_grid[rng.Next(s_grid.Length)])];
+
+    private static TensorValue Fp4(float[] values, int[] shape) =>
+        TensorValue.Create(DataType.Float4E2M1, shape, values.Select(v => Fp4E2M1.Encode(v)).ToArray());
+
+    private static ModelGraph Read(OnnxBuilder b)
+    {
+        using var stream = new MemoryStream(b.ToBytes());
+        return OnnxModelReader.Read(stream);
+    }
+}
