@@ -35,7 +35,7 @@ public sealed class CompareCommandTests
     }
 
     [Theory]
-    [InlineData("--formats", "fp32,bf3", "siliconsim: error: --formats: unknown format 'bf3'; expected fp32, int8")]
+    [InlineData("--formats", "fp32,bf3", "siliconsim: error: --formats: unknown format 'bf3'; expected fp32, int8, fp8, mxfp4, nvfp4")]
     [InlineData("--labels", "short", "siliconsim: error: {short}: holds 3 labels, but the test set has 360 samples")]
     [InlineData("--calib", "labels", "siliconsim: error: {labels}: calibration data is int64[360], but model input 'input' is float32[?,1,8,8]")]
     [InlineData("--config", "int8=tpu-v1,fp8=edge-npu", "siliconsim: error: --config: format 'fp8' is not among --formats (fp32,int8)")]
@@ -56,6 +56,48 @@ public sealed class CompareCommandTests
         var (exit, _, stderr) = CliRunner.Run(["compare", .. args.SelectMany(kv => new[] { kv.Key, kv.Value }), "--out", dir.Path]);
         Assert.Equal(2, exit);
         Assert.Equal(message.Replace("{calib}", s_calib, StringComparison.Ordinal).Replace("{labels}", s_labels, StringComparison.Ordinal).Replace("{short}", shortLabels, StringComparison.Ordinal), stderr.Trim());
+    }
+
+    [Fact]
+    public void Compare_LowPrecision_RunsOnTheArraysOwnMacs()
+    {
+        using var dir = new TempFolder();
+        var (exit, stdout, stderr) = CliRunner.Run(["compare", "--model", Model("mlp"), "--calib", s_calib, "--test", s_test, "--labels", s_labels,
+            "--formats", "fp32,int8,mxfp4,nvfp4", "--config", "edge-npu-mx", "--out", dir.Path]);
+        Assert.True(exit == 0, stderr);
+        Dictionary<string, string[]> rows = File.ReadAllLines(Path.Combine(dir.Path, "compare.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0], StringComparer.Ordinal);
+        Assert.Equal(["fp32", "int8", "mxfp4", "nvfp4"], rows.Keys);
+        string[] header = File.ReadLines(Path.Combine(dir.Path, "compare.csv")).First().Split(',');
+        double Get(string format, string column) => double.Parse(rows[format][Array.IndexOf(header, column)], CultureInfo.InvariantCulture);
+
+        // Same MACs on the same chip: the MAC energy ratio is the energy table's fp4 x fp4 over uint8 x int8 entry
+        // (0.0655 / 0.225 pJ, configs/energy/horowitz-45nm.yaml): the array's MAC type follows the format.
+        Assert.Equal(Get("int8", "macs"), Get("mxfp4", "macs"));
+        Assert.Equal(0.0655 / 0.225, Get("mxfp4", "mac_j") / Get("int8", "mac_j"), 5); // compare.csv keeps 6 significant digits
+        Assert.Equal(Get("mxfp4", "energy_per_inference_j") / Get("int8", "energy_per_inference_j"), Get("mxfp4", "energy_vs_int8"), 5);
+
+        // The MLP's energy is mostly its weights' DRAM traffic: 4-bit weights move half the bytes of 8-bit ones.
+        Assert.InRange(Get("mxfp4", "dram_j") / Get("int8", "dram_j"), 0.5, 0.6);
+        foreach (string f in new[] { "mxfp4", "nvfp4" })
+        {
+            Assert.InRange(Get(f, "top1_accuracy"), 0.9, 1.0);
+        }
+
+        Assert.Contains("mxfp4", stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "formats.png")));
+        string html = File.ReadAllText(Path.Combine(dir.Path, "report.html"));
+        Assert.Contains("<td>nvfp4</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_FormatTheArrayLacks_ExitsTwoNamingTheField()
+    {
+        using var dir = new TempFolder();
+        var (exit, _, stderr) = CliRunner.Run(["compare", "--model", Model("mlp"), "--calib", s_calib, "--test", s_test, "--labels", s_labels,
+            "--formats", "fp32,mxfp4", "--config", "edge-npu", "--out", dir.Path]);
+        Assert.Equal(2, exit);
+        Assert.Matches(@"^siliconsim: error: --config: .*edge-npu\.yaml:\d+:\d+: array\.operand_types: format mxfp4 needs float4e2m1 MACs, but the array lists only \[uint8, int8\]", stderr.Trim());
     }
 
     /// <summary>A 1-D little-endian int64 .npy (format 1.0: magic, header length, dict header padded to 64 bytes).</summary>

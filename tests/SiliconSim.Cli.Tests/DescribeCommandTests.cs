@@ -61,7 +61,7 @@ public sealed class DescribeCommandTests
     {
         var (exit, _, stderr) = CliRunner.Run("describe", "tpu-v9");
         Assert.Equal(2, exit);
-        Assert.Contains("tpu-v9:1:1: no such file or preset (presets: edge-npu, eyeriss, scalesim-google, tpu-v1)", stderr, StringComparison.Ordinal);
+        Assert.Contains("tpu-v9:1:1: no such file or preset (presets: edge-npu, edge-npu-mx, eyeriss, scalesim-google, tpu-v1)", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 }

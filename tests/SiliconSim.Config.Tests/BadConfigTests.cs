@@ -73,7 +73,7 @@ public sealed class BadConfigTests
     [Fact]
     public void UnknownKey_FarFromAnyKnownKey_ListsTheKeysOfItsSection() =>
         Assert.Equal(
-            ["edge.yaml:6:3: array.frobnicate: unknown key; the keys here are rows, cols, dataflow, operand_types, accumulator_bits, overflow, requantizer, fixed_point_rounding, pipeline_latency_cycles"],
+            ["edge.yaml:6:3: array.frobnicate: unknown key; the keys here are rows, cols, dataflow, operand_types, accumulator_bits, overflow, requantizer, low_precision_accumulation, fixed_point_rounding, pipeline_latency_cycles"],
             Load(Yamls.ValidWith(5, "  dataflow: os\n  frobnicate: 3")));
 
     [Fact]

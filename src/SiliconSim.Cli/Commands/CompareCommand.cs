@@ -13,6 +13,8 @@ using SiliconSim.Graph.Quantization;
 using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
+using SiliconSim.Reporting;
+using SiliconSim.Reporting.Html;
 using SiliconSim.Simulation;
 using SiliconSim.Simulation.Energy;
 using SiliconSim.Simulation.Mapping;
@@ -110,7 +112,7 @@ internal static class CompareCommand
             string configPath = PresetCatalog.Resolve(name)!;
             if (LowPrecisionMacType(f) is { } mac && !loaded.Spec!.Array.OperandTypes.Contains(mac))
             {
-                throw new UserInputException(configPath, loaded.Diagnostic("array.operand_types",
+                throw new UserInputException("--config", loaded.Diagnostic("array.operand_types",
                     $"format {f} needs {DataTypeInfo.Name(mac)} MACs, but the array lists only [{string.Join(", ", loaded.Spec.Array.OperandTypes.Select(DataTypeInfo.Name))}] (a preset that has them: edge-npu-mx)").ToString());
             }
 
@@ -154,8 +156,25 @@ internal static class CompareCommand
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "compare.csv"), Csv(rows, int8));
         File.WriteAllText(Path.Combine(outDir, "compare.json"), Json(rows, int8));
-        stdout.WriteLine($"wrote {Path.Combine(outDir, "compare.csv")} and {Path.Combine(outDir, "compare.json")}");
+        WriteReport(rows, int8, Path.GetFileNameWithoutExtension(modelPath), outDir);
+        stdout.WriteLine($"wrote {Path.Combine(outDir, "compare.csv")}, compare.json, formats.png/svg and report.html");
         return CliApp.Success;
+    }
+
+    /// <summary>The formats chart (energy per inference bars, accuracy markers) and a self-contained report.html.</summary>
+    private static void WriteReport(List<CompareRow> rows, CompareRow? int8, string model, string outDir)
+    {
+        var priced = rows.Where(r => r.Energy is not null).Select(r => new Reporting.Charts.FormatPoint(r.Format, r.Energy!.TotalJ * 1e6, r.Accuracy)).ToList();
+        List<RenderedChart> charts = priced.Count == 0 ? [] : [ChartFiles.Save(Reporting.Charts.FormatComparisonChart.Build(priced), outDir, "formats", Reporting.Charts.FormatComparisonChart.Title)];
+        string[] columns = ["format", "config", "top-1", "agreement with fp32", "energy / inference (µJ)", "MAC (µJ)", "SRAM (µJ)", "DRAM (µJ)", "latency (µs)", "EDP (J·s)", "energy vs int8"];
+        var table = rows.Select(r => (IReadOnlyList<string>)
+        [
+            r.Format, r.Config, F(100 * r.Accuracy, "F2") + " %", r.Agreement is double a ? F(100 * a, "F2") + " %" : "",
+            F(r.Energy?.TotalJ * 1e6, "F4"), F(r.Energy?.MacJ * 1e6, "F4"), F(r.Energy?.SramJ * 1e6, "F4"), F(r.Energy?.DramJ * 1e6, "F4"),
+            F(r.Latency * 1e6, "F2"), F(r.Edp, "E3"), F(Ratio(r.Energy?.TotalJ, int8?.Energy?.TotalJ), "F3"),
+        ]).ToList();
+        using var writer = new StreamWriter(Path.Combine(outDir, "report.html"));
+        TablePage.Write($"{model}: numeric formats compared", [new TablePage.Table("Formats (one inference, batch 1)", columns, table)], charts, writer);
     }
 
     private static Dictionary<string, string> ConfigsPerFormat(string? arg, string[] formats)

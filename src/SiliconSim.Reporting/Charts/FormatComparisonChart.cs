@@ -33,7 +33,8 @@ public static class FormatComparisonChart
         plot.Axes.Right.Label.Text = "Top-1 accuracy (%)";
         plot.Axes.Margins(bottom: 0);
         plot.Axes.SetLimitsY(0, 105, plot.Axes.Right);
-        plot.ShowLegend(Alignment.UpperRight);
+        // Below the plot: accuracies sit near 100 %, where a legend inside would cover their markers.
+        plot.ShowLegend(Edge.Bottom);
         return plot;
     }
 }

@@ -81,7 +81,7 @@ public static class HtmlReport
     public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 
     /// <summary>ScottPlot's SVG starts with an XML declaration, which is not allowed inside HTML.</summary>
-    private static string InlineSvg(string svg)
+    internal static string InlineSvg(string svg)
     {
         int start = svg.IndexOf("<svg", StringComparison.Ordinal);
         return start > 0 ? svg[start..] : svg;

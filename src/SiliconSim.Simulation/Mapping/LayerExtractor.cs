@@ -232,9 +232,11 @@ public static class LayerExtractor
             WeightType = Type(node.Inputs[b]),
             OutputType = Type(node.Outputs[0]),
             InputBytes = LowPrecisionInput(node) && TryShape(node.Inputs[a]) is { } xs
-                ? StorageBytes.Of(Type(node.Inputs[b]), ShapeMath.ElementCount(xs))
+                ? StorageBytes.Of(Type(node.Inputs[b]), ShapeMath.ElementCount(xs)) + ScaleBytes(node, ShapeMath.ElementCount(xs), perRow: gemm.M * groups)
                 : Bytes(node.Inputs[a]),
-            WeightBytes = Bytes(node.Inputs[b]),
+            WeightBytes = Bytes(node.Inputs[b]) + (LowPrecisionInput(node) && TryShape(node.Inputs[b]) is { } ws
+                ? ScaleBytes(node, ShapeMath.ElementCount(ws), perRow: gemm.N * groups)
+                : 0),
             OutputBytes = node.Outputs.Sum(Bytes),
             WeightIsConstant = graph.Initializers.ContainsKey(node.Inputs[b]),
             Conv = conv,
@@ -243,9 +245,21 @@ public static class LayerExtractor
         /// <summary>
         /// The low-precision array reads its activations in the weight's element type: whoever writes them into the
         /// input buffer converts them (an MX block is one pixel's 32 channels, so converting on write or at the array
-        /// edge gives the same blocks). Block scales (1 byte per 32 or 16 elements) are not counted.
+        /// edge gives the same blocks). Their scales count too (<see cref="ScaleBytes"/>).
         /// </summary>
         private static bool LowPrecisionInput(Node node) => node.OpType is "ArrayConv" or "ArrayGemm";
+
+        /// <summary>
+        /// Bytes of a low-precision operand's scales as the array stores them: one E8M0 (MX) or E4M3 (NVFP4) byte per
+        /// block of <c>block_size</c> elements, or one fp32 per row (per-row fp8; NVFP4's row scale too). Approximate
+        /// for a conv's activations, whose blocks the array forms per kernel position.
+        /// </summary>
+        private static long ScaleBytes(Node node, long elements, long perRow)
+        {
+            const int Fp32Bytes = 4;
+            long block = node.Attributes.TryGetValue("block_size", out var v) && v.Kind == AttributeKind.Int ? v.Int : 0;
+            return (block > 0 ? (elements + block - 1) / block : 0) + (block is 0 or 16 ? perRow * Fp32Bytes : 0);
+        }
 
         public long Int(Node node, string name, long fallback) =>
             node.Attributes.TryGetValue(name, out var v) && v.Kind == AttributeKind.Int ? v.Int : fallback;
