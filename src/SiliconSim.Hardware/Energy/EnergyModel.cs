@@ -50,7 +50,9 @@ public static class EnergyModel
     /// each buffer = reads x read_pj(capacity, word) + writes x write_pj; DRAM = bits x pJ/bit(type);
     /// vector = Σ elements x pJ(class); overhead = clock_overhead_fraction x the sum of those;
     /// leakage = (KiB of SRAM x µW/KiB + PEs x µW/PE) x cycles x seconds per cycle.
-    /// Every term is multiplied by the node/voltage scale factor (leakage too: a simplification) and given in joules.
+    /// Every on-chip term is multiplied by the node/voltage scale factor (leakage too: a simplification) and given in
+    /// joules. DRAM is not: its energy per bit belongs to the DRAM device and its interface standard (DDR3's 1.5 V
+    /// signalling, say), which the accelerator's logic node and core voltage do not change.
     /// </summary>
     /// <exception cref="ArgumentException">The table cannot price the accelerator (see <see cref="Validate"/>), or a
     /// count names a buffer the accelerator lacks or a MAC pair the table lacks.</exception>
@@ -126,7 +128,7 @@ public static class EnergyModel
             AccumulatorJ = acc * scale,
             RegistersJ = registers * scale,
             Sram = sram.MoveToImmutable(),
-            DramJ = dram * scale,
+            DramJ = dram * JoulesPerPicojoule,
             VectorJ = vector * scale,
             LeakageJ = leakageJ * scale / JoulesPerPicojoule,
             OverheadJ = table.ClockOverheadFraction * dynamicPj * scale,

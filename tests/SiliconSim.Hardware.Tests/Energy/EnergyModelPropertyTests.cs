@@ -104,6 +104,18 @@ public sealed class EnergyModelPropertyTests
         Assert.Equal(0.5 / 0.81, s_table.ScaleFactor(28, 0.9), 12);
     }
 
+    [Fact]
+    public void MovingTheAcceleratorToAnotherNode_ScalesOnChipEnergy_ButNotDram()
+    {
+        // A DDR3 device costs the same per bit whatever node the accelerator's logic is built in.
+        var counts = new ActionCounts { Macs = [new(DataType.Int8, DataType.Int8, 1000)], DramReadBits = 640, DramWriteBits = 64 };
+        EnergyBreakdown at45 = EnergyModel.Evaluate(s_table, s_acc, counts);
+        EnergyBreakdown at28 = EnergyModel.Evaluate(s_table, s_acc with { TechnologyNodeNm = 28 }, counts);
+        Assert.True(Close(704 * 20.3e-12, at28.DramJ), $"{at28.DramJ}");
+        Assert.Equal(at45.DramJ, at28.DramJ);
+        Assert.True(Close(at45.MacJ * 0.5 / 0.81, at28.MacJ), $"{at28.MacJ}");
+    }
+
     [Property(MaxTest = 200)]
     public Property SramEnergy_IsMonotonicInCapacity(PositiveInt a, PositiveInt b, PositiveInt word)
     {
