@@ -56,10 +56,10 @@ public sealed class EnergyModelPropertyTests
             + (c.Buffers[0].ReadAccesses * 10.0) + (c.Buffers[0].WriteAccesses * 11.0)
             + (c.Buffers[1].ReadAccesses * 20.0) + (c.Buffers[1].WriteAccesses * 22.0)
             + (c.Buffers[2].ReadAccesses * 100.0) + (c.Buffers[2].WriteAccesses * 110.0)
-            + ((c.DramReadBits + c.DramWriteBits) * 20.3)
             + (c.VectorOps[0].Elements * 0.9) + (c.VectorOps[1].Elements * 23.0);
+        double dram = (c.DramReadBits + c.DramWriteBits) * 20.3;
         double leakageW = ((8 + 32 + 1024) * 10e-6) + (32 * 1e-6);
-        double expected = (dynamic * 1.2 * 1e-12) + (leakageW * c.Cycles / 500e6);
+        double expected = (((dynamic * 1.2) + dram) * 1e-12) + (leakageW * c.Cycles / 500e6);
 
         EnergyBreakdown e = EnergyModel.Evaluate(s_table, s_acc, c);
         return Close(e.TotalJ, expected);
@@ -71,7 +71,7 @@ public sealed class EnergyModelPropertyTests
         EnergyTableSpec doubled = s_table with { DramPjPerBit = s_table.DramPjPerBit.SetItem("DDR3", 2 * 20.3) };
         EnergyBreakdown a = EnergyModel.Evaluate(s_table, s_acc, c), b = EnergyModel.Evaluate(doubled, s_acc, c);
         return b.DramJ == 2 * a.DramJ && b.MacJ == a.MacJ && b.AccumulatorJ == a.AccumulatorJ && b.RegistersJ == a.RegistersJ
-            && b.Sram.SequenceEqual(a.Sram) && b.VectorJ == a.VectorJ && b.LeakageJ == a.LeakageJ;
+            && b.Sram.SequenceEqual(a.Sram) && b.VectorJ == a.VectorJ && b.LeakageJ == a.LeakageJ && b.OverheadJ == a.OverheadJ;
     });
 
     [Property(MaxTest = 50)]
