@@ -37,7 +37,8 @@ internal static class RunExtras
             return extras;
         }
 
-        var layers = result.Layers.Zip(energy.Layers, (l, e) => new LayerActivity(l.Name, l.TotalCycles, e.Energy.DynamicJ + e.Energy.OverheadJ));
+        // The RC network is the die's: the DRAM device dissipates its own energy off the die.
+        var layers = result.Layers.Zip(energy.Layers, (l, e) => new LayerActivity(l.Name, l.TotalCycles, e.Energy.DynamicJ - e.Energy.DramJ + e.Energy.OverheadJ));
         var trace = InferencePowerTrace.FromLayers(layers, result.ClockMhz);
         ThermalRunResult thermal = ThermalSimulation.Run(spec, trace, new ThermalRunOptions { Workload = ThermalWorkload.BackToBack, DurationS = thermalSeconds });
         string throttle = thermal.TimeToFirstThrottleS is double t ? string.Create(CultureInfo.InvariantCulture, $"first throttle at {t:0.###} s") : "no throttling";

@@ -21,7 +21,7 @@ public sealed record EnergyBreakdown
 
     public required double LeakageJ { get; init; }
 
-    /// <summary>Clock tree and control: the table's fraction of the dynamic energy.</summary>
+    /// <summary>Clock tree and control: the table's fraction of the on-chip dynamic energy (DRAM excluded).</summary>
     public required double OverheadJ { get; init; }
 
     public double SramJ => Sram.Sum(b => b.TotalJ);

@@ -56,9 +56,11 @@ public static class EnergyModel
     /// The energy of <paramref name="counts"/> on <paramref name="accelerator"/>:
     /// MAC = Σ macs x multiply_pj(pair); accumulator = Σ adds x add_pj(width, kind); registers = bits x pJ/bit;
     /// each buffer = reads x read_pj(capacity, word) + writes x write_pj; DRAM = bits x pJ/bit(type);
-    /// vector = Σ elements x pJ(class); overhead = clock_overhead_fraction x the sum of those;
+    /// vector = Σ elements x pJ(class); overhead = clock_overhead_fraction x the sum of those except DRAM;
     /// leakage = (KiB of SRAM x µW/KiB + PEs x µW/PE) x cycles x seconds per cycle.
-    /// Every term is multiplied by the node/voltage scale factor (leakage too: a simplification) and given in joules.
+    /// Every on-chip term is multiplied by the node/voltage scale factor (leakage too: a simplification) and given in
+    /// joules. DRAM is not: its energy per bit belongs to the DRAM device and its interface standard (DDR3's 1.5 V
+    /// signalling, say), which the accelerator's logic node and core voltage do not change.
     /// </summary>
     /// <exception cref="ArgumentException">The table cannot price the accelerator (see <see cref="Validate"/>), or a
     /// count names a buffer the accelerator lacks or a MAC pair the table lacks.</exception>
@@ -124,7 +126,8 @@ public static class EnergyModel
             vector += v.Elements * table.VectorPjPerElement.GetValueOrDefault(v.OpClass);
         }
 
-        double dynamicPj = mac + acc + registers + sramPj + dram + vector;
+        // The clock tree and control logic are on the die: they grow with on-chip switching, not with the DRAM device's.
+        double onChipDynamicPj = mac + acc + registers + sramPj + vector;
         double sramKib = accelerator.Memory.Buffers.Sum(b => b.CapacityBytes) / 1024.0;
         double leakageWatts = ((sramKib * table.SramLeakageUwPerKib) + (accelerator.Array.PeCount * table.PeLeakageUw)) * 1e-6;
         double leakageJ = leakageWatts * counts.Cycles * accelerator.CycleSeconds;
@@ -134,10 +137,10 @@ public static class EnergyModel
             AccumulatorJ = acc * scale,
             RegistersJ = registers * scale,
             Sram = sram.MoveToImmutable(),
-            DramJ = dram * scale,
+            DramJ = dram * JoulesPerPicojoule,
             VectorJ = vector * scale,
             LeakageJ = leakageJ * scale / JoulesPerPicojoule,
-            OverheadJ = table.ClockOverheadFraction * dynamicPj * scale,
+            OverheadJ = table.ClockOverheadFraction * onChipDynamicPj * scale,
         };
     }
 

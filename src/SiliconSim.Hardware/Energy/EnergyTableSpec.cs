@@ -52,7 +52,7 @@ public sealed record EnergyTableSpec
     /// <summary>Leakage power per processing element, in µW.</summary>
     public required double PeLeakageUw { get; init; }
 
-    /// <summary>Clock tree and control energy as a fraction of the dynamic energy.</summary>
+    /// <summary>Clock tree and control energy as a fraction of the on-chip dynamic energy (DRAM excluded).</summary>
     public required double ClockOverheadFraction { get; init; }
 
     /// <summary>Energy factors per node (Stillmaker &amp; Baas 2017); empty means no node scaling.</summary>

@@ -56,10 +56,10 @@ public sealed class EnergyModelPropertyTests
             + (c.Buffers[0].ReadAccesses * 10.0) + (c.Buffers[0].WriteAccesses * 11.0)
             + (c.Buffers[1].ReadAccesses * 20.0) + (c.Buffers[1].WriteAccesses * 22.0)
             + (c.Buffers[2].ReadAccesses * 100.0) + (c.Buffers[2].WriteAccesses * 110.0)
-            + ((c.DramReadBits + c.DramWriteBits) * 20.3)
             + (c.VectorOps[0].Elements * 0.9) + (c.VectorOps[1].Elements * 23.0);
+        double dram = (c.DramReadBits + c.DramWriteBits) * 20.3;
         double leakageW = ((8 + 32 + 1024) * 10e-6) + (32 * 1e-6);
-        double expected = (dynamic * 1.2 * 1e-12) + (leakageW * c.Cycles / 500e6);
+        double expected = (((dynamic * 1.2) + dram) * 1e-12) + (leakageW * c.Cycles / 500e6);
 
         EnergyBreakdown e = EnergyModel.Evaluate(s_table, s_acc, c);
         return Close(e.TotalJ, expected);
@@ -71,7 +71,7 @@ public sealed class EnergyModelPropertyTests
         EnergyTableSpec doubled = s_table with { DramPjPerBit = s_table.DramPjPerBit.SetItem("DDR3", 2 * 20.3) };
         EnergyBreakdown a = EnergyModel.Evaluate(s_table, s_acc, c), b = EnergyModel.Evaluate(doubled, s_acc, c);
         return b.DramJ == 2 * a.DramJ && b.MacJ == a.MacJ && b.AccumulatorJ == a.AccumulatorJ && b.RegistersJ == a.RegistersJ
-            && b.Sram.SequenceEqual(a.Sram) && b.VectorJ == a.VectorJ && b.LeakageJ == a.LeakageJ;
+            && b.Sram.SequenceEqual(a.Sram) && b.VectorJ == a.VectorJ && b.LeakageJ == a.LeakageJ && b.OverheadJ == a.OverheadJ;
     });
 
     [Property(MaxTest = 50)]
@@ -102,6 +102,18 @@ public sealed class EnergyModelPropertyTests
     {
         // 28 nm at its nominal 0.9 V, from 45 nm at 0.9 V (nominal 1.0 V): 0.5 x 1 / 0.81.
         Assert.Equal(0.5 / 0.81, s_table.ScaleFactor(28, 0.9), 12);
+    }
+
+    [Fact]
+    public void MovingTheAcceleratorToAnotherNode_ScalesOnChipEnergy_ButNotDram()
+    {
+        // A DDR3 device costs the same per bit whatever node the accelerator's logic is built in.
+        var counts = new ActionCounts { Macs = [new(DataType.Int8, DataType.Int8, 1000)], DramReadBits = 640, DramWriteBits = 64 };
+        EnergyBreakdown at45 = EnergyModel.Evaluate(s_table, s_acc, counts);
+        EnergyBreakdown at28 = EnergyModel.Evaluate(s_table, s_acc with { TechnologyNodeNm = 28 }, counts);
+        Assert.True(Close(704 * 20.3e-12, at28.DramJ), $"{at28.DramJ}");
+        Assert.Equal(at45.DramJ, at28.DramJ);
+        Assert.True(Close(at45.MacJ * 0.5 / 0.81, at28.MacJ), $"{at28.MacJ}");
     }
 
     [Property(MaxTest = 200)]
