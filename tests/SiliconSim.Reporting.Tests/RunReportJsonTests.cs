@@ -59,7 +59,7 @@ public sealed class RunReportJsonTests
         RunReport original = ReportFixtures.Seeded(3) with { ConfigOverrides = ["thermal.ambient_c=85", "array.rows=16"], Extras = new ReportExtras { Thermal = thermal } };
         RunReport read = RoundTrip(original);
 
-        Assert.Equal(["thermal.ambient_c=85", "array.rows=16"], read.ConfigOverrides);
+        Assert.Equal(["thermal.ambient_c=85", "array.rows=16"], read.ConfigOverrides.ToArray());
         Assert.Equal(105, read.Extras.Thermal!.MaxJunctionCelsius);
         Assert.Empty(RoundTrip(ReportFixtures.Seeded(3)).ConfigOverrides);
         Assert.Null(RoundTrip(ReportFixtures.Seeded(3) with { Extras = new ReportExtras { Thermal = thermal with { MaxJunctionCelsius = null } } }).Extras.Thermal!.MaxJunctionCelsius);

@@ -134,7 +134,7 @@ public static class RunReportReader
             {
                 Thermal = new Charts.ThermalTrace(Doubles(thermal, "time_s"), Doubles(thermal, "power_w"), Doubles(thermal, "junction_c"), Dbl(thermal, "limit_c"), throttles)
                 {
-                    MaxJunctionCelsius = NullableDbl(thermal, "max_junction_c"),
+                    MaxJunctionCelsius = thermal.TryGetProperty("max_junction_c", out _) ? NullableDbl(thermal, "max_junction_c") : null,
                 },
             };
         }
