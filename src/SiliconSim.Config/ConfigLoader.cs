@@ -12,8 +12,11 @@ namespace SiliconSim.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    /// <summary>Loads a config file; an unreadable file is a diagnostic, not an exception.</summary>
-    public static ConfigLoadResult LoadFile(string path)
+    /// <summary>
+    /// Loads a config file; an unreadable file is a diagnostic, not an exception. <paramref name="overrides"/>
+    /// (<c>PATH=VALUE</c>, as <c>siliconsim run --set</c> takes them) replace fields before any check.
+    /// </summary>
+    public static ConfigLoadResult LoadFile(string path, IReadOnlyList<string>? overrides = null)
     {
         string text;
         try
@@ -27,17 +30,22 @@ public static class ConfigLoader
                 new SourceMap(path, ImmutableDictionary<string, SourceLocation>.Empty));
         }
 
-        return LoadText(text, path);
+        return LoadText(text, path, overrides);
     }
 
     /// <summary>
     /// Loads config text; <paramref name="fileName"/> names it in diagnostics, and its name without extension is the
-    /// spec's default <see cref="AcceleratorSpec.Name"/>.
+    /// spec's default <see cref="AcceleratorSpec.Name"/>. <paramref name="overrides"/> (<c>PATH=VALUE</c>) replace
+    /// fields after any base is merged and before binding; problems with them are located at <c>--set</c>.
     /// </summary>
-    public static ConfigLoadResult LoadText(string yaml, string fileName = "config.yaml")
+    public static ConfigLoadResult LoadText(string yaml, string fileName = "config.yaml", IReadOnlyList<string>? overrides = null)
     {
         var diagnostics = new List<ConfigDiagnostic>();
         YamlNode? root = ReadWithBase(yaml, fileName, diagnostics, new HashSet<string>(StringComparer.Ordinal) { Path.GetFullPath(fileName) });
+        if (root is not null && overrides is { Count: > 0 })
+        {
+            root = ConfigOverrides.Apply(root, overrides, diagnostics);
+        }
         var binder = new ConfigBinder(diagnostics);
         if (root is not null)
         {

@@ -61,14 +61,14 @@ public static class PresetCatalog
 
     /// <summary>
     /// Loads a preset by name or a config by path (the default preset when null). An unknown name is a diagnostic
-    /// listing the presets, not an exception.
+    /// listing the presets, not an exception. <paramref name="overrides"/> as for <see cref="ConfigLoader.LoadFile"/>.
     /// </summary>
-    public static ConfigLoadResult Load(string? nameOrPath)
+    public static ConfigLoadResult Load(string? nameOrPath, IReadOnlyList<string>? overrides = null)
     {
         string wanted = nameOrPath ?? DefaultPreset;
         if (Resolve(wanted) is string path)
         {
-            return ConfigLoader.LoadFile(path);
+            return ConfigLoader.LoadFile(path, overrides);
         }
 
         var names = Names();

@@ -30,7 +30,7 @@ public static class ReportBuilder
         if (extras.Energy is { } energy)
         {
             charts.Add(ChartFiles.Save(EnergyPerLayerChart.Build(energy), directory, "energy_layers", EnergyPerLayerChart.Title));
-            charts.Add(ChartFiles.Save(EnergyPerInferenceChart.Build(energy), directory, "energy_inference", EnergyPerInferenceChart.Title));
+            charts.Add(ChartFiles.Save(EnergyPerInferenceChart.Build(energy, Math.Max(1, r.Batch)), directory, "energy_inference", EnergyPerInferenceChart.Title));
         }
 
         if (extras.Thermal is { } thermal)

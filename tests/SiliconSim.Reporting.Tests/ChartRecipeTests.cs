@@ -143,6 +143,18 @@ public sealed class ChartRecipeTests
     }
 
     [Fact]
+    public void EnergyPerInference_DividesTheRunByItsBatch()
+    {
+        var breakdown = new EnergyBreakdown(["MAC", "DRAM"], [new LayerEnergy("a", [1e6, 2e6]), new LayerEnergy("b", [3e6, 4e6])]);
+        Plot plot = EnergyPerInferenceChart.Build(breakdown, batch: 4);
+
+        var series = Recipe.BarSeries(plot);
+        Assert.Equal(1, series[0].Bars[0].Value, 9);
+        Assert.Equal(2.5, series[1].Bars[0].Value, 9);
+        Assert.Contains("batch of 4", plot.Axes.Bottom.Label.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Thermal_PutsTemperatureAndLimitOnTheRightAxis_AndMarksThrottles()
     {
         var rng = new Random(5);
@@ -164,7 +176,29 @@ public sealed class ChartRecipeTests
         Assert.Equal([45.0, 49.0], plot.GetPlottables().OfType<VerticalLine>().Select(v => Math.Round(v.X, 9)));
         Assert.Equal("Junction temperature (°C)", plot.Axes.Right.Label.Text);
         Assert.Equal("Time (ms)", plot.Axes.Bottom.Label.Text);
-        Assert.Equal(["power", "junction temperature", "junction limit (85 °C)", "throttle event"], Recipe.LegendLabels(plot));
+        Assert.Equal(["power", "junction temperature", "throttle threshold (85 °C)", "throttle event"], Recipe.LegendLabels(plot));
+    }
+
+    [Fact]
+    public void Thermal_LongRun_IsInSeconds_BinnedToAveragesAndShowsTheMaxJunctionLine()
+    {
+        int n = 60_000;
+        double[] t = [.. Enumerable.Range(0, n).Select(i => i * 0.01)];
+        double[] power = [.. Enumerable.Range(0, n).Select(i => i % 2 == 0 ? 1.0 : 3.0)];
+        double[] temp = [.. Enumerable.Range(0, n).Select(i => 40 + (i * 1e-3))];
+        var trace = new ThermalTrace(t, power, temp, 95, [new ThrottleEvent(300, "throttle to 800 MHz")]) { MaxJunctionCelsius = 105 };
+        Plot plot = ThermalChart.Build(trace);
+        Recipe.Save(plot, "thermal_long");
+
+        var lines = plot.GetPlottables().OfType<Scatter>().ToList();
+        Coordinates[] p = Recipe.Points(lines[0]);
+        Assert.True(p.Length <= ThermalChart.MaxPoints, $"{p.Length} points");
+        Assert.All(p, c => Assert.Equal(2.0, c.Y, 9)); // alternating 1 W and 3 W average to 2 W in every even-sized bin
+        Assert.Equal(599.99, p[^1].X, 6);
+        Assert.Equal("Time (s)", plot.Axes.Bottom.Label.Text);
+        Assert.Equal([95.0, 105.0], plot.GetPlottables().OfType<HorizontalLine>().Select(h => h.Y));
+        Assert.Contains("max junction (105 °C)", Recipe.LegendLabels(plot));
+        Assert.Equal(300, Assert.Single(plot.GetPlottables().OfType<VerticalLine>()).X, 9);
     }
 
     [Fact]

@@ -53,6 +53,19 @@ public sealed class RunReportJsonTests
     }
 
     [Fact]
+    public void WriteRead_KeepsConfigOverridesAndTheMaxJunction()
+    {
+        var thermal = new Charts.ThermalTrace([0, 1], [1, 1], [85, 90], 95, []) { MaxJunctionCelsius = 105 };
+        RunReport original = ReportFixtures.Seeded(3) with { ConfigOverrides = ["thermal.ambient_c=85", "array.rows=16"], Extras = new ReportExtras { Thermal = thermal } };
+        RunReport read = RoundTrip(original);
+
+        Assert.Equal(["thermal.ambient_c=85", "array.rows=16"], read.ConfigOverrides.ToArray());
+        Assert.Equal(105, read.Extras.Thermal!.MaxJunctionCelsius);
+        Assert.Empty(RoundTrip(ReportFixtures.Seeded(3)).ConfigOverrides);
+        Assert.Null(RoundTrip(ReportFixtures.Seeded(3) with { Extras = new ReportExtras { Thermal = thermal with { MaxJunctionCelsius = null } } }).Extras.Thermal!.MaxJunctionCelsius);
+    }
+
+    [Fact]
     public void WriteReadWrite_IsByteIdentical()
     {
         RunReport original = ReportFixtures.Seeded(9);

@@ -40,9 +40,10 @@ internal static class RunCommand
         var output = new Option<string?>("--out") { Description = "Where to write report.json, layers.csv, the charts and report.html (default reports/<config>_<model>)." };
         var batch = new Option<int>("--batch") { Description = "Batch size bound to symbolic input dimensions when no input is given (timing only).", DefaultValueFactory = _ => 1 };
         var thermal = new Option<double>("--thermal-seconds") { Description = "Seconds of back-to-back inference to drive the thermal model with (0 turns it off).", DefaultValueFactory = _ => 600 };
-        var command = new Command("run", "Run a model on a modeled accelerator: values, cycles, traffic, energy and temperature.") { config, model, topology, input, output, batch, thermal };
+        var set = new Option<string[]>("--set") { Description = "Override a config field before validation, PATH=VALUE with PATH as in `siliconsim describe` (e.g. thermal.ambient_c=85, memory.buffers[0].capacity_kib=64); repeatable.", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("run", "Run a model on a modeled accelerator: values, cycles, traffic, energy and temperature.") { config, model, topology, input, output, batch, thermal, set };
         command.SetAction(parse => Execute(
-            new RunOptions(parse.GetValue(config), parse.GetValue(model), parse.GetValue(topology), parse.GetValue(input), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(thermal)),
+            new RunOptions(parse.GetValue(config), parse.GetValue(model), parse.GetValue(topology), parse.GetValue(input), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(thermal), [.. parse.GetValue(set) ?? []]),
             stdout,
             stderr));
         return command;
@@ -60,7 +61,7 @@ internal static class RunCommand
             throw new UserInputException("--batch", $"must be a positive integer, got {options.Batch}");
         }
 
-        ConfigLoadResult loaded = PresetCatalog.Load(options.Config);
+        ConfigLoadResult loaded = PresetCatalog.Load(options.Config, options.Overrides);
         if (!loaded.Success)
         {
             foreach (var d in loaded.Diagnostics)
@@ -248,6 +249,7 @@ internal static class RunCommand
             ToolVersion = ToolVersion(),
             ConfigPath = configPath,
             ConfigSha256 = Sha256(configPath),
+            ConfigOverrides = options.Overrides,
             ModelPath = modelPath,
             ModelSha256 = Sha256(modelPath),
             Result = result,
@@ -257,6 +259,11 @@ internal static class RunCommand
         };
 
         RunTable.Print(result, values, comparisons, stdout);
+        if (!options.Overrides.IsEmpty)
+        {
+            stdout.WriteLine($"config overrides: {string.Join(", ", options.Overrides)}");
+        }
+
         report = report with { Extras = RunExtras.Evaluate(result, spec, configPath, options.ThermalSeconds, stdout) };
         string outDir = options.Out ?? Path.Combine("reports", $"{spec.Name}_{result.Model}");
         Directory.CreateDirectory(outDir);
@@ -280,5 +287,5 @@ internal static class RunCommand
 
     private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
-    private sealed record RunOptions(string? Config, string? Model, string? Topology, string? Input, string? Out, int Batch, double ThermalSeconds);
+    private sealed record RunOptions(string? Config, string? Model, string? Topology, string? Input, string? Out, int Batch, double ThermalSeconds, ImmutableArray<string> Overrides);
 }

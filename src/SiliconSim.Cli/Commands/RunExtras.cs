@@ -46,8 +46,20 @@ internal static class RunExtras
             ? string.Create(CultureInfo.InvariantCulture, $"steady state at full speed {thermal.NominalSteadyState.JunctionC:0.#} C")
             : $"no steady state at full speed ({thermal.NominalSteadyState.Reason ?? "thermal runaway"})";
         string exceeded = thermal.ExceededMaxJunction ? " EXCEEDS the maximum junction temperature;" : string.Empty;
+
+        // Back to back at the nominal step, one inference of the batch follows another with no gap: this is the rate
+        // the sustained one is measured against.
+        double unthrottled = result.Batch / trace.DurationS;
+        double sustained = thermal.SustainedInferencesPerSecond * result.Batch;
+        string share = thermal.ThrottleEvents.IsEmpty ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" ({sustained / unthrottled:P1} of the unthrottled {unthrottled:0.#})");
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"thermal ({thermalSeconds:0.#} s back to back): peak junction {thermal.PeakJunctionC:0.#} C (max {spec.Thermal.MaxJunctionC:0.#} C, throttle at {spec.Thermal.ThrottleC:0.#} C);{exceeded} {steady}, {throttle}, sustained {thermal.SustainedInferencesPerSecond * result.Batch:0.#} inferences/s"));
+            $"thermal ({thermalSeconds:0.#} s back to back at {spec.Thermal.AmbientC:0.#} C ambient): peak junction {thermal.PeakJunctionC:0.#} C (max {spec.Thermal.MaxJunctionC:0.#} C, throttle at {spec.Thermal.ThrottleC:0.#} C);{exceeded} {steady}, {throttle}, sustained {sustained:0.#} inferences/s over the last {thermal.EndTimeS / 2:0.#} s{share}"));
+        var steps = spec.Thermal.StepsOrNominal(spec.ClockMhz, spec.SupplyVoltageV);
+        if (!thermal.ThrottleEvents.IsEmpty)
+        {
+            stdout.WriteLine(DvfsSummary(thermal, steps));
+        }
+
         if (thermal.Reason is not null)
         {
             stdout.WriteLine($"thermal: {thermal.Status}: {thermal.Reason}");
@@ -59,8 +71,37 @@ internal static class RunExtras
             [.. samples.Select(s => s.PowerW)],
             [.. samples.Select(s => s.JunctionC)],
             spec.Thermal.ThrottleC,
-            [.. thermal.ThrottleEvents.Select(e => new ReportThrottle(e.TimeS, e.ToStep > e.FromStep ? $"throttle to step {e.ToStep}" : $"recover to step {e.ToStep}"))]);
+            [.. thermal.ThrottleEvents.Select(e => new ReportThrottle(e.TimeS, string.Create(CultureInfo.InvariantCulture, $"{(e.ToStep > e.FromStep ? "throttle" : "recover")} to {steps[e.ToStep].FrequencyMhz:0.#} MHz")))])
+        {
+            MaxJunctionCelsius = spec.Thermal.MaxJunctionC,
+        };
         return extras with { Thermal = chart };
+    }
+
+    /// <summary>
+    /// The governor's steps: each change while there are few (a throttled run steps down once or twice), a count when
+    /// it toggles around the threshold, and always the time spent at each operating point.
+    /// </summary>
+    private static string DvfsSummary(ThermalRunResult thermal, System.Collections.Immutable.ImmutableArray<DvfsStep> steps)
+    {
+        var events = thermal.ThrottleEvents;
+        int down = events.Count(e => e.ToStep > e.FromStep);
+        string changes = events.Length <= 6
+            ? string.Join(", ", events.Select(e => string.Create(CultureInfo.InvariantCulture, $"{steps[e.FromStep].FrequencyMhz:0.#} -> {steps[e.ToStep].FrequencyMhz:0.#} MHz at {e.TimeS:0.##} s")))
+            : $"{events.Length} step changes ({down} down, {events.Length - down} up)";
+        var timeAt = new double[steps.Length];
+        double from = 0;
+        int at = 0;
+        foreach (var e in events)
+        {
+            timeAt[at] += e.TimeS - from;
+            (from, at) = (e.TimeS, e.ToStep);
+        }
+
+        timeAt[at] += thermal.EndTimeS - from;
+        string residency = string.Join(", ", steps.Select((s, i) => (s, i)).Where(p => timeAt[p.i] > 0)
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.s.FrequencyMhz:0.#} MHz {timeAt[p.i]:0.#} s")));
+        return $"DVFS: {changes}; time at each step: {residency}";
     }
 
     /// <summary>The energy table the config names (a path relative to the config's folder, or a table name).</summary>

@@ -3,12 +3,22 @@ using ScottPlot;
 namespace SiliconSim.Reporting.Charts;
 
 /// <summary>
-/// Power (left axis, W) and junction temperature (right axis, °C) over time, the junction limit as a dashed line on
-/// the temperature axis and each throttle event as a vertical line.
+/// Power (left axis, W) and junction temperature (right axis, °C) over time, the throttle threshold and the maximum
+/// junction temperature as dashed lines on the temperature axis and each throttle event as a vertical line.
 /// </summary>
 public static class ThermalChart
 {
     public const string Title = "Power and junction temperature";
+
+    /// <summary>
+    /// At most this many points per series. A 600 s run sampled every control period has 60,000 samples, and the
+    /// per-sample power jitters with how many inferences each period happens to hold; drawn raw that is a solid band
+    /// wider than the trend. Averaging over bins of equal sample count keeps the energy of each bin.
+    /// </summary>
+    public const int MaxPoints = 1200;
+
+    /// <summary>Runs longer than this are plotted in seconds, shorter ones in milliseconds.</summary>
+    private const double SecondsAxisFromS = 10;
 
     public static Plot Build(ThermalTrace data)
     {
@@ -18,36 +28,95 @@ public static class ThermalChart
             throw new ArgumentException("time, power and temperature samples must have equal counts", nameof(data));
         }
 
+        double span = data.TimeSeconds.Count == 0 ? 0 : data.TimeSeconds[^1] - data.TimeSeconds[0];
+        bool seconds = span > SecondsAxisFromS;
+        double scale = seconds ? 1 : 1e3;
+        var (t, powerW, junctionC) = Bin(data);
+
         var plot = new Plot();
-        double[] t = [.. data.TimeSeconds.Select(s => s * 1e3)];
-        var power = plot.Add.ScatterLine(t, data.PowerWatts.ToArray());
+        double[] x = [.. t.Select(s => s * scale)];
+        var power = plot.Add.ScatterLine(x, powerW);
         power.LegendText = "power";
         power.Color = ChartStyle.Series(0);
         power.LineWidth = 2;
 
-        var temperature = plot.Add.ScatterLine(t, data.JunctionCelsius.ToArray());
+        var temperature = plot.Add.ScatterLine(x, junctionC);
         temperature.LegendText = "junction temperature";
         temperature.Color = ChartStyle.Series(3);
         temperature.LineWidth = 2;
         temperature.Axes.YAxis = plot.Axes.Right;
 
-        var limit = plot.Add.HorizontalLine(data.LimitCelsius, 2, ChartStyle.Series(3), LinePattern.Dashed);
+        var limit = plot.Add.HorizontalLine(data.LimitCelsius, 1.5f, ChartStyle.Series(1), LinePattern.Dashed);
         limit.Axes.YAxis = plot.Axes.Right;
-        limit.LegendText = $"junction limit ({data.LimitCelsius:0.#} °C)";
+        limit.LegendText = $"throttle threshold ({data.LimitCelsius:0.#} °C)";
 
-        for (int i = 0; i < data.Throttles.Count; i++)
+        if (data.MaxJunctionCelsius is double max)
         {
-            var line = plot.Add.VerticalLine(data.Throttles[i].TimeSeconds * 1e3, 1.5f, ChartStyle.Series(1), LinePattern.Dotted);
-            line.LegendText = i == 0 ? "throttle event" : string.Empty;
-            line.Text = data.Throttles[i].Reason;
-            line.LabelFontSize = 10;
+            var ceiling = plot.Add.HorizontalLine(max, 1.5f, ChartStyle.Series(3), LinePattern.Dashed);
+            ceiling.Axes.YAxis = plot.Axes.Right;
+            ceiling.LegendText = $"max junction ({max:0.#} °C)";
         }
 
+        // Every event gets its line, but a label only when it clears the previous one, so a governor toggling around
+        // the threshold does not print a pile of overlapping labels.
+        double lastLabelled = double.NegativeInfinity;
+        for (int i = 0; i < data.Throttles.Count; i++)
+        {
+            double at = data.Throttles[i].TimeSeconds * scale;
+            var line = plot.Add.VerticalLine(at, 1.5f, ChartStyle.Series(1), LinePattern.Dotted);
+            line.LegendText = i == 0 ? "throttle event" : string.Empty;
+            if (at - lastLabelled >= span * scale * 0.12)
+            {
+                line.Text = data.Throttles[i].Reason;
+                line.LabelFontSize = 11;
+                lastLabelled = at;
+            }
+        }
+
+        double top = Math.Max(powerW.DefaultIfEmpty(0).Max(), 1e-9) * 1.15;
+        plot.Axes.SetLimitsY(0, top, plot.Axes.Left);
+        double[] marks = [data.LimitCelsius, .. data.MaxJunctionCelsius is double m ? [m] : Array.Empty<double>(), .. junctionC.Where(double.IsFinite)];
+        double low = marks.Min(), high = marks.Max(), pad = Math.Max(1, (high - low) * 0.08);
+        plot.Axes.SetLimitsY(low - pad, high + pad, plot.Axes.Right);
+
         plot.Title(Title);
-        plot.XLabel("Time (ms)");
+        plot.XLabel(seconds ? "Time (s)" : "Time (ms)");
         plot.YLabel("Power (W)");
         plot.Axes.Right.Label.Text = "Junction temperature (°C)";
-        plot.ShowLegend(Alignment.UpperLeft);
+
+        // Below the plot area, where it cannot hide a curve whatever shape the run takes.
+        plot.ShowLegend(Edge.Bottom);
         return plot;
+    }
+
+    private static (double[] Time, double[] Power, double[] Junction) Bin(ThermalTrace data)
+    {
+        int n = data.TimeSeconds.Count;
+        if (n <= MaxPoints)
+        {
+            return ([.. data.TimeSeconds], [.. data.PowerWatts], [.. data.JunctionCelsius]);
+        }
+
+        int per = (int)Math.Ceiling(n / (double)MaxPoints);
+        int bins = (n + per - 1) / per;
+        var time = new double[bins];
+        var power = new double[bins];
+        var junction = new double[bins];
+        for (int b = 0; b < bins; b++)
+        {
+            int from = b * per, to = Math.Min(n, from + per);
+            double sumP = 0, sumT = 0;
+            for (int i = from; i < to; i++)
+            {
+                sumP += data.PowerWatts[i];
+                sumT += data.JunctionCelsius[i];
+            }
+
+            time[b] = data.TimeSeconds[to - 1];
+            power[b] = sumP / (to - from);
+            junction[b] = sumT / (to - from);
+        }
+
+        return (time, power, junction);
     }
 }

@@ -15,6 +15,9 @@ public sealed record RunReport
 
     public required string ConfigSha256 { get; init; }
 
+    /// <summary>The <c>--set PATH=VALUE</c> overrides laid over the config file, since its hash no longer says what ran.</summary>
+    public ImmutableArray<string> ConfigOverrides { get; init; } = [];
+
     public required string ModelPath { get; init; }
 
     public required string ModelSha256 { get; init; }

@@ -25,6 +25,17 @@ public static class RunReportJson
         w.WriteStartObject("config");
         w.WriteString("path", report.ConfigPath);
         w.WriteString("sha256", report.ConfigSha256);
+        if (!report.ConfigOverrides.IsDefaultOrEmpty)
+        {
+            w.WriteStartArray("overrides");
+            foreach (string o in report.ConfigOverrides)
+            {
+                w.WriteStringValue(o);
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteString("accelerator", r.Accelerator);
         w.WriteNumber("clock_mhz", r.ClockMhz);
         w.WriteNumber("pe_count", r.PeCount);
@@ -150,6 +161,11 @@ public static class RunReportJson
         {
             w.WriteStartObject("thermal");
             Number(w, "limit_c", thermal.LimitCelsius);
+            if (thermal.MaxJunctionCelsius is double max)
+            {
+                Number(w, "max_junction_c", max);
+            }
+
             Numbers(w, "time_s", thermal.TimeSeconds);
             Numbers(w, "power_w", thermal.PowerWatts);
             Numbers(w, "junction_c", thermal.JunctionCelsius);

@@ -57,6 +57,7 @@ public static class RunReportReader
                 ToolVersion = Str(root, "siliconsim_version"),
                 ConfigPath = Str(config, "path"),
                 ConfigSha256 = Str(config, "sha256"),
+                ConfigOverrides = config.TryGetProperty("overrides", out JsonElement overrides) ? [.. Arr(config, "overrides").Select(o => o.GetString() ?? string.Empty)] : [],
                 ModelPath = Str(model, "path"),
                 ModelSha256 = Str(model, "sha256"),
                 Numerics = Str(config, "numerics"),
@@ -131,7 +132,10 @@ public static class RunReportReader
             var throttles = Arr(thermal, "throttles").Select(t => new Charts.ThrottleEvent(Dbl(t, "time_s"), Str(t, "reason"))).ToArray();
             extras = extras with
             {
-                Thermal = new Charts.ThermalTrace(Doubles(thermal, "time_s"), Doubles(thermal, "power_w"), Doubles(thermal, "junction_c"), Dbl(thermal, "limit_c"), throttles),
+                Thermal = new Charts.ThermalTrace(Doubles(thermal, "time_s"), Doubles(thermal, "power_w"), Doubles(thermal, "junction_c"), Dbl(thermal, "limit_c"), throttles)
+                {
+                    MaxJunctionCelsius = thermal.TryGetProperty("max_junction_c", out _) ? NullableDbl(thermal, "max_junction_c") : null,
+                },
             };
         }
 
