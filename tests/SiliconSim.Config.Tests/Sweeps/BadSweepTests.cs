@@ -56,7 +56,7 @@ public sealed class BadSweepTests : IDisposable
 
     [Fact]
     public void MissingModel_IsAnError() =>
-        Assert.Equal("s.yaml:2:10: models: no such model file or test-case folder: nope.onnx",
+        Assert.Equal("s.yaml:2:10: models: no such model file, test-case folder or topology: nope.onnx",
             Error("base: edge-npu\nmodels: [nope.onnx]\naxes:\n  array.rows: [8]\n"));
 
     [Fact]
