@@ -12,6 +12,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--sweeps"])
+        {
+            SweepBench.Run(Console.Out);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

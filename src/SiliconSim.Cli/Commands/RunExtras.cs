@@ -37,10 +37,7 @@ internal static class RunExtras
             return extras;
         }
 
-        // The RC network is the die's: the DRAM device dissipates its own energy off the die.
-        var layers = result.Layers.Zip(energy.Layers, (l, e) => new LayerActivity(l.Name, l.TotalCycles, e.Energy.DynamicJ - e.Energy.DramJ + e.Energy.OverheadJ));
-        var trace = InferencePowerTrace.FromLayers(layers, result.ClockMhz);
-        ThermalRunResult thermal = ThermalSimulation.Run(spec, trace, new ThermalRunOptions { Workload = ThermalWorkload.BackToBack, DurationS = thermalSeconds });
+        ThermalRunResult thermal = InferenceThermal.BackToBack(spec, result, energy, thermalSeconds);
         string throttle = thermal.TimeToFirstThrottleS is double t ? string.Create(CultureInfo.InvariantCulture, $"first throttle at {t:0.###} s") : "no throttling";
         string steady = thermal.NominalSteadyState.Converged
             ? string.Create(CultureInfo.InvariantCulture, $"steady state at full speed {thermal.NominalSteadyState.JunctionC:0.#} C")

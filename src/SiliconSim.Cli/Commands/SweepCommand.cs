@@ -7,7 +7,7 @@ namespace SiliconSim.Cli.Commands;
 
 /// <summary>
 /// `siliconsim sweep SPEC.yaml [--out DIR] [--jobs N]`: expands a sweep file, runs each model once functionally and
-/// the timing model per point in parallel, and writes results.csv, pareto.csv and points/&lt;key&gt;.json. A rerun
+/// the timing, energy and thermal models per point in parallel, and writes results.csv, pareto.csv and points/&lt;key&gt;.json. A rerun
 /// skips stored points; Ctrl-C stops scheduling, stores the points in flight, writes the tables and exits 130.
 /// </summary>
 internal static class SweepCommand
@@ -19,7 +19,7 @@ internal static class SweepCommand
         var spec = new Argument<string>("SPEC") { Description = "A sweep file (see configs/sweeps/)." };
         var output = new Option<string?>("--out") { Description = "Output folder (default reports/sweeps/<spec name>)." };
         var jobs = new Option<int>("--jobs") { Description = "Worker threads for the timing runs (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("sweep", "Sweep config fields over models: cycles, latency and traffic per point, with a Pareto front.") { spec, output, jobs };
+        var command = new Command("sweep", "Sweep config fields over models: latency, traffic, energy and temperature per point, with a Pareto front.") { spec, output, jobs };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(spec)!;
@@ -66,7 +66,16 @@ internal static class SweepCommand
         }
 
         var runner = new SweepRunner(loaded.Definition!, options.OutDir, RunCommand.ToolVersion());
-        runner.PrepareModels();
+        try
+        {
+            runner.PrepareModels();
+        }
+        catch (FormatException e)
+        {
+            stderr.WriteLine($"siliconsim: error: {e.Message}");
+            return CliApp.BadInput;
+        }
+
         var pending = runner.Pending();
         int runnable = runner.Points.Count(p => p.Runnable);
         stdout.WriteLine($"{runner.Points.Length} points ({runner.Points.Length - runnable} dropped), {runnable - pending.Length} already stored, {pending.Length} to run on {options.Jobs} workers");

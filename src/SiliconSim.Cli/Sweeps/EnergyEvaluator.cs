@@ -21,16 +21,21 @@ internal sealed class EnergyEvaluator : IPointEvaluator
 
     public ImmutableArray<double?> Evaluate(PointContext point, SimulationResult result)
     {
-        var spec = point.Point.Spec;
-        EnergyTableSpec? table = spec is null ? null : _tables.GetOrAdd(spec.EnergyTable, name => EnergyTableLoader.Load(name).Table);
-        if (spec is null || table is null || !EnergyModel.Validate(table, spec).IsEmpty)
+        if (Price(point, result) is not EnergyReport energy)
         {
             return [.. Columns.Select(_ => (double?)null)];
         }
 
-        EnergyReport energy = EnergyAccounting.Evaluate(result, spec, table);
         EnergyBreakdown t = energy.Total;
         double batch = result.Batch;
         return [t.TotalJ / batch, t.MacJ / batch, t.SramJ / batch, t.DramJ / batch, t.LeakageJ / batch, energy.TopsPerWatt(result.Macs)];
+    }
+
+    /// <summary>The point's energy report, or null when its table cannot be loaded or cannot price the point.</summary>
+    public EnergyReport? Price(PointContext point, SimulationResult result)
+    {
+        var spec = point.Point.Spec;
+        EnergyTableSpec? table = spec is null ? null : _tables.GetOrAdd(spec.EnergyTable, name => EnergyTableLoader.Load(name).Table);
+        return spec is null || table is null || !EnergyModel.Validate(table, spec).IsEmpty ? null : EnergyAccounting.Evaluate(result, spec, table);
     }
 }

@@ -5,8 +5,7 @@ namespace SiliconSim.Cli.Sweeps;
 
 /// <summary>
 /// Adds metric columns to every sweep point from its timing result. <see cref="SweepRunner.DefaultEvaluators"/> is the
-/// extension point: energy (<c>energy_j</c>, which <c>pareto.csv</c> then uses as its second metric) and thermal
-/// columns plug in here as further evaluators. Evaluators run on worker threads and must be pure.
+/// extension point (timing, energy, thermal). Evaluators run on worker threads and must be pure.
 /// </summary>
 internal interface IPointEvaluator
 {

@@ -6,12 +6,14 @@ using System.Text.Json;
 using SiliconSim.Cli.Io;
 using SiliconSim.Cli.Validation;
 using SiliconSim.Config.Sweeps;
+using SiliconSim.Config.Topology;
 using SiliconSim.Graph.Execution;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Graph.Passes;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
 using SiliconSim.Simulation;
+using SiliconSim.Simulation.Layers;
 using SiliconSim.Simulation.Mapping;
 using SiliconSim.Simulation.Numerics;
 
@@ -32,21 +34,28 @@ internal sealed class SweepRunner
     private readonly string _outDir;
     private readonly string _version;
     private readonly Dictionary<string, ModelWork> _models = new(StringComparer.Ordinal);
+    private readonly string _evaluation;
 
     public SweepRunner(SweepDefinition sweep, string outDir, string version, ImmutableArray<IPointEvaluator>? evaluators = null)
     {
         _sweep = sweep;
         _points = [.. SweepExpander.Expand(sweep)];
-        _evaluators = evaluators ?? DefaultEvaluators;
+        _evaluators = evaluators ?? DefaultEvaluators(sweep);
         _outDir = outDir;
         _version = version;
+        string thermal = _evaluators.OfType<ThermalEvaluator>().FirstOrDefault() is { } t ? t.ThermalSeconds.ToString("R", CultureInfo.InvariantCulture) : "none";
+        _evaluation = $"metrics {string.Join(',', MetricColumns)}; thermal_seconds {thermal}";
     }
 
     /// <summary>
-    /// The metric evaluators every sweep runs. Integration point: append the energy evaluator (a column named
-    /// <c>energy_j</c> switches pareto.csv's second metric to energy) and the thermal evaluator here.
+    /// The metric evaluators every sweep runs: timing, energy (its <c>energy_j</c> column makes energy pareto.csv's
+    /// second metric) and thermal over the sweep's <c>thermal_seconds</c>, which prices power with the same energy.
     /// </summary>
-    public static ImmutableArray<IPointEvaluator> DefaultEvaluators { get; } = [new TimingEvaluator(), new EnergyEvaluator()];
+    public static ImmutableArray<IPointEvaluator> DefaultEvaluators(SweepDefinition sweep)
+    {
+        var energy = new EnergyEvaluator();
+        return [new TimingEvaluator(), energy, new ThermalEvaluator(sweep.ThermalSeconds, energy)];
+    }
 
     public ImmutableArray<SweepPoint> Points => _points;
 
@@ -57,7 +66,8 @@ internal sealed class SweepRunner
 
     public string PointsDir => Path.Combine(_outDir, "points");
 
-    /// <summary>Loads, lowers, executes and extracts layers of every model once.</summary>
+    /// <summary>Loads, lowers, executes and extracts layers of every model once (a topology's rows are its layers).</summary>
+    /// <exception cref="FormatException">a topology CSV is malformed (file:line:column messages).</exception>
     public void PrepareModels()
     {
         AcceleratorSpec? numericsSpec = _points.FirstOrDefault(p => p.Runnable)?.Spec;
@@ -69,6 +79,11 @@ internal sealed class SweepRunner
 
     private static ModelWork Prepare(string target, AcceleratorSpec? spec)
     {
+        if (!Directory.Exists(target) && string.Equals(Path.GetExtension(target), ".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return PrepareTopology(target);
+        }
+
         (string modelPath, string? caseFolder) = Directory.Exists(target) ? (Path.Combine(target, "model.onnx"), target) : (target, null);
         ModelGraph graph = ModelFiles.LoadModel(modelPath);
         ModelGraph lowered = AcceleratorLowering.Lower(graph, spec);
@@ -114,9 +129,22 @@ internal sealed class SweepRunner
         return new ModelWork(target, name, sha, layers, batch, new OperandTypes(lowered), values);
     }
 
-    /// <summary>The point's key: SHA-256 over the resolved config YAML, the model file's hash and the tool version.</summary>
+    /// <summary>A SCALE-Sim topology, timed as <c>run --topology</c> does: its layers at batch 1, no values.</summary>
+    private static ModelWork PrepareTopology(string path)
+    {
+        // A malformed topology throws FormatException with file:line:column messages; the sweep command prints them.
+        ImmutableArray<MatrixLayer> layers = ScaleSimTopologyReader.Parse(File.ReadAllText(path), path);
+        string sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        return new ModelWork(path, Path.GetFileNameWithoutExtension(path), sha, [.. layers.Cast<LayerWork>()], 1, null, "timing only (topology)");
+    }
+
+    /// <summary>
+    /// The point's key: SHA-256 over the resolved config YAML, the model file's hash, the tool version and what is
+    /// evaluated (the metric columns and the thermal duration), so a stored point from a sweep that computed other
+    /// columns, or the same ones over another duration, is never reused with missing or different cells.
+    /// </summary>
     public string Key(SweepPoint point) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{point.ConfigYaml}\n--\n{_models[point.Model].Sha256}\n--\n{_version}")));
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{point.ConfigYaml}\n--\n{_models[point.Model].Sha256}\n--\n{_version}\n--\n{_evaluation}")));
 
     private string PointFile(string key) => Path.Combine(PointsDir, key + ".json");
 

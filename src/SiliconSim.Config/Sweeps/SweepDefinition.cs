@@ -29,6 +29,17 @@ public sealed record SweepDefinition
     /// <summary>The constraints; each is clauses joined by <c>and</c>, with its text as written.</summary>
     public required ImmutableArray<(string Text, ImmutableArray<SweepClause> Clauses)> Constraints { get; init; }
 
+    /// <summary>
+    /// Seconds of back-to-back inference each point's thermal model runs (0 turns the thermal columns off). The default
+    /// is <c>siliconsim run</c>'s <c>--thermal-seconds</c>, so a point's temperatures are what a plain <c>run</c> of its
+    /// config prints; 600 s is two time constants of the presets' heatsinks (20 J/K x 15 K/W), long enough for most
+    /// packages to reach throttling if they ever will.
+    /// </summary>
+    public double ThermalSeconds { get; init; } = DefaultThermalSeconds;
+
+    /// <summary>See <see cref="ThermalSeconds"/>.</summary>
+    public const double DefaultThermalSeconds = 600;
+
     /// <summary>The number of config combinations (before constraints), times the model count gives the points.</summary>
     public long CombinationCount => Axes.IsEmpty ? 1
         : Combine == SweepCombine.Zip ? Axes[0].Values.Length

@@ -13,7 +13,7 @@ namespace SiliconSim.Config.Sweeps;
 /// lengths, every constraint parses and names a known quantity. Each problem is a diagnostic at file:line:column.
 /// <code>
 /// base: edge-npu                       # preset name, or a config file relative to this file
-/// models: [../../workloads/digits/digits_cnn_qdq_s8s8_channel]
+/// models: [../../workloads/digits/digits_cnn_qdq_s8s8_channel]   # .onnx, test-case folders, SCALE-Sim .csv topologies
 /// combine: grid                        # or zip
 /// axes:
 ///   array.rows: [8, 16, 32]            # a list
@@ -22,11 +22,12 @@ namespace SiliconSim.Config.Sweeps;
 ///   memory.buffers[0].capacity_kib: {start: 16, stop: 256, count: 5, log: true}  # count values, log-spaced
 /// constraints:
 ///   - total_sram_kib &lt;= 1024 and pe_count >= 64
+/// thermal_seconds: 600                 # back-to-back inference per point's thermal model; 0 = no thermal columns
 /// </code>
 /// </summary>
 public static partial class SweepLoader
 {
-    private static readonly string[] s_keys = ["base", "models", "combine", "axes", "constraints"];
+    private static readonly string[] s_keys = ["base", "models", "combine", "axes", "constraints", "thermal_seconds"];
     private static readonly string[] s_rangeKinds = ["step", "count", "factor"];
 
     /// <summary>Loads a sweep file; an unreadable file is a diagnostic.</summary>
@@ -95,7 +96,7 @@ public static partial class SweepLoader
             }
         }
 
-        // Models: a list (or one) of .onnx files or test-case folders, relative to the sweep file.
+        // Models: a list (or one) of .onnx files, test-case folders or SCALE-Sim topology CSVs, relative to the sweep file.
         var models = ImmutableArray.CreateBuilder<string>();
         YamlNode? modelsNode = Get("models");
         IEnumerable<YamlNode> modelItems = modelsNode switch
@@ -115,7 +116,7 @@ public static partial class SweepLoader
             string p = Path.Combine(folder, ms.Text);
             if (!File.Exists(p) && !Directory.Exists(p))
             {
-                Error(ms.Location, "models", $"no such model file or test-case folder: {ms.Text}");
+                Error(ms.Location, "models", $"no such model file, test-case folder or topology: {ms.Text}");
             }
 
             models.Add(p);
@@ -123,7 +124,7 @@ public static partial class SweepLoader
 
         if (models.Count == 0 && !diagnostics.Any(d => d.Path == "models"))
         {
-            Error(modelsNode?.Location ?? top.Location, "models", "must list at least one model (.onnx file or test-case folder)");
+            Error(modelsNode?.Location ?? top.Location, "models", "must list at least one model (.onnx file, test-case folder or SCALE-Sim topology .csv)");
         }
 
         var combine = SweepCombine.Grid;
@@ -179,6 +180,20 @@ public static partial class SweepLoader
             }
         }
 
+        double thermalSeconds = SweepDefinition.DefaultThermalSeconds;
+        if (Get("thermal_seconds") is YamlNode ts)
+        {
+            // A 1e6 s cap keeps a typo from turning a sweep into days of thermal stepping (one step per control period).
+            if (ts is YamlScalar { IsNull: false } tss && double.TryParse(tss.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds is >= 0 and <= 1e6)
+            {
+                thermalSeconds = seconds;
+            }
+            else
+            {
+                Error(ts.Location, "thermal_seconds", $"must be a number of seconds from 0 (no thermal columns) to 1e6, got '{(ts as YamlScalar)?.Text ?? "a collection"}'");
+            }
+        }
+
         if (diagnostics.Count > 0)
         {
             return new SweepLoadResult(null, [.. diagnostics.OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column)]);
@@ -194,6 +209,7 @@ public static partial class SweepLoader
                 Axes = axes.ToImmutable(),
                 Combine = combine,
                 Constraints = constraints.ToImmutable(),
+                ThermalSeconds = thermalSeconds,
             },
             []);
     }

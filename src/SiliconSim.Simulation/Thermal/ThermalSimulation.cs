@@ -6,7 +6,8 @@ namespace SiliconSim.Simulation.Thermal;
 
 /// <summary>
 /// Runs a repeated inference through the thermal model with the DVFS governor in the loop. Power is piecewise constant
-/// (one piece per trace segment, cut at governor ticks), each piece solved exactly by <see cref="ThermalModel"/>. At
+/// (one piece per trace segment, cut at governor ticks; one piece per control period at its mean power when an
+/// inference is shorter than the period), each piece solved exactly by <see cref="ThermalModel"/>. At
 /// step (f, V) relative to the nominal (f0, V0) a segment lasts f0/f as long and its dynamic energy scales by
 /// (V/V0)², so its power by (V/V0)²·f/f0; leakage scales by V/V0. Every control period the governor steps down one
 /// step when the junction is at or above throttle_c and up one step when at or below throttle_c − hysteresis_c.
@@ -38,7 +39,7 @@ public static class ThermalSimulation
         var model = new ThermalModel(thermal);
         double period = thermal.ControlPeriodMs * 1e-3;
         double sampleEvery = options.SampleIntervalS > 0 ? options.SampleIntervalS : period;
-        double duration = options.DurationS, half = duration / 2, inferenceS = trace.DurationS;
+        double duration = options.DurationS, half = duration / 2, inferenceS = trace.DurationS, inferenceJ = trace.DynamicEnergyJ;
 
         var samples = ImmutableArray.CreateBuilder<ThermalSample>();
         var events = ImmutableArray.CreateBuilder<ThrottleEvent>();
@@ -52,6 +53,24 @@ public static class ThermalSimulation
         bool active = true;
         string? runaway = null;
 
+        // Advances the network by one constant-power piece; false (with the reason set) on runaway.
+        bool Step(double h, double power, double vr)
+        {
+            ThermalStepResult r = model.Advance(h, power, vr);
+            if (!r.Converged)
+            {
+                runaway = $"thermal runaway at t = {t:G6} s: leakage feedback has no fixed point or the junction passed {ThermalModel.RunawayLimitC} degC";
+                return false;
+            }
+
+            dynamicJ += power * h;
+            leakageJ += r.LeakagePowerW * h;
+            ambientJ += r.EnergyToAmbientJ;
+            sampleEnergy += r.EnergyInJ;
+            peak = Math.Max(peak, Math.Max(model.JunctionC, r.MeanJunctionC));
+            return true;
+        }
+
         while (t < duration)
         {
             double limit = Math.Min(tick * period, duration);
@@ -60,63 +79,100 @@ public static class ThermalSimulation
                 limit = Math.Min(limit, half);
             }
 
-            double budget = limit - t;
             double fr = steps[step].FrequencyMhz / clockMhz, vr = steps[step].VoltageV / supplyVoltageV;
-            double h, power;
-            bool boundary;
-            if (active)
-            {
-                double remaining = segLeftS / fr;
-                boundary = remaining < budget;
-                h = boundary ? remaining : budget;
-                power = trace.Segments[seg].DynamicPowerW * vr * vr * fr;
-            }
-            else
-            {
-                double wait = (completed / options.InferencesPerSecond) - t;
-                boundary = wait < budget;
-                h = boundary ? wait : budget;
-                power = thermal.IdlePowerW * vr * vr * fr;
-            }
 
-            if (h > 0)
+            // Inferences shorter than a control period repeat within it, and stepping the network per layer would cost
+            // period / inference steps per period (millions for a 600 s run of a millisecond model) for a ripple the
+            // governor never sees; such periods take one exact step at their mean power instead.
+            bool aggregate = inferenceS / fr < period;
+            double start = t, periodEnergyJ = 0;
+            do
             {
-                ThermalStepResult r = model.Advance(h, power, vr);
-                if (!r.Converged)
+                double budget = limit - t;
+                if (aggregate && active && !fixedRate && seg == 0 && doneS == 0)
                 {
-                    runaway = $"thermal runaway at t = {t:G6} s: leakage feedback has no fixed point or the junction passed {ThermalModel.RunawayLimitC} degC";
+                    // Whole inferences in bulk; one is left to the piecewise walk so rounding never overshoots the limit.
+                    long whole = (long)Math.Floor(budget * fr / inferenceS) - 1;
+                    if (whole > 0)
+                    {
+                        periodEnergyJ += whole * inferenceJ * vr * vr;
+                        completed += whole;
+                        t += whole * inferenceS / fr;
+                        budget = limit - t;
+                    }
+                }
+
+                double h, power;
+                bool boundary;
+                if (active)
+                {
+                    double remaining = segLeftS / fr;
+                    boundary = remaining < budget;
+                    h = boundary ? remaining : budget;
+                    power = trace.Segments[seg].DynamicPowerW * vr * vr * fr;
+                }
+                else
+                {
+                    double wait = (completed / options.InferencesPerSecond) - t;
+                    boundary = wait < budget;
+                    h = boundary ? wait : budget;
+                    power = thermal.IdlePowerW * vr * vr * fr;
+                }
+
+                if (aggregate)
+                {
+                    periodEnergyJ += power * h;
+                }
+                else if (h > 0 && !Step(h, power, vr))
+                {
                     break;
                 }
 
-                dynamicJ += power * h;
-                leakageJ += r.LeakagePowerW * h;
-                ambientJ += r.EnergyToAmbientJ;
-                sampleEnergy += r.EnergyInJ;
-                peak = Math.Max(peak, Math.Max(model.JunctionC, r.MeanJunctionC));
+                t = boundary ? t + h : limit;
+                if (active && boundary)
+                {
+                    doneS += segLeftS;
+                    if (++seg == trace.Segments.Length)
+                    {
+                        seg = 0;
+                        doneS = 0;
+                        completed++;
+                        active = !fixedRate || completed / options.InferencesPerSecond <= t;
+                    }
+
+                    segLeftS = trace.Segments[seg].DurationS;
+                }
+                else if (active)
+                {
+                    segLeftS -= h * fr;
+                    doneS += h * fr;
+                }
+                else if (boundary)
+                {
+                    active = true;
+                }
+            }
+            while (aggregate && t < limit);
+
+            if (runaway is not null)
+            {
+                break;
             }
 
-            t = boundary ? t + h : limit;
-            if (active && boundary)
+            if (aggregate && t > start)
             {
-                doneS += segLeftS;
-                if (++seg == trace.Segments.Length)
+                // The step is taken from where the period began, so a runaway reports and ends at that time.
+                double end = t;
+                t = start;
+                // Whole periods differ from the period only by rounding of tick * period; snapping them lets every
+                // one reuse the model's cached step matrices instead of computing an exponential per period.
+                double h = Math.Abs(end - start - period) <= 1e-9 * period ? period : end - start;
+                if (!Step(h, periodEnergyJ / h, vr))
                 {
-                    seg = 0;
-                    doneS = 0;
-                    completed++;
-                    active = !fixedRate || completed / options.InferencesPerSecond <= t;
+                    break;
                 }
 
-                segLeftS = trace.Segments[seg].DurationS;
-            }
-            else if (active)
-            {
-                segLeftS -= h * fr;
-                doneS += h * fr;
-            }
-            else if (boundary)
-            {
-                active = true;
+                t = end;
             }
 
             if (double.IsNaN(halfWork) && t >= half)

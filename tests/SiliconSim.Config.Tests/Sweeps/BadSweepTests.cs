@@ -56,11 +56,11 @@ public sealed class BadSweepTests : IDisposable
 
     [Fact]
     public void MissingModel_IsAnError() =>
-        Assert.Equal("s.yaml:2:10: models: no such model file or test-case folder: nope.onnx",
+        Assert.Equal("s.yaml:2:10: models: no such model file, test-case folder or topology: nope.onnx",
             Error("base: edge-npu\nmodels: [nope.onnx]\naxes:\n  array.rows: [8]\n"));
 
     [Fact]
     public void UnknownTopLevelKey_SuggestsTheClosest() =>
-        Assert.Equal("s.yaml:3:1: axis: unknown key 'axis' (did you mean 'axes'?); expected one of base, models, combine, axes, constraints",
+        Assert.Equal("s.yaml:3:1: axis: unknown key 'axis' (did you mean 'axes'?); expected one of base, models, combine, axes, constraints, thermal_seconds",
             Error("base: edge-npu\nmodels: [m.onnx]\naxis:\n  array.rows: [8]\n"));
 }

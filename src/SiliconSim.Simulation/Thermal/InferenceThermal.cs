@@ -1,0 +1,28 @@
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Simulation.Energy;
+using SiliconSim.Simulation.Results;
+
+namespace SiliconSim.Simulation.Thermal;
+
+/// <summary>
+/// Drives the thermal model with a timed and priced run, the one way <c>siliconsim run</c> and sweeps both do it, so a
+/// sweep point's temperatures are the ones <c>run</c> reports for the same config: each layer's on-die dynamic energy
+/// (the DRAM device dissipates its own energy off the die) plus its share of clock/control overhead becomes a
+/// constant-power segment of its cycles at the nominal clock.
+/// </summary>
+public static class InferenceThermal
+{
+    /// <summary>
+    /// Back-to-back runs of <paramref name="result"/> (one run is the whole batch) for <paramref name="durationS"/>.
+    /// </summary>
+    /// <param name="sampleIntervalS">Time between recorded samples; 0 records one per control period (for charts).</param>
+    public static ThermalRunResult BackToBack(AcceleratorSpec spec, SimulationResult result, EnergyReport energy, double durationS, double sampleIntervalS = 0)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(energy);
+        var layers = result.Layers.Zip(energy.Layers, (l, e) => new LayerActivity(l.Name, l.TotalCycles, e.Energy.DynamicJ - e.Energy.DramJ + e.Energy.OverheadJ));
+        var trace = InferencePowerTrace.FromLayers(layers, result.ClockMhz);
+        return ThermalSimulation.Run(spec, trace, new ThermalRunOptions { Workload = ThermalWorkload.BackToBack, DurationS = durationS, SampleIntervalS = sampleIntervalS });
+    }
+}
