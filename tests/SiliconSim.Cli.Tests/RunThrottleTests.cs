@@ -12,14 +12,14 @@ namespace SiliconSim.Cli.Tests;
 public sealed partial class RunThrottleTests
 {
     // configs/presets/edge-npu.yaml: clock_mhz 1000, DVFS steps 1000, 800, 600, 400 MHz.
-    private const double NominalMhz = 1000, FirstStepMhz = 800, SlowestMhz = 400, Seconds = 600;
+    private const double NominalMhz = 1000, FirstStepMhz = 800, SlowestMhz = 400, Seconds = 1800;
 
     [Fact]
     public void HotAmbient_Throttles_AndSustainsLessThanTheUnthrottledRate()
     {
         using var dir = new TempFolder();
         string outDir = Path.Combine(dir.Path, "hot");
-        var (exit, stdout, stderr) = CliRunner.Run("run", "--set", "thermal.ambient_c=85", "--out", outDir);
+        var (exit, stdout, stderr) = CliRunner.Run("run", "--set", "thermal.ambient_c=85", "--thermal-seconds", "1800", "--out", outDir);
 
         Assert.True(exit == 0, stderr);
         double unthrottled = Number(TotalRate().Match(stdout));

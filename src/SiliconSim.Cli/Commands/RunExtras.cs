@@ -46,7 +46,7 @@ internal static class RunExtras
 
         // Back to back at the nominal step, one inference of the batch follows another with no gap: this is the rate
         // the sustained one is measured against.
-        double unthrottled = result.Batch / trace.DurationS;
+        double unthrottled = result.InferencesPerSecond;
         double sustained = thermal.SustainedInferencesPerSecond * result.Batch;
         string share = thermal.ThrottleEvents.IsEmpty ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" ({sustained / unthrottled:P1} of the unthrottled {unthrottled:0.#})");
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
