@@ -50,7 +50,126 @@ public static class LowPrecisionArrayMapping
             }
         }
 
-        return editor.ToGraph();
+        FuseRelu(editor);
+        ModelGraph onArray = editor.ToGraph();
+        IReadOnlyDictionary<string, DataType> stored = StoredTypes(onArray);
+        return onArray with
+        {
+            Nodes = [.. onArray.Nodes.Select(n => IsArrayOp(n) && stored.ContainsKey(n.Outputs[0])
+                ? n with { Attributes = n.Attributes.SetItem("store_mx", new AttributeValue(AttributeKind.Int) { Int = 1 }) }
+                : n)],
+        };
+    }
+
+    /// <summary>
+    /// The activations the accelerator keeps in an OCP MX element type between layers (value name → element type):
+    /// the output of an MX array op, and of a vector op that only reads such values, whenever every reader of the value
+    /// is an MX array op of that type (as its activation) or such a vector op, and the value is not a graph output. The
+    /// array's epilogue (or the vector unit) writes the value in MX, 32 channels of one pixel per block (the last axis
+    /// of a GEMM's rows): exactly the blocks the next array op forms, so that op's own conversion changes nothing
+    /// (converting an MX block again is the identity). The array ops writing such values carry <c>store_mx</c> and
+    /// convert their output (<c>LowPrecisionArrayOps</c>); the timing model counts these values at the element width.
+    /// NVFP4 and per-row fp8 activations are converted per array row, which a stored tensor's layout cannot give, so
+    /// they stay fp32 between layers.
+    /// </summary>
+    public static IReadOnlyDictionary<string, DataType> StoredTypes(ModelGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var consumers = new Dictionary<string, List<(Node Node, int Slot)>>(StringComparer.Ordinal);
+        foreach (Node node in graph.Nodes)
+        {
+            for (int i = 0; i < node.Inputs.Length; i++)
+            {
+                if (!consumers.TryGetValue(node.Inputs[i], out var list))
+                {
+                    consumers[node.Inputs[i]] = list = [];
+                }
+
+                list.Add((node, i));
+            }
+        }
+
+        var outputs = graph.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var wanted = new Dictionary<(string, DataType), bool>();
+        bool Wants(string value, DataType type)
+        {
+            if (wanted.TryGetValue((value, type), out bool known))
+            {
+                return known;
+            }
+
+            wanted[(value, type)] = false; // a cycle cannot occur in a valid graph; this only guards the recursion
+            bool result = !outputs.Contains(value) && consumers.TryGetValue(value, out var readers) && readers.Count > 0
+                && readers.All(r => (IsMxArrayOp(graph, r.Node, out DataType t) && t == type && r.Slot == 0)
+                    || (IsStorageFriendly(r.Node) && r.Slot == 0 && Wants(r.Node.Outputs[0], type)));
+            wanted[(value, type)] = result;
+            return result;
+        }
+
+        var stored = new Dictionary<string, DataType>(StringComparer.Ordinal);
+        foreach (Node node in graph.Nodes)
+        {
+            if (IsMxArrayOp(graph, node, out DataType type) && Wants(node.Outputs[0], type))
+            {
+                stored[node.Outputs[0]] = type;
+            }
+            else if (IsStorageFriendly(node) && node.Inputs.Length > 0 && stored.TryGetValue(node.Inputs[0], out DataType t) && Wants(node.Outputs[0], t))
+            {
+                stored[node.Outputs[0]] = t;
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>An array op made by this pass.</summary>
+    public static bool IsArrayOp(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.NormalizedDomain == NchwcSelection.Domain && node.OpType is "ArrayConv" or "ArrayGemm";
+    }
+
+    private static bool IsMxArrayOp(ModelGraph graph, Node node, out DataType type)
+    {
+        type = DataType.Undefined;
+        if (!IsArrayOp(node) || !node.Attributes.TryGetValue("scaling", out AttributeValue? s) || s.String != nameof(BlockScaling.Mx))
+        {
+            return false;
+        }
+
+        type = graph.Initializers.TryGetValue(node.Inputs[1], out TensorValue? codes) ? codes.Type : DataType.Undefined;
+        return type != DataType.Undefined;
+    }
+
+    /// <summary>
+    /// Vector ops that read one activation per pixel's channel block and write one: their output, converted to MX, has
+    /// the same blocks as their input. Reshapes are not among them (they can move elements between blocks).
+    /// </summary>
+    private static bool IsStorageFriendly(Node node) =>
+        node.OpType is "Relu" or "MaxPool" or "AveragePool" or "GlobalAveragePool" or "GlobalMaxPool" or "NchwcAveragePool" or "NchwcGlobalAveragePool"
+        && node.Outputs.Length == 1;
+
+    /// <summary>
+    /// An array op's single-use Relu runs in its epilogue (ORT fuses Conv + Relu at level 2 the same way): max(y, 0) in
+    /// fp32 after the bias, the same bits as the separate op.
+    /// </summary>
+    private static void FuseRelu(GraphEditor editor)
+    {
+        foreach (Node node in editor.Nodes.Where(IsArrayOp).ToList())
+        {
+            if (editor.IsGraphOutput(node.Outputs[0]) || editor.Consumers(node.Outputs[0]) is not [(var relu, 0)]
+                || relu.OpType != "Relu" || relu.NormalizedDomain.Length != 0)
+            {
+                continue;
+            }
+
+            editor.Replace(node, node with
+            {
+                Outputs = [relu.Outputs[0]],
+                Attributes = node.Attributes.SetItem("activation", new AttributeValue(AttributeKind.String) { String = "Relu" }),
+            });
+            editor.Remove(relu);
+        }
     }
 
     private static Node? Map(Node node, Node dq, TensorValue codes, TensorValue scale)
@@ -86,6 +205,7 @@ public static class LowPrecisionArrayMapping
 
         var attributes = node.Attributes
             .SetItem("scaling", new AttributeValue(AttributeKind.String) { String = scaling.Value.ToString() })
+
             .SetItem("block_size", new AttributeValue(AttributeKind.Int) { Int = blockSize })
             .SetItem("transB", new AttributeValue(AttributeKind.Int) { Int = transB ? 1 : 0 });
         if (node.OpType == "Conv")

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using SiliconSim.Graph.Ir;
+using SiliconSim.Graph.Passes;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Formats.Blocks;
 using SiliconSim.Numerics.Kernels;
 using SiliconSim.Simulation.Layers;
 
@@ -213,13 +215,26 @@ public static class LayerExtractor
             input < node.Inputs.Length && TryShape(node.Inputs[input]) is { } s ? s
             : throw new InvalidOperationException($"node {node.Describe()}: the shape of input {input} is unknown; pass the shape of every value (e.g. observed from GraphExecutor.Run)");
 
+        private readonly IReadOnlyDictionary<string, DataType> _storedMx = LowPrecisionArrayMapping.StoredTypes(graph);
+
         public DataType Type(string name) => types.TryGetValue(name, out var t) ? t : DataType.Undefined;
 
+        /// <summary>The type a value is stored in: its own, or the MX element type the accelerator keeps it in between
+        /// low-precision array layers (<see cref="LowPrecisionArrayMapping.StoredTypes"/>).</summary>
+        public DataType StorageType(string name) => _storedMx.TryGetValue(name, out var t) ? t : Type(name);
+
+        /// <summary>Bytes of a value as stored; an MX value adds its E8M0 scales, one byte per 32 elements.</summary>
         public long Bytes(string name)
         {
             int[]? s = TryShape(name);
-            DataType t = Type(name);
-            return s is null || t is DataType.Undefined or DataType.String ? 0 : StorageBytes.Of(t, ShapeMath.ElementCount(s));
+            DataType t = StorageType(name);
+            if (s is null || t is DataType.Undefined or DataType.String)
+            {
+                return 0;
+            }
+
+            long n = ShapeMath.ElementCount(s);
+            return StorageBytes.Of(t, n) + (_storedMx.ContainsKey(name) ? (n + MxBlockCodec.BlockSize - 1) / MxBlockCodec.BlockSize : 0);
         }
 
         public MatrixLayer Matrix(Node node, GemmShape gemm, int groups, int a, int b, ConvGeometry? conv) => new()
@@ -228,12 +243,10 @@ public static class LayerExtractor
             OpType = node.OpType,
             Gemm = gemm,
             Groups = groups,
-            InputType = LowPrecisionInput(node) ? Type(node.Inputs[b]) : Type(node.Inputs[a]),
+            InputType = StorageType(node.Inputs[a]),
             WeightType = Type(node.Inputs[b]),
-            OutputType = Type(node.Outputs[0]),
-            InputBytes = LowPrecisionInput(node) && TryShape(node.Inputs[a]) is { } xs
-                ? StorageBytes.Of(Type(node.Inputs[b]), ShapeMath.ElementCount(xs)) + ScaleBytes(node, ShapeMath.ElementCount(xs), perRow: gemm.M * groups)
-                : Bytes(node.Inputs[a]),
+            OutputType = StorageType(node.Outputs[0]),
+            InputBytes = Bytes(node.Inputs[a]),
             WeightBytes = Bytes(node.Inputs[b]) + (LowPrecisionInput(node) && TryShape(node.Inputs[b]) is { } ws
                 ? ScaleBytes(node, ShapeMath.ElementCount(ws), perRow: gemm.N * groups)
                 : 0),
@@ -242,17 +255,12 @@ public static class LayerExtractor
             Conv = conv,
         };
 
-        /// <summary>
-        /// The low-precision array reads its activations in the weight's element type: whoever writes them into the
-        /// input buffer converts them (an MX block is one pixel's 32 channels, so converting on write or at the array
-        /// edge gives the same blocks). Their scales count too (<see cref="ScaleBytes"/>).
-        /// </summary>
-        private static bool LowPrecisionInput(Node node) => node.OpType is "ArrayConv" or "ArrayGemm";
+        private static bool LowPrecisionInput(Node node) => LowPrecisionArrayMapping.IsArrayOp(node);
 
         /// <summary>
-        /// Bytes of a low-precision operand's scales as the array stores them: one E8M0 (MX) or E4M3 (NVFP4) byte per
-        /// block of <c>block_size</c> elements, or one fp32 per row (per-row fp8; NVFP4's row scale too). Approximate
-        /// for a conv's activations, whose blocks the array forms per kernel position.
+        /// Bytes of a low-precision weight's scales as the array stores them: one E8M0 (MX) or E4M3 (NVFP4) byte per
+        /// block of <c>block_size</c> elements, or one fp32 per output channel (per-channel fp8; NVFP4's tensor scale
+        /// counted per channel too, an over-count of a few bytes).
         /// </summary>
         private static long ScaleBytes(Node node, long elements, long perRow)
         {

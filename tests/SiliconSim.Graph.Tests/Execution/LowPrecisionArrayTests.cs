@@ -142,6 +142,55 @@ public sealed class LowPrecisionArrayTests
         Assert.Equal(["DequantizeLinear", "MatMul"], LowPrecisionArrayMapping.Apply(Read(odd), _ => true).Nodes.Select(n => n.OpType));
     }
 
+    [Fact]
+    public void Apply_FusesRelu_AndStoresMxBetweenArrayOps_WithoutChangingTheResult()
+    {
+        var rng = new Random(7);
+        float[] w1 = [.. Enumerable.Range(0, 40 * 8).Select(_ => (float)(rng.NextDouble() - 0.5))];
+        float[] w2 = [.. Enumerable.Range(0, 40 * 5).Select(_ => (float)(rng.NextDouble() - 0.5))];
+        var b = new OnnxBuilder(23)
+            .Input("x", DataType.Float, 3, 8)
+            .Initializer("w1q", Fp4([.. w1.Select(v => v * 8)], [8, 40]))
+            .Initializer("w1s", TensorValue.FromFloats([1, 40], [.. Enumerable.Repeat(0.125f, 40)]))
+            .Initializer("w2q", Fp4([.. w2.Select(v => v * 8)], [40, 5]))
+            .Initializer("w2s", TensorValue.FromFloats([2, 5], [.. Enumerable.Repeat(0.25f, 10)]))
+            .Node("DequantizeLinear", ["w1q", "w1s"], ["w1"], attributes: [("axis", 0L), ("block_size", 32L)])
+            .Node("DequantizeLinear", ["w2q", "w2s"], ["w2"], attributes: [("axis", 0L), ("block_size", 32L)])
+            .Node("MatMul", ["x", "w1"], ["h"], name: "m1")
+            .Node("Relu", ["h"], ["r"], name: "relu")
+            .Node("MatMul", ["r", "w2"], ["y"], name: "m2")
+            .Output("y", DataType.Float);
+        ModelGraph mapped = LowPrecisionArrayMapping.Apply(Read(b), _ => true);
+
+        Assert.Equal(["ArrayGemm", "ArrayGemm"], mapped.Nodes.Select(n => n.OpType));
+        Node first = mapped.Nodes[0];
+        Assert.Equal("Relu", first.Attributes["activation"].String);
+        Assert.Equal(1, first.Attributes["store_mx"].Int);
+        Assert.False(mapped.Nodes[1].Attributes.ContainsKey("store_mx")); // the graph output stays fp32
+        Assert.Equal(DataType.Float4E2M1, Assert.Single(LowPrecisionArrayMapping.StoredTypes(mapped)).Value);
+
+        // The same ops unfused and unstored: a separate Relu, no conversion on the way out.
+        ModelGraph plain = mapped with
+        {
+            Nodes =
+            [
+                first with { Outputs = ["h"], Attributes = first.Attributes.Remove("activation").Remove("store_mx") },
+                new Node("relu", "Relu", string.Empty, ["h"], ["r"], first.Attributes.Clear()),
+                mapped.Nodes[1],
+            ],
+        };
+        var feeds = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { ["x"] = TensorValue.FromFloats([3, 8], [.. Enumerable.Range(0, 24).Select(_ => (float)(rng.NextDouble() * 4 - 2))]) };
+        float[] stored = GraphExecutor.Run(mapped, feeds)[0].Value.Items<float>();
+        float[] unstored = GraphExecutor.Run(plain, feeds)[0].Value.Items<float>();
+
+        // The second array converts its input to MX with the blocks the first one stored it in: converting twice is
+        // converting once, so storing in MX changes no bit.
+        Assert.Equal(unstored.Select(BitConverter.SingleToInt32Bits), stored.Select(BitConverter.SingleToInt32Bits));
+        float[] hidden = GraphExecutor.Run(mapped with { Outputs = [.. mapped.Outputs, mapped.Outputs[0] with { Name = "r" }] }, feeds)[1].Value.Items<float>();
+        Assert.Contains(hidden, v => v == 0f);
+        Assert.All(hidden, v => Assert.True(v >= 0f));
+    }
+
     private static float[] Grid(Random rng, int count) => [.. Enumerable.Range(0, count).Select(_ => s_grid[rng.Next(s_grid.Length)])];
 
     private static TensorValue Fp4(float[] values, int[] shape) =>

@@ -2,6 +2,7 @@ using SiliconSim.Graph.Passes;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Formats.Blocks;
 using SiliconSim.Numerics.Kernels;
+using SiliconSim.Numerics.Kernels.Elementwise;
 using SiliconSim.Numerics.Kernels.LowPrecision;
 
 namespace SiliconSim.Graph.Execution.Ops;
@@ -11,7 +12,8 @@ namespace SiliconSim.Graph.Execution.Ops;
 /// matrix op as a low-precision MAC array computes it. The weight codes and scales come straight from the model; each
 /// output pixel's (or row's) activations are quantized to the weight's element type with the node's scaling
 /// (<see cref="OperandQuantizer"/>); <see cref="ScaledMatMul"/> forms the dot products under
-/// <see cref="ExecutionOptions.LowPrecisionAccumulation"/>; the fp32 bias is added last.
+/// <see cref="ExecutionOptions.LowPrecisionAccumulation"/>; the fp32 bias is added last, then the epilogue (a fused
+/// Relu, and the conversion to MX of a value stored in MX; see <see cref="LowPrecisionArrayMapping.StoredTypes"/>).
 /// <para>The reduction runs in the order of the weight's blocks: for a conv, kernel position by kernel position, and
 /// within one, the input channels in blocks of the block size (ONNX blocks a conv weight along its channel axis, so a
 /// block never spans kernel positions); channel counts that do not fill a block are zero-padded, which changes no
@@ -80,7 +82,7 @@ internal static class LowPrecisionArrayOps
                 }
             }
 
-            return new[] { TensorValue.FromFloats(g.OutputShape, y) };
+            return new[] { Epilogue(ctx, TensorValue.FromFloats(g.OutputShape, y), type, g.OutSize) };
         });
     }
 
@@ -136,8 +138,53 @@ internal static class LowPrecisionArrayOps
                 }
             }
 
-            return new[] { TensorValue.FromFloats([.. a.Shape.Take(a.Rank - 1), n], y) };
+            return new[] { Epilogue(ctx, TensorValue.FromFloats([.. a.Shape.Take(a.Rank - 1), n], y), type, 1) };
         });
+    }
+
+    /// <summary>
+    /// The array's output path after the bias: the fused activation (<c>activation</c>: Relu, the same kernel as the
+    /// separate op), then, with <c>store_mx</c>, the conversion to MX in which the value is stored: blocks of 32 along
+    /// the channel axis, one pixel at a time (<paramref name="pixels"/> channel-strided values; 1 for a GEMM's rows).
+    /// </summary>
+    private static TensorValue Epilogue(OpContext ctx, TensorValue y, MxElementType type, int pixels)
+    {
+        string activation = ctx.String("activation", string.Empty);
+        TensorValue result = activation switch
+        {
+            "" => y,
+            "Relu" => ElementwiseKernels.Relu(y),
+            _ => throw new OpException($"unknown fused activation '{activation}'"),
+        };
+        if (ctx.Int("store_mx", 0) == 0)
+        {
+            return result;
+        }
+
+        float[] v = result.Items<float>();
+        int channels = pixels == 1 ? result.Shape[^1] : result.Shape[1];
+        float[] line = new float[channels];
+        byte[] codes = new byte[channels];
+        byte[] scales = new byte[MxBlockCodec.ScaleCount(channels)];
+        for (int start = 0; start < v.Length; start += channels * pixels)
+        {
+            for (int p = 0; p < pixels; p++)
+            {
+                for (int c = 0; c < channels; c++)
+                {
+                    line[c] = v[start + (c * pixels) + p];
+                }
+
+                MxBlockCodec.Quantize(line, type, codes, scales);
+                MxBlockCodec.Dequantize(codes, scales, type, line);
+                for (int c = 0; c < channels; c++)
+                {
+                    v[start + (c * pixels) + p] = line[c];
+                }
+            }
+        }
+
+        return result;
     }
 
     private static (MxElementType Type, BlockScaling Scaling, int BlockSize) Format(OpContext ctx, TensorValue codes)

@@ -42,6 +42,9 @@ public static class ScaledMatMul
         (long Mantissa, int Exponent)[] sa = [.. a.BlockScales.Select(Split)];
         (long Mantissa, int Exponent)[] sb = [.. b.BlockScales.Select(Split)];
         int depth = a.Depth, blocks = a.BlocksPerRow, size = a.BlockSize;
+
+        // A block sum fits a long when |a| · |b| · block size < 2^62 (fp4 and fp6 elements always; fp8 E4M3 too).
+        bool narrowSums = (double)MaxAbs(ia) * MaxAbs(ib) * size < Math.ScaleB(1.0, 62);
         float[] y = new float[a.Rows * b.Rows];
         for (int m = 0; m < a.Rows; m++)
         {
@@ -61,7 +64,17 @@ public static class ScaledMatMul
                     int exponent = ea + eb - (2 * ElementFractionBits);
                     Int128 scale = (Int128)ma * mb;
                     int start = j * size, end = Math.Min(depth, start + size);
-                    if (accumulation == MxAccumulation.BlockExactThenFp32)
+                    if (accumulation == MxAccumulation.BlockExactThenFp32 && narrowSums)
+                    {
+                        long sum = 0;
+                        for (int k = start; k < end; k++)
+                        {
+                            sum += ia[(m * depth) + k] * ib[(n * depth) + k];
+                        }
+
+                        acc += ExactRounding.ToFloat(checked(sum * scale), exponent);
+                    }
+                    else if (accumulation == MxAccumulation.BlockExactThenFp32)
                     {
                         Int128 sum = 0;
                         for (int k = start; k < end; k++)
@@ -104,6 +117,17 @@ public static class ScaledMatMul
         }
 
         return result;
+    }
+
+    private static long MaxAbs(long[] values)
+    {
+        long max = 0;
+        foreach (long v in values)
+        {
+            max = Math.Max(max, Math.Abs(v));
+        }
+
+        return max;
     }
 
     /// <summary>A finite float as mantissa · 2^exponent with an integer mantissa; NaN/Inf as exponent int.MaxValue.</summary>
