@@ -17,14 +17,7 @@ public static class HtmlReport
         ArgumentNullException.ThrowIfNull(charts);
         ArgumentNullException.ThrowIfNull(w);
         SimulationResult r = report.Result;
-        w.WriteLine("<!DOCTYPE html>");
-        w.WriteLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
-        w.WriteLine($"<title>SiliconSim: {E(r.Model)} on {E(r.Accelerator)}</title>");
-        w.WriteLine("<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;font-size:0.9em}"
-            + "td,th{border:1px solid #ccc;padding:2px 6px}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-            + "figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}</style>");
-        w.WriteLine("</head><body>");
-        w.WriteLine($"<h1>{E(r.Model)} on {E(r.Accelerator)}</h1>");
+        WriteHead(w, $"{r.Model} on {r.Accelerator}");
         w.WriteLine("<h2>Run</h2><table>");
         Row(w, "schema", RunReportJson.Schema);
         Row(w, "SiliconSim version", report.ToolVersion);
@@ -54,12 +47,7 @@ public static class HtmlReport
         }
 
         w.WriteLine("<h2>Charts</h2>");
-        foreach (RenderedChart c in charts)
-        {
-            w.WriteLine($"<figure id=\"{E(c.FileStem)}\"><figcaption>{E(c.Title)}</figcaption>");
-            w.WriteLine(InlineSvg(c.Svg));
-            w.WriteLine("</figure>");
-        }
+        WriteFigures(w, charts);
 
         w.WriteLine("<h2>Layers</h2><table><tr><th>#</th><th>layer</th><th>op</th><th>unit</th><th>shape</th><th>MACs</th>"
             + "<th>compute cycles</th><th>stall cycles</th><th>utilization</th><th>SRAM read B</th><th>SRAM write B</th>"
@@ -77,11 +65,35 @@ public static class HtmlReport
         w.WriteLine("</body></html>");
     }
 
+    /// <summary>The page head every SiliconSim report shares (title, styles) and its heading.</summary>
+    internal static void WriteHead(TextWriter w, string title)
+    {
+        w.WriteLine("<!DOCTYPE html>");
+        w.WriteLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        w.WriteLine($"<title>SiliconSim: {E(title)}</title>");
+        w.WriteLine("<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;font-size:0.9em}"
+            + "td,th{border:1px solid #ccc;padding:2px 6px}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+            + "figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}</style>");
+        w.WriteLine("</head><body>");
+        w.WriteLine($"<h1>{E(title)}</h1>");
+    }
+
+    /// <summary>Each chart as a captioned figure with its SVG inline.</summary>
+    internal static void WriteFigures(TextWriter w, IReadOnlyList<RenderedChart> charts)
+    {
+        foreach (RenderedChart c in charts)
+        {
+            w.WriteLine($"<figure id=\"{E(c.FileStem)}\"><figcaption>{E(c.Title)}</figcaption>");
+            w.WriteLine(InlineSvg(c.Svg));
+            w.WriteLine("</figure>");
+        }
+    }
+
     /// <summary>HTML-escapes text for element content and attribute values.</summary>
     public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 
     /// <summary>ScottPlot's SVG starts with an XML declaration, which is not allowed inside HTML.</summary>
-    internal static string InlineSvg(string svg)
+    private static string InlineSvg(string svg)
     {
         int start = svg.IndexOf("<svg", StringComparison.Ordinal);
         return start > 0 ? svg[start..] : svg;
