@@ -223,7 +223,7 @@ internal static class CompareCommand
             fp32,
             [new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = calib }],
             new QuantizerOptions { Format = QuantFormat.Qdq, ActivationType = DataType.UInt8, WeightType = DataType.Int8, PerChannel = false, Calibration = CalibrationMethod.MinMax }),
-        "fp8" => LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.Fp8E4M3Fn),
+        "fp8" => LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.Fp8E4M3Fn, [new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = calib }]),
         "mxfp4" => LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.MxFp4),
         "nvfp4" => LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.NvFp4),
         _ => throw new InvalidOperationException($"no quantizer for {format}"),

@@ -60,17 +60,19 @@ internal static class QuantizeCommand
                     throw new UserInputException(channel ? "--per-channel" : "--qop", $"applies to --format int8 only; {formatName} weights are always per channel or per block");
                 }
 
-                // Weight-only: the calibration data is validated against the model but no activation is quantized.
+                // fp8 quantizes activations per tensor from the calibration data; the fp4 formats leave activations to
+                // the hardware's per-block conversion (see LowPrecisionQuantizer).
                 var lowPrecision = formatName switch
                 {
                     "fp8" => LowPrecisionFormat.Fp8E4M3Fn,
                     "mxfp4" => LowPrecisionFormat.MxFp4,
                     _ => LowPrecisionFormat.NvFp4,
                 };
-                ModelGraph weights = LowPrecisionQuantizer.Quantize(fp32, lowPrecision);
+                ModelGraph weights = LowPrecisionQuantizer.Quantize(fp32, lowPrecision, [new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = x }]);
                 // ONNX IR version 11 (onnx 1.18) is the first that admits FLOAT4E2M1 tensors.
                 Write(outPath, OnnxModelWriter.ToBytes(weights, irVersion: 11));
-                stdout.WriteLine($"quantized '{modelPath}' weights to {formatName} (opset {LowPrecisionQuantizer.Opset} QDQ, float32 activations): '{outPath}' ({weights.Nodes.Length} nodes)");
+                string activations = lowPrecision == LowPrecisionFormat.Fp8E4M3Fn ? "fp8 activations per tensor" : "float32 activations";
+                stdout.WriteLine($"quantized '{modelPath}' weights to {formatName} (opset {LowPrecisionQuantizer.Opset} QDQ, {activations}): '{outPath}' ({weights.Nodes.Length} nodes)");
                 return CliApp.Success;
             }
 

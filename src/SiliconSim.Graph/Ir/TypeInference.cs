@@ -75,6 +75,10 @@ public static class TypeInference
                     : n.Inputs.Length > 7 && n.Inputs[7].Length > 0 ? In(n, 0, types) : DataType.Float;
             case "MatMulInteger" or "ConvInteger":
                 return DataType.Int32;
+            case "ArrayConv" or "ArrayGemm":
+                // LowPrecisionArrayMapping's ops may read quantized activations; they write float, or the type of a
+                // fused QuantizeLinear's zero point (input 6).
+                return n.Inputs.Length > 6 && n.Inputs[6].Length > 0 ? In(n, 6, types) : DataType.Float;
             case "MatMulIntegerToFloat":
                 return DataType.Float;
             case "Cast":

@@ -45,12 +45,24 @@ public static class LowPrecisionArrayMapping
 
             if (Map(node, dq, codes, scale) is { } mapped)
             {
+                Node? activation = StaticActivation(editor, mapped, codes.Type);
+                if (activation is not null)
+                {
+                    // The array reads the quantized activation and its scale (input 4) instead of the dequantized copy.
+                    mapped = mapped with { Inputs = [activation.Inputs[0], mapped.Inputs[1], mapped.Inputs[2], mapped.Inputs.Length > 3 ? mapped.Inputs[3] : string.Empty, activation.Inputs[1]] };
+                }
+
                 editor.Replace(node, mapped);
                 editor.Remove(dq);
+                if (activation is not null && editor.Consumers(activation.Outputs[0]).Count == 0 && !editor.IsGraphOutput(activation.Outputs[0]))
+                {
+                    editor.Remove(activation);
+                }
             }
         }
 
         FuseRelu(editor);
+        FuseQuantize(editor);
         ModelGraph onArray = editor.ToGraph();
         IReadOnlyDictionary<string, DataType> stored = StoredTypes(onArray);
         return onArray with
@@ -169,6 +181,48 @@ public static class LowPrecisionArrayMapping
                 Attributes = node.Attributes.SetItem("activation", new AttributeValue(AttributeKind.String) { String = "Relu" }),
             });
             editor.Remove(relu);
+        }
+    }
+
+    /// <summary>
+    /// A per-tensor fp8 activation (the quantizer's calibrated QuantizeLinear → DequantizeLinear) feeding a per-row fp8
+    /// array op: the DequantizeLinear whose codes and scale the array takes directly, or null.
+    /// </summary>
+    private static Node? StaticActivation(GraphEditor editor, Node mapped, DataType weightType)
+    {
+        if (mapped.Attributes["scaling"].String != nameof(BlockScaling.PerRow)
+            || editor.Producer(mapped.Inputs[0]) is not { OpType: "DequantizeLinear" } adq || adq.NormalizedDomain.Length != 0
+            || editor.TypeOf(adq.Inputs[0]) != weightType
+            || editor.Constant(adq.Inputs[1]) is not { Type: DataType.Float, Length: 1 })
+        {
+            return null;
+        }
+
+        bool zeroPointIsZero = adq.Inputs.Length < 3 || adq.Inputs[2].Length == 0
+            || (editor.Constant(adq.Inputs[2]) is { } zp && zp.Items<byte>().All(b => b == 0));
+        return zeroPointIsZero ? adq : null;
+    }
+
+    /// <summary>
+    /// An array op's single-use per-tensor QuantizeLinear (scalar scale and zero point) runs in its epilogue, as an
+    /// integer array's requantizer does: the op writes the quantized output (inputs 5 and 6 are the scale and zero
+    /// point), with the same QuantizeLinear arithmetic, so the same bits.
+    /// </summary>
+    private static void FuseQuantize(GraphEditor editor)
+    {
+        foreach (Node node in editor.Nodes.Where(IsArrayOp).ToList())
+        {
+            if (editor.IsGraphOutput(node.Outputs[0]) || editor.Consumers(node.Outputs[0]) is not [(var q, 0)]
+                || q.OpType != "QuantizeLinear" || q.NormalizedDomain.Length != 0 || q.Inputs.Length < 3
+                || editor.Constant(q.Inputs[1]) is not { Type: DataType.Float, Length: 1 } || editor.Constant(q.Inputs[2]) is not { Length: 1 })
+            {
+                continue;
+            }
+
+            string[] inputs = [.. node.Inputs, .. Enumerable.Repeat(string.Empty, Math.Max(0, 5 - node.Inputs.Length)), q.Inputs[1], q.Inputs[2]];
+            var attributes = q.Attributes.TryGetValue("saturate", out AttributeValue? saturate) ? node.Attributes.SetItem("saturate", saturate) : node.Attributes;
+            editor.Replace(node, node with { Inputs = [.. inputs], Outputs = [q.Outputs[0]], Attributes = attributes });
+            editor.Remove(q);
         }
     }
 

@@ -20,17 +20,50 @@ namespace SiliconSim.Graph.Quantization;
 /// </remarks>
 public static class LowPrecisionQuantizer
 {
+    private static readonly IReadOnlySet<string> s_matrixOps = new HashSet<string>(["Conv", "Gemm", "MatMul"], StringComparer.Ordinal);
+
     /// <summary>The opset the written graph declares: blocked DequantizeLinear and FLOAT4E2M1 need 23.</summary>
     public const int Opset = 23;
 
-    /// <summary>Quantizes the weights of <paramref name="fp32"/>; the graph is otherwise unchanged.</summary>
-    public static ModelGraph Quantize(ModelGraph fp32, LowPrecisionFormat format)
+    /// <summary>
+    /// Quantizes the weights of <paramref name="fp32"/>; with fp8 and <paramref name="calibration"/>, also each
+    /// Conv/Gemm/MatMul activation input, per tensor: <c>QuantizeLinear</c> to FLOAT8E4M3FN with the scale amax / 448
+    /// from the calibration's MinMax range (saturating, as opset 19+ defaults) → <c>DequantizeLinear</c>. mxfp4 and
+    /// nvfp4 leave activations to the hardware: their block scales follow each block's values (OCP MX v1.0 §6.3), which no
+    /// static scale can state.
+    /// </summary>
+    public static ModelGraph Quantize(ModelGraph fp32, LowPrecisionFormat format, IReadOnlyList<IReadOnlyDictionary<string, TensorValue>>? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(fp32);
         var initializers = fp32.Initializers.ToBuilder();
         var nodes = ImmutableArray.CreateBuilder<Node>();
-        foreach (Node node in fp32.Nodes)
+        Dictionary<string, TensorRange>? ranges = format == LowPrecisionFormat.Fp8E4M3Fn && calibration is not null
+            ? Calibrator.MinMax(fp32, calibration, s_matrixOps)
+            : null;
+        var activations = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Node original in fp32.Nodes)
         {
+            Node node = original;
+            if (ranges is not null && node.OpType is "Conv" or "Gemm" or "MatMul" && node.Inputs.Length > 0 && ranges.TryGetValue(node.Inputs[0], out TensorRange range))
+            {
+                string x = node.Inputs[0];
+                if (!activations.TryGetValue(x, out string? dequantized))
+                {
+                    dequantized = x + "_dequantized";
+                    activations[x] = dequantized;
+                    float amax = Math.Max(Math.Abs(range.Min), Math.Abs(range.Max));
+
+                    // amax / 448 puts the calibrated range's end on E4M3FN's largest finite value; an all-zero tensor gets 1.
+                    float activationScale = amax == 0 || !float.IsFinite(amax) ? 1f : amax / Fp8E4M3Fn.MaxFinite;
+                    initializers[x + "_scale"] = TensorValue.Scalar(DataType.Float, activationScale);
+                    initializers[x + "_zero_point"] = TensorValue.Create(DataType.Float8E4M3FN, [], new byte[] { 0 });
+                    nodes.Add(new Node(x + "_QuantizeLinear", "QuantizeLinear", string.Empty, [x, x + "_scale", x + "_zero_point"], [x + "_quantized"], ImmutableDictionary<string, AttributeValue>.Empty));
+                    nodes.Add(new Node(x + "_DequantizeLinear", "DequantizeLinear", string.Empty, [x + "_quantized", x + "_scale", x + "_zero_point"], [dequantized], ImmutableDictionary<string, AttributeValue>.Empty));
+                }
+
+                node = node with { Inputs = node.Inputs.SetItem(0, dequantized) };
+            }
+
             if (node.OpType is not ("Conv" or "Gemm" or "MatMul") || node.Inputs.Length < 2
                 || !fp32.Initializers.TryGetValue(node.Inputs[1], out TensorValue? w) || w.Type != DataType.Float || w.Rank < 2)
             {

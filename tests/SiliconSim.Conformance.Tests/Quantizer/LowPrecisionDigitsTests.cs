@@ -1,5 +1,7 @@
+using Microsoft.ML.OnnxRuntime;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Graph.Onnx;
+using SiliconSim.Graph.Passes;
 using SiliconSim.Graph.Quantization;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Formats;
@@ -66,6 +68,26 @@ public sealed class LowPrecisionDigitsTests(ITestOutputHelper output)
         {
             Assert.All(Enumerable.Range(0, o.Length), i => Assert.True(Math.Abs(o[i] - a[i]) <= 1e-4 * Math.Max(1, Math.Abs(o[i])), $"logit {i}: {a[i]} vs ORT {o[i]}"));
         }
+    }
+
+    [Fact]
+    public void Fp8WithCalibratedActivations_RunsInOrt_AndTheMlpMatchesOrtsBasicLevelBitForBit()
+    {
+        ModelGraph fp32 = DigitsQuantizerTests.Load("digits_mlp_fp32");
+        ModelGraph q = LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.Fp8E4M3Fn, [DigitsQuantizerTests.Calibration.Value]);
+        Assert.Equal(3, q.Nodes.Count(n => n.OpType == "QuantizeLinear"));
+        byte[] written = OnnxModelWriter.ToBytes(q, irVersion: 11);
+        TensorValue x = QuantizedDigitsOrtTests.TestImages.Value;
+
+        // A standard QDQ model: ORT runs its fp8 QuantizeLinear/DequantizeLinear, and SiliconSim under ORT's arithmetic
+        // (no low-precision array) reproduces every logit of ORT's BASIC level (and of no optimisation at all). At level
+        // ALL ORT 1.31 computes different logits for this graph (docs/ort-cpu-findings.md): printed, not asserted.
+        float[] basic = OrtOracle.Run(written, [("input", x)], GraphOptimizationLevel.ORT_ENABLE_BASIC)[0].Value.Items<float>();
+        float[] all = OrtOracle.RunSingle(written, ("input", x)).Items<float>();
+        float[] a = QuantizedDigitsOrtTests.RunSiliconSim(written, x, OrtOptimizationLevel.Basic).Items<float>();
+        Assert.Equal(basic.Select(BitConverter.SingleToInt32Bits), a.Select(BitConverter.SingleToInt32Bits));
+        output.WriteLine($"fp8 MLP with per-tensor fp8 activations: first logits ORT ALL {all[0]}, {all[1]}; ORT BASIC and SiliconSim {basic[0]}, {basic[1]}; "
+            + $"{Enumerable.Range(0, all.Length).Count(i => all[i] != basic[i])}/{all.Length} logits differ between ORT's levels");
     }
 
     [Theory]

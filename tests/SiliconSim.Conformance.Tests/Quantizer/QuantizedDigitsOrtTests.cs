@@ -51,9 +51,9 @@ public sealed class QuantizedDigitsOrtTests(ITestOutputHelper output)
         Assert.InRange(accuracy, fp32Accuracy - 0.03, 1.0);
     }
 
-    internal static TensorValue RunSiliconSim(byte[] model, TensorValue x)
+    internal static TensorValue RunSiliconSim(byte[] model, TensorValue x, OrtOptimizationLevel level = OrtOptimizationLevel.All)
     {
-        ModelGraph graph = OrtCpuLowering.Lower(OnnxModelReader.Read(new MemoryStream(model)));
+        ModelGraph graph = OrtCpuLowering.Lower(OnnxModelReader.Read(new MemoryStream(model)), level);
         return GraphExecutor.Run(graph, new Dictionary<string, TensorValue>(StringComparer.Ordinal) { ["input"] = x })[0].Value;
     }
 

@@ -191,6 +191,54 @@ public sealed class LowPrecisionArrayTests
         Assert.All(hidden, v => Assert.True(v >= 0f));
     }
 
+    [Fact]
+    public void Apply_StaticFp8Activations_ReachTheArrayAsCodes_AndItsOutputQuantizerRunsInTheEpilogue()
+    {
+        // x is on the fp8 grid at scale 2^-3, the weights at per-channel scales of powers of two, so every sum is exact.
+        var rng = new Random(3);
+        int m = 4, k = 24, n = 3;
+        float[] x = [.. Enumerable.Range(0, m * k).Select(_ => s_grid[rng.Next(s_grid.Length)] * 0.125f)];
+        float[] w = [.. Enumerable.Range(0, k * n).Select(_ => s_grid[rng.Next(s_grid.Length)])];
+        float[] ws = [0.5f, 1f, 2f];
+        TensorValue Fp8(float[] v, int[] shape) => TensorValue.Create(DataType.Float8E4M3FN, shape, v.Select(f => Fp8E4M3Fn.Encode(f)).ToArray());
+        var b = new OnnxBuilder(23)
+            .Input("x", DataType.Float, m, k)
+            .Initializer("xs", TensorValue.Scalar(DataType.Float, 0.125f))
+            .Initializer("xz", Fp8([0f], []))
+            .Initializer("wq", Fp8([.. Enumerable.Range(0, k * n).Select(i => w[i] / ws[i % n])], [k, n]))
+            .Initializer("ws", TensorValue.FromFloats([n], ws))
+            .Initializer("ys", TensorValue.Scalar(DataType.Float, 0.5f))
+            .Node("QuantizeLinear", ["x", "xs", "xz"], ["xq"])
+            .Node("DequantizeLinear", ["xq", "xs", "xz"], ["xd"])
+            .Node("DequantizeLinear", ["wq", "ws"], ["wd"], attributes: [("axis", 1L)])
+            .Node("MatMul", ["xd", "wd"], ["h"], name: "g")
+            .Node("QuantizeLinear", ["h", "ys", "xz"], ["y"])
+            .Output("y", DataType.Float8E4M3FN);
+        ModelGraph mapped = LowPrecisionArrayMapping.Apply(Read(b), _ => true);
+
+        Assert.Equal(["QuantizeLinear", "ArrayGemm"], mapped.Nodes.Select(node => node.OpType));
+        Node gemm = mapped.Nodes[1];
+        Assert.Equal("xq", gemm.Inputs[0]);
+        Assert.Equal("xs", gemm.Inputs[4]);
+        Assert.Equal("y", Assert.Single(gemm.Outputs));
+        Assert.Equal(DataType.Float8E4M3FN, TypeInference.Infer(mapped)["y"]);
+
+        byte[] y = GraphExecutor.Run(mapped, new Dictionary<string, TensorValue>(StringComparer.Ordinal) { ["x"] = TensorValue.FromFloats([m, k], x) })[0].Value.Items<byte>();
+        for (int r = 0; r < m; r++)
+        {
+            for (int c = 0; c < n; c++)
+            {
+                double sum = 0;
+                for (int i = 0; i < k; i++)
+                {
+                    sum += (double)x[(r * k) + i] * w[(i * n) + c];
+                }
+
+                Assert.Equal(Fp8E4M3Fn.Encode((float)sum / 0.5f), y[(r * n) + c]);
+            }
+        }
+    }
+
     private static float[] Grid(Random rng, int count) => [.. Enumerable.Range(0, count).Select(_ => s_grid[rng.Next(s_grid.Length)])];
 
     private static TensorValue Fp4(float[] values, int[] shape) =>

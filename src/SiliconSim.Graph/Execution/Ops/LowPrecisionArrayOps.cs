@@ -27,9 +27,10 @@ internal static class LowPrecisionArrayOps
         TensorValue x = ctx.Input(0), codes = ctx.Input(1), scale = ctx.Input(2);
         TensorValue? bias = ctx.OptionalInput(3);
         (MxElementType type, BlockScaling scaling, int blockSize) = Format(ctx, codes);
-        if (x.Type != DataType.Float || x.Rank < 3 || codes.Rank != x.Rank)
+        float? inputScale = InputScale(ctx, x, codes);
+        if (x.Rank < 3 || codes.Rank != x.Rank)
         {
-            throw new OpException($"ArrayConv needs float X [N,C,...] and W of the same rank, got X {DataTypeInfo.Name(x.Type)}{x.ShapeText}, W {codes.ShapeText}");
+            throw new OpException($"ArrayConv needs X [N,C,...] and W of the same rank, got X {DataTypeInfo.Name(x.Type)}{x.ShapeText}, W {codes.ShapeText}");
         }
 
         int group = checked((int)ctx.Int("group", 1));
@@ -49,7 +50,6 @@ internal static class LowPrecisionArrayOps
         float[] b = Bias(bias, outChannels);
         return OpGuard.Run(() =>
         {
-            float[] xv = x.Items<float>();
             byte[] wc = codes.Items<byte>();
             int[] inputIndex = InputIndex(g);
             int rows = g.Batch * g.OutSize;
@@ -59,18 +59,15 @@ internal static class LowPrecisionArrayOps
                 ScaledOperand w = layout.Weights(type, og, o => (c, q) => wc[((((gi * og) + o) * cg) + c) * s + q],
                     o => (cb, q) => scales[((((gi * og) + o) * layout.BlocksPerPosition) + cb) * s + q],
                     o => scales.Length == 1 ? scales[0] : scales[(gi * og) + o]);
-                float[] a = new float[rows * layout.Depth];
-                for (int r = 0; r < rows; r++)
+                int group0 = gi;
+                int Source(int r, int c, int q)
                 {
-                    int n = r / g.OutSize, p = r % g.OutSize;
-                    layout.Fill(a.AsSpan(r * layout.Depth, layout.Depth), (c, q) =>
-                    {
-                        int at = inputIndex[(p * s) + q];
-                        return at < 0 ? 0f : xv[((((n * group) + gi) * cg) + c) * g.InSize + at];
-                    });
+                    int at = inputIndex[((r % g.OutSize) * s) + q];
+                    return at < 0 ? -1 : ((((((r / g.OutSize) * group) + group0) * cg) + c) * g.InSize) + at;
                 }
 
-                float[] prod = ScaledMatMul.Compute(OperandQuantizer.Quantize(a, rows, layout.Depth, type, scaling), w, ctx.Options.LowPrecisionAccumulation);
+                ScaledOperand activations = Activations(x, inputScale, rows, layout, type, scaling, Source);
+                float[] prod = ScaledMatMul.Compute(activations, w, ctx.Options.LowPrecisionAccumulation);
                 for (int r = 0; r < rows; r++)
                 {
                     int n = r / g.OutSize, p = r % g.OutSize;
@@ -92,10 +89,11 @@ internal static class LowPrecisionArrayOps
         TensorValue a = ctx.Input(0), codes = ctx.Input(1), scale = ctx.Input(2);
         TensorValue? c = ctx.OptionalInput(3);
         (MxElementType type, BlockScaling scaling, int blockSize) = Format(ctx, codes);
+        float? inputScale = InputScale(ctx, a, codes);
         bool transB = ctx.Int("transB", 0) != 0;
-        if (a.Type != DataType.Float || a.Rank < 1 || codes.Rank != 2)
+        if (a.Rank < 1 || codes.Rank != 2)
         {
-            throw new OpException($"ArrayGemm needs float A and a 2-D weight, got A {DataTypeInfo.Name(a.Type)}{a.ShapeText}, W {codes.ShapeText}");
+            throw new OpException($"ArrayGemm needs A and a 2-D weight, got A {DataTypeInfo.Name(a.Type)}{a.ShapeText}, W {codes.ShapeText}");
         }
 
         int k = transB ? codes.Shape[1] : codes.Shape[0], n = transB ? codes.Shape[0] : codes.Shape[1];
@@ -121,15 +119,8 @@ internal static class LowPrecisionArrayOps
             ScaledOperand w = layout.Weights(type, n, o => (kk, _) => wc[transB ? (o * k) + kk : (kk * n) + o],
                 o => (bi, _) => scales[transB ? (o * cb) + bi : (bi * n) + o],
                 o => scales.Length == 1 ? scales[0] : scales[o]);
-            float[] av = a.Items<float>();
-            float[] x = new float[rows * layout.Depth];
-            for (int r = 0; r < rows; r++)
-            {
-                int row = r;
-                layout.Fill(x.AsSpan(r * layout.Depth, layout.Depth), (kk, _) => av[(row * k) + kk]);
-            }
-
-            float[] y = ScaledMatMul.Compute(OperandQuantizer.Quantize(x, rows, layout.Depth, type, scaling), w, ctx.Options.LowPrecisionAccumulation);
+            ScaledOperand activations = Activations(a, inputScale, rows, layout, type, scaling, (r, kk, _) => (r * k) + kk);
+            float[] y = ScaledMatMul.Compute(activations, w, ctx.Options.LowPrecisionAccumulation);
             if (cv is not null)
             {
                 for (int i = 0; i < y.Length; i++)
@@ -143,9 +134,61 @@ internal static class LowPrecisionArrayOps
     }
 
     /// <summary>
+    /// The activation operand in reduction order, <paramref name="source"/>(row, channel, position) giving the flat
+    /// index into X (or -1 in the padding): float activations converted by the array with the node's scaling, or codes
+    /// already quantized per tensor (<paramref name="inputScale"/>) taken as they are.
+    /// </summary>
+    private static ScaledOperand Activations(TensorValue x, float? inputScale, int rows, ReductionLayout layout, MxElementType type, BlockScaling scaling, Func<int, int, int, int> source)
+    {
+        int depth = layout.Depth;
+        if (inputScale is float xs)
+        {
+            byte[] xc = x.Items<byte>();
+            byte[] codes = new byte[rows * depth];
+            for (int r = 0; r < rows; r++)
+            {
+                int row = r;
+                layout.Fill(codes.AsSpan(r * depth, depth), (c, q) => source(row, c, q) is int at and >= 0 ? xc[at] : (byte)0);
+            }
+
+            return new ScaledOperand(type, rows, depth, Math.Max(1, depth), codes, [.. Enumerable.Repeat(1f, rows)], [.. Enumerable.Repeat(xs, rows)]);
+        }
+
+        float[] xv = x.Items<float>();
+        float[] values = new float[rows * depth];
+        for (int r = 0; r < rows; r++)
+        {
+            int row = r;
+            layout.Fill(values.AsSpan(r * depth, depth), (c, q) => source(row, c, q) is int at and >= 0 ? xv[at] : 0f);
+        }
+
+        return OperandQuantizer.Quantize(values, rows, depth, type, scaling);
+    }
+
+    /// <summary>
+    /// The scale of activations that arrive quantized (per tensor, in the weight's type, input 4), or null for float
+    /// activations the array converts itself.
+    /// </summary>
+    private static float? InputScale(OpContext ctx, TensorValue x, TensorValue codes)
+    {
+        if (x.Type == DataType.Float)
+        {
+            return null;
+        }
+
+        if (x.Type != codes.Type || ctx.OptionalInput(4) is not { Type: DataType.Float, Length: 1 } s || ctx.String("scaling", string.Empty) != nameof(BlockScaling.PerRow))
+        {
+            throw new OpException($"activations of type {DataTypeInfo.Name(x.Type)} need the weight's type {DataTypeInfo.Name(codes.Type)}, per-row scaling and a scalar float scale as input 4");
+        }
+
+        return s.Items<float>()[0];
+    }
+
+    /// <summary>
     /// The array's output path after the bias: the fused activation (<c>activation</c>: Relu, the same kernel as the
     /// separate op), then, with <c>store_mx</c>, the conversion to MX in which the value is stored: blocks of 32 along
-    /// the channel axis, one pixel at a time (<paramref name="pixels"/> channel-strided values; 1 for a GEMM's rows).
+    /// the channel axis, one pixel at a time (<paramref name="pixels"/> channel-strided values; 1 for a GEMM's rows); or,
+    /// with an output scale and zero point (inputs 5 and 6, a fused QuantizeLinear), the quantized output.
     /// </summary>
     private static TensorValue Epilogue(OpContext ctx, TensorValue y, MxElementType type, int pixels)
     {
@@ -156,6 +199,12 @@ internal static class LowPrecisionArrayOps
             "Relu" => ElementwiseKernels.Relu(y),
             _ => throw new OpException($"unknown fused activation '{activation}'"),
         };
+        if (ctx.OptionalInput(5) is { } outputScale)
+        {
+            TensorValue zeroPoint = ctx.Input(6);
+            return QuantizeLinear.Run(result, outputScale, zeroPoint, zeroPoint.Type, saturate: ctx.Int("saturate", 1) != 0);
+        }
+
         if (ctx.Int("store_mx", 0) == 0)
         {
             return result;
@@ -279,13 +328,14 @@ internal static class LowPrecisionArrayOps
 
         public int Depth => _blocked ? positions * BlocksPerPosition * blockSize : channels * positions;
 
-        /// <summary>Writes one row in reduction order from value(channel, position); padding slots get 0.</summary>
-        public void Fill(Span<float> row, Func<int, int, float> value)
+        /// <summary>Writes one row in reduction order from value(channel, position); padding slots get 0 (or code 0,
+        /// which is +0 in every low-precision type).</summary>
+        public void Fill<T>(Span<T> row, Func<int, int, T> value)
         {
             for (int slot = 0; slot < row.Length; slot++)
             {
                 (int c, int q) = Source(slot);
-                row[slot] = c < 0 ? 0f : value(c, q);
+                row[slot] = c < 0 ? default! : value(c, q);
             }
         }
 
