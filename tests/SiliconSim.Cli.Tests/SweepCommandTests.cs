@@ -66,6 +66,13 @@ public sealed class SweepCommandTests : IDisposable
         Assert.All(byRows, g => Assert.Single(g.Select(r => r[dram]).Distinct()));
         Assert.Contains("energy_j", File.ReadAllText(Path.Combine(_dir.Path, "e", "pareto.csv")), StringComparison.Ordinal);
         Assert.True(new FileInfo(Path.Combine(_dir.Path, "e", "pareto.png")).Length > 0);
+
+        // report.html: the front's rows as pareto.csv has them, every point, and the chart inline.
+        string html = File.ReadAllText(Path.Combine(_dir.Path, "e", "report.html"));
+        string[] front = File.ReadAllLines(Path.Combine(_dir.Path, "e", "pareto.csv"));
+        Assert.All(front.Skip(1), line => Assert.Contains(string.Concat(line.Split(',').Skip(1).Select(f => $"<td class=\"n\">{f}</td>")), html, StringComparison.Ordinal));
+        Assert.Contains("4 ok of 4", html, StringComparison.Ordinal);
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
     }
 
     [Fact]

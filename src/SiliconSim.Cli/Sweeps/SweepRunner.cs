@@ -302,6 +302,7 @@ internal sealed class SweepRunner
         header.AddRange(["model", "status", "reason"]);
         header.AddRange(metricColumns);
         csv.AppendJoin(',', header.Select(Csv)).Append('\n');
+        var rows = new List<List<string>>(_points.Length);
         for (int i = 0; i < _points.Length; i++)
         {
             SweepPoint p = _points[i];
@@ -313,19 +314,77 @@ internal sealed class SweepRunner
             row.Add(p.DropReason ?? r?.Reason ?? string.Empty);
             row.AddRange(metricColumns.Select(c => r?.Metrics.GetValueOrDefault(c) is double v ? Format(v) : string.Empty));
             csv.AppendJoin(',', row.Select(Csv)).Append('\n');
+            rows.Add(row);
         }
 
         File.WriteAllText(Path.Combine(_outDir, "results.csv"), csv.ToString());
-        File.WriteAllText(Path.Combine(_outDir, "pareto.csv"), ParetoCsv(records));
-        WriteParetoChart(records);
+        string pareto = ParetoCsv(records);
+        File.WriteAllText(Path.Combine(_outDir, "pareto.csv"), pareto);
+        Reporting.RenderedChart? chart = WriteParetoChart(records);
+        WriteReport(header, rows, pareto, chart);
         return records.Count(r => r is not null);
+    }
+
+    /// <summary>
+    /// report.html: the Pareto front, every point with its swept values and headline metrics (the rest are in
+    /// results.csv), and the Pareto chart, in one self-contained page.
+    /// </summary>
+    private void WriteReport(List<string> header, List<List<string>> rows, string paretoCsv, Reporting.RenderedChart? chart)
+    {
+        string[] headline = ["latency_s", "inferences_per_second", "utilization", "energy_j", "tops_per_w", "peak_junction_c", "throttled", "sustained_inferences_per_s"];
+        int[] columns = [.. Enumerable.Range(0, header.Count).Where(c => c < _sweep.Axes.Length + 4 || headline.Contains(header[c], StringComparer.Ordinal))];
+        string[] paretoLines = paretoCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var front = new Reporting.Html.TablePage.Table(
+            "Pareto front (latency and " + ParetoMetric + ", per model)",
+            SplitCsvLine(paretoLines[0]),
+            [.. paretoLines.Skip(1).Select(l => (IReadOnlyList<string>)SplitCsvLine(l))]);
+        var points = new Reporting.Html.TablePage.Table(
+            $"Points ({rows.Count(r => r[_sweep.Axes.Length + 2] == "ok")} ok of {rows.Count}; every column in results.csv)",
+            [.. columns.Select(c => header[c])],
+            [.. rows.Select(r => (IReadOnlyList<string>)[.. columns.Select(c => r[c])])]);
+        using var writer = new StreamWriter(Path.Combine(_outDir, "report.html"));
+        Reporting.Html.TablePage.Write($"Sweep: {Path.GetFileName(_outDir.TrimEnd(Path.DirectorySeparatorChar))}", [front, points], chart is null ? [] : [chart], writer);
+    }
+
+    /// <summary>The fields of one line this class wrote with <see cref="Csv"/> (quotes only around fields with commas
+    /// or quotes, doubled inside).</summary>
+    private static string[] SplitCsvLine(string line)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+            {
+                field.Append('"');
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return [.. fields];
     }
 
     /// <summary>
     /// pareto.png/.svg: every finished point's energy per inference against latency, coloured by the first swept
     /// parameter (its position in the axis when it is not numeric), the front highlighted. Needs the energy column.
     /// </summary>
-    private void WriteParetoChart(List<PointRecord?> records)
+    private Reporting.RenderedChart? WriteParetoChart(List<PointRecord?> records)
     {
         var points = new List<Reporting.Charts.SweepPoint>();
         for (int i = 0; i < _points.Length; i++)
@@ -339,11 +398,13 @@ internal sealed class SweepRunner
             }
         }
 
-        if (points.Count > 0)
+        if (points.Count == 0)
         {
-            string parameterName = _sweep.Axes.Length > 0 ? _sweep.Axes[0].Path : "index";
-            Reporting.ChartFiles.Save(Reporting.Charts.ParetoChart.Build(points, parameterName), _outDir, "pareto", Reporting.Charts.ParetoChart.Title);
+            return null;
         }
+
+        string parameterName = _sweep.Axes.Length > 0 ? _sweep.Axes[0].Path : "index";
+        return Reporting.ChartFiles.Save(Reporting.Charts.ParetoChart.Build(points, parameterName), _outDir, "pareto", Reporting.Charts.ParetoChart.Title);
     }
 
     /// <summary>
