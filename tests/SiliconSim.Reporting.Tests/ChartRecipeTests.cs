@@ -242,7 +242,7 @@ public sealed class ChartRecipeTests
         }
 
         Assert.Equal("array rows", Assert.Single(plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>()).Label);
-        Assert.Equal("Latency (ms)", plot.Axes.Bottom.Label.Text);
+        Assert.Equal("Latency of one run, whole batch (ms)", plot.Axes.Bottom.Label.Text);
         Assert.Equal(["Pareto front"], Recipe.LegendLabels(plot));
     }
 

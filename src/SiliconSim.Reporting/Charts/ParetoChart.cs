@@ -40,7 +40,8 @@ public static class ParetoChart
         var bar = plot.Add.ColorBar(new RangedColormap(colormap, range));
         bar.Label = parameterName;
         plot.Title(Title);
-        plot.XLabel("Latency (ms)");
+        // A sweep times one run of each model: its whole batch (360 images for a digits test case, 1 for a bare model).
+        plot.XLabel("Latency of one run, whole batch (ms)");
         plot.YLabel("Energy per inference (µJ)");
         plot.ShowLegend(Alignment.UpperRight);
         return plot;
