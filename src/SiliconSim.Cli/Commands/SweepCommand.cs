@@ -123,7 +123,7 @@ internal static class SweepCommand
             return Interrupted;
         }
 
-        stdout.WriteLine($"wrote {results} and {Path.Combine(options.OutDir, "pareto.csv")} (front of latency_s vs {runner.ParetoMetric})");
+        stdout.WriteLine($"wrote {results}, {Path.Combine(options.OutDir, "pareto.csv")} (front of latency_s vs {runner.ParetoMetric}) and {Path.Combine(options.OutDir, "report.html")}");
         return CliApp.Success;
     }
 }
