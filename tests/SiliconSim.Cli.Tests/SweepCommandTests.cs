@@ -129,6 +129,23 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
+    public void ColorBy_ChoosesTheAxisThatColoursTheParetoPlot_AndMustNameAnAxis()
+    {
+        string model = Path.Combine(SharedData.Digits, "digits_cnn_qdq_u8s8_tensor");
+        string Spec(string colorBy) => _dir.File($"c_{colorBy}.yaml", System.Text.Encoding.UTF8.GetBytes(
+            $"base: edge-npu\nmodels: ['{model}']\naxes:\n  array.rows: [8, 16]\n  memory.dram.bandwidth_gbps: [6.4, 12.8]\nthermal_seconds: 0\ncolor_by: {colorBy}\n"));
+
+        Assert.Equal(0, Sweep(Spec("memory.dram.bandwidth_gbps"), Path.Combine(_dir.Path, "c"), 2).Exit);
+        string svg = File.ReadAllText(Path.Combine(_dir.Path, "c", "pareto.svg"));
+        Assert.Contains("memory.dram.bandwidth_gbps", svg, StringComparison.Ordinal);
+        Assert.DoesNotContain("array.rows", svg, StringComparison.Ordinal);
+
+        var (exit, _, stderr) = CliRunner.Run("sweep", Spec("clock_mhz"), "--out", Path.Combine(_dir.Path, "never"));
+        Assert.Equal(2, exit);
+        Assert.Contains(":7:11: color_by: must name one of the axes (array.rows, memory.dram.bandwidth_gbps), got 'clock_mhz'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadSpec_ExitsTwoBeforeRunning()
     {
         string spec = _dir.File("bad.yaml", "base: edge-npu\nmodels: []\naxes:\n  array.rowz: [8]\n"u8.ToArray());

@@ -381,19 +381,22 @@ internal sealed class SweepRunner
     }
 
     /// <summary>
-    /// pareto.png/.svg: every finished point's energy per inference against latency, coloured by the first swept
-    /// parameter (its position in the axis when it is not numeric), the front highlighted. Needs the energy column.
+    /// pareto.png/.svg: every finished point's energy per inference against latency, coloured by the spec's
+    /// <c>color_by</c> axis or the first one (its position in the axis when it is not numeric), the front highlighted.
+    /// Needs the energy column.
     /// </summary>
     private Reporting.RenderedChart? WriteParetoChart(List<PointRecord?> records)
     {
+        // The spec's color_by axis, else the first; -1 when the sweep has no axes (colour by point index).
+        int colour = _sweep.ColorBy is { } chosen ? _sweep.Axes.Select(a => a.Path).ToList().IndexOf(chosen) : _sweep.Axes.Length > 0 ? 0 : -1;
         var points = new List<Reporting.Charts.SweepPoint>();
         for (int i = 0; i < _points.Length; i++)
         {
             if (records[i] is { Status: "ok" } r && r.Metrics.GetValueOrDefault("latency_s") is double latency && r.Metrics.GetValueOrDefault("energy_j") is double energy)
             {
                 SweepPoint p = _points[i];
-                string first = p.Values.Length > 0 ? p.Values[0] : string.Empty;
-                double parameter = double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : _sweep.Axes.Length > 0 ? _sweep.Axes[0].Values.IndexOf(first) : p.Index;
+                string value = colour >= 0 ? p.Values[colour] : string.Empty;
+                double parameter = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : colour >= 0 ? _sweep.Axes[colour].Values.IndexOf(value) : p.Index;
                 points.Add(new Reporting.Charts.SweepPoint(p.Index.ToString(CultureInfo.InvariantCulture), latency, energy, parameter));
             }
         }
@@ -403,7 +406,7 @@ internal sealed class SweepRunner
             return null;
         }
 
-        string parameterName = _sweep.Axes.Length > 0 ? _sweep.Axes[0].Path : "index";
+        string parameterName = colour >= 0 ? _sweep.Axes[colour].Path : "index";
         return Reporting.ChartFiles.Save(Reporting.Charts.ParetoChart.Build(points, parameterName), _outDir, "pareto", Reporting.Charts.ParetoChart.Title);
     }
 

@@ -37,6 +37,9 @@ public sealed record SweepDefinition
     /// </summary>
     public double ThermalSeconds { get; init; } = DefaultThermalSeconds;
 
+    /// <summary>The axis whose values colour the Pareto plot; null: the first axis (config key <c>color_by</c>).</summary>
+    public string? ColorBy { get; init; }
+
     /// <summary>See <see cref="ThermalSeconds"/>.</summary>
     public const double DefaultThermalSeconds = 600;
 

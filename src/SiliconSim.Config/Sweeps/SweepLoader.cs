@@ -23,11 +23,12 @@ namespace SiliconSim.Config.Sweeps;
 /// constraints:
 ///   - total_sram_kib &lt;= 1024 and pe_count >= 64
 /// thermal_seconds: 600                 # back-to-back inference per point's thermal model; 0 = no thermal columns
+/// color_by: array.cols                 # the axis that colours the Pareto plot (default: the first axis)
 /// </code>
 /// </summary>
 public static partial class SweepLoader
 {
-    private static readonly string[] s_keys = ["base", "models", "combine", "axes", "constraints", "thermal_seconds"];
+    private static readonly string[] s_keys = ["base", "models", "combine", "axes", "constraints", "thermal_seconds", "color_by"];
     private static readonly string[] s_rangeKinds = ["step", "count", "factor"];
 
     /// <summary>Loads a sweep file; an unreadable file is a diagnostic.</summary>
@@ -194,6 +195,19 @@ public static partial class SweepLoader
             }
         }
 
+        string? colorBy = null;
+        if (Get("color_by") is YamlNode cb)
+        {
+            if (cb is YamlScalar { IsNull: false } cbs && axes.Any(a => a.Path == cbs.Text))
+            {
+                colorBy = cbs.Text;
+            }
+            else
+            {
+                Error(cb.Location, "color_by", $"must name one of the axes ({string.Join(", ", axes.Select(a => a.Path))}), got '{(cb as YamlScalar)?.Text ?? "a collection"}'");
+            }
+        }
+
         if (diagnostics.Count > 0)
         {
             return new SweepLoadResult(null, [.. diagnostics.OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column)]);
@@ -210,6 +224,7 @@ public static partial class SweepLoader
                 Combine = combine,
                 Constraints = constraints.ToImmutable(),
                 ThermalSeconds = thermalSeconds,
+                ColorBy = colorBy,
             },
             []);
     }
