@@ -19,13 +19,20 @@ public sealed class ThermalModel
     /// </summary>
     public const double RunawayLimitC = 500;
 
-    private const int MaxCachedSteps = 4096;
-
     private readonly double[,] _a;
     private readonly double[] _r;
     private readonly double[] _rise;
     private readonly double[] _scratch;
+
+    // Most runs step by a few lengths over and over (a control period, a layer's duration): those are looked up.
+    private const int MaxCachedSteps = 4096;
+
     private readonly Dictionary<double, (double[,] Phi, double[,] M, double[,] N)> _cache = [];
+
+    // A = V·diag(λ)·V⁻¹ (see StepMatrices): the eigenvalues and the two basis matrices, computed once.
+    private readonly double[] _lambda;
+    private readonly double[,] _v;
+    private readonly double[,] _vInverse;
 
     public ThermalModel(ThermalNetwork network, double ambientC, double leakagePowerW = 0, double leakageReferenceC = 25, double leakageCoefficientPerK = 0)
     {
@@ -40,6 +47,7 @@ public sealed class ThermalModel
         _r = [.. Enumerable.Range(0, n).Select(i => gInv[i, 0])];
         _rise = new double[n];
         _scratch = new double[n];
+        (_lambda, _v, _vInverse) = Eigenbasis(network);
     }
 
     /// <summary>The model of a spec's three-node chain with its leakage.</summary>
@@ -190,9 +198,12 @@ public sealed class ThermalModel
     }
 
     /// <summary>
-    /// Φ = e^{Ah}, M = ∫₀ʰ e^{As} ds = h·φ₁(Ah) and N = h·I − M = −A h² φ₂(Ah), all from one exponential of the block
-    /// matrix [[Ah, I, 0], [0, 0, I], [0, 0, 0]] (Van Loan, IEEE TAC 1978; its first row of blocks is Φ, φ₁, φ₂), so
-    /// that no step, however short, loses the mean temperature to cancellation.
+    /// Φ = e^{Ah}, M = ∫₀ʰ e^{As} ds = h·φ₁(Ah) and N = h·I − M = −A h² φ₂(Ah), exactly, for any step length: A is
+    /// similar to a symmetric matrix (an RC network's C⁻¹G with C diagonal), so A = V·diag(λ)·V⁻¹ with real λ &lt; 0, and
+    /// each matrix is V·diag(f(λ))·V⁻¹ with f = e^{λh}, h·φ₁(λh), −λh²·φ₂(λh), φ₁ and φ₂ evaluated so that no step,
+    /// however short, loses the mean temperature to cancellation. Three scalar functions per node instead of a matrix
+    /// exponential keeps arbitrary step lengths cheap (a long inference split at every control period).
+    /// <see cref="StepMatricesByBlockExponential"/> is the same by Van Loan's block exponential, kept as the check.
     /// </summary>
     private (double[,] Phi, double[,] M, double[,] N) StepMatrices(double seconds)
     {
@@ -206,6 +217,27 @@ public sealed class ThermalModel
             _cache.Clear();
         }
 
+        int n = _lambda.Length;
+        var fPhi = new double[n];
+        var fM = new double[n];
+        var fN = new double[n];
+        for (int k = 0; k < n; k++)
+        {
+            double z = _lambda[k] * seconds;
+            fPhi[k] = Math.Exp(z);
+            fM[k] = seconds * Phi1(z);
+            fN[k] = -z * seconds * Phi2(z);
+        }
+
+        var matrices = (InBasis(fPhi), InBasis(fM), InBasis(fN));
+        _cache[seconds] = matrices;
+        return matrices;
+    }
+
+    /// <summary>The reference for <see cref="StepMatrices"/>: all three from one exponential of the block matrix
+    /// [[Ah, I, 0], [0, 0, I], [0, 0, 0]] (Van Loan, IEEE TAC 1978; its first row of blocks is Φ, φ₁, φ₂).</summary>
+    internal (double[,] Phi, double[,] M, double[,] N) StepMatricesByBlockExponential(double seconds)
+    {
         int n = _a.GetLength(0);
         var big = new double[3 * n, 3 * n];
         for (int i = 0; i < n; i++)
@@ -233,9 +265,134 @@ public sealed class ThermalModel
             }
         }
 
-        double[,] nMat = DenseMatrix.Scale(DenseMatrix.Multiply(_a, phi2), -seconds * seconds);
-        _cache[seconds] = (phi, m, nMat);
-        return (phi, m, nMat);
+        return (phi, m, DenseMatrix.Scale(DenseMatrix.Multiply(_a, phi2), -seconds * seconds));
+    }
+
+    /// <summary>For tests: <see cref="StepMatrices"/> itself.</summary>
+    internal (double[,] Phi, double[,] M, double[,] N) StepMatricesForTest(double seconds) => StepMatrices(seconds);
+
+    /// <summary>φ₁(z) = (e^z − 1)/z, 1 at 0.</summary>
+    private static double Phi1(double z) => z == 0 ? 1 : ExpM1(z) / z;
+
+    /// <summary>φ₂(z) = (e^z − 1 − z)/z², ½ at 0: its Taylor series below |z| = 0.02 (error under 1e-17), else directly.</summary>
+    private static double Phi2(double z) => Math.Abs(z) < 0.02
+        ? 0.5 + (z * ((1.0 / 6) + (z * ((1.0 / 24) + (z * ((1.0 / 120) + (z * ((1.0 / 720) + (z / 5040)))))))))
+        : (ExpM1(z) - z) / (z * z);
+
+    /// <summary>e^z − 1 to a few ulps for every z: Kahan's (u − 1)·z / ln u with u = e^z, which cancels the rounding of u.</summary>
+    private static double ExpM1(double z)
+    {
+        double u = Math.Exp(z);
+        return u == 1 ? z : u - 1 == -1 ? -1 : (u - 1) * z / Math.Log(u);
+    }
+
+    private double[,] InBasis(double[] diagonal)
+    {
+        int n = diagonal.Length;
+        var result = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    sum += _v[i, k] * diagonal[k] * _vInverse[k, j];
+                }
+
+                result[i, j] = sum;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A = −C⁻¹G = C^-½ S C^½ with S = −C^-½ G C^-½ symmetric; S = Q Λ Qᵀ by cyclic Jacobi rotations (exact to rounding
+    /// for these small dense matrices, and deterministic); so V = C^-½ Q and V⁻¹ = Qᵀ C^½.
+    /// </summary>
+    private static (double[] Lambda, double[,] V, double[,] VInverse) Eigenbasis(ThermalNetwork network)
+    {
+        int n = network.NodeCount;
+        ReadOnlySpan<double> c = network.CapacitanceJPerK;
+        var s = new double[n, n];
+        var q = DenseMatrix.Identity(n);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                s[i, j] = -network.Conductance[i, j] / Math.Sqrt(c[i] * c[j]);
+            }
+        }
+
+        for (int sweep = 0; sweep < 100; sweep++)
+        {
+            double off = 0, total = 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    total += s[i, j] * s[i, j];
+                    off += i == j ? 0 : s[i, j] * s[i, j];
+                }
+            }
+
+            if (off <= 1e-32 * total)
+            {
+                break;
+            }
+
+            for (int p = 0; p < n - 1; p++)
+            {
+                for (int r = p + 1; r < n; r++)
+                {
+                    if (s[p, r] == 0)
+                    {
+                        continue;
+                    }
+
+                    // The rotation that zeroes s[p, r] (Golub and Van Loan, Matrix Computations, §8.5.2).
+                    double theta = (s[r, r] - s[p, p]) / (2 * s[p, r]);
+                    double t = Math.Sign(theta == 0 ? 1 : theta) / (Math.Abs(theta) + Math.Sqrt((theta * theta) + 1));
+                    double cs = 1 / Math.Sqrt((t * t) + 1), sn = t * cs;
+                    for (int k = 0; k < n; k++)
+                    {
+                        double skp = s[k, p], skr = s[k, r];
+                        s[k, p] = (cs * skp) - (sn * skr);
+                        s[k, r] = (sn * skp) + (cs * skr);
+                    }
+
+                    for (int k = 0; k < n; k++)
+                    {
+                        double spk = s[p, k], srk = s[r, k];
+                        s[p, k] = (cs * spk) - (sn * srk);
+                        s[r, k] = (sn * spk) + (cs * srk);
+                    }
+
+                    for (int k = 0; k < n; k++)
+                    {
+                        double qkp = q[k, p], qkr = q[k, r];
+                        q[k, p] = (cs * qkp) - (sn * qkr);
+                        q[k, r] = (sn * qkp) + (cs * qkr);
+                    }
+                }
+            }
+        }
+
+        var lambda = new double[n];
+        var v = new double[n, n];
+        var vInverse = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            lambda[i] = s[i, i];
+            for (int k = 0; k < n; k++)
+            {
+                v[i, k] = q[i, k] / Math.Sqrt(c[i]);
+                vInverse[k, i] = q[i, k] * Math.Sqrt(c[i]);
+            }
+        }
+
+        return (lambda, v, vInverse);
     }
 
     private static double Row0(double[,] m, ReadOnlySpan<double> v)

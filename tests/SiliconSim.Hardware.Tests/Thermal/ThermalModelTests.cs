@@ -204,4 +204,36 @@ public sealed class ThermalModelTests
             Assert.Equal(amp * Math.Exp(C * x), x, 12);
         }
     }
+
+    [Theory]
+    [InlineData(1e-9)]
+    [InlineData(3.7e-6)]
+    [InlineData(1e-3)]
+    [InlineData(0.0123)]
+    [InlineData(1.0)]
+    [InlineData(250.0)]
+    public void StepMatrices_FromTheEigenbasis_EqualVanLoansBlockExponential(double seconds)
+    {
+        // Uneven capacitances and resistances: time constants from microseconds to minutes, as in the presets.
+        var model = new ThermalModel(Chain([1e-3, 0.8, 25], [0.7, 3.5, 14]), ambientC: 25);
+        var (phi, m, n) = model.StepMatricesForTest(seconds);
+        var (phiRef, mRef, nRef) = model.StepMatricesByBlockExponential(seconds);
+        foreach (var (actual, expected) in new[] { (phi, phiRef), (m, mRef), (n, nRef) })
+        {
+            double scale = 0;
+            foreach (double e in expected)
+            {
+                scale = Math.Max(scale, Math.Abs(e));
+            }
+
+            for (int i = 0; i < 3; i++)
+            {
+                for (int j = 0; j < 3; j++)
+                {
+                    // The block exponential's own error grows with ‖Ah‖ (scaling and squaring): held to 1e-9 of the entries.
+                    Assert.True(Math.Abs(actual[i, j] - expected[i, j]) <= 1e-9 * scale, $"h={seconds} [{i},{j}]: {actual[i, j]} vs {expected[i, j]}");
+                }
+            }
+        }
+    }
 }
