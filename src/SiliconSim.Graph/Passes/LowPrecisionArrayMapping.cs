@@ -14,8 +14,11 @@ namespace SiliconSim.Graph.Passes;
 /// <list type="bullet">
 /// <item>blocks of 32 along the reduction axis with power-of-two scales: OCP MX (MXFP4 / MXFP8) activations;</item>
 /// <item>fp4 blocks of 16: NVFP4 activations (16-element blocks, E4M3 scales, an fp32 scale per row);</item>
-/// <item>fp8 per output channel or per tensor: fp8 activations with one fp32 scale per row (per pixel or token).</item>
+/// <item>fp8 per output channel or per tensor: fp8 activations with one fp32 scale per row (per pixel or token); or, when
+/// the activation already passes a per-tensor fp8 QuantizeLinear → DequantizeLinear (the quantizer's calibrated
+/// activations), those codes and that scale as they are (the op reads the codes, the scale is input 4).</item>
 /// </list>
+/// Then an array op's single-use Relu, and after it a single-use per-tensor QuantizeLinear, move into its epilogue.
 /// Anything else (another block size, a zero point, a shared DequantizeLinear, Gemm with transA or alpha/beta ≠ 1)
 /// stays as DequantizeLinear + float op: values then follow ONNX's float semantics. This is not an ORT rewrite: it runs
 /// only when the accelerator's array lists the weight's type (<see cref="Apply"/>'s caller decides).

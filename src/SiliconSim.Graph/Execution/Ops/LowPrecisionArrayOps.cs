@@ -9,11 +9,13 @@ namespace SiliconSim.Graph.Execution.Ops;
 
 /// <summary>
 /// <c>siliconsim.ArrayConv</c> / <c>siliconsim.ArrayGemm</c> (made by <see cref="LowPrecisionArrayMapping"/>): the
-/// matrix op as a low-precision MAC array computes it. The weight codes and scales come straight from the model; each
-/// output pixel's (or row's) activations are quantized to the weight's element type with the node's scaling
-/// (<see cref="OperandQuantizer"/>); <see cref="ScaledMatMul"/> forms the dot products under
-/// <see cref="ExecutionOptions.LowPrecisionAccumulation"/>; the fp32 bias is added last, then the epilogue (a fused
-/// Relu, and the conversion to MX of a value stored in MX; see <see cref="LowPrecisionArrayMapping.StoredTypes"/>).
+/// matrix op as a low-precision MAC array computes it. Inputs: X, weight codes, weight scale, [bias], [X scale],
+/// [output scale, output zero point]. The weight codes and scales come straight from the model; float activations are
+/// quantized per output pixel (or row) to the weight's element type with the node's scaling
+/// (<see cref="OperandQuantizer"/>), while fp8 activations quantized per tensor arrive as codes with their scale;
+/// <see cref="ScaledMatMul"/> forms the dot products under <see cref="ExecutionOptions.LowPrecisionAccumulation"/>; the
+/// fp32 bias is added last, then the epilogue (a fused Relu; then a fused QuantizeLinear, or the conversion to MX of a
+/// value stored in MX, see <see cref="LowPrecisionArrayMapping.StoredTypes"/>).
 /// <para>The reduction runs in the order of the weight's blocks: for a conv, kernel position by kernel position, and
 /// within one, the input channels in blocks of the block size (ONNX blocks a conv weight along its channel axis, so a
 /// block never spans kernel positions); channel counts that do not fill a block are zero-padded, which changes no
