@@ -65,6 +65,7 @@ public static class LowPrecisionArrayMapping
         }
 
         FuseRelu(editor);
+        QuantizeBeforeMaxPool(editor, supports);
         FuseQuantize(editor);
         ModelGraph onArray = editor.ToGraph();
         IReadOnlyDictionary<string, DataType> stored = StoredTypes(onArray);
@@ -204,6 +205,29 @@ public static class LowPrecisionArrayMapping
         bool zeroPointIsZero = adq.Inputs.Length < 3 || adq.Inputs[2].Length == 0
             || (editor.Constant(adq.Inputs[2]) is { } zp && zp.Items<byte>().All(b => b == 0));
         return zeroPointIsZero ? adq : null;
+    }
+
+    /// <summary>
+    /// MaxPool → per-tensor fp8 QuantizeLinear becomes QuantizeLinear → <c>siliconsim.MaxPool</c> on the codes: Q is
+    /// monotone, so Q(max x) = max Q(x) bit for bit (ORT's QDQ propagation moves int8 Q/DQ across MaxPool for the same
+    /// reason). The pooling then reads and writes 8 bits, and the QuantizeLinear can join the array op before it.
+    /// </summary>
+    private static void QuantizeBeforeMaxPool(GraphEditor editor, Func<DataType, bool> supports)
+    {
+        foreach (Node pool in editor.Nodes.Where(n => n.OpType == "MaxPool" && n.NormalizedDomain.Length == 0).ToList())
+        {
+            if ((pool.Outputs.Length > 1 && pool.Outputs[1].Length > 0) || editor.IsGraphOutput(pool.Outputs[0])
+                || editor.Consumers(pool.Outputs[0]) is not [(var q, 0)] || q.OpType != "QuantizeLinear" || q.NormalizedDomain.Length != 0
+                || q.Inputs.Length < 3 || editor.Constant(q.Inputs[1]) is not { Type: DataType.Float, Length: 1 }
+                || editor.Constant(q.Inputs[2]) is not { Length: 1 } zp || zp.Type is not (DataType.Float8E4M3FN or DataType.Float8E5M2) || !supports(zp.Type))
+            {
+                continue;
+            }
+
+            string codes = editor.FreshName(pool.Inputs[0] + "_quantized");
+            editor.Replace(pool, q with { Inputs = q.Inputs.SetItem(0, pool.Inputs[0]), Outputs = [codes] });
+            editor.Replace(q, pool with { Domain = NchwcSelection.Domain, Inputs = [codes], Outputs = [q.Outputs[0]] });
+        }
     }
 
     /// <summary>

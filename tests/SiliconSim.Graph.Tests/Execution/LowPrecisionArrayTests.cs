@@ -239,6 +239,27 @@ public sealed class LowPrecisionArrayTests
         }
     }
 
+    [Fact]
+    public void Apply_MovesAnFp8QuantizerAboveMaxPool_WithTheSameCodes()
+    {
+        var rng = new Random(11);
+        float[] x = [.. Enumerable.Range(0, 2 * 3 * 7 * 7).Select(_ => (float)((rng.NextDouble() * 20) - 10))];
+        var b = new OnnxBuilder(23)
+            .Input("x", DataType.Float, 2, 3, 7, 7)
+            .Initializer("s", TensorValue.Scalar(DataType.Float, 0.01f)) // saturates the largest values: Q still monotone
+            .Initializer("z", TensorValue.Create(DataType.Float8E4M3FN, [], new byte[] { 0 }))
+            .Node("MaxPool", ["x"], ["p"], name: "pool", attributes: [("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 })])
+            .Node("QuantizeLinear", ["p", "s", "z"], ["y"], name: "q")
+            .Output("y", DataType.Float8E4M3FN);
+        ModelGraph original = Read(b);
+        ModelGraph mapped = LowPrecisionArrayMapping.Apply(original, _ => true);
+
+        Assert.Equal(["QuantizeLinear", "MaxPool"], mapped.Nodes.Select(n => n.OpType));
+        Assert.Equal(NchwcSelection.Domain, mapped.Nodes[1].Domain);
+        var feeds = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { ["x"] = TensorValue.FromFloats([2, 3, 7, 7], x) };
+        Assert.Equal(GraphExecutor.Run(original, feeds)[0].Value.Items<byte>(), GraphExecutor.Run(mapped, feeds)[0].Value.Items<byte>());
+    }
+
     private static float[] Grid(Random rng, int count) => [.. Enumerable.Range(0, count).Select(_ => s_grid[rng.Next(s_grid.Length)])];
 
     private static TensorValue Fp4(float[] values, int[] shape) =>

@@ -1,4 +1,5 @@
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Formats;
 using SiliconSim.Numerics.Kernels;
 using SiliconSim.Numerics.Kernels.Float;
 
@@ -30,6 +31,27 @@ internal static class PoolOps
         });
         var result = TensorValue.Create(x.Type, g.OutputShape, y);
         return indices is null ? [result] : [result, TensorValue.Create(DataType.Int64, g.OutputShape, indices)];
+    }
+
+    /// <summary>
+    /// <c>siliconsim.MaxPool</c>: MaxPool over fp8 codes, which <see cref="Passes.LowPrecisionArrayMapping"/> makes by
+    /// moving a per-tensor fp8 QuantizeLinear above a MaxPool (Q is monotone, so Q(max x) = max Q(x) exactly). The codes
+    /// decode exactly to float, the float kernel picks the maximum, and the maximum encodes back to its own code.
+    /// </summary>
+    [OnnxOp("MaxPool", Passes.NchwcSelection.Domain)]
+    public static TensorValue[] MaxPoolCodes(OpContext ctx)
+    {
+        TensorValue x = ctx.Input(0);
+        (Func<byte, float> decode, Func<float, byte> encode) = x.Type switch
+        {
+            DataType.Float8E4M3FN => ((Func<byte, float>)Fp8E4M3Fn.Decode, (Func<float, byte>)(v => Fp8E4M3Fn.Encode(v))),
+            DataType.Float8E5M2 => (Fp8E5M2.Decode, v => Fp8E5M2.Encode(v)),
+            _ => throw new OpException($"siliconsim.MaxPool takes fp8 codes, got {DataTypeInfo.Name(x.Type)}"),
+        };
+        ConvGeometry g = Geometry(ctx, x);
+        float[] values = [.. x.Items<byte>().Select(decode)];
+        float[] y = OpGuard.Run(() => PoolKernels.MaxPool<float>(values, g, float.MinValue, out _, false, 0));
+        return [TensorValue.Create(x.Type, g.OutputShape, y.Select(encode).ToArray())];
     }
 
     [OnnxOp("AveragePool")]
