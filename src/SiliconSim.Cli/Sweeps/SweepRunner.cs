@@ -296,12 +296,10 @@ internal sealed class SweepRunner
         Directory.CreateDirectory(_outDir);
         var metricColumns = MetricColumns;
         var records = _points.Select(p => p.Runnable ? TryRead(PointFile(Key(p))) : null).ToList();
-        var csv = new StringBuilder();
         var header = new List<string> { "index" };
         header.AddRange(_sweep.Axes.Select(a => a.Path));
         header.AddRange(["model", "status", "reason"]);
         header.AddRange(metricColumns);
-        csv.AppendJoin(',', header.Select(Csv)).Append('\n');
         var rows = new List<List<string>>(_points.Length);
         for (int i = 0; i < _points.Length; i++)
         {
@@ -313,13 +311,12 @@ internal sealed class SweepRunner
             row.Add(!p.Runnable ? "dropped" : r is null ? "pending" : r.Status);
             row.Add(p.DropReason ?? r?.Reason ?? string.Empty);
             row.AddRange(metricColumns.Select(c => r?.Metrics.GetValueOrDefault(c) is double v ? Format(v) : string.Empty));
-            csv.AppendJoin(',', row.Select(Csv)).Append('\n');
             rows.Add(row);
         }
 
-        File.WriteAllText(Path.Combine(_outDir, "results.csv"), csv.ToString());
-        string pareto = ParetoCsv(records);
-        File.WriteAllText(Path.Combine(_outDir, "pareto.csv"), pareto);
+        File.WriteAllText(Path.Combine(_outDir, "results.csv"), CsvText(header, rows));
+        var pareto = ParetoFront(records);
+        File.WriteAllText(Path.Combine(_outDir, "pareto.csv"), CsvText(pareto.Header, pareto.Rows));
         Reporting.RenderedChart? chart = WriteParetoChart(records);
         WriteReport(header, rows, pareto, chart);
         return records.Count(r => r is not null);
@@ -329,55 +326,18 @@ internal sealed class SweepRunner
     /// report.html: the Pareto front, every point with its swept values and headline metrics (the rest are in
     /// results.csv), and the Pareto chart, in one self-contained page.
     /// </summary>
-    private void WriteReport(List<string> header, List<List<string>> rows, string paretoCsv, Reporting.RenderedChart? chart)
+    private void WriteReport(List<string> header, List<List<string>> rows, (List<string> Header, List<List<string>> Rows) pareto, Reporting.RenderedChart? chart)
     {
         string[] headline = ["latency_s", "inferences_per_second", "utilization", "energy_j", "tops_per_w", "peak_junction_c", "throttled", "sustained_inferences_per_s"];
         int[] columns = [.. Enumerable.Range(0, header.Count).Where(c => c < _sweep.Axes.Length + 4 || headline.Contains(header[c], StringComparer.Ordinal))];
-        string[] paretoLines = paretoCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var front = new Reporting.Html.TablePage.Table(
-            "Pareto front (latency and " + ParetoMetric + ", per model)",
-            SplitCsvLine(paretoLines[0]),
-            [.. paretoLines.Skip(1).Select(l => (IReadOnlyList<string>)SplitCsvLine(l))]);
+            "Pareto front (latency and " + ParetoMetric + ", per model)", pareto.Header, [.. pareto.Rows]);
         var points = new Reporting.Html.TablePage.Table(
             $"Points ({rows.Count(r => r[_sweep.Axes.Length + 2] == "ok")} ok of {rows.Count}; every column in results.csv)",
             [.. columns.Select(c => header[c])],
             [.. rows.Select(r => (IReadOnlyList<string>)[.. columns.Select(c => r[c])])]);
         using var writer = new StreamWriter(Path.Combine(_outDir, "report.html"));
         Reporting.Html.TablePage.Write($"Sweep: {Path.GetFileName(_outDir.TrimEnd(Path.DirectorySeparatorChar))}", [front, points], chart is null ? [] : [chart], writer);
-    }
-
-    /// <summary>The fields of one line this class wrote with <see cref="Csv"/> (quotes only around fields with commas
-    /// or quotes, doubled inside).</summary>
-    private static string[] SplitCsvLine(string line)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-            {
-                field.Append('"');
-                i++;
-            }
-            else if (c == '"')
-            {
-                quoted = !quoted;
-            }
-            else if (c == ',' && !quoted)
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        fields.Add(field.ToString());
-        return [.. fields];
     }
 
     /// <summary>
@@ -414,14 +374,13 @@ internal sealed class SweepRunner
     /// Per model, the points not dominated in (latency_s, second metric), both minimized; sorted by latency. A point is
     /// dominated when another is no worse in both and better in one.
     /// </summary>
-    private string ParetoCsv(List<PointRecord?> records)
+    private (List<string> Header, List<List<string>> Rows) ParetoFront(List<PointRecord?> records)
     {
         string metric = ParetoMetric;
-        var sb = new StringBuilder();
         var header = new List<string> { "model", "index" };
         header.AddRange(_sweep.Axes.Select(a => a.Path));
         header.AddRange(["latency_s", metric]);
-        sb.AppendJoin(',', header.Select(Csv)).Append('\n');
+        var rows = new List<List<string>>();
         var candidates = _points.Select((p, i) => (Point: p, Record: records[i]))
             .Where(x => x.Record is { Status: "ok" } r && r.Metrics.GetValueOrDefault("latency_s") is double && r.Metrics.GetValueOrDefault(metric) is double)
             .Select(x => (x.Point, Latency: x.Record!.Metrics["latency_s"]!.Value, Metric: x.Record.Metrics[metric]!.Value))
@@ -437,8 +396,19 @@ internal sealed class SweepRunner
                 row.AddRange(f.Point.Values);
                 row.Add(Format(f.Latency));
                 row.Add(Format(f.Metric));
-                sb.AppendJoin(',', row.Select(Csv)).Append('\n');
+                rows.Add(row);
             }
+        }
+
+        return (header, rows);
+    }
+
+    private static string CsvText(List<string> header, List<List<string>> rows)
+    {
+        var sb = new StringBuilder();
+        foreach (List<string> row in rows.Prepend(header))
+        {
+            sb.AppendJoin(',', row.Select(Csv)).Append('\n');
         }
 
         return sb.ToString();
