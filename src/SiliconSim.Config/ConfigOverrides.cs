@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SiliconSim.Config.Diagnostics;
+using SiliconSim.Config.Sweeps;
 using SiliconSim.Config.Yaml;
 using SiliconSim.Hardware.Specs.Parameters;
 
@@ -54,16 +55,14 @@ internal static partial class ConfigOverrides
                 continue;
             }
 
-            if (Set(map, Segments(path), 0, value, path) is { } result)
+            var (node, setProblem) = YamlPaths.TrySet(map, path, value, Location);
+            if (setProblem is not null)
             {
-                if (result.Problem is not null)
-                {
-                    diagnostics.Add(new ConfigDiagnostic(Location, path, result.Problem));
-                }
-                else
-                {
-                    root = result.Node!;
-                }
+                diagnostics.Add(new ConfigDiagnostic(Location, path, setProblem));
+            }
+            else
+            {
+                root = node!;
             }
         }
 
@@ -115,73 +114,6 @@ internal static partial class ConfigOverrides
         YamlMapping m => new YamlMapping(Location, [.. m.Entries.Select(e => new KeyValuePair<YamlScalar, YamlNode>(e.Key with { Location = Location }, Relocate(e.Value)))]),
         _ => node,
     };
-
-    /// <summary>
-    /// Replaces (or adds, creating missing sections) the entry at <paramref name="segments"/>[at..]; list items are
-    /// never created, since an item needs every required field.
-    /// </summary>
-    private static (YamlNode? Node, string? Problem)? Set(YamlNode node, (string Key, int? Index)[] segments, int at, YamlNode value, string path)
-    {
-        var (key, index) = segments[at];
-        if (node is not YamlMapping map)
-        {
-            return (null, $"cannot be set: '{Prefix(segments, at)}' in the config is not a mapping");
-        }
-
-        int k = map.Entries.Select((e, i) => (e, i)).FirstOrDefault(p => p.e.Key.Text == key, (default, -1)).i;
-        bool last = at == segments.Length - 1;
-        if (index is int i)
-        {
-            string list = Prefix(segments, at + 1)[..^$"[{i}]".Length];
-            if (k < 0 || map.Entries[k].Value is not YamlSequence seq)
-            {
-                return (null, $"the config has no {list} list to index");
-            }
-
-            if (i >= seq.Items.Length)
-            {
-                return (null, $"{list} has {seq.Items.Length} item(s); [{i}] is past its end");
-            }
-
-            if (last)
-            {
-                return (null, "is a list item; set one of its fields");
-            }
-
-            var inner = Set(seq.Items[i], segments, at + 1, value, path);
-            return inner is { Problem: null } ok
-                ? (map with { Entries = map.Entries.SetItem(k, new(map.Entries[k].Key, seq with { Items = seq.Items.SetItem(i, ok.Node!) })) }, null)
-                : inner;
-        }
-
-        YamlScalar newKey = new(Location, key, Plain: true);
-        if (last)
-        {
-            var entry = new KeyValuePair<YamlScalar, YamlNode>(newKey, value);
-            return (map with { Entries = k < 0 ? map.Entries.Add(entry) : map.Entries.SetItem(k, entry) }, null);
-        }
-
-        YamlNode child = k >= 0 && map.Entries[k].Value is not YamlScalar { IsNull: true }
-            ? map.Entries[k].Value
-            : new YamlMapping(Location, ImmutableArray<KeyValuePair<YamlScalar, YamlNode>>.Empty);
-        var result = Set(child, segments, at + 1, value, path);
-        if (result is not { Problem: null } done)
-        {
-            return result;
-        }
-
-        // A section written in the file keeps its key's location; only the overridden field moves to --set.
-        var replaced = new KeyValuePair<YamlScalar, YamlNode>(k < 0 ? newKey : map.Entries[k].Key, done.Node!);
-        return (map with { Entries = k < 0 ? map.Entries.Add(replaced) : map.Entries.SetItem(k, replaced) }, null);
-    }
-
-    private static string Prefix((string Key, int? Index)[] segments, int count) =>
-        string.Join('.', segments.Take(count).Select(s => s.Index is int i ? $"{s.Key}[{i}]" : s.Key));
-
-    private static (string Key, int? Index)[] Segments(string path) =>
-        [.. path.Split('.').Select(part => part.IndexOf('[', StringComparison.Ordinal) is int open and >= 0
-            ? (part[..open], (int?)int.Parse(part.AsSpan(open + 1, part.Length - open - 2), NumberStyles.None, CultureInfo.InvariantCulture))
-            : (part, null))];
 
     // Keys joined by dots, each optionally indexed once: the paths `siliconsim describe` and sweeps use.
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]{1,9}\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[[0-9]{1,9}\])?)*$", RegexOptions.CultureInvariant)]

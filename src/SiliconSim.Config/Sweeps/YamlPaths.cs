@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using SiliconSim.Config.Diagnostics;
 using SiliconSim.Config.Yaml;
 
 namespace SiliconSim.Config.Sweeps;
@@ -35,32 +36,86 @@ internal static class YamlPaths
     public static double? Number(YamlNode root, string path) =>
         Find(root, path) is YamlScalar s && double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : null;
 
-    /// <summary>The tree with the scalar at <paramref name="path"/> replaced by <paramref name="text"/> (the path must exist).</summary>
-    public static YamlNode Set(YamlNode root, string path, string text) => Set(root, [.. Segments(path)], 0, text);
-
-    private static YamlNode Set(YamlNode node, (string Key, int? Index)[] segments, int at, string text)
+    /// <summary>The tree with the scalar at <paramref name="path"/> replaced by <paramref name="text"/> (the path must exist;
+    /// the new scalar keeps the old one's location).</summary>
+    /// <exception cref="ArgumentException">the path does not name a field of the tree.</exception>
+    public static YamlNode Set(YamlNode root, string path, string text)
     {
-        if (at == segments.Length)
+        YamlNode old = Find(root, path) ?? throw new ArgumentException($"the config has no field {path}", nameof(path));
+        var (node, problem) = TrySet(root, path, new YamlScalar(old.Location, text, Plain: true), old.Location);
+        return node ?? throw new ArgumentException($"{path}: {problem}", nameof(path));
+    }
+
+    /// <summary>
+    /// The tree with the node at <paramref name="path"/> replaced by <paramref name="value"/>, adding a missing key and
+    /// the sections on its way (located at <paramref name="added"/>); or, instead of a tree, the problem: a path through
+    /// a scalar, a list the tree lacks or an index past its end, a whole list item (items are never created, since an
+    /// item needs every required field).
+    /// </summary>
+    public static (YamlNode? Node, string? Problem) TrySet(YamlNode root, string path, YamlNode value, SourceLocation added) =>
+        TrySet(root, [.. Segments(path)], 0, value, added);
+
+    /// <summary>
+    /// Replaces (or adds, creating missing sections) the entry at <paramref name="segments"/>[at..]; list items are
+    /// never created, since an item needs every required field.
+    /// </summary>
+    private static (YamlNode? Node, string? Problem) TrySet(YamlNode node, (string Key, int? Index)[] segments, int at, YamlNode value, SourceLocation added)
+    {
+        var (key, index) = segments[at];
+        if (node is not YamlMapping map)
         {
-            return new YamlScalar(node.Location, text, Plain: true);
+            return (null, $"cannot be set: '{Prefix(segments, at)}' in the config is not a mapping");
         }
 
-        var (key, index) = segments[at];
-        var map = (YamlMapping)node;
-        int k = map.Entries.Select((e, i) => (e, i)).First(p => p.e.Key.Text == key).i;
-        YamlNode child = map.Entries[k].Value;
+        int k = map.Entries.Select((e, i) => (e, i)).FirstOrDefault(p => p.e.Key.Text == key, (default, -1)).i;
+        bool last = at == segments.Length - 1;
         if (index is int i)
         {
-            var seq = (YamlSequence)child;
-            child = seq with { Items = seq.Items.SetItem(i, Set(seq.Items[i], segments, at + 1, text)) };
-        }
-        else
-        {
-            child = Set(child, segments, at + 1, text);
+            string list = Prefix(segments, at + 1)[..^$"[{i}]".Length];
+            if (k < 0 || map.Entries[k].Value is not YamlSequence seq)
+            {
+                return (null, $"the config has no {list} list to index");
+            }
+
+            if (i >= seq.Items.Length)
+            {
+                return (null, $"{list} has {seq.Items.Length} item(s); [{i}] is past its end");
+            }
+
+            if (last)
+            {
+                return (null, "is a list item; set one of its fields");
+            }
+
+            var inner = TrySet(seq.Items[i], segments, at + 1, value, added);
+            return inner.Problem is null
+                ? (map with { Entries = map.Entries.SetItem(k, new(map.Entries[k].Key, seq with { Items = seq.Items.SetItem(i, inner.Node!) })) }, null)
+                : inner;
         }
 
-        return map with { Entries = map.Entries.SetItem(k, new(map.Entries[k].Key, child)) };
+        YamlScalar newKey = new(added, key, Plain: true);
+        if (last)
+        {
+            var entry = new KeyValuePair<YamlScalar, YamlNode>(newKey, value);
+            return (map with { Entries = k < 0 ? map.Entries.Add(entry) : map.Entries.SetItem(k, entry) }, null);
+        }
+
+        YamlNode child = k >= 0 && map.Entries[k].Value is not YamlScalar { IsNull: true }
+            ? map.Entries[k].Value
+            : new YamlMapping(added, ImmutableArray<KeyValuePair<YamlScalar, YamlNode>>.Empty);
+        var result = TrySet(child, segments, at + 1, value, added);
+        if (result.Problem is not null)
+        {
+            return result;
+        }
+
+        // A section written in the file keeps its key's location; only the overridden field moves to --set.
+        var replaced = new KeyValuePair<YamlScalar, YamlNode>(k < 0 ? newKey : map.Entries[k].Key, result.Node!);
+        return (map with { Entries = k < 0 ? map.Entries.Add(replaced) : map.Entries.SetItem(k, replaced) }, null);
     }
+
+    private static string Prefix((string Key, int? Index)[] segments, int count) =>
+        string.Join('.', segments.Take(count).Select(s => s.Index is int i ? $"{s.Key}[{i}]" : s.Key));
 
     private static IEnumerable<(string Key, int? Index)> Segments(string path)
     {
