@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using SiliconSim.Config.Diagnostics;
 using SiliconSim.Config.Sweeps;
