@@ -333,7 +333,7 @@ internal sealed class SweepRunner
         var front = new Reporting.Html.TablePage.Table(
             "Pareto front (latency and " + ParetoMetric + ", per model)", pareto.Header, [.. pareto.Rows]);
         var points = new Reporting.Html.TablePage.Table(
-            $"Points ({rows.Count(r => r[_sweep.Axes.Length + 2] == "ok")} ok of {rows.Count}; every column in results.csv)",
+            $"Points ({rows.Count(r => r[header.IndexOf("status")] == "ok")} ok of {rows.Count}; every column in results.csv)",
             [.. columns.Select(c => header[c])],
             [.. rows.Select(r => (IReadOnlyList<string>)[.. columns.Select(c => r[c])])]);
         using var writer = new StreamWriter(Path.Combine(_outDir, "report.html"));

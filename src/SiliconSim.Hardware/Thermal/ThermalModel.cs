@@ -205,7 +205,7 @@ public sealed class ThermalModel
     /// exponential keeps arbitrary step lengths cheap (a long inference split at every control period).
     /// <see cref="StepMatricesByBlockExponential"/> is the same by Van Loan's block exponential, kept as the check.
     /// </summary>
-    private (double[,] Phi, double[,] M, double[,] N) StepMatrices(double seconds)
+    internal (double[,] Phi, double[,] M, double[,] N) StepMatrices(double seconds)
     {
         if (_cache.TryGetValue(seconds, out var hit))
         {
@@ -267,9 +267,6 @@ public sealed class ThermalModel
 
         return (phi, m, DenseMatrix.Scale(DenseMatrix.Multiply(_a, phi2), -seconds * seconds));
     }
-
-    /// <summary>For tests: <see cref="StepMatrices"/> itself.</summary>
-    internal (double[,] Phi, double[,] M, double[,] N) StepMatricesForTest(double seconds) => StepMatrices(seconds);
 
     /// <summary>φ₁(z) = (e^z − 1)/z, 1 at 0.</summary>
     private static double Phi1(double z) => z == 0 ? 1 : ExpM1(z) / z;

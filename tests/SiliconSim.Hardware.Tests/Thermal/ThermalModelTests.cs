@@ -216,7 +216,7 @@ public sealed class ThermalModelTests
     {
         // Uneven capacitances and resistances: time constants from microseconds to minutes, as in the presets.
         var model = new ThermalModel(Chain([1e-3, 0.8, 25], [0.7, 3.5, 14]), ambientC: 25);
-        var (phi, m, n) = model.StepMatricesForTest(seconds);
+        var (phi, m, n) = model.StepMatrices(seconds);
         var (phiRef, mRef, nRef) = model.StepMatricesByBlockExponential(seconds);
         foreach (var (actual, expected) in new[] { (phi, phiRef), (m, mRef), (n, nRef) })
         {

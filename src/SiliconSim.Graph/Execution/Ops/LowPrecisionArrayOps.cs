@@ -61,11 +61,10 @@ internal static class LowPrecisionArrayOps
                 ScaledOperand w = layout.Weights(type, og, o => (c, q) => wc[((((gi * og) + o) * cg) + c) * s + q],
                     o => (cb, q) => scales[((((gi * og) + o) * layout.BlocksPerPosition) + cb) * s + q],
                     o => scales.Length == 1 ? scales[0] : scales[(gi * og) + o]);
-                int group0 = gi;
                 int Source(int r, int c, int q)
                 {
                     int at = inputIndex[((r % g.OutSize) * s) + q];
-                    return at < 0 ? -1 : ((((((r / g.OutSize) * group) + group0) * cg) + c) * g.InSize) + at;
+                    return at < 0 ? -1 : ((((((r / g.OutSize) * group) + gi) * cg) + c) * g.InSize) + at;
                 }
 
                 ScaledOperand activations = Activations(x, inputScale, rows, layout, type, scaling, Source);
