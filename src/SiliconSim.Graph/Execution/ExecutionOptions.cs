@@ -19,8 +19,8 @@ public sealed record ExecutionOptions
     /// <summary>
     /// How the low-precision array (<c>siliconsim.ArrayConv</c>/<c>ArrayGemm</c>, see
     /// <see cref="Passes.LowPrecisionArrayMapping"/>) sums a dot product. Default
-    /// <see cref="MxAccumulation.BlockExactThenFp32"/>: OCP MX v1.0 §6.2 defines the block dot product exactly and leaves
+    /// <see cref="LowPrecisionAccumulation.BlockExactThenFp32"/>: OCP MX v1.0 §6.2 defines the block dot product exactly and leaves
     /// the internal precision to the implementation; an exact block sum rounded once is the closest a design gets to it.
     /// </summary>
-    public MxAccumulation LowPrecisionAccumulation { get; init; } = MxAccumulation.BlockExactThenFp32;
+    public LowPrecisionAccumulation LowPrecisionAccumulation { get; init; } = LowPrecisionAccumulation.BlockExactThenFp32;
 }

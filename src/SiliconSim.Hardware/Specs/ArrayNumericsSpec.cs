@@ -22,7 +22,7 @@ public sealed record ArrayNumericsSpec
     public FixedPointRounding FixedPointRounding { get; init; } = FixedPointRounding.NearestAwayFromZero;
 
     /// <summary>How float8/float4 MACs sum a dot product (config <c>array.low_precision_accumulation</c>).</summary>
-    public MxAccumulation LowPrecisionAccumulation { get; init; } = MxAccumulation.BlockExactThenFp32;
+    public LowPrecisionAccumulation LowPrecisionAccumulation { get; init; } = LowPrecisionAccumulation.BlockExactThenFp32;
 
     /// <summary>True when these numerics are exactly ONNX Runtime's (the golden reference).</summary>
     public bool IsReference => AccumulatorBits == 32 && Overflow == OverflowPolicy.Wrap && Requantizer == RequantizerKind.Float32;

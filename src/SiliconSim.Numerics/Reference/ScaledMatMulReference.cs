@@ -14,7 +14,7 @@ public static class ScaledMatMulReference
     // Element values (≥ 2^-16), scales (fp32 ≥ 2^-149) and their products stay integers at this scale.
     private const int FractionBits = 400;
 
-    public static float[] Compute(ScaledOperand a, ScaledOperand b, MxAccumulation accumulation)
+    public static float[] Compute(ScaledOperand a, ScaledOperand b, LowPrecisionAccumulation accumulation)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -39,7 +39,7 @@ public static class ScaledMatMulReference
                         // value_a · value_b · s_a · s_b, at scale 2^(4 · FractionBits).
                         BigInteger term = Exact(MxElements.Decode(a.Type, a.Codes[(m * a.Depth) + k])) * Exact(MxElements.Decode(b.Type, b.Codes[(n * b.Depth) + k]))
                             * Exact(sa) * Exact(sb);
-                        if (accumulation == MxAccumulation.SequentialFp32)
+                        if (accumulation == LowPrecisionAccumulation.SequentialFp32)
                         {
                             acc += Round(term, 4 * FractionBits);
                         }
@@ -49,7 +49,7 @@ public static class ScaledMatMulReference
                         }
                     }
 
-                    if (accumulation == MxAccumulation.BlockExactThenFp32)
+                    if (accumulation == LowPrecisionAccumulation.BlockExactThenFp32)
                     {
                         acc += Round(block, 4 * FractionBits);
                     }

@@ -48,7 +48,7 @@ public static class EnergyAccounting
 
         bool isFloat = DataTypeInfo.IsFloat(layer.InputType) || DataTypeInfo.IsFloat(layer.WeightType);
         int a = DataTypeInfo.BitWidth(layer.InputType), w = DataTypeInfo.BitWidth(layer.WeightType);
-        int? exactBits = accelerator.Array.Numerics.LowPrecisionAccumulation == MxAccumulation.BlockExactThenFp32
+        int? exactBits = accelerator.Array.Numerics.LowPrecisionAccumulation == LowPrecisionAccumulation.BlockExactThenFp32
             ? ExactSumBits(layer.InputType, layer.WeightType, layer.ReductionLength) : null;
         int p = exactBits ?? (isFloat ? 32 : accelerator.Array.Numerics.AccumulatorBits);
         isFloat &= exactBits is null;

@@ -18,8 +18,8 @@ public static class SpecNames
         ("nearest_away_from_zero", FixedPointRounding.NearestAwayFromZero), ("nearest_up", FixedPointRounding.NearestUp),
         ("nearest_even", FixedPointRounding.NearestEven), ("floor", FixedPointRounding.Floor));
 
-    public static NameTable<MxAccumulation> LowPrecisionAccumulations { get; } = new(
-        ("block_exact_fp32", MxAccumulation.BlockExactThenFp32), ("sequential_fp32", MxAccumulation.SequentialFp32));
+    public static NameTable<LowPrecisionAccumulation> LowPrecisionAccumulations { get; } = new(
+        ("block_exact_fp32", LowPrecisionAccumulation.BlockExactThenFp32), ("sequential_fp32", LowPrecisionAccumulation.SequentialFp32));
 
     public static NameTable<BufferRole> Roles { get; } = new(
         ("input", BufferRole.Input), ("weight", BufferRole.Weight), ("output", BufferRole.Output), ("unified", BufferRole.Unified));

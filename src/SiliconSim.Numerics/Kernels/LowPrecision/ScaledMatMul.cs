@@ -4,13 +4,13 @@ namespace SiliconSim.Numerics.Kernels.LowPrecision;
 
 /// <summary>
 /// Y[m, n] = Σ_k A[m, k] · B[n, k] for block-scaled low-precision operands (<see cref="ScaledOperand"/>), with the
-/// array's accumulation semantics (<see cref="MxAccumulation"/>):
+/// array's accumulation semantics (<see cref="LowPrecisionAccumulation"/>):
 /// <list type="bullet">
 /// <item>element products are exact, and so are their products with both blocks' scales (a block scale is an E8M0
 /// power of two, an E4M3 value or any fp32: at most 24 significant bits);</item>
-/// <item><see cref="MxAccumulation.BlockExactThenFp32"/>: each block pair's scaled sum is formed exactly and rounded once
+/// <item><see cref="LowPrecisionAccumulation.BlockExactThenFp32"/>: each block pair's scaled sum is formed exactly and rounded once
 /// to fp32 (nearest-even), then added to an fp32 accumulator in block order;
-/// <see cref="MxAccumulation.SequentialFp32"/>: each scaled product is rounded to fp32 and added in k order;</item>
+/// <see cref="LowPrecisionAccumulation.SequentialFp32"/>: each scaled product is rounded to fp32 and added in k order;</item>
 /// <item>the row scales apply last, in fp32: <c>y = fl(fl(acc · rowScaleA[m]) · rowScaleB[n])</c>.</item>
 /// </list>
 /// A NaN block or row scale makes the outputs it touches NaN. Blocks of A and B must line up: both operands share the
@@ -26,7 +26,7 @@ public static class ScaledMatMul
     /// <param name="b">N x K weights (transposed), blocked like <paramref name="a"/>.</param>
     /// <exception cref="ArgumentException">the operands do not line up.</exception>
     /// <exception cref="OverflowException">a block sum exceeds 127 bits (far beyond any block of these formats).</exception>
-    public static float[] Compute(ScaledOperand a, ScaledOperand b, MxAccumulation accumulation)
+    public static float[] Compute(ScaledOperand a, ScaledOperand b, LowPrecisionAccumulation accumulation)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -64,7 +64,7 @@ public static class ScaledMatMul
                     int exponent = ea + eb - (2 * ElementFractionBits);
                     Int128 scale = (Int128)ma * mb;
                     int start = j * size, end = Math.Min(depth, start + size);
-                    if (accumulation == MxAccumulation.BlockExactThenFp32 && narrowSums)
+                    if (accumulation == LowPrecisionAccumulation.BlockExactThenFp32 && narrowSums)
                     {
                         long sum = 0;
                         for (int k = start; k < end; k++)
@@ -74,7 +74,7 @@ public static class ScaledMatMul
 
                         acc += ExactRounding.ToFloat(checked(sum * scale), exponent);
                     }
-                    else if (accumulation == MxAccumulation.BlockExactThenFp32)
+                    else if (accumulation == LowPrecisionAccumulation.BlockExactThenFp32)
                     {
                         Int128 sum = 0;
                         for (int k = start; k < end; k++)

@@ -19,7 +19,7 @@ public sealed class MxMatMulTests
         foreach (MxElementType type in Enum.GetValues<MxElementType>())
         {
             (MxMatrix a, MxMatrix b, float[] fa, float[] fb) = Operands(rng, type);
-            float[] y = MxMatMul.Compute(a, b, MxAccumulation.SequentialFp32);
+            float[] y = MxMatMul.Compute(a, b, LowPrecisionAccumulation.SequentialFp32);
             for (int m = 0; m < a.Rows; m++)
             {
                 for (int n = 0; n < b.Rows; n++)
@@ -43,7 +43,7 @@ public sealed class MxMatMulTests
         foreach (MxElementType type in Enum.GetValues<MxElementType>())
         {
             (MxMatrix a, MxMatrix b, float[] fa, float[] fb) = Operands(rng, type);
-            float[] y = MxMatMul.Compute(a, b, MxAccumulation.BlockExactThenFp32);
+            float[] y = MxMatMul.Compute(a, b, LowPrecisionAccumulation.BlockExactThenFp32);
             for (int m = 0; m < a.Rows; m++)
             {
                 for (int n = 0; n < b.Rows; n++)
@@ -83,8 +83,8 @@ public sealed class MxMatMulTests
 
         var ma = MxMatrix.FromFloats(MxElementType.Fp8E4M3, 1, 32, a);
         var mb = MxMatrix.FromFloats(MxElementType.Fp8E4M3, 1, 32, b);
-        float sequential = MxMatMul.Compute(ma, mb, MxAccumulation.SequentialFp32)[0];
-        float exact = MxMatMul.Compute(ma, mb, MxAccumulation.BlockExactThenFp32)[0];
+        float sequential = MxMatMul.Compute(ma, mb, LowPrecisionAccumulation.SequentialFp32)[0];
+        float exact = MxMatMul.Compute(ma, mb, LowPrecisionAccumulation.BlockExactThenFp32)[0];
         Assert.NotEqual(sequential, exact);
     }
 

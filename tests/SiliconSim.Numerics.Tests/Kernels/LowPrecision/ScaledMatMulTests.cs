@@ -23,7 +23,7 @@ public sealed class ScaledMatMulTests
             int scaleKind = rng.Next(3);
             ScaledOperand a = Operand(rng, type, rng.Next(1, 4), depth, blockSize, scaleKind);
             ScaledOperand b = Operand(rng, type, rng.Next(1, 4), depth, blockSize, scaleKind);
-            foreach (MxAccumulation accumulation in Enum.GetValues<MxAccumulation>())
+            foreach (LowPrecisionAccumulation accumulation in Enum.GetValues<LowPrecisionAccumulation>())
             {
                 float[] expected = ScaledMatMulReference.Compute(a, b, accumulation);
                 float[] actual = ScaledMatMul.Compute(a, b, accumulation);
@@ -41,8 +41,8 @@ public sealed class ScaledMatMulTests
         var a = new ScaledOperand(MxElementType.Fp8E4M3, 1, 3, 3, codes, [1f], [1f]);
         var b = a with { BlockScales = [MathF.ScaleB(1f, -8)] };
 
-        Assert.Equal(1f + MathF.ScaleB(1f, -23), ScaledMatMul.Compute(a, b, MxAccumulation.BlockExactThenFp32)[0]);
-        Assert.Equal(1f, ScaledMatMul.Compute(a, b, MxAccumulation.SequentialFp32)[0]);
+        Assert.Equal(1f + MathF.ScaleB(1f, -23), ScaledMatMul.Compute(a, b, LowPrecisionAccumulation.BlockExactThenFp32)[0]);
+        Assert.Equal(1f, ScaledMatMul.Compute(a, b, LowPrecisionAccumulation.SequentialFp32)[0]);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class ScaledMatMulTests
         var b = new ScaledOperand(MxElementType.Fp4E2M1, 1, 2, 2, [Fp4E2M1.Encode(2f), Fp4E2M1.Encode(4f)], [1f], [0.3f]);
 
         // 3·2 + 1.5·4 = 12, then fl(fl(12 · 0.1) · 0.3).
-        Assert.Equal(12f * 0.1f * 0.3f, ScaledMatMul.Compute(a, b, MxAccumulation.BlockExactThenFp32)[0]);
+        Assert.Equal(12f * 0.1f * 0.3f, ScaledMatMul.Compute(a, b, LowPrecisionAccumulation.BlockExactThenFp32)[0]);
     }
 
     private static byte Code(float v) => Fp8E4M3Fn.Encode(v);
