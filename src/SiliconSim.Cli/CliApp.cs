@@ -47,7 +47,11 @@ internal static class CliApp
         }
         catch (UserInputException e)
         {
-            stderr.WriteLine($"siliconsim: error: {e.Message}");
+            foreach (string line in e.Lines)
+            {
+                stderr.WriteLine($"siliconsim: error: {line}");
+            }
+
             return BadInput;
         }
         catch (Exception e)

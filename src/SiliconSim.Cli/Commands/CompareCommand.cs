@@ -19,6 +19,7 @@ using SiliconSim.Simulation;
 using SiliconSim.Simulation.Energy;
 using SiliconSim.Simulation.Mapping;
 using SiliconSim.Simulation.Numerics;
+using SiliconSim.Simulation.Pipeline;
 
 namespace SiliconSim.Cli.Commands;
 
@@ -71,7 +72,7 @@ internal static class CompareCommand
             throw new UserInputException("--formats", "no format given");
         }
 
-        Dictionary<string, string> configs = ConfigsPerFormat(configArg, formats);
+        Dictionary<string, string> configNames = ConfigsPerFormat(configArg, formats);
 
         ModelGraph fp32 = ModelFiles.LoadModel(modelPath);
         var runtimeInputs = fp32.RuntimeInputs.ToList();
@@ -99,55 +100,50 @@ internal static class CompareCommand
         int[] labels = [.. Enumerable.Range(0, labelsT.Shape[0]).Select(i => (int)TensorComparison.ToDouble(labelsT, i))];
 
         // Every config first, so a format the array lacks fails before minutes of execution.
-        var specs = new Dictionary<string, (AcceleratorSpec Spec, ConfigLoadResult Loaded, string Path)>(StringComparer.Ordinal);
+        var configs = new Dictionary<string, HardwareConfig>(StringComparer.Ordinal);
         foreach (string f in formats.Where(f => f != "fp32"))
         {
-            string name = configs[f];
-            ConfigLoadResult loaded = PresetCatalog.Load(name);
-            if (!loaded.Success)
+            HardwareConfig config = HardwareConfig.Load(configNames[f]);
+            if (LowPrecisionMacType(f) is { } mac && !config.Spec.Array.OperandTypes.Contains(mac))
             {
-                throw new UserInputException(name, string.Join("; ", loaded.Diagnostics.Select(d => d.ToString())));
+                throw new UserInputException("--config", config.Loaded.Diagnostic("array.operand_types",
+                    $"format {f} needs {DataTypeInfo.Name(mac)} MACs, but the array lists only [{string.Join(", ", config.Spec.Array.OperandTypes.Select(DataTypeInfo.Name))}] (a preset that has them: edge-npu-mx)").ToString());
             }
 
-            string configPath = PresetCatalog.Resolve(name)!;
-            if (LowPrecisionMacType(f) is { } mac && !loaded.Spec!.Array.OperandTypes.Contains(mac))
-            {
-                throw new UserInputException("--config", loaded.Diagnostic("array.operand_types",
-                    $"format {f} needs {DataTypeInfo.Name(mac)} MACs, but the array lists only [{string.Join(", ", loaded.Spec.Array.OperandTypes.Select(DataTypeInfo.Name))}] (a preset that has them: edge-npu-mx)").ToString());
-            }
-
-            specs[f] = (loaded.Spec!, loaded, configPath);
+            configs[f] = config;
         }
 
         int[]? fp32Top = null;
         var rows = new List<CompareRow>();
+        string modelName = Path.GetFileNameWithoutExtension(modelPath);
         foreach (string f in formats.OrderBy(f => f == "fp32" ? 0 : 1))
         {
             ModelGraph graph = f == "fp32" ? fp32 : Quantize(fp32, input, calibX, f);
-            ModelGraph lowered = AcceleratorLowering.Lower(graph, f == "fp32" ? null : specs[f].Spec);
-            var options = f == "fp32" ? null : specs[f].Spec.Array.Numerics.ToExecutionOptions();
-            var outputs = GraphExecutor.Run(lowered, new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = testX }, null, options);
-            int[] top = Classifier.TopOne(outputs[0].Value);
+            HardwareConfig? config = f == "fp32" ? null : configs[f];
+            var workload = new LoadedWorkload(
+                new WorkloadRequest { Name = modelName + "_" + f, Model = graph, Inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = testX } },
+                modelPath,
+                testPath);
+            int[] top = Classifier.TopOne(workload.Prepare(config?.Spec).Outputs[0].Value);
             fp32Top ??= f == "fp32" ? top : null;
             double accuracy = top.Where((p, i) => p == labels[i]).Count() / (double)labels.Length;
             double? agreement = fp32Top is null ? null : top.Where((p, i) => p == fp32Top[i]).Count() / (double)labels.Length;
-            if (f == "fp32")
+            if (config is null)
             {
                 rows.Add(new CompareRow(f, "-", accuracy, agreement, null, null, null));
                 continue;
             }
 
-            var (spec, loaded, configPath) = specs[f];
-            var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal) { [input.Name] = [1, .. testX.Shape.Skip(1)] };
-            var layers = LayerExtractor.Extract(lowered, shapes).Layers;
-            PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, layers, Path.GetFileNameWithoutExtension(modelPath) + "_" + f, 1, new OperandTypes(lowered));
+            // One inference (batch 1, so the run's energy is the inference's): the first test sample, timed with the shapes its execution produced.
+            var one = workload with { Request = workload.Request with { Inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = FirstSample(testX) } } };
+            RunOutcome outcome = SimulationPipeline.Evaluate(one.Prepare(config.Spec), config.Spec, config.EnergyTable, new EvaluationOptions { ThermalSeconds = 0 });
             if (!outcome.Success)
             {
-                throw new UserInputException(configPath, $"format {f}: " + string.Join("; ", outcome.Problems.Select(p => loaded.Diagnostic(p.ConfigPath, p.Message).ToString())));
+                throw new UserInputException(config.ConfigPath, $"format {f}: " + string.Join("; ", outcome.Problems.Select(config.Locate)));
             }
 
-            EnergyReport energy = EnergyAccounting.Evaluate(outcome.Result!, spec, RunExtras.LoadEnergyTable(spec, configPath));
-            rows.Add(new CompareRow(f, spec.Name, accuracy, agreement, outcome.Result!.LatencySeconds, energy.Total, outcome.Result.Macs));
+            RunResult result = outcome.Result!;
+            rows.Add(new CompareRow(f, config.Spec.Name, accuracy, agreement, result.Performance.LatencySeconds, result.Energy.Total, result.Performance.Macs));
         }
 
         CompareRow? int8 = rows.FirstOrDefault(r => r.Format == "int8" && r.Energy is not null);
@@ -237,6 +233,15 @@ internal static class CompareCommand
         "mxfp4" or "nvfp4" => DataType.Float4E2M1,
         _ => null,
     };
+
+    /// <summary>The first sample of a batch (its first-axis slice, with the batch axis kept at 1).</summary>
+    private static TensorValue FirstSample(TensorValue batch)
+    {
+        int length = batch.Length / batch.Shape[0];
+        var data = Array.CreateInstance(batch.Data.GetType().GetElementType()!, length);
+        Array.Copy(batch.Data, data, length);
+        return TensorValue.Create(batch.Type, [1, .. batch.Shape.Skip(1)], data);
+    }
 
     private static void CheckShape(string path, string what, ValueInfo input, TensorValue x)
     {

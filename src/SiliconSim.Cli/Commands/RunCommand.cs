@@ -19,6 +19,7 @@ using SiliconSim.Simulation;
 using SiliconSim.Simulation.Layers;
 using SiliconSim.Simulation.Mapping;
 using SiliconSim.Simulation.Numerics;
+using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
 using Spectre.Console;
 
@@ -61,163 +62,53 @@ internal static class RunCommand
             throw new UserInputException("--batch", $"must be a positive integer, got {options.Batch}");
         }
 
-        ConfigLoadResult loaded = PresetCatalog.Load(options.Config, options.Overrides);
-        if (!loaded.Success)
-        {
-            foreach (var d in loaded.Diagnostics)
-            {
-                stderr.WriteLine($"siliconsim: error: {d}");
-            }
-
-            return CliApp.BadInput;
-        }
-
-        AcceleratorSpec spec = loaded.Spec!;
-        string configPath = PresetCatalog.Resolve(options.Config ?? PresetCatalog.DefaultPreset)!;
-        return options.Topology is not null
-            ? RunTopology(options, spec, loaded, configPath, stdout, stderr)
-            : RunModel(options, spec, loaded, configPath, stdout, stderr);
-    }
-
-    private static int RunTopology(RunOptions options, AcceleratorSpec spec, ConfigLoadResult loaded, string configPath, TextWriter stdout, TextWriter stderr)
-    {
-        string path = options.Topology!;
-        if (!File.Exists(path))
-        {
-            throw new UserInputException(path, "no such file");
-        }
-
-        ImmutableArray<MatrixLayer> layers;
-        try
-        {
-            layers = ScaleSimTopologyReader.Parse(File.ReadAllText(path), path);
-        }
-        catch (FormatException e)
-        {
-            stderr.WriteLine($"siliconsim: error: {e.Message}");
-            return CliApp.BadInput;
-        }
-
-        string name = Path.GetFileNameWithoutExtension(path);
-        PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, [.. layers.Cast<LayerWork>()], name, 1);
-        return Finish(outcome, loaded, configPath, path, [], "timing only (topology)", options, stdout, stderr);
-    }
-
-    private static int RunModel(RunOptions options, AcceleratorSpec spec, ConfigLoadResult loaded, string configPath, TextWriter stdout, TextWriter stderr)
-    {
-        string target = options.Model ?? WorkloadCatalog.Find(WorkloadCatalog.DefaultModel)
+        HardwareConfig config = HardwareConfig.Load(options.Config, options.Overrides);
+        string target = options.Topology ?? options.Model ?? WorkloadCatalog.Find(WorkloadCatalog.DefaultModel)
             ?? throw new UserInputException(WorkloadCatalog.DefaultModel, "the bundled demo model was not found above the current directory; pass --model");
-        (string modelPath, string? caseFolder) = Directory.Exists(target)
-            ? (Path.Combine(target, "model.onnx"), target)
-            : (target, null);
-        ModelGraph graph = ModelFiles.LoadModel(modelPath);
-        ModelGraph lowered = AcceleratorLowering.Lower(graph, spec);
-        var unsupported = GraphExecutor.FindUnsupported(lowered);
-        if (unsupported.Count > 0)
+        LoadedWorkload workload = WorkloadFiles.Load(target, options.Input, options.Batch);
+        PreparedWorkload prepared = workload.Prepare(config.Spec);
+        RunOutcome outcome = SimulationPipeline.Evaluate(prepared, config.Spec, config.EnergyTable, new EvaluationOptions { ThermalSeconds = options.ThermalSeconds });
+        if (!outcome.Success)
         {
-            throw new UserInputException(modelPath, UnsupportedNode.Describe(unsupported));
+            foreach (SimulationProblem p in outcome.Problems)
+            {
+                stderr.WriteLine($"siliconsim: error: {config.Locate(p)}");
+            }
+
+            return CliApp.BadInput;
         }
 
-        var runtimeInputs = graph.RuntimeInputs.ToList();
-        var inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal);
-        var golden = new List<TensorValue>();
-        string? dataSet = caseFolder is null ? null : new TestCase(Path.GetFileName(Path.GetFullPath(caseFolder)), caseFolder).DataSets is [var first, ..] ? first : null;
-        if (options.Input is not null)
+        RunResult result = outcome.Result!;
+        RunText.Print(result, workload.IsTopology, options.Overrides, stdout);
+        string outDir = options.Out ?? Path.Combine("reports", $"{config.Spec.Name}_{result.Model}");
+        var report = new RunReport
         {
-            if (runtimeInputs.Count != 1)
-            {
-                throw new UserInputException("--input", $"the model has {runtimeInputs.Count} inputs; give a test-case folder instead");
-            }
-
-            inputs[runtimeInputs[0].Name] = ModelFiles.LoadTensor(options.Input);
-        }
-        else if (dataSet is not null)
+            ToolVersion = ToolVersion(),
+            ConfigPath = config.ConfigPath,
+            ConfigSha256 = WorkloadFiles.Sha256(config.ConfigPath),
+            ConfigOverrides = options.Overrides,
+            ModelPath = workload.ModelPath,
+            ModelSha256 = WorkloadFiles.Sha256(workload.ModelPath),
+            Result = result.Performance,
+            Numerics = result.Numerics,
+            ReferenceNumerics = result.ReferenceNumerics,
+            Outputs = [.. result.Outputs.Select(ToComparison)],
+            Extras = RunExtras.ChartData(result, config.Spec),
+        };
+        Directory.CreateDirectory(outDir);
+        using (var json = File.Create(Path.Combine(outDir, "report.json")))
         {
-            var inputFiles = TestCase.NumberedFiles(dataSet, "input_");
-            if (inputFiles.Count != runtimeInputs.Count)
-            {
-                throw new UserInputException(dataSet, $"holds {inputFiles.Count} input_N.pb files but the model has {runtimeInputs.Count} inputs");
-            }
-
-            for (int i = 0; i < inputFiles.Count; i++)
-            {
-                inputs[runtimeInputs[i].Name] = ModelFiles.LoadTensor(inputFiles[i]);
-            }
-
-            golden.AddRange(TestCase.NumberedFiles(dataSet, "output_").Select(ModelFiles.LoadTensor));
+            RunReportJson.Write(report, json);
         }
 
-        Dictionary<string, int[]> shapes;
-        var comparisons = ImmutableArray<OutputComparison>.Empty;
-        string values;
-        int batch;
-        if (inputs.Count > 0)
+        using (var csv = new StreamWriter(Path.Combine(outDir, "layers.csv")))
         {
-            foreach (ValueInfo i in runtimeInputs)
-            {
-                CheckInput(i, inputs[i.Name], options.Input ?? dataSet!);
-            }
-
-            var execution = spec.Array.Numerics.ToExecutionOptions();
-
-            // The shapes the run actually produced time the layers: they cover values shape inference has no rule for.
-            shapes = inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Shape.ToArray(), StringComparer.Ordinal);
-            foreach (var (name, value) in lowered.Initializers)
-            {
-                shapes[name] = [.. value.Shape];
-            }
-
-            IReadOnlyList<(string Name, TensorValue Value)> actual;
-            try
-            {
-                actual = GraphExecutor.Run(lowered, inputs, (name, value) => shapes[name] = [.. value.Shape], execution);
-            }
-            catch (ExecutionException e)
-            {
-                throw new UserInputException(modelPath, e.Message);
-            }
-
-            batch = inputs.Values.First().Rank > 0 ? inputs.Values.First().Shape[0] : 1;
-            if (golden.Count == actual.Count)
-            {
-                comparisons = [.. DriftReport.Compare(actual, golden).Outputs.Select(ToComparison)];
-                long mismatches = comparisons.Sum(c => c.Mismatches);
-                values = mismatches == 0 ? "bit-exact against the golden"
-                    : spec.Array.Numerics.IsReference ? $"{mismatches} elements differ from the golden"
-                    : $"drift under the array's numerics ({spec.Array.Numerics.ToMatrixNumerics()}): {mismatches} elements differ from ONNX Runtime's golden";
-            }
-            else
-            {
-                values = "executed (no golden to compare with)";
-            }
-        }
-        else
-        {
-            shapes = ShapeInference.InputShapes(graph, options.Batch);
-            batch = options.Batch;
-            values = "timing only (no input: pass --input or a test-case folder to execute)";
+            LayersCsv.Write(result.Performance, csv);
         }
 
-        var layers = (inputs.Count > 0 ? LayerExtractor.ExtractWithShapes(lowered, shapes) : LayerExtractor.Extract(lowered, shapes)).Layers;
-        string modelName = caseFolder is not null ? Path.GetFileName(Path.GetFullPath(caseFolder)) : Path.GetFileNameWithoutExtension(modelPath);
-        PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, layers, modelName, batch, new OperandTypes(lowered));
-        return Finish(outcome, loaded, configPath, modelPath, comparisons, values, options, stdout, stderr);
-    }
-
-    private static void CheckInput(ValueInfo declared, TensorValue given, string source)
-    {
-        if (declared.Type != given.Type)
-        {
-            throw new UserInputException(source, $"input '{declared.Name}' must be {DataTypeInfo.Name(declared.Type)}, got {DataTypeInfo.Name(given.Type)}");
-        }
-
-        bool shapeOk = declared.Dims.Length == given.Rank
-            && declared.Dims.Select((d, i) => d is null || d == given.Shape[i]).All(ok => ok);
-        if (!shapeOk)
-        {
-            string want = "[" + string.Join(',', declared.Dims.Select(d => d?.ToString(CultureInfo.InvariantCulture) ?? "?")) + "]";
-            throw new UserInputException(source, $"input '{declared.Name}' must have shape {want}, got {ShapeMath.Format(given.Shape.ToArray())}");
-        }
+        var charts = ReportBuilder.Render(report, outDir);
+        stdout.WriteLine($"wrote {Path.Combine(outDir, "report.json")}, {Path.Combine(outDir, "layers.csv")}, {Path.Combine(outDir, ReportBuilder.HtmlFileName)} and {charts.Count} charts");
+        return result.Values == ValuesOutcome.Mismatch ? CliApp.Failures : CliApp.Success;
     }
 
     private static OutputComparison ToComparison(OutputDrift d) => new()
@@ -230,62 +121,8 @@ internal static class RunCommand
         Top1Agreement = d.Top1AgreeWithGolden,
     };
 
-    private static int Finish(PerformanceOutcome outcome, ConfigLoadResult loaded, string configPath, string modelPath, ImmutableArray<OutputComparison> comparisons, string values, RunOptions options, TextWriter stdout, TextWriter stderr)
-    {
-        if (!outcome.Success)
-        {
-            foreach (SimulationProblem p in outcome.Problems)
-            {
-                stderr.WriteLine($"siliconsim: error: {loaded.Diagnostic(p.ConfigPath, p.Message)}");
-            }
-
-            return CliApp.BadInput;
-        }
-
-        SimulationResult result = outcome.Result!;
-        AcceleratorSpec spec = loaded.Spec!;
-        var report = new RunReport
-        {
-            ToolVersion = ToolVersion(),
-            ConfigPath = configPath,
-            ConfigSha256 = Sha256(configPath),
-            ConfigOverrides = options.Overrides,
-            ModelPath = modelPath,
-            ModelSha256 = Sha256(modelPath),
-            Result = result,
-            Numerics = spec.Array.Numerics.IsReference ? "reference (int32 accumulator, float32 requantizer: ONNX Runtime's)" : spec.Array.Numerics.ToMatrixNumerics().ToString(),
-            ReferenceNumerics = spec.Array.Numerics.IsReference,
-            Outputs = comparisons,
-        };
-
-        RunTable.Print(result, values, comparisons, stdout);
-        if (!options.Overrides.IsEmpty)
-        {
-            stdout.WriteLine($"config overrides: {string.Join(", ", options.Overrides)}");
-        }
-
-        report = report with { Extras = RunExtras.Evaluate(result, spec, configPath, options.ThermalSeconds, stdout) };
-        string outDir = options.Out ?? Path.Combine("reports", $"{spec.Name}_{result.Model}");
-        Directory.CreateDirectory(outDir);
-        using (var json = File.Create(Path.Combine(outDir, "report.json")))
-        {
-            RunReportJson.Write(report, json);
-        }
-
-        using (var csv = new StreamWriter(Path.Combine(outDir, "layers.csv")))
-        {
-            LayersCsv.Write(result, csv);
-        }
-
-        var charts = ReportBuilder.Render(report, outDir);
-        stdout.WriteLine($"wrote {Path.Combine(outDir, "report.json")}, {Path.Combine(outDir, "layers.csv")}, {Path.Combine(outDir, ReportBuilder.HtmlFileName)} and {charts.Count} charts");
-        return comparisons.Any(c => c.Mismatches > 0) && spec.Array.Numerics.IsReference ? CliApp.Failures : CliApp.Success;
-    }
-
     internal static string ToolVersion() =>
         typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-
-    private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     private sealed record RunOptions(string? Config, string? Model, string? Topology, string? Input, string? Out, int Batch, double ThermalSeconds, ImmutableArray<string> Overrides);
 }

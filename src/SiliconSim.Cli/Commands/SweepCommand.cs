@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SiliconSim.Cli.Io;
 using SiliconSim.Cli.Sweeps;
 using SiliconSim.Config.Sweeps;
 using Spectre.Console;
@@ -70,9 +71,13 @@ internal static class SweepCommand
         {
             runner.PrepareModels();
         }
-        catch (FormatException e)
+        catch (UserInputException e)
         {
-            stderr.WriteLine($"siliconsim: error: {e.Message}");
+            foreach (string line in e.Lines)
+            {
+                stderr.WriteLine($"siliconsim: error: {line}");
+            }
+
             return CliApp.BadInput;
         }
 
@@ -123,7 +128,7 @@ internal static class SweepCommand
             return Interrupted;
         }
 
-        stdout.WriteLine($"wrote {results}, {Path.Combine(options.OutDir, "pareto.csv")} (front of latency_s vs {runner.ParetoMetric}) and {Path.Combine(options.OutDir, "report.html")}");
+        stdout.WriteLine($"wrote {results}, {Path.Combine(options.OutDir, "pareto.csv")} (front of latency_s vs {SweepRunner.ParetoMetric}) and {Path.Combine(options.OutDir, "report.html")}");
         return CliApp.Success;
     }
 }

@@ -153,18 +153,7 @@ internal static class ValidateCommand
         return $"{status} {name}  {string.Join("  ", parts)}";
     }
 
-    private static ConfigLoadResult? LoadConfig(string? nameOrPath)
-    {
-        if (nameOrPath is null)
-        {
-            return null;
-        }
-
-        ConfigLoadResult loaded = PresetCatalog.Load(nameOrPath);
-        return loaded.Success
-            ? loaded
-            : throw new UserInputException(nameOrPath, "invalid config:" + Environment.NewLine + string.Join(Environment.NewLine, loaded.Diagnostics));
-    }
+    private static HardwareConfig? LoadConfig(string? nameOrPath) => nameOrPath is null ? null : HardwareConfig.Load(nameOrPath);
 
     private static void WriteJson(string path, List<CaseResult> results)
     {

@@ -12,6 +12,12 @@ internal sealed record CaseResult(string Case, string Status, IReadOnlyList<Outp
     /// <summary>With <c>--config</c>: the case's total cycles on the accelerator (one inference of the first data set).</summary>
     public long? TotalCycles { get; init; }
 
+    /// <summary>With <c>--config</c>: DRAM bytes read and written by that run.</summary>
+    public long? DramBytes { get; init; }
+
+    /// <summary>With <c>--config</c>: energy per inference of that run, J (its energy over its batch).</summary>
+    public double? EnergyPerInferenceJ { get; init; }
+
     public const string Pass = "pass";
 
     /// <summary>The outputs differ from the golden under the config's non-reference array numerics: the expected answer, not a failure.</summary>

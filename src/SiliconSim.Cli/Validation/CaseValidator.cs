@@ -7,6 +7,7 @@ using SiliconSim.Numerics;
 using SiliconSim.Simulation;
 using SiliconSim.Simulation.Mapping;
 using SiliconSim.Simulation.Numerics;
+using SiliconSim.Simulation.Pipeline;
 
 namespace SiliconSim.Cli.Validation;
 
@@ -32,7 +33,7 @@ internal sealed class CaseValidator
         {
             return CaseResult.Failed(testCase.Name, e.Message);
         }
-        catch (ExecutionException e)
+        catch (WorkloadException e)
         {
             return CaseResult.Failed(testCase.Name, e.Message);
         }
@@ -41,13 +42,6 @@ internal sealed class CaseValidator
     private CaseResult ValidateOrThrow(TestCase testCase)
     {
         ModelGraph model = ModelFiles.LoadModel(testCase.ModelPath);
-        ModelGraph lowered = OrtCpuLowering.Lower(model);
-        var unsupported = GraphExecutor.FindUnsupported(lowered);
-        if (unsupported.Count > 0)
-        {
-            return CaseResult.Failed(testCase.Name, UnsupportedNode.Describe(unsupported));
-        }
-
         var dataSets = testCase.DataSets;
         if (dataSets.Count == 0)
         {
@@ -55,25 +49,10 @@ internal sealed class CaseValidator
         }
 
         var tolerance = _options.ToleranceFor(model);
-        AcceleratorSpec? spec = _options.Hardware?.Spec;
-        bool drift = spec is not null && !spec.Array.Numerics.IsReference;
-        var execution = spec is null ? null : spec.Array.Numerics.ToExecutionOptions();
-        long? cycles = null;
-        if (spec is not null)
-        {
-            var firstInputs = LoadInputs(model, dataSets[0]);
-            var shapes = firstInputs.ToDictionary(kv => kv.Key, kv => kv.Value.Shape.ToArray(), StringComparer.Ordinal);
-            int batch = firstInputs.Values.FirstOrDefault() is { Rank: > 0 } x ? x.Shape[0] : 1;
-            var layers = LayerExtractor.Extract(lowered, shapes).Layers;
-            PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, layers, testCase.Name, batch, new OperandTypes(lowered));
-            if (!outcome.Success)
-            {
-                return CaseResult.Failed(testCase.Name, string.Join("; ", outcome.Problems.Select(p => _options.Hardware!.Diagnostic(p.ConfigPath, p.Message).ToString())));
-            }
-
-            cycles = outcome.Result!.TotalCycles;
-        }
-
+        HardwareConfig? hardware = _options.Hardware;
+        bool drift = hardware is not null && !hardware.Spec.Array.Numerics.IsReference;
+        var runtimeInputs = model.RuntimeInputs.Select(i => i.Name).ToList();
+        RunResult? timed = null;
         var totals = new Dictionary<int, Accumulator>();
         foreach (string dataSet in dataSets)
         {
@@ -83,8 +62,22 @@ internal sealed class CaseValidator
                 throw new UserInputException(dataSet, $"holds {outputFiles.Count} output_N.pb files but the model has {model.Outputs.Length} outputs");
             }
 
-            var inputs = LoadInputs(model, dataSet);
-            var actual = GraphExecutor.Run(lowered, inputs, null, execution);
+            var request = new WorkloadRequest { Name = testCase.Name, Model = model, Inputs = WorkloadFiles.DataSetInputs(runtimeInputs, dataSet) };
+            PreparedWorkload prepared = SimulationPipeline.Prepare(request, hardware?.Spec);
+
+            // With a config, the case is timed and priced as `run` would the first data set (no thermal run).
+            if (hardware is not null && timed is null)
+            {
+                RunOutcome outcome = SimulationPipeline.Evaluate(prepared, hardware.Spec, hardware.EnergyTable, new EvaluationOptions { ThermalSeconds = 0 });
+                if (!outcome.Success)
+                {
+                    return CaseResult.Failed(testCase.Name, string.Join("; ", outcome.Problems.Select(hardware.Locate)));
+                }
+
+                timed = outcome.Result!;
+            }
+
+            var actual = prepared.Outputs;
             var expectedOutputs = outputFiles.Select(ModelFiles.LoadTensor).ToList();
             DriftReport? report = drift ? DriftReport.Compare(actual, expectedOutputs, DriftLabels(actual, _options.Labels)) : null;
             for (int k = 0; k < outputFiles.Count; k++)
@@ -109,7 +102,14 @@ internal sealed class CaseValidator
         string? problem = totals.Values.Select(a => a.Problem).FirstOrDefault(p => p is not null);
         bool passed = problem is null && outputs.All(o => o.Mismatches == 0);
         string status = passed ? CaseResult.Pass : drift && problem is null ? CaseResult.Drift : CaseResult.Fail;
-        return new CaseResult(testCase.Name, status, outputs, problem) { Rtol = tolerance.Rtol, Atol = tolerance.Atol, TotalCycles = cycles };
+        return new CaseResult(testCase.Name, status, outputs, problem)
+        {
+            Rtol = tolerance.Rtol,
+            Atol = tolerance.Atol,
+            TotalCycles = timed?.Performance.TotalCycles,
+            DramBytes = timed is null ? null : timed.DramReadBytes + timed.DramWriteBytes,
+            EnergyPerInferenceJ = timed?.EnergyPerInferenceJ,
+        };
     }
 
     /// <summary>The labels when they hold one class per row of every rank-2-or-more output (DriftReport's contract), else none.</summary>
@@ -117,23 +117,8 @@ internal sealed class CaseValidator
         labels is not null && actual.All(o => o.Value.Rank < 2 || o.Value.Shape[0] == labels.Length) ? labels : null;
 
     /// <summary>The input_N.pb files of <paramref name="dataSet"/>, keyed by the model's runtime inputs in order.</summary>
-    public static Dictionary<string, TensorValue> LoadInputs(ModelGraph model, string dataSet)
-    {
-        var runtimeInputs = model.RuntimeInputs.ToList();
-        var inputFiles = TestCase.NumberedFiles(dataSet, "input_");
-        if (inputFiles.Count != runtimeInputs.Count)
-        {
-            throw new UserInputException(dataSet, $"holds {inputFiles.Count} input_N.pb files but the model has {runtimeInputs.Count} inputs ({string.Join(", ", runtimeInputs.Select(i => i.Name))})");
-        }
-
-        var inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal);
-        for (int i = 0; i < inputFiles.Count; i++)
-        {
-            inputs[runtimeInputs[i].Name] = ModelFiles.LoadTensor(inputFiles[i]);
-        }
-
-        return inputs;
-    }
+    public static Dictionary<string, TensorValue> LoadInputs(ModelGraph model, string dataSet) =>
+        WorkloadFiles.DataSetInputs([.. model.RuntimeInputs.Select(i => i.Name)], dataSet);
 
     /// <summary>Sums one output's comparison over data sets.</summary>
     private sealed class Accumulator(string name)

@@ -1,4 +1,3 @@
-using SiliconSim.Config;
 using SiliconSim.Graph.Ir;
 
 namespace SiliconSim.Cli.Validation;
@@ -16,7 +15,7 @@ internal sealed record ValidateOptions(double? RelativeTolerance, double? Absolu
     /// With <c>--config</c>: the loaded (valid) accelerator config. Cases then execute under its array numerics, are timed
     /// on it, and under non-reference numerics report drift from the golden instead of failing.
     /// </summary>
-    public ConfigLoadResult? Hardware { get; init; }
+    public Io.HardwareConfig? Hardware { get; init; }
 
     /// <summary>
     /// The float tolerance for a case. Given tolerances win. Otherwise a model made by ONNX's backend-test generator

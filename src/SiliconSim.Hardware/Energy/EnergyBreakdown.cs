@@ -52,17 +52,4 @@ public sealed record EnergyBreakdown
             OverheadJ = OverheadJ + other.OverheadJ,
         };
     }
-
-    /// <summary>Every component times <paramref name="factor"/> (per inference: one over the batch).</summary>
-    public EnergyBreakdown Scale(double factor) => new()
-    {
-        MacJ = MacJ * factor,
-        AccumulatorJ = AccumulatorJ * factor,
-        RegistersJ = RegistersJ * factor,
-        Sram = [.. Sram.Select(b => new BufferEnergy(b.Name, b.ReadJ * factor, b.WriteJ * factor))],
-        DramJ = DramJ * factor,
-        VectorJ = VectorJ * factor,
-        LeakageJ = LeakageJ * factor,
-        OverheadJ = OverheadJ * factor,
-    };
 }

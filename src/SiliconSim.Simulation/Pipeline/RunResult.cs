@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using SiliconSim.Hardware.Energy;
 using SiliconSim.Simulation.Energy;
 using SiliconSim.Simulation.Numerics;
 using SiliconSim.Simulation.Results;
@@ -46,9 +45,6 @@ public sealed record RunResult
 
     /// <summary>Joules per inference: one run's energy over its batch.</summary>
     public double EnergyPerInferenceJ => Energy.Total.TotalJ / Batch;
-
-    /// <summary>Energy per inference by component.</summary>
-    public EnergyBreakdown EnergyPerInference => Energy.Total.Scale(1.0 / Batch);
 
     /// <summary>Ops (2 per MAC) per joule, in TOPS/W.</summary>
     public double TopsPerWatt => Energy.TopsPerWatt(Performance.Macs);
