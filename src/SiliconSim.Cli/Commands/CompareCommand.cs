@@ -130,7 +130,7 @@ internal static class CompareCommand
             double? agreement = fp32Top is null ? null : top.Where((p, i) => p == fp32Top[i]).Count() / (double)labels.Length;
             if (config is null)
             {
-                rows.Add(new CompareRow(f, "-", accuracy, agreement, null, null, null));
+                rows.Add(new CompareRow(f, "-", accuracy, agreement, null, null, null, null, null));
                 continue;
             }
 
@@ -143,7 +143,7 @@ internal static class CompareCommand
             }
 
             RunResult result = outcome.Result!;
-            rows.Add(new CompareRow(f, config.Spec.Name, accuracy, agreement, result.Performance.LatencySeconds, result.Energy.Total, result.Performance.Macs));
+            rows.Add(new CompareRow(f, config.Spec.Name, accuracy, agreement, result.Performance.LatencySeconds, result.Energy.Total, result.Performance.Macs, result.Performance.TotalCycles, result.DramReadBytes + result.DramWriteBytes));
         }
 
         CompareRow? int8 = rows.FirstOrDefault(r => r.Format == "int8" && r.Energy is not null);
@@ -269,14 +269,15 @@ internal static class CompareCommand
 
     private static string Csv(List<CompareRow> rows, CompareRow? int8)
     {
-        var sb = new StringBuilder("format,config,top1_accuracy,agreement_with_fp32,energy_per_inference_j,latency_s,edp,mac_j,accumulator_j,registers_j,sram_j,dram_j,vector_j,leakage_j,overhead_j,macs,energy_vs_int8,latency_vs_int8,edp_vs_int8\n");
+        var sb = new StringBuilder("format,config,top1_accuracy,agreement_with_fp32,energy_per_inference_j,latency_s,edp,mac_j,accumulator_j,registers_j,sram_j,dram_j,vector_j,leakage_j,overhead_j,macs,energy_vs_int8,latency_vs_int8,edp_vs_int8,cycles,dram_bytes\n");
         foreach (CompareRow r in rows)
         {
             EnergyBreakdown? e = r.Energy;
             sb.AppendJoin(',', r.Format, r.Config, F(r.Accuracy), F(r.Agreement), F(e?.TotalJ), F(r.Latency), F(r.Edp),
                 F(e?.MacJ), F(e?.AccumulatorJ), F(e?.RegistersJ), F(e?.SramJ), F(e?.DramJ), F(e?.VectorJ), F(e?.LeakageJ), F(e?.OverheadJ),
                 r.Macs?.ToString(CultureInfo.InvariantCulture) ?? "",
-                F(Ratio(e?.TotalJ, int8?.Energy?.TotalJ)), F(Ratio(r.Latency, int8?.Latency)), F(Ratio(r.Edp, int8?.Edp)));
+                F(Ratio(e?.TotalJ, int8?.Energy?.TotalJ)), F(Ratio(r.Latency, int8?.Latency)), F(Ratio(r.Edp, int8?.Edp)),
+                r.Cycles?.ToString(CultureInfo.InvariantCulture) ?? "", r.DramBytes?.ToString(CultureInfo.InvariantCulture) ?? "");
             sb.Append('\n');
         }
 
@@ -295,6 +296,8 @@ internal static class CompareCommand
             ["latency_s"] = r.Latency,
             ["edp"] = r.Edp,
             ["macs"] = r.Macs,
+            ["cycles"] = r.Cycles,
+            ["dram_bytes"] = r.DramBytes,
             ["breakdown_j"] = r.Energy is null ? null : new Dictionary<string, double>
             {
                 ["mac"] = r.Energy.MacJ,
@@ -315,7 +318,7 @@ internal static class CompareCommand
 
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
-    private sealed record CompareRow(string Format, string Config, double Accuracy, double? Agreement, double? Latency, EnergyBreakdown? Energy, long? Macs)
+    private sealed record CompareRow(string Format, string Config, double Accuracy, double? Agreement, double? Latency, EnergyBreakdown? Energy, long? Macs, long? Cycles, long? DramBytes)
     {
         public double? Edp => Energy is not null && Latency is double l ? Energy.TotalJ * l : null;
     }
