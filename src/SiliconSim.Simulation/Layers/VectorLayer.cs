@@ -9,4 +9,10 @@ public sealed record VectorLayer : LayerWork
 
     /// <summary>Elements the op processes (window elements for pooling, input elements for reductions, output elements otherwise).</summary>
     public required long Elements { get; init; }
+
+    /// <summary>
+    /// False for views and metadata (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Shape, Size, Constant): in a
+    /// row-major layout they read and write no data, so they cost no cycles, no buffer accesses and no energy.
+    /// </summary>
+    public bool MovesData { get; init; } = true;
 }

@@ -153,6 +153,7 @@ public static class LayerExtractor
             OpType = node.OpType,
             OpClass = cls,
             Elements = elements ?? 0,
+            MovesData = count != Count.None,
             InputBytes = node.Inputs.Sum(ctx.Bytes),
             OutputBytes = node.Outputs.Sum(ctx.Bytes),
         };

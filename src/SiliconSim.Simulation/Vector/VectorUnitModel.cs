@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Simulation.Layers;
@@ -14,24 +13,21 @@ namespace SiliconSim.Simulation.Vector;
 public static class VectorUnitModel
 {
     // Ops that only relabel a tensor's shape: no element is moved, so they cost neither cycles nor traffic.
-    private static readonly FrozenSet<string> s_viewOps =
-        FrozenSet.Create(StringComparer.Ordinal, "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity");
-
     /// <summary>
     /// Evaluates <paramref name="layer"/>. Compute: ceil(ceil(Elements / Lanes) x CyclesPerElement[OpClass]) cycles,
     /// zero for <see cref="VectorOpClass.DataMovement"/>. Fit: inputs go to the input buffer (or the unified one),
     /// outputs to the output buffer (or the unified one); they fit when the bytes assigned to each buffer are at most
     /// its whole capacity. Then DRAM traffic is zero and total = compute. Otherwise inputs are read from and outputs
     /// written to DRAM as one stream each (burst-rounded), overlapped with compute behind one exposed latency:
-    /// total = ceil(latency + max(compute, DRAM bytes / bandwidth)). View ops (Reshape, Flatten, Squeeze, Unsqueeze,
-    /// Identity) cost nothing at all.
+    /// total = ceil(latency + max(compute, DRAM bytes / bandwidth)). Views and metadata
+    /// (<see cref="VectorLayer.MovesData"/> false: Reshape, Shape, ...) cost nothing at all.
     /// </summary>
     /// <exception cref="ArgumentException">the vector unit has no cost for the layer's op class.</exception>
     public static VectorLayerResult Evaluate(VectorLayer layer, AcceleratorSpec spec)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(spec);
-        if (s_viewOps.Contains(layer.OpType))
+        if (!layer.MovesData)
         {
             return new VectorLayerResult { LayerName = layer.Name, ComputeCycles = 0, TotalCycles = 0, FitsOnChip = true, Dram = DramCounters.Zero, Buffers = [] };
         }
