@@ -21,25 +21,29 @@ public sealed class InferencePowerTrace
     public double DynamicEnergyJ => Segments.Sum(s => s.DynamicEnergyJ);
 
     /// <summary>
-    /// One segment per layer: cycles / clock for its duration. A layer with no cycles and no energy is skipped; one
-    /// with energy but no cycles cannot be a power and is rejected.
+    /// One segment per layer: cycles / clock for its duration. A layer that takes no cycles but spends energy (a copy
+    /// between on-chip buffers, which the vector unit overlaps with nothing) adds its energy to the next layer that
+    /// takes time, or to the last one when it ends the inference, so the trace keeps the inference's whole energy.
     /// </summary>
     public static InferencePowerTrace FromLayers(IEnumerable<LayerActivity> layers, double clockMhz)
     {
         var segments = new List<PowerSegment>();
+        double pending = 0;
         foreach (LayerActivity layer in layers)
         {
             if (layer.Cycles <= 0)
             {
-                if (layer.DynamicEnergyJ != 0)
-                {
-                    throw new ArgumentException($"layer '{layer.Name}' has energy but no cycles", nameof(layers));
-                }
-
+                pending += layer.DynamicEnergyJ;
                 continue;
             }
 
-            segments.Add(new PowerSegment(layer.Cycles / (clockMhz * 1e6), layer.DynamicEnergyJ));
+            segments.Add(new PowerSegment(layer.Cycles / (clockMhz * 1e6), layer.DynamicEnergyJ + pending));
+            pending = 0;
+        }
+
+        if (pending != 0 && segments.Count > 0)
+        {
+            segments[^1] = segments[^1] with { DynamicEnergyJ = segments[^1].DynamicEnergyJ + pending };
         }
 
         return new InferencePowerTrace(segments);

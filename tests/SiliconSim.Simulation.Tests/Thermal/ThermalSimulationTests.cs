@@ -28,6 +28,16 @@ public sealed class ThermalSimulationTests
     }
 
     [Fact]
+    public void FromLayers_EnergyWithoutCycles_GoesToTheNextTimedLayerOrTheLast()
+    {
+        // An on-chip copy (no cycles, SRAM energy) before conv2 and another after fc: no energy is lost or invented.
+        var trace = InferencePowerTrace.FromLayers(
+            [new("conv1", 300_000, 0.9e-3), new("copy", 0, 0.1e-3), new("conv2", 500_000, 1.2e-3), new("fc", 200_000, 0.3e-3), new("tail", 0, 0.05e-3)], clockMhz: 1000);
+        Assert.Equal([0.3e-3, 0.5e-3, 0.2e-3], trace.Segments.Select(s => s.DurationS).ToArray());
+        Assert.Equal([0.9e-3, 1.3e-3, 0.35e-3], trace.Segments.Select(s => Math.Round(s.DynamicEnergyJ, 12)).ToArray());
+    }
+
+    [Fact]
     public void EnergyIn_EqualsStoredPlusAmbient()
     {
         ThermalRunResult r = Run(s_edge with { ThrottleC = 55, HysteresisC = 3 }, 20);
