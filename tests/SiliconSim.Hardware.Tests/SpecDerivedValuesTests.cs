@@ -1,3 +1,4 @@
+using SiliconSim.Numerics.Kernels;
 using SiliconSim.Hardware.Specs;
 
 namespace SiliconSim.Hardware.Tests;
@@ -20,6 +21,6 @@ public sealed class SpecDerivedValuesTests
         var numerics = new ArrayNumericsSpec();
         Assert.True(numerics.IsReference);
         Assert.False((numerics with { AccumulatorBits = 24 }).IsReference);
-        Assert.False((numerics with { Requantizer = RequantizerKind.FixedPoint }).IsReference);
+        Assert.False((numerics with { Requantizer = RequantizerArithmetic.FixedPoint }).IsReference);
     }
 }

@@ -1,4 +1,5 @@
 using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics.Kernels;
 
 namespace SiliconSim.Simulation.Timing;
 
@@ -8,10 +9,10 @@ namespace SiliconSim.Simulation.Timing;
 /// </summary>
 /// <param name="Bits">Accumulator width, 2..32.</param>
 /// <param name="Overflow">Wrap (two's complement, as a plain adder) or saturate at the width's bounds.</param>
-public readonly record struct AccumulatorArithmetic(int Bits, OverflowPolicy Overflow)
+public readonly record struct AccumulatorArithmetic(int Bits, AccumulatorOverflow Overflow)
 {
     /// <summary>ONNX Runtime's arithmetic: a 32-bit wrapping accumulator (MLAS accumulates in int32).</summary>
-    public static AccumulatorArithmetic Int32Wrap { get; } = new(32, OverflowPolicy.Wrap);
+    public static AccumulatorArithmetic Int32Wrap { get; } = new(32, AccumulatorOverflow.Wrap);
 
     /// <summary>The accumulator of an array whose numerics are <paramref name="numerics"/>.</summary>
     public static AccumulatorArithmetic From(ArrayNumericsSpec numerics)
@@ -31,7 +32,7 @@ public readonly record struct AccumulatorArithmetic(int Bits, OverflowPolicy Ove
     public int Add(int acc, long product)
     {
         long sum = acc + product;
-        if (Overflow == OverflowPolicy.Saturate)
+        if (Overflow == AccumulatorOverflow.Saturate)
         {
             return (int)Math.Clamp(sum, Min, Max);
         }
