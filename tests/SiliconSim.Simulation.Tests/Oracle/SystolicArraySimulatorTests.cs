@@ -3,9 +3,10 @@ using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Kernels;
 using SiliconSim.Simulation.Layers;
+using SiliconSim.Simulation.Oracle;
 using SiliconSim.Simulation.Timing;
 
-namespace SiliconSim.Simulation.Tests.Timing;
+namespace SiliconSim.Simulation.Tests.Oracle;
 
 public sealed class SystolicArraySimulatorTests
 {
@@ -56,7 +57,7 @@ public sealed class SystolicArraySimulatorTests
         // Widths from 2 bits (overflows on almost every MAC) to 32; products of int8/uint8 reach 2^15.
         int bits = r.Next(4) == 0 ? r.Next(17, 33) : r.Next(2, 17);
         var policy = r.Next(2) == 0 ? AccumulatorOverflow.Wrap : AccumulatorOverflow.Saturate;
-        var sim = new SystolicArraySimulator(c.Rows, c.Cols, c.Dataflow, c.Latency, new AccumulatorArithmetic(bits, policy));
+        var sim = new SystolicArraySimulator(c.Rows, c.Cols, c.Dataflow, c.Latency, bits, policy);
         SystolicRunResult run = sim.Run(c.M, c.N, c.K, c.A, c.B);
         Assert.Equal(GemmReference.Narrow(c.M, c.N, c.K, c.A, c.B, bits, policy == AccumulatorOverflow.Saturate), run.Output);
     }
