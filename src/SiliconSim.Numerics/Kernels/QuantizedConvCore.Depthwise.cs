@@ -40,18 +40,7 @@ internal sealed partial class QuantizedConvCore
 
     private void PackDepthwise<TW>(ReadOnlySpan<TW> w, ReadOnlySpan<int> wZeroPoints)
         where TW : unmanaged, IBinaryInteger<TW>
-    {
-        int m = Geometry.OutChannels, k = K;
-        _dwWeights = new int[m * k];
-        for (int oc = 0; oc < m; oc++)
-        {
-            int zp = wZeroPoints[wZeroPoints.Length == 1 ? 0 : oc];
-            for (int t = 0; t < k; t++)
-            {
-                _dwWeights[(oc * k) + t] = int.CreateTruncating(w[(oc * k) + t]) - zp;
-            }
-        }
-    }
+        => _dwWeights = ZeroPointSubtractedWeights<TW, int>(w, wZeroPoints, K);
 
     // One input channel per group, unit strides: per channel plane, the wide-grid direct kernel for each of its filters.
     // The plane, wide buffer and offsets were sized by InitDepthwise for DepthwiseWideKernel's contract.

@@ -23,20 +23,7 @@ internal sealed partial class QuantizedConvCore
 
     private void PackInt16<TW>(ReadOnlySpan<TW> w, ReadOnlySpan<int> wZeroPoints)
         where TW : unmanaged, IBinaryInteger<TW>
-    {
-        int m = Geometry.OutChannels, k = K;
-        _packedW = new short[m * KStride];
-        for (int oc = 0; oc < m; oc++)
-        {
-            int zp = wZeroPoints[wZeroPoints.Length == 1 ? 0 : oc];
-            ReadOnlySpan<TW> src = w.Slice(oc * k, k);
-            Span<short> dst = _packedW.AsSpan(oc * KStride, k);
-            for (int t = 0; t < k; t++)
-            {
-                dst[t] = (short)(int.CreateTruncating(src[t]) - zp);
-            }
-        }
-    }
+        => _packedW = ZeroPointSubtractedWeights<TW, short>(w, wZeroPoints, KStride);
 
     /// <summary>The int16 route for one image: im2col of x − x_zp per group and <see cref="IntGemm"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

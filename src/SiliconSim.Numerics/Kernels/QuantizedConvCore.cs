@@ -192,6 +192,28 @@ internal sealed partial class QuantizedConvCore
         }
     }
 
+    /// <summary>
+    /// The weights [M, K] less their zero point (one per tensor or one per output channel), truncated to
+    /// <typeparamref name="TOut"/>, in rows of <paramref name="stride"/> ≥ K elements whose tail stays 0.
+    /// </summary>
+    private TOut[] ZeroPointSubtractedWeights<TW, TOut>(ReadOnlySpan<TW> w, ReadOnlySpan<int> wZeroPoints, int stride)
+        where TW : unmanaged, IBinaryInteger<TW>
+        where TOut : unmanaged, IBinaryInteger<TOut>
+    {
+        int m = Geometry.OutChannels, k = K;
+        var packed = new TOut[m * stride];
+        for (int oc = 0; oc < m; oc++)
+        {
+            int zp = wZeroPoints[wZeroPoints.Length == 1 ? 0 : oc];
+            for (int t = 0; t < k; t++)
+            {
+                packed[(oc * stride) + t] = TOut.CreateTruncating(int.CreateTruncating(w[(oc * k) + t]) - zp);
+            }
+        }
+
+        return packed;
+    }
+
     /// <summary>Offset of kernel tap (z, y, x) from the tap (0, 0, 0) in a zero-point-bordered input plane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int KernelTapOffset(int z, int y, int x) => (((z * _d[0] * _padded[1]) + (y * _d[1])) * _padded[2]) + (x * _d[2]);
