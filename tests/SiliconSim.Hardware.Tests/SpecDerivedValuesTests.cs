@@ -1,5 +1,5 @@
-using SiliconSim.Numerics.Kernels;
 using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics.Kernels;
 
 namespace SiliconSim.Hardware.Tests;
 
