@@ -15,22 +15,7 @@ public static class PresetCatalog
     private const string PresetFolder = "configs/presets";
 
     /// <summary>The presets folder, or null when none is found above the executable or the current directory.</summary>
-    public static string? FindDirectory()
-    {
-        foreach (string start in (string[])[AppContext.BaseDirectory, Directory.GetCurrentDirectory()])
-        {
-            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, PresetFolder);
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? FindDirectory() => RepositoryFolders.FindAbove(PresetFolder);
 
     /// <summary>The preset names (file names without .yaml), sorted ordinally.</summary>
     public static ImmutableArray<string> Names() =>

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using SiliconSim.Hardware.Specs;
-using SiliconSim.Simulation.Timing;
+using SiliconSim.Simulation.Oracle;
 
 namespace SiliconSim.Benchmarks;
 

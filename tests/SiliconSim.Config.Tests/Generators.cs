@@ -4,6 +4,7 @@ using FsCheck.Fluent;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Hardware.Specs.Parameters;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels;
 
 namespace SiliconSim.Config.Tests;
 
@@ -60,7 +61,7 @@ internal static class Generators
         from dataflow in OneOf(SpecNames.Dataflows)
         from operands in Types(SpecNames.OperandTypes)
         from requantizer in OneOf(SpecNames.Requantizers)
-        from bits in Gen.Choose(2, requantizer == RequantizerKind.FixedPoint ? 32 : 64)
+        from bits in Gen.Choose(2, requantizer == RequantizerArithmetic.FixedPoint ? 32 : 64)
         from overflow in OneOf(SpecNames.Overflows)
         from rounding in OneOf(SpecNames.Roundings)
         from pipeline in Gen.Choose(0, 64)

@@ -1,4 +1,5 @@
 using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics.Kernels;
 
 namespace SiliconSim.Hardware.Tests;
 
@@ -20,6 +21,6 @@ public sealed class SpecDerivedValuesTests
         var numerics = new ArrayNumericsSpec();
         Assert.True(numerics.IsReference);
         Assert.False((numerics with { AccumulatorBits = 24 }).IsReference);
-        Assert.False((numerics with { Requantizer = RequantizerKind.FixedPoint }).IsReference);
+        Assert.False((numerics with { Requantizer = RequantizerArithmetic.FixedPoint }).IsReference);
     }
 }

@@ -1,3 +1,5 @@
+using SiliconSim.Config;
+
 namespace SiliconSim.Cli.Io;
 
 /// <summary>Finds the bundled demo workloads (<c>workloads/</c>) above the executable or the current directory.</summary>
@@ -10,20 +12,6 @@ internal static class WorkloadCatalog
     /// </summary>
     public const string DefaultModel = "workloads/digits/digits_cnn_qdq_u8s8_tensor";
 
-    public static string? Find(string relativePath)
-    {
-        foreach (string start in (string[])[Directory.GetCurrentDirectory(), AppContext.BaseDirectory])
-        {
-            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, relativePath);
-                if (Directory.Exists(candidate) || File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? Find(string relativePath) => RepositoryFolders.FindAbove(
+        relativePath, [Directory.GetCurrentDirectory(), AppContext.BaseDirectory], path => Directory.Exists(path) || File.Exists(path));
 }

@@ -28,22 +28,7 @@ public static class EnergyTableLoader
     ];
 
     /// <summary>The energy-table folder above the executable or the current directory, or null.</summary>
-    public static string? FindDirectory()
-    {
-        foreach (string start in (string[])[AppContext.BaseDirectory, Directory.GetCurrentDirectory()])
-        {
-            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, Folder);
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? FindDirectory() => RepositoryFolders.FindAbove(Folder);
 
     /// <summary>
     /// Loads a table by name (<c>horowitz-45nm</c>, from <c>configs/energy</c>) or by file path; a relative path is tried

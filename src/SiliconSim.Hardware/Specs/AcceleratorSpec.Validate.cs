@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using SiliconSim.Hardware.Specs.Parameters;
+using SiliconSim.Numerics.Kernels;
 
 namespace SiliconSim.Hardware.Specs;
 
@@ -57,7 +58,7 @@ public sealed partial record AcceleratorSpec
 
         // gemmlowp's fixed-point requantizer multiplies the accumulator by an int32 multiplier in a 64-bit product and
         // keeps the high half (SaturatingRoundingDoublingHighMul); a wider accumulator does not fit that datapath.
-        if (array.Numerics.Requantizer == RequantizerKind.FixedPoint && array.Numerics.AccumulatorBits > 32)
+        if (array.Numerics.Requantizer == RequantizerArithmetic.FixedPoint && array.Numerics.AccumulatorBits > 32)
         {
             problems.Add(new SpecProblem("array.accumulator_bits",
                 $"must be <= 32 with requantizer: fixed_point (its multiplier takes an int32 accumulator), got {array.Numerics.AccumulatorBits}"));

@@ -11,7 +11,7 @@ namespace SiliconSim.Simulation.Timing;
 /// <item><see cref="TimingModel.ScaleSim"/>: SCALE-Sim v2's published per-fold cycles with the full array dims R and C
 /// even in partly filled folds (its demand matrices pad them with null requests): <c>os</c> T + R + C - 2,
 /// <c>ws</c>/<c>is</c> 2R + C + T - 2; a GEMM takes folds x per-fold - 1 (scalesim/compute/systolic_compute_*.py).</item>
-/// <item><see cref="TimingModel.Corrected"/>: exactly the cycles <see cref="SystolicArraySimulator"/> takes. A fold using
+/// <item><see cref="TimingModel.Corrected"/>: exactly the cycles <see cref="Oracle.SystolicArraySimulator"/> takes. A fold using
 /// r of R rows and c of C columns takes <c>T + r + c + R - 2 + L</c> in every dataflow (L =
 /// <see cref="ArraySpec.PipelineLatencyCycles"/>): in <c>os</c>, T + r + c - 2 cycles of skewed streaming until the last
 /// PE's last MAC, then R cycles to shift the accumulators out of the bottom edge; in <c>ws</c>/<c>is</c>, r cycles to
@@ -39,7 +39,7 @@ public static class FoldTimingModel
         return (mapping.Folds * perFold) - 1;
     }
 
-    /// <summary>The cycles <see cref="SystolicArraySimulator"/> takes for one GEMM (see the class summary).</summary>
+    /// <summary>The cycles <see cref="Oracle.SystolicArraySimulator"/> takes for one GEMM (see the class summary).</summary>
     public static long CorrectedCycles(FoldMapping mapping, int pipelineLatencyCycles)
     {
         ArgumentNullException.ThrowIfNull(mapping);

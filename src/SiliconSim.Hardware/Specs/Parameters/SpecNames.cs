@@ -1,4 +1,5 @@
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels;
 using SiliconSim.Numerics.Kernels.LowPrecision;
 
 namespace SiliconSim.Hardware.Specs.Parameters;
@@ -9,14 +10,14 @@ public static class SpecNames
     public static NameTable<Dataflow> Dataflows { get; } = new(
         ("os", Dataflow.OutputStationary), ("ws", Dataflow.WeightStationary), ("is", Dataflow.InputStationary));
 
-    public static NameTable<OverflowPolicy> Overflows { get; } = new(("wrap", OverflowPolicy.Wrap), ("saturate", OverflowPolicy.Saturate));
+    public static NameTable<AccumulatorOverflow> Overflows { get; } = new(("wrap", AccumulatorOverflow.Wrap), ("saturate", AccumulatorOverflow.Saturate));
 
-    public static NameTable<RequantizerKind> Requantizers { get; } = new(
-        ("float32", RequantizerKind.Float32), ("fixed_point", RequantizerKind.FixedPoint));
+    public static NameTable<RequantizerArithmetic> Requantizers { get; } = new(
+        ("float32", RequantizerArithmetic.Float32), ("fixed_point", RequantizerArithmetic.FixedPoint));
 
-    public static NameTable<FixedPointRounding> Roundings { get; } = new(
-        ("nearest_away_from_zero", FixedPointRounding.NearestAwayFromZero), ("nearest_up", FixedPointRounding.NearestUp),
-        ("nearest_even", FixedPointRounding.NearestEven), ("floor", FixedPointRounding.Floor));
+    public static NameTable<ShiftRounding> Roundings { get; } = new(
+        ("nearest_away_from_zero", ShiftRounding.NearestAwayFromZero), ("nearest_up", ShiftRounding.NearestUp),
+        ("nearest_even", ShiftRounding.NearestEven), ("floor", ShiftRounding.Floor));
 
     public static NameTable<LowPrecisionAccumulation> LowPrecisionAccumulations { get; } = new(
         ("block_exact_fp32", LowPrecisionAccumulation.BlockExactThenFp32), ("sequential_fp32", LowPrecisionAccumulation.SequentialFp32));

@@ -1,10 +1,12 @@
 using FsCheck.Xunit;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels;
 using SiliconSim.Simulation.Layers;
+using SiliconSim.Simulation.Oracle;
 using SiliconSim.Simulation.Timing;
 
-namespace SiliconSim.Simulation.Tests.Timing;
+namespace SiliconSim.Simulation.Tests.Oracle;
 
 public sealed class SystolicArraySimulatorTests
 {
@@ -54,10 +56,10 @@ public sealed class SystolicArraySimulatorTests
 
         // Widths from 2 bits (overflows on almost every MAC) to 32; products of int8/uint8 reach 2^15.
         int bits = r.Next(4) == 0 ? r.Next(17, 33) : r.Next(2, 17);
-        var policy = r.Next(2) == 0 ? OverflowPolicy.Wrap : OverflowPolicy.Saturate;
-        var sim = new SystolicArraySimulator(c.Rows, c.Cols, c.Dataflow, c.Latency, new AccumulatorArithmetic(bits, policy));
+        var policy = r.Next(2) == 0 ? AccumulatorOverflow.Wrap : AccumulatorOverflow.Saturate;
+        var sim = new SystolicArraySimulator(c.Rows, c.Cols, c.Dataflow, c.Latency, bits, policy);
         SystolicRunResult run = sim.Run(c.M, c.N, c.K, c.A, c.B);
-        Assert.Equal(GemmReference.Narrow(c.M, c.N, c.K, c.A, c.B, bits, policy == OverflowPolicy.Saturate), run.Output);
+        Assert.Equal(GemmReference.Narrow(c.M, c.N, c.K, c.A, c.B, bits, policy == AccumulatorOverflow.Saturate), run.Output);
     }
 
     [Fact]
@@ -118,7 +120,7 @@ public sealed class SystolicArraySimulatorTests
             Cols = 2,
             Dataflow = Dataflow.OutputStationary,
             OperandTypes = [DataType.UInt8, DataType.Int8],
-            Numerics = new ArrayNumericsSpec { AccumulatorBits = 16, Overflow = OverflowPolicy.Saturate },
+            Numerics = new ArrayNumericsSpec { AccumulatorBits = 16, Overflow = AccumulatorOverflow.Saturate },
         };
         SystolicRunResult run = SystolicArraySimulator.From(spec).Run(1, 1, 2, [255, 255], [127, 127]);
         Assert.Equal([short.MaxValue], run.Output);

@@ -1,4 +1,4 @@
-namespace SiliconSim.Simulation.Tests.Timing;
+namespace SiliconSim.Simulation.Tests.Oracle;
 
 /// <summary>The plain GEMM loop the array must equal: out[m, n] = fold over k in order of acc = policy(acc + a*b).</summary>
 internal static class GemmReference

@@ -1,11 +1,23 @@
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels;
+using SiliconSim.Simulation.Timing;
 
-namespace SiliconSim.Simulation.Timing;
+namespace SiliconSim.Simulation.Oracle;
 
 /// <summary>
+/// The oracle of the fold-level timing engine: <see cref="FoldTimingModel"/>'s <see cref="TimingModel.Corrected"/> cycles
+/// (<see cref="FoldTimingModel.CorrectedCycles"/>) are this simulator's cycle count in closed form, and its outputs are
+/// the plain sequential GEMM's. It is not on the run path (PerformanceModel times layers with FoldTimingModel); it exists
+/// so the closed form can be checked. <c>tests/SiliconSim.Simulation.Tests/Oracle/SystolicArraySimulatorTests.cs</c> holds
+/// the two equal (cycles and folds on generated GEMMs, arrays and dataflows, and on every array up to 8 x 8) and the
+/// outputs equal to the reference GEMM under every accumulator width and overflow policy;
+/// <c>tests/SiliconSim.Benchmarks/SystolicArraySimulatorBenchmark.cs</c> measures its speed (docs/timing-model.md).
+/// </summary>
+/// <remarks>
 /// A cycle-stepped R x C systolic array: every cycle each PE latches the operand from its left neighbour and the value
-/// from its upper neighbour (one PE hop per cycle), multiplies, and accumulates with <see cref="AccumulatorArithmetic"/>.
+/// from its upper neighbour (one PE hop per cycle), multiplies, and accumulates with <see cref="NarrowAccumulator.Add"/>
+/// (<c>acc = policy(acc + a*b)</c> at the accumulator's width, after every single MAC, so saturation is sticky in k order).
 /// It computes the real output values and counts the cycles; <see cref="FoldTimingModel.CorrectedCycles"/> is its closed
 /// form. Folds run one after another (column folds outer, row folds inner, as SCALE-Sim orders them), each mapped to the
 /// top-left r x c PEs.
@@ -21,28 +33,36 @@ namespace SiliconSim.Simulation.Timing;
 /// plain sequential loop <c>acc = policy(acc + a*b)</c> does it.</item>
 /// </list>
 /// Every output then passes an L-cycle output pipeline (<see cref="ArraySpec.PipelineLatencyCycles"/>).
-/// </summary>
+/// </remarks>
 public sealed class SystolicArraySimulator
 {
     private readonly int _rows;
     private readonly int _cols;
     private readonly Dataflow _dataflow;
     private readonly int _latency;
-    private readonly AccumulatorArithmetic _acc;
+    private readonly int _accumulatorBits;
+    private readonly AccumulatorOverflow _overflow;
 
     /// <summary>An array of <paramref name="rows"/> x <paramref name="cols"/> PEs.</summary>
     /// <param name="rows">R, at least 1.</param>
     /// <param name="cols">C, at least 1.</param>
     /// <param name="dataflow">Which operand stays in the PEs.</param>
     /// <param name="pipelineLatencyCycles">Extra cycles every output spends in the output pipeline.</param>
-    /// <param name="accumulator">The PE accumulator's width and overflow; ORT's int32 wrap by default.</param>
-    public SystolicArraySimulator(int rows, int cols, Dataflow dataflow, int pipelineLatencyCycles = 0, AccumulatorArithmetic? accumulator = null)
+    /// <param name="accumulatorBits">The PE accumulator's width, 2..32; 32 by default (ORT's int32).</param>
+    /// <param name="overflow">The PE accumulator's overflow policy; wrap by default (ORT's int32 adds).</param>
+    public SystolicArraySimulator(
+        int rows, int cols, Dataflow dataflow, int pipelineLatencyCycles = 0, int accumulatorBits = 32, AccumulatorOverflow overflow = AccumulatorOverflow.Wrap)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(cols, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(pipelineLatencyCycles);
-        _acc = accumulator ?? AccumulatorArithmetic.Int32Wrap;
-        _acc.Validate();
+        if (accumulatorBits is < 2 or > 32)
+        {
+            throw new ArgumentOutOfRangeException(nameof(accumulatorBits), accumulatorBits, "accumulator width must be 2..32 bits");
+        }
+
+        _accumulatorBits = accumulatorBits;
+        _overflow = overflow;
         _rows = rows;
         _cols = cols;
         _dataflow = dataflow;
@@ -53,7 +73,7 @@ public sealed class SystolicArraySimulator
     public static SystolicArraySimulator From(ArraySpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new SystolicArraySimulator(spec.Rows, spec.Cols, spec.Dataflow, spec.PipelineLatencyCycles, AccumulatorArithmetic.From(spec.Numerics));
+        return new SystolicArraySimulator(spec.Rows, spec.Cols, spec.Dataflow, spec.PipelineLatencyCycles, spec.Numerics.AccumulatorBits, spec.Numerics.Overflow);
     }
 
     /// <summary>Multiplies two 2-D int8 or uint8 tensors, [M, K] x [K, N].</summary>
@@ -164,7 +184,7 @@ public sealed class SystolicArraySimulator
                             bVal[p] = vb;
                             if (okA && okB)
                             {
-                                acc[p] = _acc.Add(acc[p], (long)va * vb);
+                                acc[p] = NarrowAccumulator.Add(acc[p], (long)va * vb, _accumulatorBits, _overflow);
                                 done++;
                             }
                         }
@@ -315,7 +335,7 @@ public sealed class SystolicArraySimulator
                                 {
                                     // The skews line up: the operand for row i and the partial sum for the same t meet here.
                                     System.Diagnostics.Debug.Assert(tag >= 0, "operand and partial sum out of step");
-                                    val = _acc.Add(val, (long)x * w[p]);
+                                    val = NarrowAccumulator.Add(val, (long)x * w[p], _accumulatorBits, _overflow);
                                     run.Macs++;
                                 }
                             }

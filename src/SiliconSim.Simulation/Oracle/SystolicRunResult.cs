@@ -1,4 +1,4 @@
-namespace SiliconSim.Simulation.Timing;
+namespace SiliconSim.Simulation.Oracle;
 
 /// <summary>What one GEMM on <see cref="SystolicArraySimulator"/> produced and how long it took.</summary>
 /// <param name="M">Rows of the output.</param>

@@ -1,0 +1,410 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SiliconSim.Numerics.Kernels;
+
+// The AVX-VNNI route: im2col of raw u8 codes into K quads and U8S8Gemm, with the zero points applied by the exact
+// expansion Σ x'w' − w_zp'·Σ x' − x_zp'·Σ w' + K·x_zp'·w_zp'.
+internal sealed partial class QuantizedConvCore
+{
+    private int[] _wq = [];
+    private int[] _rowInit = [];
+    private int[] _wzpAdjusted = [];
+    private int[] _tapOffsets = [];
+    private byte[] _xBytes = [];
+    private byte[] _col = [];
+    private int[] _gemmOut = [];
+    private bool _colSums;
+    private int _kq;
+    private bool _channelQuads;
+    private int _mgPad;
+    private int _nPad;
+    private int _ldb;
+
+    // K quads, their tap offsets in the byte planes, and the im2col and input buffers.
+    private void InitU8S8()
+    {
+        // With a multiple of 4 channels per group, a K quad is four channels at one tap and the byte planes are
+        // stored channels-interleaved ([C/4, spatial, 4]), so each quad's row of pixels is one contiguous run.
+        _channelQuads = _channelsPerGroup % 4 == 0;
+        int ks = Geometry.KernelSize;
+        _kq = _channelQuads ? _channelsPerGroup / 4 * ks : (K + 3) / 4;
+        _tapOffsets = new int[_channelQuads ? _kq : _kq * 4];
+        int t = 0;
+        for (int c = 0; c < (_channelQuads ? _channelsPerGroup / 4 : _channelsPerGroup); c++)
+        {
+            for (int z = 0; z < _k[0]; z++)
+            {
+                for (int y = 0; y < _k[1]; y++)
+                {
+                    for (int x = 0; x < _k[2]; x++, t++)
+                    {
+                        int tap = (c * _planePadded) + KernelTapOffset(z, y, x);
+                        _tapOffsets[t] = _channelQuads ? tap * 4 : tap;
+                    }
+                }
+            }
+        }
+
+        // The taps past K read tap 0 (any valid byte): their weights are 0, and the column-sum row masks them.
+        _nPad = ((ImagesPerChunk * OutSize) + U8S8Gemm.ColumnBlock - 1) / U8S8Gemm.ColumnBlock * U8S8Gemm.ColumnBlock;
+        // +16 columns: im2col stores 16 pixels at a time and may spill up to 15 past the last one.
+        _ldb = _nPad + 16;
+        _col = new byte[_kq * 4 * _ldb];
+        // +64 bytes: im2col loads 16 or 32 bytes per tap row and may read past the last one.
+        _xBytes = new byte[(_channelsPerGroup * _planePadded) + 64];
+        Array.Fill(_xBytes, (byte)(_xZeroPoint + (_xSigned ? 128 : 0)));
+    }
+
+    // Weights as s8 (u8 codes flipped: w − 128, zero point − 128), four per int, rows padded to the micro-kernel's row
+    // block with zeros. When some adjusted weight zero point is not 0, one extra row of ones (taps < K) yields the
+    // column sums Σ x' for the w_zp'·Σ x' term. Every int32 step wraps, like the accumulator it corrects.
+    private void PackU8S8<TW>(ReadOnlySpan<TW> w, ReadOnlySpan<int> wZeroPoints, int xAdjusted)
+        where TW : unmanaged, IBinaryInteger<TW>
+    {
+        int m = Geometry.OutChannels, mg = _filtersPerGroup, k = K, kq = _kq, ks = Geometry.KernelSize;
+        bool wUnsigned = !TW.IsNegative(TW.CreateTruncating(-1));
+        _wzpAdjusted = new int[m];
+        for (int oc = 0; oc < m; oc++)
+        {
+            _wzpAdjusted[oc] = wZeroPoints[wZeroPoints.Length == 1 ? 0 : oc] - (wUnsigned ? 128 : 0);
+            _colSums |= _wzpAdjusted[oc] != 0;
+        }
+
+        int rows = mg + (_colSums ? 1 : 0);
+        _mgPad = (rows + U8S8Gemm.RowBlock - 1) / U8S8Gemm.RowBlock * U8S8Gemm.RowBlock;
+        _wq = new int[Geometry.Group * _mgPad * kq];
+        _rowInit = new int[Geometry.Group * _mgPad];
+        _gemmOut = new int[_mgPad * _nPad];
+        Span<byte> quad = stackalloc byte[4];
+        for (int gi = 0; gi < Geometry.Group; gi++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                int oc = (gi * mg) + r;
+                int sum = 0;
+                for (int q = 0; q < kq; q++)
+                {
+                    for (int e = 0; e < 4; e++)
+                    {
+                        // K index of quad element e: tap-major (c, kernel) order, or channel e of a channel quad.
+                        int t = _channelQuads ? (((((q / ks) * 4) + e) * ks) + (q % ks)) : (q * 4) + e;
+                        int v = t >= k ? 0 : r == mg ? 1 : int.CreateTruncating(w[(oc * k) + t]) - (wUnsigned ? 128 : 0);
+                        sum += v;
+                        quad[e] = (byte)v;
+                    }
+
+                    _wq[(((gi * _mgPad) + r) * kq) + q] = BitConverter.ToInt32(quad);
+                }
+
+                if (r < mg)
+                {
+                    // Σ (x' − xz')(w' − wz') = Σ x'w' − wz'·Σ x' − xz'·Σ w' + K·xz'·wz'; the last two are per row.
+                    _rowInit[(gi * _mgPad) + r] = unchecked((k * xAdjusted * _wzpAdjusted[oc]) - (xAdjusted * sum));
+                }
+            }
+        }
+    }
+
+    private void U8S8Group<TX>(ReadOnlySpan<TX> x, int first, int count, int gi, Span<int> acc)
+        where TX : unmanaged, IBinaryInteger<TX>
+    {
+        int cg = _channelsPerGroup, mg = _filtersPerGroup, outSize = OutSize, m = Geometry.OutChannels;
+        if (count * outSize == 0)
+        {
+            return;
+        }
+
+        for (int b = 0; b < count; b++)
+        {
+            int src = (((first + b) * Geometry.InChannels) + (gi * cg)) * InSize;
+            if (_channelQuads)
+            {
+                FillChannelQuads(x.Slice(src, cg * InSize));
+                Im2ColChannelQuads(b * outSize);
+            }
+            else
+            {
+                FillBytes(x.Slice(src, cg * InSize));
+                Im2ColQuads(b * outSize);
+            }
+        }
+
+        ReadOnlySpan<int> w = _wq.AsSpan(gi * _mgPad * _kq);
+        ReadOnlySpan<int> init = _rowInit.AsSpan(gi * _mgPad);
+        if (outSize % U8S8Gemm.ColumnBlock == 0 && mg == _mgPad)
+        {
+            // Whole vectors never straddle images and there are no padding rows: write [image, oc, pixel] directly.
+            U8S8Gemm.Multiply(w, _col, init, acc[(gi * mg * outSize)..], mg, count * outSize, _kq, _ldb, outSize, outSize, m * outSize);
+            return;
+        }
+
+        int n = (count * outSize) + U8S8Gemm.ColumnBlock - 1;
+        n -= n % U8S8Gemm.ColumnBlock;
+        U8S8Gemm.Multiply(w, _col, init, _gemmOut, _mgPad, n, _kq, _ldb, _nPad);
+        ReadOnlySpan<int> sums = _colSums ? _gemmOut.AsSpan(mg * _nPad, _nPad) : [];
+        for (int r = 0; r < mg; r++)
+        {
+            int oc = (gi * mg) + r;
+            Span<int> row = _gemmOut.AsSpan(r * _nPad, count * outSize);
+            int wz = _wzpAdjusted[oc];
+            if (wz != 0)
+            {
+                for (int j = 0; j < row.Length; j++)
+                {
+                    row[j] = unchecked(row[j] - (wz * sums[j]));
+                }
+            }
+
+            for (int b = 0; b < count; b++)
+            {
+                row.Slice(b * outSize, outSize).CopyTo(acc.Slice(((b * m) + oc) * outSize, outSize));
+            }
+        }
+    }
+
+    // The group's channels, four at a time, into channel-interleaved zero-point-bordered planes [C/4, spatial, 4]:
+    // four pixels of four channels are one 4×4 byte transpose (pshufb); s8 codes move to u8 by flipping the top bit.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FillChannelQuads<TX>(ReadOnlySpan<TX> xg)
+        where TX : unmanaged, IBinaryInteger<TX>
+    {
+        ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xg);
+        int w = _in[2], inSize = InSize;
+        byte flip = _xSigned ? (byte)0x80 : (byte)0;
+        ref byte rs = ref MemoryMarshal.GetReference(src);
+        ref byte rd = ref MemoryMarshal.GetArrayDataReference(_xBytes);
+        bool vector = Ssse3.IsSupported;
+        Vector128<byte> transpose = Vector128.Create((byte)0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+        Vector128<byte> vflip = Vector128.Create(flip);
+        for (int cq = 0; cq < _channelsPerGroup / 4; cq++)
+        {
+            int si = cq * 4 * inSize;
+            for (int d = 0; d < _in[0]; d++)
+            {
+                for (int h = 0; h < _in[1]; h++, si += w)
+                {
+                    int di = ((cq * _planePadded) + PaddedRowStart(d, h)) * 4;
+                    int i = 0;
+                    if (vector)
+                    {
+                        for (; i + 4 <= w; i += 4)
+                        {
+                            Vector128<byte> v = Vector128.Create(
+                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + i)),
+                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + inSize + i)),
+                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + (2 * inSize) + i)),
+                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + (3 * inSize) + i))).AsByte();
+                            (Ssse3.Shuffle(v, transpose) ^ vflip).StoreUnsafe(ref rd, (nuint)(di + (i * 4)));
+                        }
+                    }
+
+                    for (; i < w; i++)
+                    {
+                        for (int e = 0; e < 4; e++)
+                        {
+                            Unsafe.Add(ref rd, di + (i * 4) + e) = (byte)(Unsafe.Add(ref rs, si + (e * inSize) + i) ^ flip);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // im2col of channel-interleaved planes: quad q's four bytes per pixel are already adjacent, so with unit width
+    // stride a row of pixels is one contiguous copy (32-byte moves; the spill past a row is overwritten by the next
+    // row or lands in the ldb slack).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Im2ColChannelQuads(int colBase)
+    {
+        ref byte xp = ref MemoryMarshal.GetArrayDataReference(_xBytes);
+        ref byte col = ref MemoryMarshal.GetArrayDataReference(_col);
+        int ph = _padded[1], pw = _padded[2];
+        int out1 = _out[1], out2 = _out[2], s0 = _s[0], s1 = _s[1], s2 = _s[2];
+        int rows = _out[0] * out1;
+        int rowBytes = out2 * 4;
+        int out0 = _out[0];
+        // Source offset of each output row (od, oh), hoisted out of the quad loop.
+        Span<int> rowStarts = rows <= 256 ? stackalloc int[rows] : new int[rows];
+        for (int od = 0, r = 0; od < out0; od++)
+        {
+            for (int oh = 0; oh < out1; oh++, r++)
+            {
+                rowStarts[r] = ((od * s0 * ph) + (oh * s1)) * pw * 4;
+            }
+        }
+
+        ref int rr = ref MemoryMarshal.GetReference(rowStarts);
+        for (int q = 0; q < _kq; q++)
+        {
+            ref byte tap = ref Unsafe.Add(ref xp, _tapOffsets[q]);
+            ref byte dst = ref Unsafe.Add(ref col, ((q * _ldb) + colBase) * 4);
+            if (s2 == 1 && rowBytes <= 32)
+            {
+                // One 32-byte move per row (rows of up to 8 pixels); the spill is overwritten by the next row.
+                for (int r = 0; r < rows; r++, dst = ref Unsafe.Add(ref dst, rowBytes))
+                {
+                    Vector256.LoadUnsafe(ref Unsafe.Add(ref tap, Unsafe.Add(ref rr, r))).StoreUnsafe(ref dst);
+                }
+
+                continue;
+            }
+
+            for (int r = 0; r < rows; r++, dst = ref Unsafe.Add(ref dst, rowBytes))
+            {
+                ref byte srcRow = ref Unsafe.Add(ref tap, Unsafe.Add(ref rr, r));
+                if (s2 == 1)
+                {
+                    for (int o = 0; o < rowBytes; o += 32)
+                    {
+                        Vector256.LoadUnsafe(ref srcRow, (nuint)o).StoreUnsafe(ref dst, (nuint)o);
+                    }
+                }
+                else
+                {
+                    for (int ow = 0; ow < out2; ow++)
+                    {
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, ow * 4), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref srcRow, ow * s2 * 4)));
+                    }
+                }
+            }
+        }
+    }
+
+    // The group's channels into the zero-point-bordered byte planes; s8 codes move to u8 by flipping the top bit.
+    // Image rows are short (often 4 or 8 bytes), so they move in 8-byte words and bytes rather than through memmove.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FillBytes<TX>(ReadOnlySpan<TX> xg)
+        where TX : unmanaged, IBinaryInteger<TX>
+    {
+        ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xg);
+        int w = _in[2];
+        ulong flip = _xSigned ? 0x8080808080808080UL : 0;
+        ref byte rs = ref MemoryMarshal.GetReference(src);
+        ref byte rd = ref MemoryMarshal.GetArrayDataReference(_xBytes);
+        int si = 0;
+        for (int c = 0; c < _channelsPerGroup; c++)
+        {
+            for (int d = 0; d < _in[0]; d++)
+            {
+                for (int h = 0; h < _in[1]; h++, si += w)
+                {
+                    int di = (c * _planePadded) + PaddedRowStart(d, h);
+                    int i = 0;
+                    for (; i + 8 <= w; i += 8)
+                    {
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref rd, di + i), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref rs, si + i)) ^ flip);
+                    }
+
+                    for (; i < w; i++)
+                    {
+                        Unsafe.Add(ref rd, di + i) = (byte)(Unsafe.Add(ref rs, si + i) ^ (byte)flip);
+                    }
+                }
+            }
+        }
+    }
+
+    // im2col into K quads: for quad q and column j = colBase + pixel, the four tap bytes sit at _col[(q·ldb + j)·4].
+    // With unit width stride each tap row is contiguous, so four 16-pixel loads interleave (punpck) into 16 columns.
+    // Output rows of exactly 4 or 8 pixels are gathered 4 or 2 rows per load, so no lane is wasted. The 64-byte
+    // stores may spill up to 15 columns past the last pixel; later rows (and images) overwrite the spill, and the
+    // last spill lands in the ldb slack.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Im2ColQuads(int colBase)
+    {
+        ref byte xp = ref MemoryMarshal.GetArrayDataReference(_xBytes);
+        ref byte col = ref MemoryMarshal.GetArrayDataReference(_col);
+        int ph = _padded[1], pw = _padded[2];
+        int out1 = _out[1], out2 = _out[2], s0 = _s[0], s1 = _s[1], s2 = _s[2];
+        int rows = _out[0] * out1;
+        bool vector = s2 == 1 && Sse2.IsSupported;
+        int rowsPerLoad = !vector ? 1 : out2 == 4 ? 4 : out2 == 8 ? 2 : 1;
+        Span<int> rowOffsets = stackalloc int[4];
+        for (int q = 0; q < _kq; q++)
+        {
+            int o0 = _tapOffsets[4 * q], o1 = _tapOffsets[(4 * q) + 1], o2 = _tapOffsets[(4 * q) + 2], o3 = _tapOffsets[(4 * q) + 3];
+            ref byte dstQ = ref Unsafe.Add(ref col, ((q * _ldb) + colBase) * 4);
+            int r = 0;
+            if (rowsPerLoad > 1)
+            {
+                for (; r + rowsPerLoad <= rows; r += rowsPerLoad)
+                {
+                    for (int i = 0; i < rowsPerLoad; i++)
+                    {
+                        int od = (r + i) / out1, oh = (r + i) - (od * out1);
+                        rowOffsets[i] = ((od * s0 * ph) + (oh * s1)) * pw;
+                    }
+
+                    ref byte o = ref Unsafe.Add(ref dstQ, r * out2 * 4);
+                    if (rowsPerLoad == 4)
+                    {
+                        Interleave4(Gather4x4(ref xp, o0, rowOffsets), Gather4x4(ref xp, o1, rowOffsets), Gather4x4(ref xp, o2, rowOffsets), Gather4x4(ref xp, o3, rowOffsets), ref o);
+                    }
+                    else
+                    {
+                        Interleave4(Gather2x8(ref xp, o0, rowOffsets), Gather2x8(ref xp, o1, rowOffsets), Gather2x8(ref xp, o2, rowOffsets), Gather2x8(ref xp, o3, rowOffsets), ref o);
+                    }
+                }
+            }
+
+            for (; r < rows; r++)
+            {
+                int od = r / out1, oh = r - (od * out1);
+                int row = ((od * s0 * ph) + (oh * s1)) * pw;
+                ref byte dst = ref Unsafe.Add(ref dstQ, r * out2 * 4);
+                if (vector)
+                {
+                    for (int ow = 0; ow < out2; ow += 16)
+                    {
+                        Interleave4(
+                            Vector128.LoadUnsafe(ref xp, (nuint)(o0 + row + ow)),
+                            Vector128.LoadUnsafe(ref xp, (nuint)(o1 + row + ow)),
+                            Vector128.LoadUnsafe(ref xp, (nuint)(o2 + row + ow)),
+                            Vector128.LoadUnsafe(ref xp, (nuint)(o3 + row + ow)),
+                            ref Unsafe.Add(ref dst, ow * 4));
+                    }
+                }
+                else
+                {
+                    for (int ow = 0; ow < out2; ow++)
+                    {
+                        int src = row + (ow * s2);
+                        ref byte o = ref Unsafe.Add(ref dst, ow * 4);
+                        o = Unsafe.Add(ref xp, o0 + src);
+                        Unsafe.Add(ref o, 1) = Unsafe.Add(ref xp, o1 + src);
+                        Unsafe.Add(ref o, 2) = Unsafe.Add(ref xp, o2 + src);
+                        Unsafe.Add(ref o, 3) = Unsafe.Add(ref xp, o3 + src);
+                    }
+                }
+            }
+        }
+    }
+
+    // Sixteen pixels of four taps a, b, c, d into 64 bytes a0 b0 c0 d0 a1 b1 c1 d1 ...
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave4(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c, Vector128<byte> d, ref byte o)
+    {
+        Vector128<ushort> abLo = Sse2.UnpackLow(a, b).AsUInt16(), abHi = Sse2.UnpackHigh(a, b).AsUInt16();
+        Vector128<ushort> cdLo = Sse2.UnpackLow(c, d).AsUInt16(), cdHi = Sse2.UnpackHigh(c, d).AsUInt16();
+        Sse2.UnpackLow(abLo, cdLo).AsByte().StoreUnsafe(ref o);
+        Sse2.UnpackHigh(abLo, cdLo).AsByte().StoreUnsafe(ref o, 16);
+        Sse2.UnpackLow(abHi, cdHi).AsByte().StoreUnsafe(ref o, 32);
+        Sse2.UnpackHigh(abHi, cdHi).AsByte().StoreUnsafe(ref o, 48);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Gather4x4(ref byte xp, int tap, ReadOnlySpan<int> rows) => Vector128.Create(
+        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref xp, tap + rows[0])),
+        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref xp, tap + rows[1])),
+        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref xp, tap + rows[2])),
+        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref xp, tap + rows[3]))).AsByte();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Gather2x8(ref byte xp, int tap, ReadOnlySpan<int> rows) => Vector128.Create(
+        Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref xp, tap + rows[0])),
+        Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref xp, tap + rows[1]))).AsByte();
+}
