@@ -85,13 +85,26 @@ public sealed class GraphEditor
 
     public void Remove(Node node) => Nodes.Remove(node);
 
-    /// <summary>Builds the edited graph, dropping initializers nothing reads any more.</summary>
+    /// <summary>Builds the edited graph, dropping initializers nothing reads any more, and bringing the source's
+    /// value_info up to date: entries for values the passes removed are dropped (a fusion removes the intermediates it
+    /// swallows), and a value a pass retyped (S8→U8, for one) is declared with its new type from <see cref="Types"/>.</summary>
     public ModelGraph ToGraph()
     {
         var used = new HashSet<string>(Nodes.SelectMany(n => n.Inputs), StringComparer.Ordinal);
         used.UnionWith(_source.Outputs.Select(o => o.Name));
         used.UnionWith(_source.Inputs.Select(o => o.Name));
         var inits = _initializers.Where(kv => used.Contains(kv.Key)).ToImmutableDictionary(StringComparer.Ordinal);
-        return _source with { Nodes = [.. Nodes], Initializers = inits };
+
+        var exists = new HashSet<string>(Nodes.SelectMany(n => n.Outputs), StringComparer.Ordinal);
+        exists.UnionWith(inits.Keys);
+        exists.UnionWith(_source.Inputs.Select(o => o.Name));
+        exists.UnionWith(_source.Outputs.Select(o => o.Name));
+        var infos = _source.ValueInfos
+            .Where(kv => exists.Contains(kv.Key))
+            .ToImmutableDictionary(
+                kv => kv.Key,
+                kv => Types.TryGetValue(kv.Key, out DataType t) && t != DataType.Undefined && t != kv.Value.Type ? kv.Value with { Type = t } : kv.Value,
+                StringComparer.Ordinal);
+        return _source with { Nodes = [.. Nodes], Initializers = inits, ValueInfos = infos };
     }
 }

@@ -28,12 +28,12 @@ public static class TypeInference
 
         foreach (Node n in graph.Nodes)
         {
-            DataType t = OutputType(n, types);
+            DataType t = RuleType(n, types) ?? In(n, 0, types);
             for (int i = 0; i < n.Outputs.Length; i++)
             {
                 if (n.Outputs[i].Length > 0 && t != DataType.Undefined)
                 {
-                    types[n.Outputs[i]] = i == 0 ? t : SecondaryOutputType(n, i, types);
+                    types[n.Outputs[i]] = i == 0 ? t : SecondaryRuleType(n, i) ?? In(n, 0, types);
                 }
             }
         }
@@ -41,10 +41,26 @@ public static class TypeInference
         return types;
     }
 
-    private static DataType In(Node n, int i, Dictionary<string, DataType> types) =>
+    /// <summary>
+    /// The element type the op's rule gives output <paramref name="index"/> of <paramref name="n"/> from its input
+    /// types; null where no rule exists (<see cref="Infer"/> then assumes the first input's type, a guess that is no
+    /// contract), and <see cref="DataType.Undefined"/> where the rule needs an input type nobody knows.
+    /// </summary>
+    internal static DataType? RuleType(Node n, int index, IReadOnlyDictionary<string, DataType> types)
+    {
+        DataType? primary = RuleType(n, types);
+        if (index == 0 || primary is null || primary == DataType.Undefined)
+        {
+            return index == 0 ? primary : null;
+        }
+
+        return SecondaryRuleType(n, index);
+    }
+
+    private static DataType In(Node n, int i, IReadOnlyDictionary<string, DataType> types) =>
         i < n.Inputs.Length && types.TryGetValue(n.Inputs[i], out var t) ? t : DataType.Undefined;
 
-    private static DataType OutputType(Node n, Dictionary<string, DataType> types)
+    private static DataType? RuleType(Node n, IReadOnlyDictionary<string, DataType> types)
     {
         switch (n.OpType)
         {
@@ -95,15 +111,15 @@ public static class TypeInference
             case "Where":
                 return In(n, 1, types);
             default:
-                return In(n, 0, types);
+                return null;
         }
     }
 
-    private static DataType SecondaryOutputType(Node n, int index, Dictionary<string, DataType> types) => n.OpType switch
+    private static DataType? SecondaryRuleType(Node n, int index) => n.OpType switch
     {
         "DynamicQuantizeLinear" => index == 1 ? DataType.Float : DataType.UInt8,
         "MaxPool" => DataType.Int64,
         "LayerNormalization" => DataType.Float,
-        _ => In(n, 0, types),
+        _ => null,
     };
 }

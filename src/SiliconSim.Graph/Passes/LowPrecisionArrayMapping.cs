@@ -25,15 +25,23 @@ namespace SiliconSim.Graph.Passes;
 /// </summary>
 public static class LowPrecisionArrayMapping
 {
+    /// <summary>The mapping's name in traces and verifier messages; its steps append theirs.</summary>
+    public const string PassName = "low-precision-array-mapping";
+
     /// <summary>The element types the array can take from a DequantizeLinear.</summary>
     public static bool IsLowPrecision(DataType type) => type is DataType.Float4E2M1 or DataType.Float8E4M3FN or DataType.Float8E5M2;
 
     /// <summary>Rewrites every mappable op whose weight type <paramref name="supports"/> accepts.</summary>
-    public static ModelGraph Apply(ModelGraph graph, Func<DataType, bool> supports)
+    /// <param name="observer">Told after each of the mapping's steps ("low-precision-array-mapping", then its
+    /// "-fuse-relu", "-quantize-before-maxpool" and "-fuse-quantize" steps and "to-graph"); null for none. Whatever it
+    /// is, <see cref="GraphVerifier"/> runs after each step and one that breaks the graph throws
+    /// <see cref="PassVerificationException"/>.</param>
+    public static ModelGraph Apply(ModelGraph graph, Func<DataType, bool> supports, ILoweringObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(supports);
         var editor = new GraphEditor(graph);
+        var verifier = new PassVerifier(editor, observer);
         foreach (Node node in editor.Nodes.ToList())
         {
             if (node.NormalizedDomain.Length != 0 || node.OpType is not ("Conv" or "Gemm" or "MatMul") || node.Inputs.Length < 2
@@ -64,10 +72,14 @@ public static class LowPrecisionArrayMapping
             }
         }
 
+        verifier.After(PassName, editor);
         FuseRelu(editor);
+        verifier.After(PassName + "-fuse-relu", editor);
         QuantizeBeforeMaxPool(editor, supports);
+        verifier.After(PassName + "-quantize-before-maxpool", editor);
         FuseQuantize(editor);
-        ModelGraph onArray = editor.ToGraph();
+        verifier.After(PassName + "-fuse-quantize", editor);
+        ModelGraph onArray = verifier.Finish(editor);
         IReadOnlyDictionary<string, DataType> stored = StoredTypes(onArray);
         return onArray with
         {
@@ -227,6 +239,9 @@ public static class LowPrecisionArrayMapping
             string codes = editor.FreshName(pool.Inputs[0] + "_quantized");
             editor.Replace(pool, q with { Inputs = q.Inputs.SetItem(0, pool.Inputs[0]), Outputs = [codes] });
             editor.Replace(q, pool with { Domain = NchwcSelection.Domain, Inputs = [codes], Outputs = [q.Outputs[0]] });
+
+            // The codes are a new value: record their type, as every pass does for the values it makes.
+            editor.Types[codes] = zp.Type;
         }
     }
 

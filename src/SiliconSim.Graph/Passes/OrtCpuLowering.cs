@@ -52,37 +52,46 @@ public static class OrtCpuLowering
     /// <param name="graph">The imported model.</param>
     /// <param name="level">ORT's graph optimisation level the goldens were made at; ORT's default, and the goldens',
     /// is <see cref="OrtOptimizationLevel.All"/>.</param>
-    public static ModelGraph Lower(ModelGraph graph, OrtOptimizationLevel level = OrtOptimizationLevel.All)
+    /// <param name="observer">Told after every pass; null for none. Whatever it is, <see cref="GraphVerifier"/> runs
+    /// after every pass and a pass that breaks the graph throws <see cref="PassVerificationException"/>.</param>
+    public static ModelGraph Lower(ModelGraph graph, OrtOptimizationLevel level = OrtOptimizationLevel.All, ILoweringObserver? observer = null)
     {
         var editor = new GraphEditor(graph);
+        var verifier = new PassVerifier(editor, observer);
 
         // InferenceSession runs EnsureUniqueDQForNodeUnit once before the level-1 transformers.
-        new EnsureUniqueDequantize().Apply(editor);
-        ApplyUntilStable(editor, BasicPasses);
+        Apply(new EnsureUniqueDequantize(), editor, verifier);
+        ApplyUntilStable(editor, BasicPasses, verifier);
         if (level >= OrtOptimizationLevel.Extended)
         {
-            ApplyUntilStable(editor, ExtendedPasses);
+            ApplyUntilStable(editor, ExtendedPasses, verifier);
         }
 
         if (level == OrtOptimizationLevel.All)
         {
             foreach (IGraphPass pass in AllPasses)
             {
-                pass.Apply(editor);
+                Apply(pass, editor, verifier);
             }
         }
 
-        return editor.ToGraph();
+        return verifier.Finish(editor);
     }
 
-    private static void ApplyUntilStable(GraphEditor editor, IReadOnlyList<IGraphPass> passes)
+    private static void Apply(IGraphPass pass, GraphEditor editor, PassVerifier verifier)
+    {
+        pass.Apply(editor);
+        verifier.After(pass.Name, editor);
+    }
+
+    private static void ApplyUntilStable(GraphEditor editor, IReadOnlyList<IGraphPass> passes, PassVerifier verifier)
     {
         for (int round = 0; round < MaxRounds; round++)
         {
             string before = Fingerprint(editor);
             foreach (IGraphPass pass in passes)
             {
-                pass.Apply(editor);
+                Apply(pass, editor, verifier);
             }
 
             if (Fingerprint(editor) == before)
