@@ -13,12 +13,11 @@ using SiliconSim.Graph.Passes;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
 using SiliconSim.Reporting;
-using SiliconSim.Reporting.Json;
-using SiliconSim.Reporting.Tables;
 using SiliconSim.Simulation;
 using SiliconSim.Simulation.Layers;
 using SiliconSim.Simulation.Mapping;
 using SiliconSim.Simulation.Numerics;
+using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
 using Spectre.Console;
 
@@ -148,7 +147,7 @@ internal static class RunCommand
         }
 
         Dictionary<string, int[]> shapes;
-        var comparisons = ImmutableArray<OutputComparison>.Empty;
+        var comparisons = ImmutableArray<OutputDrift>.Empty;
         string values;
         int batch;
         if (inputs.Count > 0)
@@ -180,8 +179,8 @@ internal static class RunCommand
             batch = inputs.Values.First().Rank > 0 ? inputs.Values.First().Shape[0] : 1;
             if (golden.Count == actual.Count)
             {
-                comparisons = [.. DriftReport.Compare(actual, golden).Outputs.Select(ToComparison)];
-                long mismatches = comparisons.Sum(c => c.Mismatches);
+                comparisons = DriftReport.Compare(actual, golden).Outputs;
+                long mismatches = comparisons.Sum(c => c.Problem is null ? c.Mismatches : c.Elements);
                 values = mismatches == 0 ? "bit-exact against the golden"
                     : spec.Array.Numerics.IsReference ? $"{mismatches} elements differ from the golden"
                     : $"drift under the array's numerics ({spec.Array.Numerics.ToMatrixNumerics()}): {mismatches} elements differ from ONNX Runtime's golden";
@@ -220,17 +219,7 @@ internal static class RunCommand
         }
     }
 
-    private static OutputComparison ToComparison(OutputDrift d) => new()
-    {
-        Name = d.Name,
-        Elements = d.Elements,
-        Mismatches = d.Problem is null ? d.Mismatches : d.Elements,
-        MaxAbsDiff = d.MaxAbsDiff,
-        Rows = d.Top1AgreeWithGolden is null ? null : d.Rows,
-        Top1Agreement = d.Top1AgreeWithGolden,
-    };
-
-    private static int Finish(PerformanceOutcome outcome, ConfigLoadResult loaded, string configPath, string modelPath, ImmutableArray<OutputComparison> comparisons, string values, RunOptions options, TextWriter stdout, TextWriter stderr)
+    private static int Finish(PerformanceOutcome outcome, ConfigLoadResult loaded, string configPath, string modelPath, ImmutableArray<OutputDrift> comparisons, string values, RunOptions options, TextWriter stdout, TextWriter stderr)
     {
         if (!outcome.Success)
         {
@@ -244,6 +233,30 @@ internal static class RunCommand
 
         SimulationResult result = outcome.Result!;
         AcceleratorSpec spec = loaded.Spec!;
+        RunTable.Print(result, values, comparisons, stdout);
+        if (!options.Overrides.IsEmpty)
+        {
+            stdout.WriteLine($"config overrides: {string.Join(", ", options.Overrides)}");
+        }
+
+        // Interim (issue 12): the old steps assembled into the pipeline's RunResult until this command calls it.
+        var (energy, thermal, summary) = RunExtras.Evaluate(result, spec, configPath, options.ThermalSeconds, stdout);
+        long mismatches = comparisons.Sum(c => c.Problem is null ? c.Mismatches : c.Elements);
+        var run = new RunResult
+        {
+            Model = result.Model,
+            Values = comparisons.IsEmpty
+                ? values.StartsWith("executed", StringComparison.Ordinal) ? ValuesOutcome.Executed : ValuesOutcome.TimingOnly
+                : mismatches == 0 ? ValuesOutcome.BitExact : spec.Array.Numerics.IsReference ? ValuesOutcome.Mismatch : ValuesOutcome.Drift,
+            Outputs = comparisons,
+            Mismatches = mismatches,
+            Numerics = spec.Array.Numerics.IsReference ? SimulationPipeline.ReferenceNumericsText : spec.Array.Numerics.ToMatrixNumerics().ToString(),
+            ReferenceNumerics = spec.Array.Numerics.IsReference,
+            Performance = result,
+            Energy = energy,
+            Thermal = thermal,
+            ThermalSummary = summary,
+        };
         var report = new RunReport
         {
             ToolVersion = ToolVersion(),
@@ -252,34 +265,13 @@ internal static class RunCommand
             ConfigOverrides = options.Overrides,
             ModelPath = modelPath,
             ModelSha256 = Sha256(modelPath),
-            Result = result,
-            Numerics = spec.Array.Numerics.IsReference ? "reference (int32 accumulator, float32 requantizer: ONNX Runtime's)" : spec.Array.Numerics.ToMatrixNumerics().ToString(),
-            ReferenceNumerics = spec.Array.Numerics.IsReference,
-            Outputs = comparisons,
+            Result = run,
         };
-
-        RunTable.Print(result, values, comparisons, stdout);
-        if (!options.Overrides.IsEmpty)
-        {
-            stdout.WriteLine($"config overrides: {string.Join(", ", options.Overrides)}");
-        }
-
-        report = report with { Extras = RunExtras.Evaluate(result, spec, configPath, options.ThermalSeconds, stdout) };
         string outDir = options.Out ?? Path.Combine("reports", $"{spec.Name}_{result.Model}");
-        Directory.CreateDirectory(outDir);
-        using (var json = File.Create(Path.Combine(outDir, "report.json")))
-        {
-            RunReportJson.Write(report, json);
-        }
-
-        using (var csv = new StreamWriter(Path.Combine(outDir, "layers.csv")))
-        {
-            LayersCsv.Write(result, csv);
-        }
-
-        var charts = ReportBuilder.Render(report, outDir);
-        stdout.WriteLine($"wrote {Path.Combine(outDir, "report.json")}, {Path.Combine(outDir, "layers.csv")}, {Path.Combine(outDir, ReportBuilder.HtmlFileName)} and {charts.Count} charts");
-        return comparisons.Any(c => c.Mismatches > 0) && spec.Array.Numerics.IsReference ? CliApp.Failures : CliApp.Success;
+        var written = RunReportFiles.Write(report, outDir);
+        int charts = written.Count(p => p.EndsWith(".png", StringComparison.Ordinal));
+        stdout.WriteLine($"wrote {Path.Combine(outDir, RunReportFiles.JsonFileName)}, {Path.Combine(outDir, RunReportFiles.CsvFileName)}, {Path.Combine(outDir, RunReportFiles.HtmlFileName)} and {charts} charts");
+        return mismatches > 0 && spec.Array.Numerics.IsReference ? CliApp.Failures : CliApp.Success;
     }
 
     internal static string ToolVersion() =>

@@ -2,16 +2,11 @@ using System.Globalization;
 using SiliconSim.Cli.Io;
 using SiliconSim.Config.Energy;
 using SiliconSim.Hardware.Specs;
-using SiliconSim.Reporting;
 using SiliconSim.Simulation.Energy;
+using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
 using SiliconSim.Simulation.Thermal;
-using ChartEnergy = SiliconSim.Reporting.Charts.EnergyBreakdown;
-using ChartLayer = SiliconSim.Reporting.Charts.LayerEnergy;
 using EnergyBreakdown = SiliconSim.Hardware.Energy.EnergyBreakdown;
-using ReportThrottle = SiliconSim.Reporting.Charts.ThrottleEvent;
-using SimEnergy = SiliconSim.Simulation.Energy.LayerEnergy;
-using ThermalTrace = SiliconSim.Reporting.Charts.ThermalTrace;
 
 namespace SiliconSim.Cli.Commands;
 
@@ -21,9 +16,7 @@ namespace SiliconSim.Cli.Commands;
 /// </summary>
 internal static class RunExtras
 {
-    private static readonly string[] s_components = ["MAC", "accumulator", "registers", "SRAM", "DRAM", "vector unit", "leakage", "clock/control"];
-
-    public static ReportExtras Evaluate(SimulationResult result, AcceleratorSpec spec, string configPath, double thermalSeconds, TextWriter stdout)
+    public static (EnergyReport Energy, ThermalRunResult? Thermal, ThermalSummary? Summary) Evaluate(SimulationResult result, AcceleratorSpec spec, string configPath, double thermalSeconds, TextWriter stdout)
     {
         EnergyReport energy = EnergyAccounting.Evaluate(result, spec, LoadEnergyTable(spec, configPath));
         EnergyBreakdown total = energy.Total;
@@ -31,10 +24,9 @@ internal static class RunExtras
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"energy ({energy.Table}): {total.TotalJ * 1e6:0.###} uJ per run, {perInference * 1e6:0.####} uJ per inference; MAC {Share(total.MacJ, total)}, SRAM {Share(total.SramJ, total)}, DRAM {Share(total.DramJ, total)}, registers {Share(total.RegistersJ, total)}, leakage {Share(total.LeakageJ, total)}, {energy.TopsPerWatt(result.Macs):0.##} TOPS/W"));
 
-        var extras = new ReportExtras { Energy = new ChartEnergy(s_components, [.. energy.Layers.Select(ChartRow)]) };
         if (spec.Thermal is null || thermalSeconds <= 0)
         {
-            return extras;
+            return (energy, null, null);
         }
 
         ThermalRunResult thermal = InferenceThermal.BackToBack(spec, result, energy, thermalSeconds);
@@ -62,17 +54,7 @@ internal static class RunExtras
             stdout.WriteLine($"thermal: {thermal.Status}: {thermal.Reason}");
         }
 
-        var samples = thermal.Samples;
-        var chart = new ThermalTrace(
-            [.. samples.Select(s => s.TimeS)],
-            [.. samples.Select(s => s.PowerW)],
-            [.. samples.Select(s => s.JunctionC)],
-            spec.Thermal.ThrottleC,
-            [.. thermal.ThrottleEvents.Select(e => new ReportThrottle(e.TimeS, string.Create(CultureInfo.InvariantCulture, $"{(e.ToStep > e.FromStep ? "throttle" : "recover")} to {steps[e.ToStep].FrequencyMhz:0.#} MHz")))])
-        {
-            MaxJunctionCelsius = spec.Thermal.MaxJunctionC,
-        };
-        return extras with { Thermal = chart };
+        return (energy, thermal, ThermalSummary.Of(thermal, spec, result.Batch, thermalSeconds));
     }
 
     /// <summary>
@@ -115,13 +97,6 @@ internal static class RunExtras
         return problems.IsEmpty
             ? table.Table!
             : throw new UserInputException(configPath, string.Join("; ", problems));
-    }
-
-    private static ChartLayer ChartRow(SimEnergy layer)
-    {
-        EnergyBreakdown e = layer.Energy;
-        double[] joules = [e.MacJ, e.AccumulatorJ, e.RegistersJ, e.SramJ, e.DramJ, e.VectorJ, e.LeakageJ, e.OverheadJ];
-        return new ChartLayer(layer.Name, [.. joules.Select(j => j * 1e12)]);
     }
 
     private static string Share(double part, EnergyBreakdown total) =>

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using SiliconSim.Reporting.Json;
+using SiliconSim.Simulation.Numerics;
 using SiliconSim.Simulation.Results;
 using Spectre.Console;
 
@@ -9,7 +9,7 @@ namespace SiliconSim.Cli.Commands;
 /// <summary>The per-layer table and totals that <c>run</c> prints.</summary>
 internal static class RunTable
 {
-    public static void Print(SimulationResult result, string values, ImmutableArray<OutputComparison> comparisons, TextWriter stdout)
+    public static void Print(SimulationResult result, string values, ImmutableArray<OutputDrift> comparisons, TextWriter stdout)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -47,10 +47,11 @@ internal static class RunTable
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"DRAM: {N(result.Layers.Sum(l => l.DramReadBytes))} B read, {N(result.Layers.Sum(l => l.DramWriteBytes))} B written"));
         stdout.WriteLine($"values: {values}");
-        foreach (OutputComparison c in comparisons)
+        foreach (OutputDrift c in comparisons)
         {
-            string top1 = c.Rows is int rows ? string.Create(CultureInfo.InvariantCulture, $"  top1 agree {c.Top1Agreement}/{rows}") : string.Empty;
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  output {c.Name}: mismatches {c.Mismatches}/{c.Elements}  max_abs_diff {c.MaxAbsDiff:G6}{top1}"));
+            string top1 = c.Top1AgreeWithGolden is int agree ? string.Create(CultureInfo.InvariantCulture, $"  top1 agree {agree}/{c.Rows}") : string.Empty;
+            long mismatches = c.Problem is null ? c.Mismatches : c.Elements;
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  output {c.Name}: mismatches {mismatches}/{c.Elements}  max_abs_diff {c.MaxAbsDiff:G6}{top1}"));
         }
     }
 
