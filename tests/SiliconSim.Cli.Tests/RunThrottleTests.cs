@@ -34,12 +34,14 @@ public sealed partial class RunThrottleTests
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"DVFS: {NominalMhz} -> {FirstStepMhz} MHz at {Number(first):0.##} s"), stdout, StringComparison.Ordinal);
         Assert.Contains("config overrides: thermal.ambient_c=85", stdout, StringComparison.Ordinal);
 
+        ReportSchema.AssertValid(Path.Combine(outDir, "report.json"));
         using JsonDocument report = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outDir, "report.json")));
         JsonElement root = report.RootElement;
         Assert.Equal(["thermal.ambient_c=85"], root.GetProperty("config").GetProperty("overrides").EnumerateArray().Select(e => e.GetString()));
-        JsonElement thermal = root.GetProperty("thermal");
-        Assert.NotEqual(0, thermal.GetProperty("throttles").GetArrayLength());
-        Assert.Equal(85, thermal.GetProperty("junction_c")[0].GetDouble());
+        JsonElement result = root.GetProperty("result");
+        Assert.NotEqual(0, result.GetProperty("thermal_summary").GetProperty("throttle_events").GetArrayLength());
+        Assert.Equal(Number(first), result.GetProperty("thermal_summary").GetProperty("time_to_first_throttle_s").GetDouble(), 3);
+        Assert.Equal(85, result.GetProperty("thermal").GetProperty("samples")[0].GetProperty("junction_c").GetDouble());
         Assert.True(File.Exists(Path.Combine(outDir, "thermal.png")));
     }
 

@@ -1,14 +1,19 @@
-using System.Collections.Immutable;
 using ScottPlot;
 using ScottPlot.Plottables;
+using SiliconSim.Hardware.Energy;
+using SiliconSim.Hardware.Thermal;
 using SiliconSim.Reporting.Charts;
+using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
+using SiliconSim.Simulation.Thermal;
+using static SiliconSim.Reporting.Tests.ReportFixtures;
 
 namespace SiliconSim.Reporting.Tests;
 
 /// <summary>
 /// Every chart as a cookbook recipe (STYLE D5): seeded data in, PNG out under bin/.../recipes, assertions on the
-/// plotted coordinates, titles, axis labels and legend entries rather than on pixels.
+/// plotted coordinates, titles, axis labels and legend entries rather than on pixels. Every chart reads a
+/// <see cref="RunResult"/>, as <see cref="RunReportFiles"/> renders it.
 /// </summary>
 public sealed class ChartRecipeTests
 {
@@ -18,8 +23,8 @@ public sealed class ChartRecipeTests
     public void Latency_StacksStallOnTopOfCompute()
     {
         var rng = new Random(7);
-        LayerLatency[] data = [.. s_layers.Select(n => new LayerLatency(n, rng.Next(1000, 5000), rng.Next(0, 2000)))];
-        Plot plot = LatencyChart.Build(data);
+        LayerResult[] data = [.. s_layers.Select(n => Layer(n, computeCycles: rng.Next(1000, 5000), stallCycles: rng.Next(0, 2000)))];
+        Plot plot = LatencyChart.Build(Run(data));
         Recipe.Save(plot, "latency");
 
         var series = Recipe.BarSeries(plot);
@@ -42,8 +47,9 @@ public sealed class ChartRecipeTests
     public void Utilization_PlotsPercentPerLayer_AndTheRunMean()
     {
         var rng = new Random(11);
-        LayerUtilization[] data = [.. s_layers.Select(n => new LayerUtilization(n, rng.NextDouble()))];
-        Plot plot = UtilizationChart.Build(data, 0.42);
+        // 64 PEs x 4 layers of 250 cycles: 26,880 MACs in all is 42 % of the run's PE-cycles.
+        LayerResult[] data = [.. s_layers.Select(n => Layer(n, computeCycles: 250, macs: 6720, utilization: rng.NextDouble()))];
+        Plot plot = UtilizationChart.Build(Run(data));
         Recipe.Save(plot, "utilization");
 
         var bars = Assert.Single(Recipe.BarSeries(plot)).Bars;
@@ -56,8 +62,9 @@ public sealed class ChartRecipeTests
     [Fact]
     public void Roofline_PlacesRoofsAtPeakAndBandwidth_AndEveryLayerLabelled()
     {
-        // 64 PEs at 1 GHz: 128 GOPS peak; 16 GB/s DRAM: ridge at 8 ops/byte.
-        var data = new RooflineData(128e9, 16e9, [new RooflinePoint("a", 2, 20e9), new RooflinePoint("b", 64, 100e9)]);
+        // 64 PEs at 1 GHz: 128 GOPS peak; 16 GB/s DRAM: ridge at 8 ops/byte. Layer a: 2,000 ops over 1,000 DRAM bytes
+        // in 100 cycles (2 ops/byte, 20 GOPS); b: 64,000 ops over 1,000 bytes in 640 cycles (64 ops/byte, 100 GOPS).
+        RunResult data = Run(Layer("a", computeCycles: 100, macs: 1000, dramBytes: 1000), Layer("b", computeCycles: 640, macs: 32000, dramBytes: 1000));
         Plot plot = RooflineChart.Build(data);
         Recipe.Save(plot, "roofline");
 
@@ -72,7 +79,8 @@ public sealed class ChartRecipeTests
 
         Coordinates[] layers = Recipe.Points(lines[2]);
         Assert.Equal([Math.Log10(2), Math.Log10(64)], layers.Select(c => c.X));
-        Assert.Equal([Math.Log10(20e9), Math.Log10(100e9)], layers.Select(c => c.Y));
+        Assert.Equal(Math.Log10(20e9), layers[0].Y, 9);
+        Assert.Equal(Math.Log10(100e9), layers[1].Y, 9);
         Assert.Equal(["a", "b"], plot.GetPlottables().OfType<Text>().Select(t => t.LabelText));
         Assert.Contains("ops per DRAM byte", plot.Axes.Bottom.Label.Text, StringComparison.Ordinal);
         Assert.Equal(3, Recipe.LegendLabels(plot).Length);
@@ -99,28 +107,30 @@ public sealed class ChartRecipeTests
         var vector = layer with { Name = "relu", Kind = LayerKind.Vector, Macs = 0 };
         var result = new SimulationResult { Accelerator = "x", Model = "m", Batch = 1, ClockMhz = 500, PeCount = 16, DramBandwidthGBps = 4, Layers = [layer, vector] };
 
-        RooflineData data = RooflineChart.From(result);
+        var (name, p) = Assert.Single(RooflineChart.Points(result));
 
-        RooflinePoint p = Assert.Single(data.Layers);
+        Assert.Equal("g", name);
         Assert.Equal(10, p.OpsPerDramByte, 12);          // 2000 ops / 200 bytes
-        Assert.Equal(2000 / (100 / 500e6), p.OpsPerSecond, 3); // 2000 ops in 100 cycles at 500 MHz
-        Assert.Equal(16e9, data.PeakOpsPerSecond, 3);
+        Assert.Equal(2000 / (100 / 500e6), p.AttainedOpsPerSecond, 3); // 2000 ops in 100 cycles at 500 MHz
+        Assert.Equal(16e9, p.PeakOpsPerSecond, 3);
+        Assert.Equal(10 * 4e9, p.MemoryRoofOpsPerSecond, 3);
     }
 
     [Fact]
     public void EnergyPerLayer_StacksComponentsInNanojoules()
     {
         var rng = new Random(3);
-        string[] components = ["MAC", "accumulator", "registers", "input SRAM", "DRAM", "leakage"];
-        var breakdown = new EnergyBreakdown(components, [.. s_layers.Select(n => new LayerEnergy(n, [.. components.Select(_ => rng.NextDouble() * 1e4)]))]);
-        Plot plot = EnergyPerLayerChart.Build(breakdown);
+        string[] components = ["MAC", "accumulator", "registers", "SRAM", "DRAM", "vector unit", "leakage", "clock/control"];
+        double[][] pj = [.. s_layers.Select(_ => components.Select(_ => rng.NextDouble() * 1e4).ToArray())];
+        var energy = Energy([.. s_layers.Select((n, i) => (n, Breakdown([.. pj[i].Select(p => p / 1e12)])))]);
+        Plot plot = EnergyPerLayerChart.Build(Run(Run([.. s_layers.Select(n => Layer(n))]).Performance, energy));
         Recipe.Save(plot, "energy_layers");
 
         var series = Recipe.BarSeries(plot);
         Assert.Equal(components.Length, series.Count);
         for (int i = 0; i < s_layers.Length; i++)
         {
-            Assert.Equal(breakdown.Layers[i].ComponentPj.Sum() / 1e3, series[^1].Bars[i].Value, 9);
+            Assert.Equal(pj[i].Sum() / 1e3, series[^1].Bars[i].Value, 9);
         }
 
         Assert.Equal(components, Recipe.LegendLabels(plot));
@@ -130,27 +140,27 @@ public sealed class ChartRecipeTests
     [Fact]
     public void EnergyPerInference_IsTheSumOverLayersPerComponent()
     {
-        var breakdown = new EnergyBreakdown(["MAC", "DRAM"], [new LayerEnergy("a", [1e6, 2e6]), new LayerEnergy("b", [3e6, 4e6])]);
-        Plot plot = EnergyPerInferenceChart.Build(breakdown);
+        RunResult run = MacAndDram(batch: 1);
+        Plot plot = EnergyPerInferenceChart.Build(run);
         Recipe.Save(plot, "energy_inference");
 
-        Assert.Equal([4e6, 6e6], breakdown.PerInferencePj);
+        Assert.Equal(4e-6, run.Energy.Total.MacJ, 15);
+        Assert.Equal(6e-6, run.Energy.Total.DramJ, 15);
         var series = Recipe.BarSeries(plot);
         Assert.Equal(4, series[0].Bars[0].Value, 9);
-        Assert.Equal(4, series[1].Bars[0].ValueBase, 9);
-        Assert.Equal(10, series[1].Bars[0].Value, 9);
+        Assert.Equal(4, series[Dram].Bars[0].ValueBase, 9);
+        Assert.Equal(10, series[Dram].Bars[0].Value, 9);
         Assert.Equal("Energy (µJ)", plot.Axes.Left.Label.Text);
     }
 
     [Fact]
     public void EnergyPerInference_DividesTheRunByItsBatch()
     {
-        var breakdown = new EnergyBreakdown(["MAC", "DRAM"], [new LayerEnergy("a", [1e6, 2e6]), new LayerEnergy("b", [3e6, 4e6])]);
-        Plot plot = EnergyPerInferenceChart.Build(breakdown, batch: 4);
+        Plot plot = EnergyPerInferenceChart.Build(MacAndDram(batch: 4));
 
         var series = Recipe.BarSeries(plot);
         Assert.Equal(1, series[0].Bars[0].Value, 9);
-        Assert.Equal(2.5, series[1].Bars[0].Value, 9);
+        Assert.Equal(2.5, series[Dram].Bars[0].Value, 9);
         Assert.Contains("batch of 4", plot.Axes.Bottom.Label.Text, StringComparison.Ordinal);
     }
 
@@ -161,8 +171,8 @@ public sealed class ChartRecipeTests
         double[] t = [.. Enumerable.Range(0, 50).Select(i => i * 1e-3)];
         double[] power = [.. t.Select(_ => 2 + rng.NextDouble())];
         double[] temp = [.. t.Select((s, i) => 40 + i)];
-        var trace = new ThermalTrace(t, power, temp, 85, [new ThrottleEvent(0.045, "Tj > 85 °C"), new ThrottleEvent(0.049, "release")]);
-        Plot plot = ThermalChart.Build(trace);
+        RunResult run = Heated(t, power, temp, 85, double.NaN, [new DvfsChange(0.045, 85.2, 1000, 800), new DvfsChange(0.049, 79.9, 800, 1000)]);
+        Plot plot = ThermalChart.Build(run);
         Recipe.Save(plot, "thermal");
 
         var lines = plot.GetPlottables().OfType<Scatter>().ToList();
@@ -177,6 +187,9 @@ public sealed class ChartRecipeTests
         Assert.Equal("Junction temperature (°C)", plot.Axes.Right.Label.Text);
         Assert.Equal("Time (ms)", plot.Axes.Bottom.Label.Text);
         Assert.Equal(["power", "junction temperature", "throttle threshold (85 °C)", "throttle event"], Recipe.LegendLabels(plot));
+        // The recovery 4 ms later is too close to label (labels keep 12 % of the span apart).
+        Assert.Equal(["throttle to 800 MHz", ""], plot.GetPlottables().OfType<VerticalLine>().Select(v => v.Text));
+        Assert.Equal("recover to 1000 MHz", ThermalChart.Label(run.ThermalSummary!.ThrottleEvents[1]));
     }
 
     [Fact]
@@ -186,8 +199,7 @@ public sealed class ChartRecipeTests
         double[] t = [.. Enumerable.Range(0, n).Select(i => i * 0.01)];
         double[] power = [.. Enumerable.Range(0, n).Select(i => i % 2 == 0 ? 1.0 : 3.0)];
         double[] temp = [.. Enumerable.Range(0, n).Select(i => 40 + (i * 1e-3))];
-        var trace = new ThermalTrace(t, power, temp, 95, [new ThrottleEvent(300, "throttle to 800 MHz")]) { MaxJunctionCelsius = 105 };
-        Plot plot = ThermalChart.Build(trace);
+        Plot plot = ThermalChart.Build(Heated(t, power, temp, 95, 105, [new DvfsChange(300, 95.1, 1000, 800)]));
         Recipe.Save(plot, "thermal_long");
 
         var lines = plot.GetPlottables().OfType<Scatter>().ToList();
@@ -202,8 +214,12 @@ public sealed class ChartRecipeTests
     }
 
     [Fact]
-    public void Thermal_MismatchedSampleCounts_Throw() =>
-        Assert.Throws<ArgumentException>(() => ThermalChart.Build(new ThermalTrace([0, 1], [1], [1, 2], 85, [])));
+    public void Thermal_WithoutAThermalRun_IsNotDrawn()
+    {
+        RunResult run = Run(Layer("a"));
+        Assert.False(ThermalChart.Applies(run));
+        Assert.Throws<ArgumentException>(() => ThermalChart.Build(run));
+    }
 
     [Fact]
     public void FormatComparison_BarsEnergy_AndMarksAccuracyOnTheRightAxis()
@@ -252,5 +268,60 @@ public sealed class ChartRecipeTests
         // (latency, energy): (1,5) (2,2) (3,1) trade off; (4,4) is dominated by (2,2); a copy of (2,2) ties and stays.
         SweepPoint[] points = [new("a", 1, 5, 0), new("b", 2, 2, 0), new("c", 3, 1, 0), new("d", 4, 4, 0), new("e", 2, 2, 0)];
         Assert.Equal([0, 1, 2, 4], ParetoFront.Indices(points));
+    }
+
+    [Fact]
+    public void ParetoFrontOf_SortsByLatencyThenMetricThenIndex_AndLeavesOutNaN()
+    {
+        (double, double)[] points = [(3, 1), (2, 2), (1, 5), (4, 4), (2, 2), (double.NaN, 0), (1, 6)];
+        Assert.Equal([2, 1, 4, 0], ParetoFront.Of(points).ToArray());
+    }
+
+    /// <summary>The DRAM series' index among the stacked energy components.</summary>
+    private const int Dram = 4;
+
+    /// <summary>Layers a (1 µJ MAC, 2 µJ DRAM) and b (3 µJ MAC, 4 µJ DRAM): 4 µJ MAC and 6 µJ DRAM per run.</summary>
+    private static RunResult MacAndDram(int batch)
+    {
+        var performance = Run(Layer("a"), Layer("b")).Performance with { Batch = batch };
+        return Run(performance, Energy(("a", Breakdown([1e-6, 0, 0, 0, 2e-6, 0, 0, 0])), ("b", Breakdown([3e-6, 0, 0, 0, 4e-6, 0, 0, 0]))));
+    }
+
+    private static EnergyBreakdown Breakdown(double[] j) => ReportFixtures.Breakdown(j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7]);
+
+    /// <summary>A run with the given thermal trace (NaN max junction: unknown, no line drawn) and step changes.</summary>
+    private static RunResult Heated(double[] t, double[] power, double[] junction, double throttleC, double maxJunctionC, DvfsChange[] changes)
+    {
+        var thermal = new ThermalRunResult
+        {
+            Status = ThermalRunStatus.Completed,
+            EndTimeS = t[^1],
+            Samples = [.. t.Select((s, i) => new ThermalSample(s, junction[i], power[i], 0, 1000))],
+            ThrottleEvents = [],
+            NominalSteadyState = new ThermalSteadyState(true, 90, 0.1, null),
+            PeakJunctionC = junction.Max(),
+            FinalJunctionC = junction[^1],
+            ExceededMaxJunction = false,
+            InferencesCompleted = 1,
+            AverageInferencesPerSecond = 1,
+            SustainedInferencesPerSecond = 1,
+            DynamicEnergyJ = 1,
+            LeakageEnergyJ = 0,
+            AmbientEnergyJ = 1,
+            StoredEnergyJ = 0,
+        };
+        var summary = new ThermalSummary
+        {
+            DurationS = t[^1],
+            AmbientC = 40,
+            PeakJunctionC = junction.Max(),
+            MaxJunctionC = maxJunctionC,
+            ThrottleC = throttleC,
+            ExceededMaxJunction = false,
+            SustainedInferencesPerSecond = 1,
+            ThrottleEvents = [.. changes],
+            TimeAtEachStep = [],
+        };
+        return Run(Run(Layer("a")).Performance, null, thermal, summary);
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using SiliconSim.Reporting.Tables;
 using SiliconSim.Simulation.Results;
 
@@ -36,7 +35,7 @@ public sealed class LayersCsvTests
             Layers = [layer],
         };
         var writer = new StringWriter();
-        LayersCsv.Write(result, writer);
+        LayersCsv.Write(ReportFixtures.Run(result), writer);
         string[] lines = writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
 
         Assert.StartsWith("layer,op,macs,compute_cycles,stall_cycles,total_cycles,utilization,sram_read_bytes,sram_write_bytes,dram_read_bytes,dram_write_bytes", lines[0], StringComparison.Ordinal);

@@ -1,13 +1,12 @@
 using System.CommandLine;
 using SiliconSim.Cli.Io;
 using SiliconSim.Reporting;
-using SiliconSim.Reporting.Json;
 
 namespace SiliconSim.Cli.Commands;
 
 /// <summary>
-/// `siliconsim report DIR`: re-renders a run's charts (PNG and SVG) and report.html from DIR/report.json
-/// (schema siliconsim.run/1). A missing or malformed report.json is bad input (exit 2).
+/// `siliconsim report DIR`: re-renders a run's charts (PNG and SVG) and report.html from DIR/report.json (schema
+/// siliconsim.run/2, or the older /1). A missing or malformed report.json is bad input (exit 2).
 /// </summary>
 internal static class ReportCommand
 {
@@ -21,7 +20,7 @@ internal static class ReportCommand
 
     private static int Execute(string dir, TextWriter stdout)
     {
-        string path = Path.Combine(dir, "report.json");
+        string path = Path.Combine(dir, RunReportFiles.JsonFileName);
         if (!File.Exists(path))
         {
             throw new UserInputException(path, "no such file (give the folder a `siliconsim run` wrote)");
@@ -30,16 +29,16 @@ internal static class ReportCommand
         RunReport report;
         try
         {
-            using var json = File.OpenRead(path);
-            report = RunReportReader.Read(json);
+            report = RunReportFiles.Read(path);
         }
         catch (RunReportFormatException e)
         {
             throw new UserInputException(path, e.Message);
         }
 
-        var charts = ReportBuilder.Render(report, dir);
-        stdout.WriteLine($"wrote {Path.Combine(dir, ReportBuilder.HtmlFileName)} and {charts.Count} charts (PNG, SVG)");
+        var written = RunReportFiles.Render(report, dir);
+        int charts = written.Count(p => p.EndsWith(".png", StringComparison.Ordinal));
+        stdout.WriteLine($"wrote {Path.Combine(dir, RunReportFiles.HtmlFileName)} and {charts} charts (PNG, SVG)");
         return CliApp.Success;
     }
 }

@@ -89,37 +89,13 @@ internal static class RunCommand
             ConfigOverrides = options.Overrides,
             ModelPath = workload.ModelPath,
             ModelSha256 = WorkloadFiles.Sha256(workload.ModelPath),
-            Result = result.Performance,
-            Numerics = result.Numerics,
-            ReferenceNumerics = result.ReferenceNumerics,
-            Outputs = [.. result.Outputs.Select(ToComparison)],
-            Extras = RunExtras.ChartData(result, config.Spec),
+            Result = result,
         };
-        Directory.CreateDirectory(outDir);
-        using (var json = File.Create(Path.Combine(outDir, "report.json")))
-        {
-            RunReportJson.Write(report, json);
-        }
-
-        using (var csv = new StreamWriter(Path.Combine(outDir, "layers.csv")))
-        {
-            LayersCsv.Write(result.Performance, csv);
-        }
-
-        var charts = ReportBuilder.Render(report, outDir);
-        stdout.WriteLine($"wrote {Path.Combine(outDir, "report.json")}, {Path.Combine(outDir, "layers.csv")}, {Path.Combine(outDir, ReportBuilder.HtmlFileName)} and {charts.Count} charts");
+        var written = RunReportFiles.Write(report, outDir);
+        int charts = written.Count(f => f.EndsWith(".png", StringComparison.Ordinal));
+        stdout.WriteLine($"wrote {Path.Combine(outDir, RunReportFiles.JsonFileName)}, {Path.Combine(outDir, RunReportFiles.CsvFileName)}, {Path.Combine(outDir, RunReportFiles.HtmlFileName)} and {charts} charts");
         return result.Values == ValuesOutcome.Mismatch ? CliApp.Failures : CliApp.Success;
     }
-
-    private static OutputComparison ToComparison(OutputDrift d) => new()
-    {
-        Name = d.Name,
-        Elements = d.Elements,
-        Mismatches = d.Problem is null ? d.Mismatches : d.Elements,
-        MaxAbsDiff = d.MaxAbsDiff,
-        Rows = d.Top1AgreeWithGolden is null ? null : d.Rows,
-        Top1Agreement = d.Top1AgreeWithGolden,
-    };
 
     internal static string ToolVersion() =>
         typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";

@@ -1,21 +1,27 @@
 using ScottPlot;
+using SiliconSim.Simulation.Pipeline;
 
 namespace SiliconSim.Reporting.Charts;
 
-/// <summary>Energy per layer, stacked by component, in nanojoules.</summary>
+/// <summary>Energy per layer of one run (the whole batch), stacked by component, in nanojoules.</summary>
 public static class EnergyPerLayerChart
 {
     public const string Title = "Energy per layer";
 
-    public static Plot Build(EnergyBreakdown data)
+    /// <summary>True when the run's energy report has layers (a /1 report without an energy section has none).</summary>
+    public static bool Applies(RunResult run) => run is { Energy.Layers.IsDefaultOrEmpty: false };
+
+    public static Plot Build(RunResult run)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(run);
+        var layers = run.Energy.Layers;
+        double[][] pj = [.. layers.Select(l => EnergyComponents.Picojoules(l.Energy))];
         var plot = new Plot();
         ChartStyle.StackedBars(
             plot,
-            data.Components,
-            [.. data.Components.Select((_, c) => (IReadOnlyList<double>)[.. data.Layers.Select(l => l.ComponentPj[c] / 1e3)])]);
-        ChartStyle.CategoryAxis(plot, [.. data.Layers.Select(l => l.Layer)]);
+            EnergyComponents.Names,
+            [.. EnergyComponents.Names.Select((_, c) => (IReadOnlyList<double>)[.. pj.Select(l => l[c] / 1e3)])]);
+        ChartStyle.CategoryAxis(plot, [.. layers.Select(l => l.Name)]);
         plot.Title(Title);
         plot.YLabel("Energy (nJ)");
         plot.XLabel("Layer (execution order)");

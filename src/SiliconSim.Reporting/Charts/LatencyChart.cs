@@ -1,5 +1,5 @@
 using ScottPlot;
-using SiliconSim.Simulation.Results;
+using SiliconSim.Simulation.Pipeline;
 
 namespace SiliconSim.Reporting.Charts;
 
@@ -8,21 +8,16 @@ public static class LatencyChart
 {
     public const string Title = "Latency per layer";
 
-    public static IReadOnlyList<LayerLatency> From(SimulationResult result)
+    public static Plot Build(RunResult run)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        return [.. result.Layers.Select(l => new LayerLatency(l.Name, l.ComputeCycles, l.StallCycles))];
-    }
-
-    public static Plot Build(IReadOnlyList<LayerLatency> layers)
-    {
-        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(run);
+        var layers = run.Performance.Layers;
         var plot = new Plot();
         ChartStyle.StackedBars(
             plot,
             ["compute", "stall"],
             [[.. layers.Select(l => (double)l.ComputeCycles)], [.. layers.Select(l => (double)l.StallCycles)]]);
-        ChartStyle.CategoryAxis(plot, [.. layers.Select(l => l.Layer)]);
+        ChartStyle.CategoryAxis(plot, [.. layers.Select(l => l.Name)]);
         plot.Title(Title);
         plot.YLabel("Latency (cycles)");
         plot.XLabel("Layer (execution order)");

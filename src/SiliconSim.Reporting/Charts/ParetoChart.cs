@@ -24,7 +24,7 @@ public static class ParetoChart
             marker.LegendText = string.Empty;
         }
 
-        SweepPoint[] front = [.. ParetoFront.Indices(points).Select(i => points[i]).OrderBy(p => p.LatencySeconds)];
+        SweepPoint[] front = [.. ParetoFront.Of([.. points.Select(p => (p.LatencySeconds, p.EnergyPerInferenceJoules))]).Select(i => points[i])];
         if (front.Length > 0)
         {
             double[] xs = [.. front.Select(p => p.LatencySeconds * 1e3)];

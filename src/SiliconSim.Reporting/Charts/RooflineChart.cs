@@ -1,4 +1,6 @@
 using ScottPlot;
+using SiliconSim.Simulation.Memory;
+using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
 
 namespace SiliconSim.Reporting.Charts;
@@ -12,51 +14,65 @@ public static class RooflineChart
 {
     public const string Title = "Roofline";
 
-    /// <summary>Matrix layers that move DRAM bytes and take cycles; the others have no finite place on the chart.</summary>
-    public static RooflineData From(SimulationResult result)
+    /// <summary>
+    /// Matrix layers that move DRAM bytes and take cycles, each with its place on the roofline; the others have no
+    /// finite place on the chart.
+    /// </summary>
+    internal static IReadOnlyList<(string Layer, RooflinePoint Point)> Points(SimulationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var points = result.Layers
-            .Where(l => l.Macs > 0 && l.TotalCycles > 0 && double.IsFinite(l.OpsPerDramByte))
-            .Select(l => new RooflinePoint(l.Name, l.OpsPerDramByte, 2.0 * l.Macs / (l.TotalCycles / (result.ClockMhz * 1e6))))
-            .ToList();
-        return new RooflineData(result.PeakOpsPerSecond, result.DramBytesPerSecond, points);
+        return
+        [
+            .. result.Layers
+                .Where(l => l.Macs > 0 && l.TotalCycles > 0 && double.IsFinite(l.OpsPerDramByte))
+                .Select(l => (l.Name, new RooflinePoint
+                {
+                    Ops = 2 * l.Macs,
+                    OpsPerDramByte = l.OpsPerDramByte,
+                    AttainedOpsPerSecond = 2.0 * l.Macs / (l.TotalCycles / (result.ClockMhz * 1e6)),
+                    PeakOpsPerSecond = result.PeakOpsPerSecond,
+                    MemoryRoofOpsPerSecond = l.OpsPerDramByte * result.DramBytesPerSecond,
+                })),
+        ];
     }
 
-    public static Plot Build(RooflineData data)
+    public static Plot Build(RunResult run)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(run);
+        SimulationResult result = run.Performance;
+        var points = Points(result);
+        double peakOpsPerSecond = result.PeakOpsPerSecond, dramBytesPerSecond = result.DramBytesPerSecond;
         var plot = new Plot();
-        double ridge = data.RidgeOpsPerByte;
-        double xMin = Math.Min(ridge / 100, data.Layers.Select(p => p.OpsPerDramByte).DefaultIfEmpty(ridge).Min() / 2);
-        double xMax = Math.Max(ridge * 100, data.Layers.Select(p => p.OpsPerDramByte).DefaultIfEmpty(ridge).Max() * 2);
+        double ridge = peakOpsPerSecond / dramBytesPerSecond;
+        double xMin = Math.Min(ridge / 100, points.Select(p => p.Point.OpsPerDramByte).DefaultIfEmpty(ridge).Min() / 2);
+        double xMax = Math.Max(ridge * 100, points.Select(p => p.Point.OpsPerDramByte).DefaultIfEmpty(ridge).Max() * 2);
 
         var memory = plot.Add.Scatter(
             new[] { Math.Log10(xMin), Math.Log10(ridge) },
-            new[] { Math.Log10(xMin * data.DramBytesPerSecond), Math.Log10(data.PeakOpsPerSecond) });
-        memory.LegendText = $"memory roof ({data.DramBytesPerSecond / 1e9:0.##} GB/s)";
+            new[] { Math.Log10(xMin * dramBytesPerSecond), Math.Log10(peakOpsPerSecond) });
+        memory.LegendText = $"memory roof ({dramBytesPerSecond / 1e9:0.##} GB/s)";
         memory.Color = ChartStyle.Series(1);
         memory.LineWidth = 2;
         memory.MarkerSize = 0;
         var compute = plot.Add.Scatter(
             new[] { Math.Log10(ridge), Math.Log10(xMax) },
-            new[] { Math.Log10(data.PeakOpsPerSecond), Math.Log10(data.PeakOpsPerSecond) });
-        compute.LegendText = $"compute roof ({data.PeakOpsPerSecond / 1e9:0.##} GOPS)";
+            new[] { Math.Log10(peakOpsPerSecond), Math.Log10(peakOpsPerSecond) });
+        compute.LegendText = $"compute roof ({peakOpsPerSecond / 1e9:0.##} GOPS)";
         compute.Color = ChartStyle.Series(3);
         compute.LineWidth = 2;
         compute.MarkerSize = 0;
 
-        if (data.Layers.Count > 0)
+        if (points.Count > 0)
         {
-            double[] xs = [.. data.Layers.Select(p => Math.Log10(p.OpsPerDramByte))];
-            double[] ys = [.. data.Layers.Select(p => Math.Log10(p.OpsPerSecond))];
+            double[] xs = [.. points.Select(p => Math.Log10(p.Point.OpsPerDramByte))];
+            double[] ys = [.. points.Select(p => Math.Log10(p.Point.AttainedOpsPerSecond))];
             var layers = plot.Add.ScatterPoints(xs, ys);
             layers.LegendText = "layers";
             layers.Color = ChartStyle.Series(0);
             layers.MarkerSize = 8;
-            foreach (RooflinePoint p in data.Layers)
+            foreach (var (layer, p) in points)
             {
-                var label = plot.Add.Text(ChartStyle.Shorten(p.Layer), Math.Log10(p.OpsPerDramByte), Math.Log10(p.OpsPerSecond));
+                var label = plot.Add.Text(ChartStyle.Shorten(layer), Math.Log10(p.OpsPerDramByte), Math.Log10(p.AttainedOpsPerSecond));
                 label.LabelFontSize = 10;
                 label.OffsetX = 6;
                 label.OffsetY = -6;

@@ -1,10 +1,14 @@
+using System.Globalization;
 using ScottPlot;
+using SiliconSim.Simulation.Pipeline;
+using SiliconSim.Simulation.Thermal;
 
 namespace SiliconSim.Reporting.Charts;
 
 /// <summary>
 /// Power (left axis, W) and junction temperature (right axis, °C) over time, the throttle threshold and the maximum
-/// junction temperature as dashed lines on the temperature axis and each throttle event as a vertical line.
+/// junction temperature (when known) as dashed lines on the temperature axis and each DVFS step change as a vertical
+/// line labelled with the new clock.
 /// </summary>
 public static class ThermalChart
 {
@@ -20,18 +24,25 @@ public static class ThermalChart
     /// <summary>Runs longer than this are plotted in seconds, shorter ones in milliseconds.</summary>
     private const double SecondsAxisFromS = 10;
 
-    public static Plot Build(ThermalTrace data)
+    /// <summary>True when the thermal model ran (the result has both the trace and its summary).</summary>
+    public static bool Applies(RunResult run) => run is { Thermal: not null, ThermalSummary: not null };
+
+    /// <exception cref="ArgumentException">the thermal model did not run.</exception>
+    public static Plot Build(RunResult run)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.PowerWatts.Count != data.TimeSeconds.Count || data.JunctionCelsius.Count != data.TimeSeconds.Count)
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.Thermal is not { } thermal || run.ThermalSummary is not { } summary)
         {
-            throw new ArgumentException("time, power and temperature samples must have equal counts", nameof(data));
+            throw new ArgumentException("the run has no thermal result", nameof(run));
         }
 
-        double span = data.TimeSeconds.Count == 0 ? 0 : data.TimeSeconds[^1] - data.TimeSeconds[0];
+        var samples = thermal.Samples;
+        double span = samples.IsEmpty ? 0 : samples[^1].TimeS - samples[0].TimeS;
         bool seconds = span > SecondsAxisFromS;
         double scale = seconds ? 1 : 1e3;
-        var (t, powerW, junctionC) = Bin(data);
+        var (t, powerW, junctionC) = Bin(samples);
+        double limitC = summary.ThrottleC;
+        double? maxJunctionC = double.IsFinite(summary.MaxJunctionC) ? summary.MaxJunctionC : null;
 
         var plot = new Plot();
         double[] x = [.. t.Select(s => s * scale)];
@@ -46,11 +57,11 @@ public static class ThermalChart
         temperature.LineWidth = 2;
         temperature.Axes.YAxis = plot.Axes.Right;
 
-        var limit = plot.Add.HorizontalLine(data.LimitCelsius, 1.5f, ChartStyle.Series(1), LinePattern.Dashed);
+        var limit = plot.Add.HorizontalLine(limitC, 1.5f, ChartStyle.Series(1), LinePattern.Dashed);
         limit.Axes.YAxis = plot.Axes.Right;
-        limit.LegendText = $"throttle threshold ({data.LimitCelsius:0.#} °C)";
+        limit.LegendText = $"throttle threshold ({limitC:0.#} °C)";
 
-        if (data.MaxJunctionCelsius is double max)
+        if (maxJunctionC is double max)
         {
             var ceiling = plot.Add.HorizontalLine(max, 1.5f, ChartStyle.Series(3), LinePattern.Dashed);
             ceiling.Axes.YAxis = plot.Axes.Right;
@@ -60,14 +71,15 @@ public static class ThermalChart
         // Every event gets its line, but a label only when it clears the previous one, so a governor toggling around
         // the threshold does not print a pile of overlapping labels.
         double lastLabelled = double.NegativeInfinity;
-        for (int i = 0; i < data.Throttles.Count; i++)
+        var events = summary.ThrottleEvents;
+        for (int i = 0; i < events.Length; i++)
         {
-            double at = data.Throttles[i].TimeSeconds * scale;
+            double at = events[i].TimeS * scale;
             var line = plot.Add.VerticalLine(at, 1.5f, ChartStyle.Series(1), LinePattern.Dotted);
             line.LegendText = i == 0 ? "throttle event" : string.Empty;
             if (at - lastLabelled >= span * scale * 0.12)
             {
-                line.Text = data.Throttles[i].Reason;
+                line.Text = Label(events[i]);
                 line.LabelFontSize = 11;
                 lastLabelled = at;
             }
@@ -75,7 +87,7 @@ public static class ThermalChart
 
         double top = Math.Max(powerW.DefaultIfEmpty(0).Max(), 1e-9) * 1.15;
         plot.Axes.SetLimitsY(0, top, plot.Axes.Left);
-        double[] marks = [data.LimitCelsius, .. data.MaxJunctionCelsius is double m ? [m] : Array.Empty<double>(), .. junctionC.Where(double.IsFinite)];
+        double[] marks = [limitC, .. maxJunctionC is double m ? [m] : Array.Empty<double>(), .. junctionC.Where(double.IsFinite)];
         double low = marks.Min(), high = marks.Max(), pad = Math.Max(1, (high - low) * 0.08);
         plot.Axes.SetLimitsY(low - pad, high + pad, plot.Axes.Right);
 
@@ -89,12 +101,16 @@ public static class ThermalChart
         return plot;
     }
 
-    private static (double[] Time, double[] Power, double[] Junction) Bin(ThermalTrace data)
+    /// <summary>"throttle to 800 MHz" or "recover to 1000 MHz".</summary>
+    internal static string Label(DvfsChange change) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(change.Throttle ? "throttle" : "recover")} to {change.ToMhz:0.#} MHz");
+
+    private static (double[] Time, double[] Power, double[] Junction) Bin(IReadOnlyList<ThermalSample> samples)
     {
-        int n = data.TimeSeconds.Count;
+        int n = samples.Count;
         if (n <= MaxPoints)
         {
-            return ([.. data.TimeSeconds], [.. data.PowerWatts], [.. data.JunctionCelsius]);
+            return ([.. samples.Select(s => s.TimeS)], [.. samples.Select(s => s.PowerW)], [.. samples.Select(s => s.JunctionC)]);
         }
 
         int per = (int)Math.Ceiling(n / (double)MaxPoints);
@@ -108,11 +124,11 @@ public static class ThermalChart
             double sumP = 0, sumT = 0;
             for (int i = from; i < to; i++)
             {
-                sumP += data.PowerWatts[i];
-                sumT += data.JunctionCelsius[i];
+                sumP += samples[i].PowerW;
+                sumT += samples[i].JunctionC;
             }
 
-            time[b] = data.TimeSeconds[to - 1];
+            time[b] = samples[to - 1].TimeS;
             power[b] = sumP / (to - from);
             junction[b] = sumT / (to - from);
         }

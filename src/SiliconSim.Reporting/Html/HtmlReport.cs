@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
-using SiliconSim.Reporting.Json;
+using SiliconSim.Simulation.Numerics;
+using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
 
 namespace SiliconSim.Reporting.Html;
@@ -16,14 +17,21 @@ public static class HtmlReport
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(charts);
         ArgumentNullException.ThrowIfNull(w);
-        SimulationResult r = report.Result;
+        RunResult run = report.Result;
+        SimulationResult r = run.Performance;
         WriteHead(w, $"{r.Model} on {r.Accelerator}");
         w.WriteLine("<h2>Run</h2><table>");
-        Row(w, "schema", RunReportJson.Schema);
+        Row(w, "schema", RunReportFiles.SchemaId);
         Row(w, "SiliconSim version", report.ToolVersion);
         Row(w, "config", $"{report.ConfigPath} (sha256 {report.ConfigSha256})");
         Row(w, "model", $"{report.ModelPath} (sha256 {report.ModelSha256})");
-        Row(w, "numerics", report.Numerics);
+        if (!report.ConfigOverrides.IsDefaultOrEmpty)
+        {
+            Row(w, "config overrides", string.Join(", ", report.ConfigOverrides));
+        }
+
+        Row(w, "numerics", run.Numerics);
+        Row(w, "values", ValuesText(run.Values));
         Row(w, "clock", F(r.ClockMhz) + " MHz");
         Row(w, "PEs", F(r.PeCount));
         Row(w, "DRAM bandwidth", F(r.DramBandwidthGBps) + " GB/s");
@@ -32,15 +40,27 @@ public static class HtmlReport
         Row(w, "cycles (compute + stall)", $"{F(r.TotalCycles)} ({F(r.ComputeCycles)} + {F(r.StallCycles)})");
         Row(w, "latency", F(r.LatencySeconds * 1e6) + " µs");
         Row(w, "inferences per second", F(r.InferencesPerSecond));
+        if (!run.Energy.Layers.IsDefaultOrEmpty)
+        {
+            Row(w, "energy per inference", F(run.EnergyPerInferenceJ * 1e6) + " µJ");
+            Row(w, "TOPS/W", F(run.TopsPerWatt));
+        }
+
+        if (run.ThermalSummary is { } thermal)
+        {
+            Row(w, "peak junction", F(thermal.PeakJunctionC) + " °C");
+        }
+
         w.WriteLine("</table>");
 
-        if (report.Outputs.Length > 0)
+        if (run.Outputs.Length > 0)
         {
             w.WriteLine("<h2>Outputs against the golden</h2><table><tr><th>output</th><th>elements</th><th>mismatches</th><th>max |diff|</th><th>top-1 agreement</th></tr>");
-            foreach (OutputComparison o in report.Outputs)
+            foreach (OutputDrift o in run.Outputs)
             {
-                string top1 = o.Top1Agreement is int a && o.Rows is int rows ? $"{a}/{rows}" : "";
-                w.WriteLine($"<tr><td>{E(o.Name)}</td><td class=\"n\">{F(o.Elements)}</td><td class=\"n\">{F(o.Mismatches)}</td><td class=\"n\">{F(o.MaxAbsDiff)}</td><td class=\"n\">{E(top1)}</td></tr>");
+                string top1 = o.Top1AgreeWithGolden is int a && o.Rows > 0 ? $"{a}/{o.Rows}" : "";
+                long mismatches = o.Problem is null ? o.Mismatches : o.Elements;
+                w.WriteLine($"<tr><td>{E(o.Name)}</td><td class=\"n\">{F(o.Elements)}</td><td class=\"n\">{F(mismatches)}</td><td class=\"n\">{F(o.MaxAbsDiff)}</td><td class=\"n\">{E(top1)}</td></tr>");
             }
 
             w.WriteLine("</table>");
@@ -64,6 +84,16 @@ public static class HtmlReport
         w.WriteLine("</table>");
         w.WriteLine("</body></html>");
     }
+
+    private static string ValuesText(ValuesOutcome values) => values switch
+    {
+        ValuesOutcome.TimingOnly => "timing only (not executed)",
+        ValuesOutcome.Executed => "executed (no golden to compare with)",
+        ValuesOutcome.BitExact => "bit-exact against the golden",
+        ValuesOutcome.Mismatch => "differ from the golden",
+        ValuesOutcome.Drift => "drift from the golden under the array's numerics",
+        _ => values.ToString(),
+    };
 
     /// <summary>The page head every SiliconSim report shares (title, styles) and its heading.</summary>
     internal static void WriteHead(TextWriter w, string title)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
 
 namespace SiliconSim.Reporting.Tables;
@@ -16,10 +17,12 @@ public static class LayersCsv
         "unit", "shape", "folds", "ops_per_dram_byte",
     ];
 
-    public static void Write(SimulationResult result, TextWriter writer)
+    public static void Write(RunResult run, TextWriter writer)
     {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(writer);
         writer.WriteLine(string.Join(',', Columns));
-        foreach (LayerResult l in result.Layers)
+        foreach (LayerResult l in run.Performance.Layers)
         {
             string[] cells =
             [

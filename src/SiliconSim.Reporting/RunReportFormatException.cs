@@ -1,6 +1,9 @@
-namespace SiliconSim.Reporting.Json;
+namespace SiliconSim.Reporting;
 
-/// <summary>report.json is not valid JSON or not schema siliconsim.run/1; the message names the offending key.</summary>
+/// <summary>
+/// report.json is not valid JSON, names a schema other than <c>siliconsim.run/2</c> or <c>/1</c>, or does not follow it; the
+/// message names the offending key.
+/// </summary>
 public sealed class RunReportFormatException : Exception
 {
     public RunReportFormatException()
