@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using SiliconSim.Config.Diagnostics;
@@ -20,6 +21,9 @@ public static class EnergyTableLoader
     public const string DefaultTable = "horowitz-45nm";
 
     private const string Folder = "configs/energy";
+
+    // Full path to (last-write time, result); an entry is replaced when its file changes.
+    private static readonly ConcurrentDictionary<string, (DateTime Written, EnergyTableLoadResult Result)> s_cache = new(StringComparer.Ordinal);
 
     private static readonly string[] s_rootKeys =
     [
@@ -47,19 +51,32 @@ public static class EnergyTableLoader
 
     /// <summary>
     /// Loads a table by name (<c>horowitz-45nm</c>, from <c>configs/energy</c>) or by file path; a relative path is tried
-    /// against <paramref name="relativeTo"/> (the accelerator config's folder) first.
+    /// against <paramref name="relativeTo"/> (the folder of the config file that names it) first. Files are read once
+    /// per full path and last-write time (<see cref="LoadFile"/>), so a sweep's thousand points share one table.
     /// </summary>
     public static EnergyTableLoadResult Load(string nameOrPath, string? relativeTo = null)
     {
         ArgumentNullException.ThrowIfNull(nameOrPath);
+        return Resolve(nameOrPath, relativeTo) is string path
+            ? LoadFile(path)
+            : Failed(nameOrPath, "no such energy table file or name (tables live in configs/energy)");
+    }
+
+    /// <summary>
+    /// The file a table name or path stands for, or null when there is none: a relative path against
+    /// <paramref name="relativeTo"/> first, then as given, then a name (no folder separator) in <c>configs/energy</c>.
+    /// </summary>
+    public static string? Resolve(string nameOrPath, string? relativeTo = null)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrPath);
         if (relativeTo is not null && !Path.IsPathRooted(nameOrPath) && File.Exists(Path.Combine(relativeTo, nameOrPath)))
         {
-            return LoadFile(Path.Combine(relativeTo, nameOrPath));
+            return Path.Combine(relativeTo, nameOrPath);
         }
 
         if (File.Exists(nameOrPath))
         {
-            return LoadFile(nameOrPath);
+            return nameOrPath;
         }
 
         if (FindDirectory() is string dir && nameOrPath.IndexOfAny(['/', '\\']) < 0)
@@ -67,14 +84,43 @@ public static class EnergyTableLoader
             string path = Path.Combine(dir, nameOrPath.EndsWith(".yaml", StringComparison.Ordinal) ? nameOrPath : nameOrPath + ".yaml");
             if (File.Exists(path))
             {
-                return LoadFile(path);
+                return path;
             }
         }
 
-        return Failed(nameOrPath, "no such energy table file or name (tables live in configs/energy)");
+        return null;
     }
 
+    /// <summary>
+    /// Loads a table file; the result is cached by full path and last-write time, so an unchanged file is read and
+    /// checked once per process and an edited one is read again.
+    /// </summary>
     public static EnergyTableLoadResult LoadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full;
+        DateTime written;
+        try
+        {
+            full = Path.GetFullPath(path);
+            written = File.GetLastWriteTimeUtc(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return Failed(path, $"cannot read the file: {e.Message}");
+        }
+
+        if (s_cache.TryGetValue(full, out var cached) && cached.Written == written)
+        {
+            return cached.Result;
+        }
+
+        EnergyTableLoadResult result = Read(full);
+        s_cache[full] = (written, result);
+        return result;
+    }
+
+    private static EnergyTableLoadResult Read(string path)
     {
         string text;
         try
