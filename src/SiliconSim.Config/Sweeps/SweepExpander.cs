@@ -10,7 +10,8 @@ namespace SiliconSim.Config.Sweeps;
 /// outermost and the last fastest; zip: the i-th values together). Each point patches the base config's tree through
 /// the one path setter (<see cref="YamlPaths"/>, shared with <c>--set</c>) and binds it through <see cref="ConfigLoader"/>
 /// with its energy table, so a point whose spec fails validation, or whose table cannot be loaded or cannot price it, is
-/// dropped with the loader's diagnostics as its reason; a point failing a constraint is dropped with that constraint.
+/// dropped with the loader's diagnostics as its reason; a valid point failing a constraint (evaluated on its resolved
+/// spec, <see cref="SweepQuantities"/>) is dropped with that constraint as its reason.
 /// </summary>
 public static class SweepExpander
 {
@@ -82,28 +83,29 @@ public static class SweepExpander
             tree = YamlPaths.Set(tree, sweep.Axes[k].Path, values[k]);
         }
 
-        string text = YamlPaths.Write(tree);
-        foreach (var (constraint, clauses) in sweep.Constraints)
-        {
-            foreach (SweepClause clause in clauses)
-            {
-                double? actual = SweepQuantities.Evaluate(tree, clause.Quantity);
-                if (actual is not double v || !clause.Holds(v))
-                {
-                    return (null, null, text, $"constraint {constraint}: {clause.Quantity} is {(actual is double a ? Hardware.Specs.Parameters.SpecParameter.Format(a) : "not a number")}");
-                }
-            }
-        }
-
         // A point that keeps the base's energy: shares the base's table (loaded once, and possibly named relative to a
         // base: file elsewhere); it is still checked to price the point, whose operand types or DRAM may differ.
         bool keepsTable = sweep.BaseEnergyTable is not null && sweep.BaseEnergyTablePath is not null && !sweep.Axes.Any(a => a.Path == "energy");
         ConfigLoadResult loaded = ConfigLoader.Resolve(tree, file, [], keepsTable ? (sweep.BaseEnergyTable!, sweep.BaseEnergyTablePath!) : null);
         if (!loaded.Success)
         {
-            return (null, null, text, "invalid config: " + string.Join("; ", loaded.Diagnostics.Select(d => d.Path.Length == 0 ? d.Message : $"{d.Path}: {d.Message}")));
+            // No spec, so no constraint can be evaluated: the config's own problems are the reason.
+            return (null, null, YamlPaths.Write(tree), "invalid config: " + string.Join("; ", loaded.Diagnostics.Select(d => d.Path.Length == 0 ? d.Message : $"{d.Path}: {d.Message}")));
         }
 
-        return (loaded.Spec, loaded.EnergyTable, ConfigWriter.Write(loaded.Spec!), null);
+        AcceleratorSpec spec = loaded.Spec!;
+        foreach (var (constraint, clauses) in sweep.Constraints)
+        {
+            foreach (SweepClause clause in clauses)
+            {
+                double? actual = SweepQuantities.Evaluate(spec, clause.Quantity);
+                if (actual is not double v || !clause.Holds(v))
+                {
+                    return (null, null, YamlPaths.Write(tree), $"constraint {constraint}: {clause.Quantity} is {(actual is double a ? Hardware.Specs.Parameters.SpecParameter.Format(a) : "not a number")}");
+                }
+            }
+        }
+
+        return (spec, loaded.EnergyTable, ConfigWriter.Write(spec), null);
     }
 }
