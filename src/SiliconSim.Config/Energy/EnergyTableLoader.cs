@@ -22,8 +22,8 @@ public static class EnergyTableLoader
 
     private const string Folder = "configs/energy";
 
-    // Full path to (last-write time, result); an entry is replaced when its file changes.
-    private static readonly ConcurrentDictionary<string, (DateTime Written, EnergyTableLoadResult Result)> s_cache = new(StringComparer.Ordinal);
+    // Full path to ((last-write time, length), result); an entry is replaced when its file changes.
+    private static readonly ConcurrentDictionary<string, ((DateTime, long) Version, EnergyTableLoadResult Result)> s_cache = new(StringComparer.Ordinal);
 
     private static readonly string[] s_rootKeys =
     [
@@ -92,31 +92,37 @@ public static class EnergyTableLoader
     }
 
     /// <summary>
-    /// Loads a table file; the result is cached by full path and last-write time, so an unchanged file is read and
-    /// checked once per process and an edited one is read again.
+    /// Loads a table file; the result is cached by full path, last-write time and length, so an unchanged file is read
+    /// and checked once per process and an edited one is read again. A missing file is not cached.
     /// </summary>
     public static EnergyTableLoadResult LoadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         string full;
-        DateTime written;
+        (DateTime, long) version;
         try
         {
             full = Path.GetFullPath(path);
-            written = File.GetLastWriteTimeUtc(full);
+            var info = new FileInfo(full);
+            version = info.Exists ? (info.LastWriteTimeUtc, info.Length) : default;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             return Failed(path, $"cannot read the file: {e.Message}");
         }
 
-        if (s_cache.TryGetValue(full, out var cached) && cached.Written == written)
+        if (version == default)
+        {
+            return Read(full);
+        }
+
+        if (s_cache.TryGetValue(full, out var cached) && cached.Version == version)
         {
             return cached.Result;
         }
 
         EnergyTableLoadResult result = Read(full);
-        s_cache[full] = (written, result);
+        s_cache[full] = (version, result);
         return result;
     }
 
