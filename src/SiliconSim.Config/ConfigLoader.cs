@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using SiliconSim.Config.Diagnostics;
+using SiliconSim.Config.Energy;
 using SiliconSim.Config.Yaml;
+using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
 
 namespace SiliconSim.Config;
@@ -12,6 +14,9 @@ namespace SiliconSim.Config;
 /// </summary>
 public static class ConfigLoader
 {
+    // The spec fields EnergyModel.Validate reads: the MAC pairs the array multiplies and the DRAM standard.
+    private static readonly string[] s_pricingInputs = ["array.operand_types", "memory.dram.type"];
+
     /// <summary>
     /// Loads a config file; an unreadable file is a diagnostic, not an exception. <paramref name="overrides"/>
     /// (<c>PATH=VALUE</c>, as <c>siliconsim run --set</c> takes them) replace fields before any check.
@@ -30,7 +35,7 @@ public static class ConfigLoader
                 new SourceMap(path, ImmutableDictionary<string, SourceLocation>.Empty));
         }
 
-        return LoadText(text, path, overrides);
+        return LoadText(text, path, overrides) with { ConfigPath = path };
     }
 
     /// <summary>
@@ -46,6 +51,17 @@ public static class ConfigLoader
         {
             root = ConfigOverrides.Apply(root, overrides, diagnostics);
         }
+
+        return Resolve(root, fileName, diagnostics);
+    }
+
+    /// <summary>
+    /// Binds a config tree (a base already merged, overrides already applied) to the spec and loads its energy table.
+    /// <paramref name="energyTable"/>, when given, is the table already loaded for this tree's <c>energy:</c> value
+    /// (a sweep point's base table); it is still checked to price the spec.
+    /// </summary>
+    internal static ConfigLoadResult Resolve(YamlNode? root, string fileName, List<ConfigDiagnostic> diagnostics, (EnergyTableSpec Table, string File)? energyTable = null)
+    {
         var binder = new ConfigBinder(diagnostics);
         if (root is not null)
         {
@@ -54,6 +70,7 @@ public static class ConfigLoader
 
         var map = new SourceMap(fileName, binder.Locations.ToImmutableDictionary(StringComparer.Ordinal));
         AcceleratorSpec? spec = null;
+        (EnergyTableSpec Table, string File)? table = null;
         if (root is not null)
         {
             string defaultName = Path.GetFileNameWithoutExtension(fileName);
@@ -72,10 +89,59 @@ public static class ConfigLoader
                     diagnostics.Add(map.Diagnostic(problem.Path, problem.Message));
                 }
             }
+
+            table = energyTable ?? LoadEnergyTable(binder, map, diagnostics);
+            if (table is var (t, file) && !diagnostics.Any(d => s_pricingInputs.Any(input => Related(d.Path, input))))
+            {
+                // A table that loads may still lack a price this accelerator needs (a MAC pair its array multiplies, its DRAM).
+                foreach (SpecProblem problem in EnergyModel.Validate(t, spec))
+                {
+                    diagnostics.Add(map.Diagnostic("energy", $"{file}: {problem}"));
+                }
+            }
         }
 
         var sorted = diagnostics.OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column).ToImmutableArray();
-        return new ConfigLoadResult(sorted.IsEmpty ? spec : null, sorted, map);
+        return sorted.IsEmpty && table is var (resolved, tablePath)
+            ? new ConfigLoadResult(spec, sorted, map) { EnergyTable = resolved, EnergyTablePath = tablePath }
+            : new ConfigLoadResult(null, sorted, map);
+    }
+
+    /// <summary>
+    /// Loads the table <c>energy:</c> names (the catalogue default when unset); a relative path is taken from the folder
+    /// of the file in which the key was written (a <c>base:</c> file may be elsewhere). A problem is a diagnostic at
+    /// <c>energy</c> naming the table file.
+    /// </summary>
+    private static (EnergyTableSpec Table, string File)? LoadEnergyTable(ConfigBinder binder, SourceMap map, List<ConfigDiagnostic> diagnostics)
+    {
+        if (binder.BadPaths.Contains("energy"))
+        {
+            return null;
+        }
+
+        string name = binder.Values.TryGetValue("energy", out object? value) ? (string)value : ParameterDefaults.Get<string>("energy");
+
+        // A value given on the command line (--set, line 0) is relative to the current directory, as any argument is.
+        string? folder = binder.Locations.TryGetValue("energy", out SourceLocation at) && at.Line > 0
+            ? Path.GetDirectoryName(Path.GetFullPath(at.File))
+            : null;
+        if (EnergyTableLoader.Resolve(name, folder) is not string path)
+        {
+            string file = Path.GetFullPath(Path.Combine(folder ?? string.Empty, name));
+            string named = name.IndexOfAny(['/', '\\']) >= 0 ? string.Empty
+                : EnergyTableLoader.FindDirectory() is string dir ? $" and no table named '{name}' in {dir}"
+                : " and no configs/energy folder above the executable or the current directory";
+            diagnostics.Add(map.Diagnostic("energy", $"no energy table file {file}{named}"));
+            return null;
+        }
+
+        EnergyTableLoadResult loaded = EnergyTableLoader.LoadFile(path);
+        foreach (ConfigDiagnostic d in loaded.Diagnostics)
+        {
+            diagnostics.Add(map.Diagnostic("energy", d.ToString()));
+        }
+
+        return loaded.Table is EnergyTableSpec table ? (table, Path.GetFullPath(path)) : null;
     }
 
     /// <summary>A path and one of its ancestors or descendants: a problem there depends on a placeholder value.</summary>

@@ -15,9 +15,10 @@ public sealed class EnergyTableInputTests
         string table = string.Join('\n', s_horowitz.Split('\n').Where(l => !l.Contains("{input: uint8, weight: int8,", StringComparison.Ordinal)));
         var (exit, stderr, config) = Run(table);
 
+        // Loading the config loads its table, so the problem is located at the config's energy: key and names the table.
         Assert.Equal(2, exit);
         Assert.Equal(
-            $"siliconsim: error: {config}: array.operand_types: energy table 'horowitz-45nm' has no MAC entry for uint8 x int8, which the array's operand types need",
+            $"siliconsim: error: {config}:2:1: energy: {Path.Combine(Path.GetDirectoryName(config)!, "table.yaml")}: array.operand_types: energy table 'horowitz-45nm' has no MAC entry for uint8 x int8, which the array's operand types need",
             stderr.Trim());
     }
 

@@ -26,6 +26,17 @@ public sealed class CatalogueTests
         Assert.Equal(SpecParameters.All.Length, SpecParameters.All.Select(p => p.Path).Distinct(StringComparer.Ordinal).Count());
     }
 
+    [Theory]
+    [MemberData(nameof(PresetTests.Presets), MemberType = typeof(PresetTests))]
+    public void EveryNumber_ReadsBackFromTheSpec_AsTheResolvedConfigWritesIt(string preset)
+    {
+        Assert.All(SpecParameters.All.Where(p => p.Kind is ParameterKind.Integer or ParameterKind.Number), p => Assert.NotNull(p.Read));
+        AcceleratorSpec spec = PresetCatalog.Load(preset).SpecOrThrow();
+        var numbers = SpecValues.Flatten(spec).Where(v => SpecParameters.Find(v.Key)!.Read is not null).ToList();
+        Assert.NotEmpty(numbers);
+        Assert.All(numbers, v => Assert.Equal(v.Value, SpecParameter.Format(SpecParameters.ReadNumber(spec, v.Key)!.Value)));
+    }
+
     [Fact]
     public void CatalogueDefaults_EqualTheSpecRecordsInitializers()
     {

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
+using SiliconSim.Config.Energy;
+using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Hardware.Specs.Parameters;
 using SiliconSim.Numerics;
@@ -8,9 +10,14 @@ using SiliconSim.Numerics.Kernels;
 
 namespace SiliconSim.Config.Tests;
 
-/// <summary>Generators of valid specs: every field inside its catalogue range, buffers either unified or one per role.</summary>
+/// <summary>
+/// Generators of valid specs: every field inside its catalogue range, buffers either unified or one per role, and
+/// operand types and DRAM that the default energy table prices (a config loads only with a table that prices it).
+/// </summary>
 internal static class Generators
 {
+    private static readonly EnergyTableSpec s_table = EnergyTableLoader.Load(EnergyTableLoader.DefaultTable).TableOrThrow();
+
     public static Arbitrary<AcceleratorSpec> ValidSpecs() => Spec().ToArbitrary();
 
     private static Gen<double> Number(int maxTenThousandths) => Gen.Choose(1, maxTenThousandths).Select(i => i / 1e4);
@@ -21,6 +28,27 @@ internal static class Generators
     private static Gen<ImmutableArray<DataType>> Types(NameTable<DataType> table) =>
         Gen.Shuffle(table.Names.ToArray()).SelectMany(all => Gen.Choose(1, all.Length).Select(k =>
             all.Take(k).Select(n => table.TryParse(n, out DataType t) ? t : DataType.Undefined).ToImmutableArray()));
+
+    /// <summary>A prefix of the shuffled operand types, keeping only those the table prices with every type kept before.</summary>
+    private static Gen<ImmutableArray<DataType>> PricedOperandTypes() =>
+        from names in Gen.Shuffle(SpecNames.OperandTypes.Names.ToArray())
+        from k in Gen.Choose(1, names.Length)
+        select Priced(names).Take(k).ToImmutableArray();
+
+    private static List<DataType> Priced(string[] names)
+    {
+        var kept = new List<DataType>();
+        foreach (string n in names)
+        {
+            DataType t = SpecNames.OperandTypes.TryParse(n, out DataType v) ? v : throw new InvalidOperationException(n);
+            if (kept.Append(t).All(o => !EnergyModel.Multiplies(o, t) || s_table.FindMac(o, t) is not null))
+            {
+                kept.Add(t);
+            }
+        }
+
+        return kept;
+    }
 
     private static Gen<BufferSpec> Buffer(string name, BufferRole role) =>
         from word in Gen.Elements(1, 2, 4, 8, 32, 256)
@@ -59,7 +87,7 @@ internal static class Generators
         from rows in Gen.Choose(1, 4096)
         from cols in Gen.Choose(1, 4096)
         from dataflow in OneOf(SpecNames.Dataflows)
-        from operands in Types(SpecNames.OperandTypes)
+        from operands in PricedOperandTypes()
         from requantizer in OneOf(SpecNames.Requantizers)
         from bits in Gen.Choose(2, requantizer == RequantizerArithmetic.FixedPoint ? 32 : 64)
         from overflow in OneOf(SpecNames.Overflows)
@@ -70,7 +98,7 @@ internal static class Generators
         from vtypes in Types(SpecNames.VectorTypes)
         from regs in Gen.Choose(1, 1_048_576)
         from buffers in Buffers()
-        from dram in OneOf(SpecNames.DramTypes)
+        from dram in OneOf(SpecNames.DramTypes).Where(s_table.DramPjPerBit.ContainsKey)
         from bandwidth in Number(1_000_000_000)
         from latency in Gen.Choose(0, 1_000_000_000).Select(i => i / 1e4)
         from burst in Gen.Choose(1, 65_536)

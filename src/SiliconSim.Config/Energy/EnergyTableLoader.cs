@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using SiliconSim.Config.Diagnostics;
@@ -21,6 +22,9 @@ public static class EnergyTableLoader
 
     private const string Folder = "configs/energy";
 
+    // Full path to ((last-write time, length), result); an entry is replaced when its file changes.
+    private static readonly ConcurrentDictionary<string, ((DateTime, long) Version, EnergyTableLoadResult Result)> s_cache = new(StringComparer.Ordinal);
+
     private static readonly string[] s_rootKeys =
     [
         "name", "source", "technology_node_nm", "supply_voltage_v", "mac", "integer_add", "float16_add_pj", "float32_add_pj",
@@ -32,19 +36,32 @@ public static class EnergyTableLoader
 
     /// <summary>
     /// Loads a table by name (<c>horowitz-45nm</c>, from <c>configs/energy</c>) or by file path; a relative path is tried
-    /// against <paramref name="relativeTo"/> (the accelerator config's folder) first.
+    /// against <paramref name="relativeTo"/> (the folder of the config file that names it) first. Files are read once
+    /// per full path and last-write time (<see cref="LoadFile"/>), so a sweep's thousand points share one table.
     /// </summary>
     public static EnergyTableLoadResult Load(string nameOrPath, string? relativeTo = null)
     {
         ArgumentNullException.ThrowIfNull(nameOrPath);
+        return Resolve(nameOrPath, relativeTo) is string path
+            ? LoadFile(path)
+            : Failed(nameOrPath, "no such energy table file or name (tables live in configs/energy)");
+    }
+
+    /// <summary>
+    /// The file a table name or path stands for, or null when there is none: a relative path against
+    /// <paramref name="relativeTo"/> first, then as given, then a name (no folder separator) in <c>configs/energy</c>.
+    /// </summary>
+    public static string? Resolve(string nameOrPath, string? relativeTo = null)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrPath);
         if (relativeTo is not null && !Path.IsPathRooted(nameOrPath) && File.Exists(Path.Combine(relativeTo, nameOrPath)))
         {
-            return LoadFile(Path.Combine(relativeTo, nameOrPath));
+            return Path.Combine(relativeTo, nameOrPath);
         }
 
         if (File.Exists(nameOrPath))
         {
-            return LoadFile(nameOrPath);
+            return nameOrPath;
         }
 
         if (FindDirectory() is string dir && nameOrPath.IndexOfAny(['/', '\\']) < 0)
@@ -52,14 +69,49 @@ public static class EnergyTableLoader
             string path = Path.Combine(dir, nameOrPath.EndsWith(".yaml", StringComparison.Ordinal) ? nameOrPath : nameOrPath + ".yaml");
             if (File.Exists(path))
             {
-                return LoadFile(path);
+                return path;
             }
         }
 
-        return Failed(nameOrPath, "no such energy table file or name (tables live in configs/energy)");
+        return null;
     }
 
+    /// <summary>
+    /// Loads a table file; the result is cached by full path, last-write time and length, so an unchanged file is read
+    /// and checked once per process and an edited one is read again. A missing file is not cached.
+    /// </summary>
     public static EnergyTableLoadResult LoadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full;
+        (DateTime, long) version;
+        try
+        {
+            full = Path.GetFullPath(path);
+            var info = new FileInfo(full);
+            version = info.Exists ? (info.LastWriteTimeUtc, info.Length) : default;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return Failed(path, $"cannot read the file: {e.Message}");
+        }
+
+        if (version == default)
+        {
+            return Read(full);
+        }
+
+        if (s_cache.TryGetValue(full, out var cached) && cached.Version == version)
+        {
+            return cached.Result;
+        }
+
+        EnergyTableLoadResult result = Read(full);
+        s_cache[full] = (version, result);
+        return result;
+    }
+
+    private static EnergyTableLoadResult Read(string path)
     {
         string text;
         try

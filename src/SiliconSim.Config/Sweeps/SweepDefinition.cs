@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SiliconSim.Hardware.Energy;
 
 namespace SiliconSim.Config.Sweeps;
 
@@ -13,6 +14,18 @@ public sealed record SweepDefinition
 
     /// <summary>The base preset name or config path as written.</summary>
     public required string Base { get; init; }
+
+    /// <summary>
+    /// The base config's file (a preset's file for a preset name); points resolve relative paths, such as an axis over
+    /// <c>energy</c>, against its folder. Null only for a definition built by hand.
+    /// </summary>
+    public string? BaseConfigPath { get; init; }
+
+    /// <summary>The base config's energy table, loaded and checked once; every point that keeps its <c>energy:</c> shares it.</summary>
+    public EnergyTableSpec? BaseEnergyTable { get; init; }
+
+    /// <summary>The full path of <see cref="BaseEnergyTable"/>'s file, for messages.</summary>
+    public string? BaseEnergyTablePath { get; init; }
 
     /// <summary>The base config written in full by <see cref="ConfigWriter"/>; axes patch this text's fields.</summary>
     public required string BaseYaml { get; init; }

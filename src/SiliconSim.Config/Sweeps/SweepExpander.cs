@@ -1,30 +1,39 @@
 using System.Collections.Immutable;
 using SiliconSim.Config.Yaml;
+using SiliconSim.Hardware.Energy;
+using SiliconSim.Hardware.Specs;
 
 namespace SiliconSim.Config.Sweeps;
 
 /// <summary>
 /// Expands a sweep into points in a stable order: models outermost, then the axes' combinations (grid: the first axis
-/// outermost and the last fastest; zip: the i-th values together). Each point patches the base config's fields and
-/// reloads it through <see cref="ConfigLoader"/>, so a point whose spec fails validation is dropped with the loader's
-/// diagnostics as its reason; a point failing a constraint is dropped with that constraint as its reason.
+/// outermost and the last fastest; zip: the i-th values together). Each point patches the base config's tree through
+/// the one path setter (<see cref="YamlPaths"/>, shared with <c>--set</c>) and binds it through <see cref="ConfigLoader"/>
+/// with its energy table, so a point whose spec fails validation, or whose table cannot be loaded or cannot price it, is
+/// dropped with the loader's diagnostics as its reason; a valid point failing a constraint (evaluated on its resolved
+/// spec, <see cref="SweepQuantities"/>) is dropped with that constraint as its reason.
 /// </summary>
 public static class SweepExpander
 {
     /// <summary>Every point, dropped ones included (they appear in results with their reason).</summary>
     public static IEnumerable<SweepPoint> Expand(SweepDefinition sweep)
     {
-        YamlNode baseTree = YamlTreeReader.Read(sweep.BaseYaml, sweep.Base, [])
+        ArgumentNullException.ThrowIfNull(sweep);
+
+        // The base tree is located in the base config's file, so a relative path an axis gives (energy: tables/x.yaml)
+        // is taken from that file's folder, as it would be had it been written there.
+        string file = sweep.BaseConfigPath ?? (sweep.Base.EndsWith(".yaml", StringComparison.Ordinal) ? Path.GetFileName(sweep.Base) : sweep.Base + ".yaml");
+        YamlNode baseTree = YamlTreeReader.Read(sweep.BaseYaml, file, [])
             ?? throw new InvalidOperationException("the resolved base config does not parse");
         var combinations = Combinations(sweep).ToList();
-        var configs = combinations.Select(values => Resolve(sweep, baseTree, values)).ToList();
+        var configs = combinations.Select(values => Resolve(sweep, file, baseTree, values)).ToList();
         int index = 0;
         foreach (string model in sweep.Models)
         {
             for (int c = 0; c < combinations.Count; c++)
             {
-                var (spec, yaml, reason) = configs[c];
-                yield return new SweepPoint { Index = index++, Values = combinations[c], Model = model, Spec = spec, ConfigYaml = yaml, DropReason = reason };
+                var (spec, table, yaml, reason) = configs[c];
+                yield return new SweepPoint { Index = index++, Values = combinations[c], Model = model, Spec = spec, EnergyTable = table, ConfigYaml = yaml, DropReason = reason };
             }
         }
     }
@@ -66,7 +75,7 @@ public static class SweepExpander
         }
     }
 
-    private static (Hardware.Specs.AcceleratorSpec? Spec, string Yaml, string? Reason) Resolve(SweepDefinition sweep, YamlNode baseTree, ImmutableArray<string> values)
+    private static (AcceleratorSpec? Spec, EnergyTableSpec? Table, string Yaml, string? Reason) Resolve(SweepDefinition sweep, string file, YamlNode baseTree, ImmutableArray<string> values)
     {
         YamlNode tree = baseTree;
         for (int k = 0; k < values.Length; k++)
@@ -74,25 +83,29 @@ public static class SweepExpander
             tree = YamlPaths.Set(tree, sweep.Axes[k].Path, values[k]);
         }
 
-        string text = YamlPaths.Write(tree);
+        // A point that keeps the base's energy: shares the base's table (loaded once, and possibly named relative to a
+        // base: file elsewhere); it is still checked to price the point, whose operand types or DRAM may differ.
+        bool keepsTable = sweep.BaseEnergyTable is not null && sweep.BaseEnergyTablePath is not null && !sweep.Axes.Any(a => a.Path == "energy");
+        ConfigLoadResult loaded = ConfigLoader.Resolve(tree, file, [], keepsTable ? (sweep.BaseEnergyTable!, sweep.BaseEnergyTablePath!) : null);
+        if (!loaded.Success)
+        {
+            // No spec, so no constraint can be evaluated: the config's own problems are the reason.
+            return (null, null, YamlPaths.Write(tree), "invalid config: " + string.Join("; ", loaded.Diagnostics.Select(d => d.Path.Length == 0 ? d.Message : $"{d.Path}: {d.Message}")));
+        }
+
+        AcceleratorSpec spec = loaded.Spec!;
         foreach (var (constraint, clauses) in sweep.Constraints)
         {
             foreach (SweepClause clause in clauses)
             {
-                double? actual = SweepQuantities.Evaluate(tree, clause.Quantity);
+                double? actual = SweepQuantities.Evaluate(spec, clause.Quantity);
                 if (actual is not double v || !clause.Holds(v))
                 {
-                    return (null, text, $"constraint {constraint}: {clause.Quantity} is {(actual is double a ? Hardware.Specs.Parameters.SpecParameter.Format(a) : "not a number")}");
+                    return (null, null, YamlPaths.Write(tree), $"constraint {constraint}: {clause.Quantity} is {(actual is double a ? Hardware.Specs.Parameters.SpecParameter.Format(a) : "not a number")}");
                 }
             }
         }
 
-        ConfigLoadResult loaded = ConfigLoader.LoadText(text, sweep.Base.EndsWith(".yaml", StringComparison.Ordinal) ? Path.GetFileName(sweep.Base) : sweep.Base + ".yaml");
-        if (!loaded.Success)
-        {
-            return (null, text, "invalid config: " + string.Join("; ", loaded.Diagnostics.Select(d => d.Path.Length == 0 ? d.Message : $"{d.Path}: {d.Message}")));
-        }
-
-        return (loaded.Spec, ConfigWriter.Write(loaded.Spec!), null);
+        return (spec, loaded.EnergyTable, ConfigWriter.Write(spec), null);
     }
 }

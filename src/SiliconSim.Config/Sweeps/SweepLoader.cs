@@ -9,8 +9,10 @@ namespace SiliconSim.Config.Sweeps;
 
 /// <summary>
 /// Reads a sweep file (<c>configs/sweeps/*.yaml</c>) and checks it completely before any point runs: the base config
-/// loads, every axis names an existing scalar field (a close name is suggested) and has values, zip axes have equal
-/// lengths, every constraint parses and names a known quantity. Each problem is a diagnostic at file:line:column.
+/// loads with its energy table (a table that cannot be loaded or cannot price the base is an error naming the table
+/// file, never a sweep with empty energy columns), every axis names an existing scalar field (a close name is
+/// suggested) and has values, zip axes have equal lengths, every constraint parses and names a known quantity. Each
+/// problem is a diagnostic at file:line:column.
 /// <code>
 /// base: edge-npu                       # preset name, or a config file relative to this file
 /// models: [../../workloads/digits/digits_cnn_qdq_s8s8_channel]   # .onnx, test-case folders, SCALE-Sim .csv topologies
@@ -74,6 +76,7 @@ public static partial class SweepLoader
         string baseName = Get("base") is YamlScalar { IsNull: false } b ? b.Text : string.Empty;
         YamlNode? baseTree = null;
         string baseYaml = string.Empty;
+        ConfigLoadResult? baseConfig = null;
         if (baseName.Length == 0)
         {
             Error(Get("base")?.Location ?? top.Location, "base", "must name a preset or a config file");
@@ -92,6 +95,7 @@ public static partial class SweepLoader
             }
             else
             {
+                baseConfig = loaded;
                 baseYaml = ConfigWriter.Write(loaded.Spec!);
                 baseTree = YamlTreeReader.Read(baseYaml, baseName, []);
             }
@@ -219,6 +223,9 @@ public static partial class SweepLoader
                 File = file,
                 Base = baseName,
                 BaseYaml = baseYaml,
+                BaseConfigPath = baseConfig?.ConfigPath,
+                BaseEnergyTable = baseConfig?.EnergyTable,
+                BaseEnergyTablePath = baseConfig?.EnergyTablePath,
                 Models = models.ToImmutable(),
                 Axes = axes.ToImmutable(),
                 Combine = combine,

@@ -1,38 +1,29 @@
 using System.Collections.Immutable;
-using SiliconSim.Config.Yaml;
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Hardware.Specs.Parameters;
 
 namespace SiliconSim.Config.Sweeps;
 
 /// <summary>
-/// The derived quantities a constraint may name besides numeric config paths: <c>total_sram_kib</c> (the sum of every
-/// buffer's <c>capacity_kib</c>) and <c>pe_count</c> (<c>array.rows * array.cols</c>).
+/// The derived quantities a constraint may name besides numeric config paths: <c>total_sram_kib</c> (every buffer's
+/// capacity together, <see cref="MemorySpec.TotalSramBytes"/> / 1024) and <c>pe_count</c> (<see cref="ArraySpec.PeCount"/>).
+/// Every quantity is read from the point's resolved spec, a config path through the catalogue's accessor
+/// (<see cref="SpecParameters.ReadNumber"/>), so a constraint sees the values the simulation runs with.
 /// </summary>
 public static class SweepQuantities
 {
     /// <summary>The derived quantity names, sorted.</summary>
     public static ImmutableArray<string> Names { get; } = ["pe_count", "total_sram_kib"];
 
-    internal static double? Evaluate(YamlNode root, string name)
+    /// <summary>The quantity's value in the spec, or null when it names no number of it.</summary>
+    public static double? Evaluate(AcceleratorSpec spec, string name)
     {
-        switch (name)
+        ArgumentNullException.ThrowIfNull(spec);
+        return name switch
         {
-            case "pe_count":
-                return YamlPaths.Number(root, "array.rows") * YamlPaths.Number(root, "array.cols");
-            case "total_sram_kib":
-                if (YamlPaths.Find(root, "memory.buffers") is not YamlSequence buffers)
-                {
-                    return 0;
-                }
-
-                double sum = 0;
-                for (int i = 0; i < buffers.Items.Length; i++)
-                {
-                    sum += YamlPaths.Number(root, $"memory.buffers[{i}].capacity_kib") ?? 0;
-                }
-
-                return sum;
-            default:
-                return YamlPaths.Number(root, name);
-        }
+            "pe_count" => spec.Array.PeCount,
+            "total_sram_kib" => spec.Memory.TotalSramBytes / 1024.0,
+            _ => SpecParameters.ReadNumber(spec, name),
+        };
     }
 }

@@ -8,8 +8,9 @@ namespace SiliconSim.Config.Sweeps;
 
 /// <summary>
 /// Reads and replaces scalars in a YAML tree by config path (<c>memory.buffers[0].capacity_kib</c>) and writes a tree
-/// back as block YAML, so a sweep patches the resolved base config and reloads it through <see cref="ConfigLoader"/>
-/// (every check the loader makes then applies to every point).
+/// back as block YAML. The one path setter (<see cref="TrySet(YamlNode, string, YamlNode, SourceLocation)"/>) serves both <c>--set</c> and sweeps: a sweep point is
+/// the resolved base config's tree with each axis set, bound through <see cref="ConfigLoader"/> (every check the loader
+/// makes then applies to every point).
 /// </summary>
 internal static class YamlPaths
 {
@@ -32,9 +33,6 @@ internal static class YamlPaths
 
         return node;
     }
-
-    public static double? Number(YamlNode root, string path) =>
-        Find(root, path) is YamlScalar s && double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : null;
 
     /// <summary>The tree with the scalar at <paramref name="path"/> replaced by <paramref name="text"/> (the path must exist;
     /// the new scalar keeps the old one's location).</summary>

@@ -11,4 +11,7 @@ public sealed partial record MemorySpec
     public required ImmutableArray<BufferSpec> Buffers { get; init; }
 
     public required DramSpec Dram { get; init; }
+
+    /// <summary>The on-chip SRAM of every buffer together, in bytes.</summary>
+    public long TotalSramBytes => Buffers.IsDefault ? 0 : Buffers.Sum(b => b.CapacityBytes);
 }

@@ -86,8 +86,19 @@ public sealed partial class EnergyTableLoaderTests
     [Fact]
     public void AcceleratorConfig_EnergyField_NamesTheTable()
     {
-        string yaml = File.ReadAllText(PresetCatalog.Resolve("tpu-v1")!) + "\nenergy: my-table.yaml\n";
-        Assert.Equal("my-table.yaml", ConfigLoader.LoadText(yaml, "tpu.yaml").SpecOrThrow().EnergyTable);
+        var dir = Directory.CreateTempSubdirectory("siliconsim-energy-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "my-table.yaml"), File.ReadAllText(DefaultPath).Replace("name: horowitz-45nm", "name: mine", StringComparison.Ordinal));
+            string yaml = File.ReadAllText(PresetCatalog.Resolve("tpu-v1")!) + "\nenergy: my-table.yaml\n";
+            ConfigLoadResult loaded = ConfigLoader.LoadText(yaml, Path.Combine(dir.FullName, "tpu.yaml"));
+            Assert.Equal("my-table.yaml", loaded.SpecOrThrow().EnergyTable);
+            Assert.Equal("mine", loaded.EnergyTable!.Name);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 
     [Fact]

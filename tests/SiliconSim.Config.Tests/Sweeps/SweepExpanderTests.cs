@@ -71,6 +71,35 @@ public sealed class SweepExpanderTests : IDisposable
     }
 
     [Fact]
+    public void Constraint_OnAConfigPath_ReadsThePointsSpec()
+    {
+        var sweep = _files.LoadValid("base: edge-npu\nmodels: [m.onnx]\naxes:\n  memory.buffers[0].capacity_kib: [64, 0.5]\nconstraints:\n  - memory.buffers[0].capacity_kib >= 1\n");
+        var points = SweepExpander.Expand(sweep).ToList();
+        Assert.True(points[0].Runnable);
+        Assert.Equal("constraint memory.buffers[0].capacity_kib >= 1: memory.buffers[0].capacity_kib is 0.5", points[1].DropReason);
+    }
+
+    [Fact]
+    public void Constraint_OnAnInvalidPoint_GivesTheConfigsProblemAsReason()
+    {
+        // Constraints read the resolved spec, so a point without one is dropped for its config problem.
+        var sweep = _files.LoadValid("base: edge-npu\nmodels: [m.onnx]\naxes:\n  array.rows: [0]\nconstraints:\n  - pe_count >= 64\n");
+        Assert.StartsWith("invalid config: array.rows:", Assert.Single(SweepExpander.Expand(sweep)).DropReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Quantities_AreTheSpecsDerivedMembers()
+    {
+        AcceleratorSpec edge = PresetCatalog.Load("edge-npu").SpecOrThrow();
+        Assert.Equal(1024, SweepQuantities.Evaluate(edge, "pe_count"));
+        Assert.Equal(320, SweepQuantities.Evaluate(edge, "total_sram_kib"));
+        Assert.Equal(128, SweepQuantities.Evaluate(edge, "memory.buffers[0].capacity_kib"));
+        Assert.Equal(edge.VectorUnit.Lanes, SweepQuantities.Evaluate(edge, "vector_unit.lanes"));
+        Assert.Null(SweepQuantities.Evaluate(edge, "memory.buffers[7].banks"));
+        Assert.Null(SweepQuantities.Evaluate(edge, "array.dataflow"));
+    }
+
+    [Fact]
     public void InvalidSpec_IsDroppedWithTheValidatorsDiagnostic()
     {
         var sweep = _files.LoadValid("base: edge-npu\nmodels: [m.onnx]\naxes:\n  array.rows: [16, 0]\n");

@@ -39,6 +39,13 @@ public sealed record SpecParameter
     /// <summary>The allowed names of a <see cref="ParameterKind.Choice"/> or <see cref="ParameterKind.ChoiceList"/>.</summary>
     public ImmutableArray<string> Choices { get; init; } = [];
 
+    /// <summary>
+    /// How a number's value is read back from a spec, in config units (<c>capacity_kib</c> is the buffer's bytes / 1024):
+    /// given the spec and the list index (ignored outside lists), the value, or null for an index past the list's end.
+    /// Set for every <see cref="ParameterKind.Integer"/> and <see cref="ParameterKind.Number"/> parameter.
+    /// </summary>
+    public Func<AcceleratorSpec, int, double?>? Read { get; init; }
+
     public bool IsRequired => Default is null;
 
     /// <summary>The last path segment: the key as written in YAML.</summary>
