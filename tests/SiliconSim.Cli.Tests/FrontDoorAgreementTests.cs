@@ -52,10 +52,9 @@ public sealed class FrontDoorAgreementTests : IDisposable
         Assert.True(validate.Exit == 0, validate.Out + validate.Err);
         var fromValidate = ValidateNumbers(validateJson);
 
-        Assert.Equal(fromSweep, fromCompare);
-        Assert.Equal(fromSweep, fromValidate);
         var fromRun = ReportNumbers(Path.Combine(runOut, "report.json"));
         Assert.Equal(fromSweep, fromValidate);
+        ReportSchema.AssertValid(Path.Combine(runOut, "report.json"));
         Assert.True(fromRun.Cycles > 0 && fromRun.DramBytes > 0 && fromRun.EnergyJ > 0, $"run: {fromRun}");
         Assert.Equal(fromRun, fromSweep);
         Assert.Equal(fromRun, fromCompare);
@@ -135,10 +134,9 @@ public sealed class FrontDoorAgreementTests : IDisposable
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
         JsonElement result = doc.RootElement.GetProperty("result");
-        JsonElement totals = result.GetProperty("totals");
         return new Numbers(
-            totals.GetProperty("cycles").GetInt64(),
-            totals.GetProperty("dram_read_bytes").GetInt64() + totals.GetProperty("dram_write_bytes").GetInt64(),
+            result.GetProperty("performance").GetProperty("total_cycles").GetInt64(),
+            result.GetProperty("dram_read_bytes").GetInt64() + result.GetProperty("dram_write_bytes").GetInt64(),
             result.GetProperty("energy_per_inference_j").GetDouble());
     }
 

@@ -1,12 +1,9 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using SiliconSim.Cli.Io;
-using SiliconSim.Config.Energy;
 using SiliconSim.Config.Sweeps;
-using SiliconSim.Hardware.Energy;
 using SiliconSim.Reporting.Sweeps;
 using SiliconSim.Simulation.Pipeline;
 
@@ -27,7 +24,6 @@ internal sealed class SweepRunner
     private readonly string _version;
     private readonly PointStore _store;
     private readonly Dictionary<string, SweepModel> _models = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, EnergyTableSpec> _tables = new(StringComparer.Ordinal);
     private readonly string _evaluation;
 
     public SweepRunner(SweepDefinition sweep, string outDir, string version)
@@ -46,11 +42,8 @@ internal sealed class SweepRunner
     /// <summary>The second Pareto metric beside latency.</summary>
     public static string ParetoMetric => SweepMetrics.ParetoMetric;
 
-    /// <summary>
-    /// Reads every model once and checks that every runnable point's energy table prices it, so a sweep that cannot
-    /// report energy fails before it starts instead of writing empty columns.
-    /// </summary>
-    /// <exception cref="UserInputException">a model or an energy table is missing or malformed.</exception>
+    /// <summary>Reads every model once.</summary>
+    /// <exception cref="UserInputException">a model is missing or malformed.</exception>
     public void PrepareModels()
     {
         foreach (string model in _sweep.Models.Distinct(StringComparer.Ordinal))
@@ -58,23 +51,6 @@ internal sealed class SweepRunner
             LoadedWorkload workload = WorkloadFiles.Load(model);
             _models[model] = new SweepModel(workload, WorkloadFiles.Sha256(workload.ModelPath));
         }
-
-        foreach (SweepPoint point in _points.Where(p => p.Runnable))
-        {
-            _ = EnergyTable(point);
-        }
-    }
-
-    private EnergyTableSpec EnergyTable(SweepPoint point)
-    {
-        var spec = point.Spec!;
-        EnergyTableSpec table = _tables.GetOrAdd(spec.EnergyTable, name =>
-        {
-            EnergyTableLoadResult loaded = EnergyTableLoader.Load(name);
-            return loaded.Success ? loaded.Table! : throw new UserInputException(name, string.Join("; ", loaded.Diagnostics.Select(d => d.ToString())));
-        });
-        var problems = EnergyModel.Validate(table, spec);
-        return problems.IsEmpty ? table : throw new UserInputException(spec.EnergyTable, $"cannot price point {point.Index}: {string.Join("; ", problems)}");
     }
 
     /// <summary>
@@ -122,7 +98,8 @@ internal sealed class SweepRunner
 
         // Samples are only for run's chart: one per run keeps the per-point thermal cost to its steps alone.
         var options = new EvaluationOptions { ThermalSeconds = _sweep.ThermalSeconds, ThermalSampleIntervalS = _sweep.ThermalSeconds };
-        RunOutcome outcome = SimulationPipeline.Evaluate(_models[point.Model].For(spec), spec, EnergyTable(point), options);
+        // Every runnable point has its energy table, loaded and checked against its spec when the sweep was expanded.
+        RunOutcome outcome = SimulationPipeline.Evaluate(_models[point.Model].For(spec), spec, point.EnergyTable!, options);
         if (!outcome.Success)
         {
             string reason = string.Join("; ", outcome.Problems.Select(p => $"{p.ConfigPath}: {p.Message}"));
