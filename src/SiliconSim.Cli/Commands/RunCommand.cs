@@ -1,27 +1,11 @@
 using System.Collections.Immutable;
 using System.CommandLine;
-using System.Globalization;
 using System.Reflection;
-using System.Security.Cryptography;
 using SiliconSim.Cli.Io;
-using SiliconSim.Cli.Validation;
 using SiliconSim.Config;
-using SiliconSim.Config.Topology;
-using SiliconSim.Graph.Execution;
-using SiliconSim.Graph.Ir;
-using SiliconSim.Graph.Passes;
-using SiliconSim.Hardware.Specs;
-using SiliconSim.Numerics;
 using SiliconSim.Reporting;
-using SiliconSim.Reporting.Json;
-using SiliconSim.Reporting.Tables;
 using SiliconSim.Simulation;
-using SiliconSim.Simulation.Layers;
-using SiliconSim.Simulation.Mapping;
-using SiliconSim.Simulation.Numerics;
 using SiliconSim.Simulation.Pipeline;
-using SiliconSim.Simulation.Results;
-using Spectre.Console;
 
 namespace SiliconSim.Cli.Commands;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using SiliconSim.Cli.Io;
 using SiliconSim.Cli.Validation;
-using SiliconSim.Config;
 using SiliconSim.Numerics;
 
 namespace SiliconSim.Cli.Commands;

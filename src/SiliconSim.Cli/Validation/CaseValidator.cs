@@ -1,11 +1,6 @@
 using SiliconSim.Cli.Io;
-using SiliconSim.Graph.Execution;
 using SiliconSim.Graph.Ir;
-using SiliconSim.Graph.Passes;
-using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
-using SiliconSim.Simulation;
-using SiliconSim.Simulation.Mapping;
 using SiliconSim.Simulation.Numerics;
 using SiliconSim.Simulation.Pipeline;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization.Metadata;
-using SiliconSim.Simulation.Energy;
 using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
 

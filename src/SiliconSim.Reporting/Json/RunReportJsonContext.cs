@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Simulation.Memory;
