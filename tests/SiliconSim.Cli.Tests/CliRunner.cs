@@ -22,6 +22,15 @@ internal static class CliRunner
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Runs <paramref name="args"/> without checking what it wrote (mutation runs feed it broken inputs).</summary>
+    public static (int Exit, string Out, string Err) RunUnchecked(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int exit = CliApp.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
     private static string? ReportWritten(string[] args)
     {
         int at = Array.IndexOf(args, "--out");
