@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using SiliconSim.Cli.Validation;
+using SiliconSim.Config.Files;
 using SiliconSim.Config.Topology;
 using SiliconSim.Numerics;
 using SiliconSim.Simulation.Layers;
@@ -81,15 +82,11 @@ internal static class WorkloadFiles
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFiles.ReadAllText(path);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (InputFileException e)
         {
-            throw new UserInputException(path, "no such file");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException(path, $"cannot be read ({e.Message})");
+            throw new UserInputException(path, e.Message);
         }
 
         ImmutableArray<MatrixLayer> layers;
