@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using SiliconSim.Config.Diagnostics;
 using SiliconSim.Config.Energy;
+using SiliconSim.Config.Files;
 using SiliconSim.Config.Yaml;
 using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
@@ -26,12 +27,12 @@ public static class ConfigLoader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFiles.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             var location = new SourceLocation(path, 1, 1);
-            return new ConfigLoadResult(null, [new ConfigDiagnostic(location, string.Empty, $"cannot read the file: {e.Message}")],
+            return new ConfigLoadResult(null, [new ConfigDiagnostic(location, string.Empty, e is InputFileException ? e.Message : $"cannot read the file: {e.Message}")],
                 new SourceMap(path, ImmutableDictionary<string, SourceLocation>.Empty));
         }
 
@@ -192,11 +193,12 @@ public static class ConfigLoader
         string baseText;
         try
         {
-            baseText = File.ReadAllText(path);
+            // A FIFO would block and /dev/zero never ends: only a regular file of config size is read.
+            baseText = InputFiles.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(new ConfigDiagnostic(entry.Key.Location, "base", $"cannot read {path}: {e.Message}"));
+            diagnostics.Add(new ConfigDiagnostic(entry.Key.Location, "base", e is InputFileException ? $"{path} {e.Message}" : $"cannot read {path}: {e.Message}"));
             return own;
         }
 

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using SiliconSim.Config.Diagnostics;
 using SiliconSim.Config.Sweeps;
 using SiliconSim.Config.Yaml;
@@ -11,7 +10,7 @@ namespace SiliconSim.Config;
 /// overridden value passes every check a value written in the file passes. The overridden key and value are located at
 /// <see cref="Location"/> instead of the file's line, so a problem with the value names the override, not the file.
 /// </summary>
-internal static partial class ConfigOverrides
+internal static class ConfigOverrides
 {
     /// <summary>Where overridden fields are reported: <c>--set: thermal.ambient_c: must be a finite number, got 'hot'</c>.</summary>
     public static readonly SourceLocation Location = new("--set", 0, 0);
@@ -29,7 +28,7 @@ internal static partial class ConfigOverrides
                 continue;
             }
 
-            if (!PathPattern().IsMatch(path))
+            if (YamlPaths.SyntaxProblem(path) is not null)
             {
                 diagnostics.Add(new ConfigDiagnostic(Location, string.Empty, $"'{path}' in '{pair}' is not a config path: keys joined by dots, a list item as name[0] (e.g. memory.buffers[0].capacity_kib)"));
                 continue;
@@ -112,8 +111,4 @@ internal static partial class ConfigOverrides
         YamlMapping m => new YamlMapping(Location, [.. m.Entries.Select(e => new KeyValuePair<YamlScalar, YamlNode>(e.Key with { Location = Location }, Relocate(e.Value)))]),
         _ => node,
     };
-
-    // Keys joined by dots, each optionally indexed once: the paths `siliconsim describe` and sweeps use.
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]{1,9}\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[[0-9]{1,9}\])?)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex PathPattern();
 }

@@ -66,6 +66,8 @@ internal static class CompareCommand
         }
 
         Dictionary<string, string> configNames = ConfigsPerFormat(configArg, formats);
+        string outDir = outArg ?? Path.Combine("reports", "compare_" + Path.GetFileNameWithoutExtension(modelPath));
+        OutputFolder.Prepare(outDir, "--out");
 
         ModelGraph fp32 = ModelFiles.LoadModel(modelPath);
         var runtimeInputs = fp32.RuntimeInputs.ToList();
@@ -74,7 +76,9 @@ internal static class CompareCommand
             throw new UserInputException(modelPath, "compare needs a float32 model with exactly one float32 input");
         }
 
-        ValueInfo input = runtimeInputs[0];
+        // The fp32 row is the reference and every other format is quantized from it: a model already quantized would
+        // be called fp32 and quantized twice.
+        ValueInfo input = QuantizeCommand.CheckFloatModel(modelPath, fp32);
         TensorValue calibX = ModelFiles.LoadTensor(calibPath);
         CheckShape(calibPath, "calibration data", input, calibX);
         TensorValue testX = ModelFiles.LoadTensor(testPath);
@@ -141,8 +145,6 @@ internal static class CompareCommand
 
         CompareRow? int8 = rows.FirstOrDefault(r => r.Format == "int8" && r.Energy is not null);
         Print(rows, int8, stdout);
-        string outDir = outArg ?? Path.Combine("reports", "compare_" + Path.GetFileNameWithoutExtension(modelPath));
-        Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "compare.csv"), Csv(rows, int8));
         File.WriteAllText(Path.Combine(outDir, "compare.json"), Json(rows, int8));
         WriteReport(rows, int8, Path.GetFileNameWithoutExtension(modelPath), outDir);
@@ -245,6 +247,8 @@ internal static class CompareCommand
         {
             throw new UserInputException(path, $"{what} is {DataTypeInfo.Name(x.Type)}{ShapeMath.Format(x.Shape.ToArray())}, but model input '{input.Name}' is float32{expected}");
         }
+
+        QuantizeCommand.CheckSamples(path, what, x);
     }
 
     private static string F(double? v, string format = "G6") => v is double d ? d.ToString(format, CultureInfo.InvariantCulture) : "";

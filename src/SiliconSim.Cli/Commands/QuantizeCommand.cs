@@ -47,6 +47,7 @@ internal static class QuantizeCommand
             };
 
             string modelPath = parse.GetValue(model)!, calibPath = parse.GetValue(calib)!, outPath = parse.GetValue(output)!;
+            OutputFolder.PrepareFile(outPath, "--out");
             ModelGraph fp32 = ModelFiles.LoadModel(modelPath);
             ValueInfo input = CheckFloatModel(modelPath, fp32);
             TensorValue x = ModelFiles.LoadTensor(calibPath);
@@ -95,7 +96,9 @@ internal static class QuantizeCommand
         return command;
     }
 
-    private static ValueInfo CheckFloatModel(string path, ModelGraph graph)
+    /// <summary>The model's one float32 input; a model with other inputs, or one already quantized, is refused.</summary>
+    /// <exception cref="UserInputException">the model is not a one-input float32 model.</exception>
+    internal static ValueInfo CheckFloatModel(string path, ModelGraph graph)
     {
         var inputs = graph.RuntimeInputs.ToList();
         if (inputs.Count != 1)
@@ -138,6 +141,30 @@ internal static class QuantizeCommand
         if (!matches)
         {
             throw new UserInputException(path, $"calibration data has shape {actual}, but model input '{input.Name}' has shape {expected}");
+        }
+
+        CheckSamples(path, "calibration data", x);
+    }
+
+    /// <summary>
+    /// Data a quantizer or classifier reads must hold at least one sample and only finite values: an empty set has no
+    /// range to calibrate (and no accuracy), and one NaN makes every min/max and histogram NaN.
+    /// </summary>
+    /// <exception cref="UserInputException">the data is empty or holds a NaN or infinity.</exception>
+    internal static void CheckSamples(string path, string what, TensorValue x)
+    {
+        if (x.Length == 0)
+        {
+            throw new UserInputException(path, $"{what} is empty (shape {ShapeMath.Format(x.Shape.ToArray())}); give at least one sample");
+        }
+
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = TensorComparison.ToDouble(x, i);
+            if (!double.IsFinite(v))
+            {
+                throw new UserInputException(path, $"{what} holds {v.ToString(System.Globalization.CultureInfo.InvariantCulture)} at element {i}; every value must be finite");
+            }
         }
     }
 

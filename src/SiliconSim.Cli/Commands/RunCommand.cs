@@ -46,10 +46,20 @@ internal static class RunCommand
             throw new UserInputException("--batch", $"must be a positive integer, got {options.Batch}");
         }
 
+        ThermalSteps.CheckDuration(options.ThermalSeconds, "--thermal-seconds");
         HardwareConfig config = HardwareConfig.Load(options.Config, options.Overrides);
+        ThermalSteps.Check(options.ThermalSeconds, config.Spec, "--thermal-seconds");
         string target = options.Topology ?? options.Model ?? WorkloadCatalog.Find(WorkloadCatalog.DefaultModel)
             ?? throw new UserInputException(WorkloadCatalog.DefaultModel, "the bundled demo model was not found above the current directory; pass --model");
         LoadedWorkload workload = WorkloadFiles.Load(target, options.Input, options.Batch);
+
+        // The output folder is checked before any simulation, so a bad --out fails in a second.
+        string? outDir = options.Out;
+        if (outDir is not null)
+        {
+            OutputFolder.Prepare(outDir, "--out");
+        }
+
         PreparedWorkload prepared = workload.Prepare(config.Spec);
         RunOutcome outcome = SimulationPipeline.Evaluate(prepared, config.Spec, config.EnergyTable, new EvaluationOptions { ThermalSeconds = options.ThermalSeconds });
         if (!outcome.Success)
@@ -64,7 +74,7 @@ internal static class RunCommand
 
         RunResult result = outcome.Result!;
         RunText.Print(result, workload.IsTopology, options.Overrides, stdout);
-        string outDir = options.Out ?? Path.Combine("reports", $"{config.Spec.Name}_{result.Model}");
+        outDir ??= Path.Combine("reports", $"{config.Spec.Name}_{result.Model}");
         var report = new RunReport
         {
             ToolVersion = ToolVersion(),

@@ -66,9 +66,18 @@ internal static class SweepCommand
             return CliApp.BadInput;
         }
 
-        var runner = new SweepRunner(loaded.Definition!, options.OutDir, RunCommand.ToolVersion());
+        SweepRunner runner;
         try
         {
+            OutputFolder.Prepare(options.OutDir, "--out");
+            runner = new SweepRunner(loaded.Definition!, options.OutDir, RunCommand.ToolVersion());
+
+            // Every point's thermal run is bounded before any runs (its control period may be an axis).
+            foreach (var point in runner.Points.Where(p => p.Runnable))
+            {
+                ThermalSteps.Check(loaded.Definition!.ThermalSeconds, point.Spec!, $"thermal_seconds in {options.SpecPath}");
+            }
+
             runner.PrepareModels();
         }
         catch (UserInputException e)

@@ -1,8 +1,13 @@
+using SiliconSim.Config.Files;
 using SiliconSim.Graph.Onnx;
 
 namespace SiliconSim.Cli.Io;
 
-/// <summary>Reads external tensor data from files beside the model, refusing any location outside the model's folder.</summary>
+/// <summary>
+/// Reads external tensor data from files beside the model (or tensor file). The location is resolved to its real path,
+/// symbolic links followed, and must stay inside the model's folder; only a regular file is read, and the range asked
+/// for is checked against its size before anything is allocated (<see cref="InputFiles"/>).
+/// </summary>
 internal sealed class FolderExternalData : IExternalData
 {
     private readonly string _folder;
@@ -11,28 +16,24 @@ internal sealed class FolderExternalData : IExternalData
 
     public byte[] Read(ExternalLocation location)
     {
-        string full = Path.GetFullPath(Path.Combine(_folder, location.Location));
-        string root = _folder.EndsWith(Path.DirectorySeparatorChar) ? _folder : _folder + Path.DirectorySeparatorChar;
-        if (!ExternalLocation.IsInsideFolder(location.Location) || !full.StartsWith(root, StringComparison.Ordinal))
+        string what = $"tensor '{location.TensorName}': external data '{location.Location}'";
+        if (location.Location.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new OnnxFormatException($"tensor '{location.TensorName}': external data location contains a NUL character");
+        }
+
+        if (!ExternalLocation.IsInsideFolder(location.Location))
         {
             throw new OnnxFormatException($"tensor '{location.TensorName}': external data location '{location.Location}' leaves the model's folder");
         }
 
-        if (!File.Exists(full))
+        try
         {
-            throw new OnnxFormatException($"tensor '{location.TensorName}': external data file '{location.Location}' does not exist");
+            return InputFiles.ReadRange(Path.Combine(_folder, location.Location), location.Offset, location.Length, _folder);
         }
-
-        using var stream = File.OpenRead(full);
-        long length = location.Length >= 0 ? location.Length : stream.Length - location.Offset;
-        if (location.Offset < 0 || location.Offset + length > stream.Length || length > int.MaxValue)
+        catch (InputFileException e)
         {
-            throw new OnnxFormatException($"tensor '{location.TensorName}': external data range [{location.Offset}, +{length}) lies outside '{location.Location}' ({stream.Length} bytes)");
+            throw new OnnxFormatException($"{what} {e.Message}");
         }
-
-        stream.Seek(location.Offset, SeekOrigin.Begin);
-        var buffer = new byte[length];
-        stream.ReadExactly(buffer);
-        return buffer;
     }
 }

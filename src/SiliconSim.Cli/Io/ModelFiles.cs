@@ -1,3 +1,4 @@
+using SiliconSim.Config.Files;
 using SiliconSim.Graph.IO;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Graph.Onnx;
@@ -66,19 +67,23 @@ internal static class ModelFiles
         }
     }
 
+    /// <summary>
+    /// A regular file of at most 2 GiB (protobuf's own message limit, and more than any .npy this tool reads), opened
+    /// through <see cref="InputFiles"/>: a FIFO, a device or a directory is refused before it is opened.
+    /// </summary>
     private static FileStream Open(string path)
     {
         try
         {
-            return File.OpenRead(path);
+            return InputFiles.OpenRead(path, int.MaxValue);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (InputFileException e) when (e.Message == "no such file")
         {
             throw new UserInputException(path, "file not found");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (InputFileException e)
         {
-            throw new UserInputException(path, $"cannot be read ({e.Message})");
+            throw new UserInputException(path, e.Message);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using SiliconSim.Cli.Validation;
+using SiliconSim.Config.Files;
 using SiliconSim.Config.Topology;
 using SiliconSim.Numerics;
 using SiliconSim.Simulation.Layers;
@@ -46,6 +47,7 @@ internal static class WorkloadFiles
 
         if (dataSet is null)
         {
+            CheckBatch(modelPath, runtimeInputs, batch);
             return new LoadedWorkload(request, modelPath, null);
         }
 
@@ -75,21 +77,35 @@ internal static class WorkloadFiles
         return inputs;
     }
 
+    /// <summary>
+    /// The batch bound to symbolic dimensions must leave every input a tensor this tool can hold (at most 2^31-1
+    /// elements), checked before shapes are inferred.
+    /// </summary>
+    private static void CheckBatch(string modelPath, IReadOnlyList<Graph.Ir.ValueInfo> inputs, int batch)
+    {
+        foreach (var input in inputs)
+        {
+            // In double: the product is compared, never wrapped.
+            double elements = input.Dims.Aggregate(1.0, (n, d) => n * (d ?? batch));
+            if (input.Dims.Any(d => d is null) && elements > int.MaxValue)
+            {
+                string shape = "[" + string.Join(',', input.Dims.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "batch")) + "]";
+                throw new UserInputException("--batch", $"{batch} makes input '{input.Name}' of {modelPath} ({shape}) {elements:0.###e0} elements, more than 2^31-1; use a smaller batch");
+            }
+        }
+    }
+
     /// <summary>A SCALE-Sim topology: its rows are the layers, at batch 1, with no values.</summary>
     private static LoadedWorkload LoadTopology(string path)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFiles.ReadAllText(path);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (InputFileException e)
         {
-            throw new UserInputException(path, "no such file");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException(path, $"cannot be read ({e.Message})");
+            throw new UserInputException(path, e.Message);
         }
 
         ImmutableArray<MatrixLayer> layers;

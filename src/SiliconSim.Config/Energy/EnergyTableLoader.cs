@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using SiliconSim.Config.Diagnostics;
+using SiliconSim.Config.Files;
 using SiliconSim.Config.Yaml;
 using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
@@ -116,11 +117,11 @@ public static class EnergyTableLoader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFiles.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return Failed(path, $"cannot read the file: {e.Message}");
+            return Failed(path, e is InputFileException ? e.Message : $"cannot read the file: {e.Message}");
         }
 
         return LoadText(text, path);

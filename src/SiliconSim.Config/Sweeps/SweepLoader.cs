@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SiliconSim.Config.Diagnostics;
+using SiliconSim.Config.Files;
 using SiliconSim.Config.Yaml;
 using SiliconSim.Hardware.Specs.Parameters;
 
@@ -26,11 +27,20 @@ namespace SiliconSim.Config.Sweeps;
 ///   - total_sram_kib &lt;= 1024 and pe_count >= 64
 /// thermal_seconds: 600                 # back-to-back inference per point's thermal model; 0 = no thermal columns
 /// color_by: array.cols                 # the axis that colours the Pareto plot (default: the first axis)
+/// max_points: 10000                    # the most points (axes' combinations x models) the sweep may expand to
 /// </code>
+/// The point count is computed from the axes before any value list is built, so a range of 10^7 values (or
+/// <c>step: 1e-300</c>, <c>factor: 1.0000000001</c>) is an error naming its count, not minutes of expansion.
 /// </summary>
 public static partial class SweepLoader
 {
-    private static readonly string[] s_keys = ["base", "models", "combine", "axes", "constraints", "thermal_seconds", "color_by"];
+    /// <summary>
+    /// The default <c>max_points</c>: ten times the largest bundled sweep (bench-digits-1200), and about as many points
+    /// as a laptop times in an hour; a larger sweep says so with <c>max_points</c>.
+    /// </summary>
+    public const long DefaultMaxPoints = 10_000;
+
+    private static readonly string[] s_keys = ["base", "models", "combine", "axes", "constraints", "thermal_seconds", "color_by", "max_points"];
     private static readonly string[] s_rangeKinds = ["step", "count", "factor"];
 
     /// <summary>Loads a sweep file; an unreadable file is a diagnostic.</summary>
@@ -38,11 +48,11 @@ public static partial class SweepLoader
     {
         try
         {
-            return LoadText(File.ReadAllText(path), path);
+            return LoadText(InputFiles.ReadAllText(path), path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new SweepLoadResult(null, [new ConfigDiagnostic(new SourceLocation(path, 1, 1), string.Empty, $"cannot read the file: {e.Message}")]);
+            return new SweepLoadResult(null, [new ConfigDiagnostic(new SourceLocation(path, 1, 1), string.Empty, e is InputFileException ? e.Message : $"cannot read the file: {e.Message}")]);
         }
     }
 
@@ -145,12 +155,25 @@ public static partial class SweepLoader
             }
         }
 
+        long maxPoints = DefaultMaxPoints;
+        if (Get("max_points") is YamlNode mp)
+        {
+            if (mp is YamlScalar { IsNull: false } mps && long.TryParse(mps.Text, NumberStyles.None, CultureInfo.InvariantCulture, out long max) && max >= 1)
+            {
+                maxPoints = max;
+            }
+            else
+            {
+                Error(mp.Location, "max_points", $"must be a positive integer, got '{(mp as YamlScalar)?.Text ?? "a collection"}'");
+            }
+        }
+
         var axes = ImmutableArray.CreateBuilder<SweepAxis>();
         if (Get("axes") is YamlMapping axesMap)
         {
             foreach (var (key, value) in axesMap.Entries)
             {
-                if (ReadAxis(key, value, baseTree, Error) is SweepAxis axis)
+                if (ReadAxis(key, value, baseTree, maxPoints, Error) is SweepAxis axis)
                 {
                     axes.Add(axis);
                 }
@@ -164,6 +187,13 @@ public static partial class SweepLoader
         if (combine == SweepCombine.Zip && axes.Count > 1 && axes.Any(a => a.Values.Length != axes[0].Values.Length))
         {
             Error(Get("combine")!.Location, "combine", "zip needs axes of equal length; got " + string.Join(", ", axes.Select(a => $"{a.Path}: {a.Values.Length}")));
+        }
+
+        // Counted in double: a product of axis lengths can pass 2^63 before it is compared.
+        double points = (combine == SweepCombine.Zip ? (axes.Count == 0 ? 1 : axes[0].Values.Length) : axes.Aggregate(1.0, (n, a) => n * a.Values.Length)) * Math.Max(1, models.Count);
+        if (points > maxPoints && !diagnostics.Any(d => d.Path == "max_points"))
+        {
+            Error(Get("axes")?.Location ?? top.Location, "axes", $"the sweep expands to {Count(points)} points ({(combine == SweepCombine.Zip ? "zip" : "grid")} of {string.Join(" x ", axes.Select(a => a.Values.Length))} over {models.Count} model(s)), more than max_points {maxPoints}; set max_points to allow more");
         }
 
         var constraints = ImmutableArray.CreateBuilder<(string, ImmutableArray<SweepClause>)>();
@@ -236,9 +266,18 @@ public static partial class SweepLoader
             []);
     }
 
-    private static SweepAxis? ReadAxis(YamlScalar key, YamlNode value, YamlNode? baseTree, Action<SourceLocation, string, string> error)
+    private static string Count(double n) => n < 1e15 ? n.ToString("N0", CultureInfo.InvariantCulture) : n.ToString("0.###e0", CultureInfo.InvariantCulture);
+
+    private static SweepAxis? ReadAxis(YamlScalar key, YamlNode value, YamlNode? baseTree, long maxPoints, Action<SourceLocation, string, string> error)
     {
         string path = key.Text;
+        if (YamlPaths.SyntaxProblem(path) is string syntax)
+        {
+            // The same check --set makes: a malformed index must not fall back to item 0.
+            error(key.Location, string.Empty, syntax);
+            return null;
+        }
+
         SpecParameter? parameter = SpecParameters.Find(path);
         if (parameter is null || parameter.Kind is ParameterKind.Section or ParameterKind.SectionList)
         {
@@ -274,7 +313,7 @@ public static partial class SweepLoader
 
                 break;
             case YamlMapping range:
-                if (ReadRange(path, range, parameter.Kind == ParameterKind.Integer, error) is not { } generated)
+                if (ReadRange(path, range, parameter.Kind == ParameterKind.Integer, maxPoints, error) is not { } generated)
                 {
                     return null;
                 }
@@ -295,7 +334,7 @@ public static partial class SweepLoader
         return new SweepAxis(path, values.ToImmutable(), key.Location);
     }
 
-    private static IEnumerable<string>? ReadRange(string path, YamlMapping range, bool integer, Action<SourceLocation, string, string> error)
+    private static IEnumerable<string>? ReadRange(string path, YamlMapping range, bool integer, long maxPoints, Action<SourceLocation, string, string> error)
     {
         string[] known = ["start", "stop", "step", "count", "factor", "log"];
         var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -336,12 +375,29 @@ public static partial class SweepLoader
             return null;
         }
 
+        // Each range's length is computed before one value is made.
+        bool TooMany(double n)
+        {
+            if (!(n <= maxPoints))
+            {
+                error(range.Location, path, $"the range has {Count(n)} values, more than max_points {maxPoints}; set max_points to allow more");
+                return true;
+            }
+
+            return false;
+        }
+
         var values = new List<double>();
         if (numbers.TryGetValue("step", out double step))
         {
             if (step <= 0 || stop < start)
             {
                 error(range.Location, path, "a step range needs step > 0 and start <= stop (the axis would be empty)");
+                return null;
+            }
+
+            if (TooMany(Math.Floor(((stop - start) / step) + 1e-9) + 1))
+            {
                 return null;
             }
 
@@ -359,6 +415,11 @@ public static partial class SweepLoader
                 return null;
             }
 
+            if (TooMany(Math.Floor((Math.Log(stop / start) / Math.Log(factor)) + 1e-9) + 1))
+            {
+                return null;
+            }
+
             for (double x = start; x <= stop * (1 + 1e-9); x *= factor)
             {
                 values.Add(x);
@@ -370,6 +431,11 @@ public static partial class SweepLoader
             if (count < 1 || count != Math.Floor(count) || stop < start || (log && start <= 0))
             {
                 error(range.Location, path, log ? "a log range needs an integer count >= 1 and 0 < start <= stop" : "a count range needs an integer count >= 1 and start <= stop (the axis would be empty)");
+                return null;
+            }
+
+            if (TooMany(count))
+            {
                 return null;
             }
 
@@ -400,7 +466,7 @@ public static partial class SweepLoader
 
             string quantity = m.Groups[1].Value;
             bool known = SweepQuantities.Names.Contains(quantity)
-                || (SpecParameters.Find(quantity) is { Kind: ParameterKind.Integer or ParameterKind.Number } && (baseTree is null || YamlPaths.Find(baseTree, quantity) is YamlScalar));
+                || (YamlPaths.SyntaxProblem(quantity) is null && SpecParameters.Find(quantity) is { Kind: ParameterKind.Integer or ParameterKind.Number } && (baseTree is null || YamlPaths.Find(baseTree, quantity) is YamlScalar));
             if (!known)
             {
                 var candidates = SpecParameters.All.Where(p => p.Kind is ParameterKind.Integer or ParameterKind.Number).Select(p => p.Path.Replace("[]", "[0]", StringComparison.Ordinal)).Concat(SweepQuantities.Names);

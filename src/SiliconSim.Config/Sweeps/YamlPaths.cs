@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using SiliconSim.Config.Diagnostics;
 using SiliconSim.Config.Yaml;
 
@@ -12,8 +13,16 @@ namespace SiliconSim.Config.Sweeps;
 /// the resolved base config's tree with each axis set, bound through <see cref="ConfigLoader"/> (every check the loader
 /// makes then applies to every point).
 /// </summary>
-internal static class YamlPaths
+internal static partial class YamlPaths
 {
+    /// <summary>
+    /// Why <paramref name="path"/> is not a config path (keys joined by dots, each optionally indexed once with at most
+    /// nine digits), or null when it is one. <c>--set</c> and sweep axes both check here, so a path one accepts the other
+    /// accepts: <c>memory.buffers[-1]</c> or an index of 10^20 is refused, never read as item 0.
+    /// </summary>
+    public static string? SyntaxProblem(string path) =>
+        PathPattern().IsMatch(path) ? null : $"'{path}' is not a config path: keys joined by dots, a list item as name[0] (e.g. memory.buffers[0].capacity_kib)";
+
     public static YamlNode? Find(YamlNode root, string path)
     {
         YamlNode? node = root;
@@ -124,10 +133,14 @@ internal static class YamlPaths
             {
                 yield return (part, null);
             }
+            else if (part.EndsWith(']') && int.TryParse(part.AsSpan(open + 1, part.Length - open - 2), NumberStyles.None, CultureInfo.InvariantCulture, out int i))
+            {
+                yield return (part[..open], i);
+            }
             else
             {
-                int.TryParse(part.AsSpan(open + 1, part.Length - open - 2), NumberStyles.None, CultureInfo.InvariantCulture, out int i);
-                yield return (part[..open], i);
+                // Never read a malformed index as 0: that would edit the first item in place of the one meant.
+                throw new ArgumentException(SyntaxProblem(path) ?? $"'{path}' has a malformed index", nameof(path));
             }
         }
     }
@@ -170,6 +183,10 @@ internal static class YamlPaths
             }
         }
     }
+
+    // Keys joined by dots, each optionally indexed once: the paths `siliconsim describe` and sweeps use.
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]{1,9}\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[[0-9]{1,9}\])?)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex PathPattern();
 
     private static string Scalar(YamlScalar s) => s.Plain ? s.Text : "'" + s.Text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

@@ -26,6 +26,17 @@ namespace SiliconSim.Config.Topology;
 /// </summary>
 public static class ScaleSimTopologyReader
 {
+    /// <summary>
+    /// The largest value of any field: 2^20 keeps every product the reader forms (ifmap H x W x C, filter elements,
+    /// M x N x K MACs) far inside 64 bits and every spatial size inside 32, while the largest dimension in SCALE-Sim's
+    /// own topologies (a GPT vocabulary of about 50k) is well below it.
+    /// </summary>
+    public const long MaxDimension = 1L << 20;
+
+    /// <summary>The most MACs one layer may take: 2^48 (about 2.8e14, a thousand times ResNet-50's whole network)
+    /// leaves headroom for cycles, bytes and energy counts that multiply it by small factors.</summary>
+    private const double MaxWork = 1L << 48;
+
     /// <summary>Parses a topology from <paramref name="text"/>; <paramref name="fileName"/> names it in messages.</summary>
     /// <param name="text">The CSV text.</param>
     /// <param name="fileName">The file the text came from, for messages.</param>
@@ -97,13 +108,19 @@ public static class ScaleSimTopologyReader
             throw new FormatException(string.Join(Environment.NewLine, errors));
         }
 
+        if (layers.Count == 0)
+        {
+            // No layer means no work: a rate over zero cycles would print "Infinity inferences/s".
+            throw new FormatException($"{fileName}:{header + 1}:1: the topology has a header but no layer rows");
+        }
+
         return layers.ToImmutable();
     }
 
     private static MatrixLayer? GemmRow(Row row, string name, Types t)
     {
         long? m = row.Positive(1, "M"), n = row.Positive(2, "N"), k = row.Positive(3, "K");
-        if (m is null || n is null || k is null)
+        if (m is null || n is null || k is null || !row.Within(row.Fields[0], "M x N x K", (double)m.Value * n.Value * k.Value))
         {
             return null;
         }
@@ -159,6 +176,16 @@ public static class ScaleSimTopologyReader
         int groups = depthwise ? (int)ch.Value : 1;
         long perGroupChannels = depthwise ? 1 : ch.Value;
         long outChannels = depthwise ? nf.Value * ch.Value : nf.Value;
+        if (outChannels > MaxDimension)
+        {
+            row.Error(row.Fields[6], $"a depthwise row's Num Filter x Channels is {outChannels}, more than {MaxDimension} (2^20)");
+            return null;
+        }
+
+        if (!row.Within(row.Fields[0], "the layer's MACs (ofmap pixels x filters x filter elements x channels)", (double)oh * ow * nf.Value * fh.Value * fw.Value * ch.Value))
+        {
+            return null;
+        }
         var geometry = new ConvGeometry(
             Batch: 1,
             InChannels: (int)ch.Value,
@@ -230,12 +257,33 @@ public static class ScaleSimTopologyReader
     {
         public void Error(Field field, string message) => Errors.Add($"{File}:{Line}:{field.Column}: {message}");
 
+        /// <summary>
+        /// Whether a product of the row's fields stays within <see cref="MaxWork"/>; each field alone is bounded, but a
+        /// layer of 2^20 on every side would overflow the cycle and energy counts downstream.
+        /// </summary>
+        public bool Within(Field at, string what, double product)
+        {
+            if (product > MaxWork)
+            {
+                Error(at, $"{what} come to {product:0.###e0}, more than 2^48");
+                return false;
+            }
+
+            return true;
+        }
+
         public long? Positive(int index, string name)
         {
             Field f = Fields[index];
-            if (!long.TryParse(f.Text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) || v <= 0 || v > int.MaxValue)
+            if (!long.TryParse(f.Text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) || v <= 0)
             {
                 Error(f, $"field '{name}' must be a positive integer, got '{f.Text}'");
+                return null;
+            }
+
+            if (v > MaxDimension)
+            {
+                Error(f, $"field '{name}' is {v}, more than {MaxDimension} (2^20), the largest dimension a topology row may give");
                 return null;
             }
 
