@@ -54,6 +54,12 @@ internal static class CliApp
 
             return BadInput;
         }
+        catch (SiliconSim.Numerics.MemoryBudgetException e)
+        {
+            // A model asking for more memory than the budget (found while lowering, outside the pipeline): bad input.
+            stderr.WriteLine($"siliconsim: error: {e.Message}");
+            return BadInput;
+        }
         catch (Exception e)
         {
             // A bug, not bad input: one line with the type so it can be reported, never a stack trace.

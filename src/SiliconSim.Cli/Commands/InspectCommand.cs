@@ -16,13 +16,14 @@ internal static class InspectCommand
         var model = new Argument<string>("MODEL") { Description = "An .onnx model file." };
         var lowered = new Option<bool>("--lowered") { Description = "Show the graph after ONNX Runtime's CPU rewrites (QDQ fusion) as SiliconSim executes it." };
         var batch = new Option<int>("--batch") { Description = "The size bound to symbolic input dimensions for the shapes shown (default 1).", DefaultValueFactory = _ => 1 };
-        var command = new Command("inspect", "List a model's nodes with their value types and inferred shapes.") { model, lowered, batch };
+        var maxMemory = MaxMemoryOption.Create();
+        var command = new Command("inspect", "List a model's nodes with their value types and inferred shapes.") { model, lowered, batch, maxMemory };
         command.SetAction(parse =>
         {
             ModelGraph graph = ModelFiles.LoadModel(parse.GetValue(model)!);
             if (parse.GetValue(lowered))
             {
-                graph = OrtCpuLowering.Lower(graph);
+                graph = OrtCpuLowering.Lower(graph, budget: MaxMemoryOption.Budget(parse, maxMemory));
             }
 
             int n = parse.GetValue(batch);

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Reflection;
 using SiliconSim.Cli.Io;
 using SiliconSim.Config;
+using SiliconSim.Numerics;
 using SiliconSim.Reporting;
 using SiliconSim.Simulation;
 using SiliconSim.Simulation.Pipeline;
@@ -26,9 +27,10 @@ internal static class RunCommand
         var batch = new Option<int>("--batch") { Description = "Batch size bound to symbolic input dimensions when no input is given (timing only).", DefaultValueFactory = _ => 1 };
         var thermal = new Option<double>("--thermal-seconds") { Description = "Seconds of back-to-back inference to drive the thermal model with (0 turns it off).", DefaultValueFactory = _ => 600 };
         var set = new Option<string[]>("--set") { Description = "Override a config field before validation, PATH=VALUE with PATH as in `siliconsim describe` (e.g. thermal.ambient_c=85, memory.buffers[0].capacity_kib=64); repeatable.", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("run", "Run a model on a modeled accelerator: values, cycles, traffic, energy and temperature.") { config, model, topology, input, output, batch, thermal, set };
+        var maxMemory = MaxMemoryOption.Create();
+        var command = new Command("run", "Run a model on a modeled accelerator: values, cycles, traffic, energy and temperature.") { config, model, topology, input, output, batch, thermal, set, maxMemory };
         command.SetAction(parse => Execute(
-            new RunOptions(parse.GetValue(config), parse.GetValue(model), parse.GetValue(topology), parse.GetValue(input), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(thermal), [.. parse.GetValue(set) ?? []]),
+            new RunOptions(parse.GetValue(config), parse.GetValue(model), parse.GetValue(topology), parse.GetValue(input), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(thermal), [.. parse.GetValue(set) ?? []]) { MemoryBudget = MaxMemoryOption.Budget(parse, maxMemory) },
             stdout,
             stderr));
         return command;
@@ -60,6 +62,7 @@ internal static class RunCommand
             OutputFolder.Prepare(outDir, "--out");
         }
 
+        workload = workload with { Request = workload.Request with { MemoryBudget = options.MemoryBudget } };
         PreparedWorkload prepared = workload.Prepare(config.Spec);
         RunOutcome outcome = SimulationPipeline.Evaluate(prepared, config.Spec, config.EnergyTable, new EvaluationOptions { ThermalSeconds = options.ThermalSeconds });
         if (!outcome.Success)
@@ -94,5 +97,8 @@ internal static class RunCommand
     internal static string ToolVersion() =>
         typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    private sealed record RunOptions(string? Config, string? Model, string? Topology, string? Input, string? Out, int Batch, double ThermalSeconds, ImmutableArray<string> Overrides);
+    private sealed record RunOptions(string? Config, string? Model, string? Topology, string? Input, string? Out, int Batch, double ThermalSeconds, ImmutableArray<string> Overrides)
+    {
+        public MemoryBudget MemoryBudget { get; init; } = MemoryBudget.Default;
+    }
 }

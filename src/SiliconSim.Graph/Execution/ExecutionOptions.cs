@@ -1,3 +1,4 @@
+using SiliconSim.Numerics;
 using SiliconSim.Numerics.Kernels;
 using SiliconSim.Numerics.Kernels.LowPrecision;
 
@@ -23,4 +24,10 @@ public sealed record ExecutionOptions
     /// the internal precision to the implementation; an exact block sum rounded once is the closest a design gets to it.
     /// </summary>
     public LowPrecisionAccumulation LowPrecisionAccumulation { get; init; } = LowPrecisionAccumulation.BlockExactThenFp32;
+
+    /// <summary>
+    /// The memory a tensor and the run may take, checked before each allocation (<see cref="MemoryBudget"/>); default
+    /// <see cref="MemoryBudget.Default"/>, 2 GiB per tensor and 8 GiB per run, which a laptop holds.
+    /// </summary>
+    public MemoryBudget MemoryBudget { get; init; } = MemoryBudget.Default;
 }

@@ -57,6 +57,8 @@ public static class GraphExecutor
             values[input.Name] = v;
         }
 
+        MemoryBudget budget = (options ?? ExecutionOptions.Default).MemoryBudget;
+        long liveBytes = values.Values.Sum(v => MemoryBudget.BytesFor(v.Type, v.Shape.AsSpan()));
         var lastUse = LastUse(graph);
         for (int i = 0; i < graph.Nodes.Length; i++)
         {
@@ -74,10 +76,12 @@ public static class GraphExecutor
             TensorValue[] outputs;
             try
             {
+                var context = new OpContext(node, graph.OpsetOf(node.NormalizedDomain), args, graph.Initializers.ContainsKey, options);
+                AllocationGuard.Check(context, args);
                 var kernel = OpRegistry.Find(node.NormalizedDomain, node.OpType)!;
-                outputs = kernel(new OpContext(node, graph.OpsetOf(node.NormalizedDomain), args, graph.Initializers.ContainsKey, options));
+                outputs = kernel(context);
             }
-            catch (Exception e) when (e is OpException or ArgumentException or InvalidCastException or IndexOutOfRangeException or NotSupportedException or OverflowException)
+            catch (Exception e) when (e is OpException or ArgumentException or InvalidCastException or IndexOutOfRangeException or NotSupportedException or OverflowException or MemoryBudgetException)
             {
                 throw new ExecutionException($"node {node.Describe()}: {e.Message}", e);
             }
@@ -86,16 +90,33 @@ public static class GraphExecutor
             {
                 if (node.Outputs[k].Length > 0)
                 {
+                    if (values.TryGetValue(node.Outputs[k], out TensorValue? replaced))
+                    {
+                        liveBytes -= MemoryBudget.BytesFor(replaced.Type, replaced.Shape.AsSpan());
+                    }
+
                     values[node.Outputs[k]] = outputs[k];
+                    liveBytes += MemoryBudget.BytesFor(outputs[k].Type, outputs[k].Shape.AsSpan());
                     observe?.Invoke(node.Outputs[k], outputs[k]);
                 }
             }
 
+            try
+            {
+                // Each tensor was checked before it was made, so the run can overshoot by at most one tensor.
+                budget.CheckRun($"node {node.Describe()}", liveBytes);
+            }
+            catch (MemoryBudgetException e)
+            {
+                throw new ExecutionException(e.Message, e);
+            }
+
             foreach (string name in node.Inputs)
             {
-                if (name.Length > 0 && lastUse.TryGetValue(name, out int last) && last == i && !graph.Initializers.ContainsKey(name))
+                if (name.Length > 0 && lastUse.TryGetValue(name, out int last) && last == i && !graph.Initializers.ContainsKey(name)
+                    && values.Remove(name, out TensorValue? released))
                 {
-                    values.Remove(name);
+                    liveBytes -= MemoryBudget.BytesFor(released.Type, released.Shape.AsSpan());
                 }
             }
         }

@@ -12,28 +12,35 @@ public sealed class GraphEditor
 {
     private readonly ModelGraph _source;
     private readonly Dictionary<string, TensorValue> _initializers;
+    private readonly HashSet<string> _graphOutputs;
     private int _nameCounter;
 
-    public GraphEditor(ModelGraph graph)
+    public GraphEditor(ModelGraph graph, MemoryBudget? budget = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         _source = graph;
-        Nodes = [.. graph.Nodes];
+        Budget = budget ?? MemoryBudget.Default;
+        Nodes = new NodeList(graph.Nodes);
+        _graphOutputs = new HashSet<string>(graph.Outputs.Select(o => o.Name), StringComparer.Ordinal);
         _initializers = new Dictionary<string, TensorValue>(graph.Initializers, StringComparer.Ordinal);
         Types = TypeInference.Infer(graph);
     }
 
-    /// <summary>The nodes in execution order; passes may replace, insert and remove entries.</summary>
-    public List<Node> Nodes { get; }
+    /// <summary>The nodes in execution order; passes may replace, insert and remove entries, and the list keeps its
+    /// producer, consumer and name indexes up to date as they do.</summary>
+    public NodeList Nodes { get; }
 
     /// <summary>Element types of every value, kept up to date by passes that retype values.</summary>
     public Dictionary<string, DataType> Types { get; }
 
     public IReadOnlyDictionary<string, TensorValue> Initializers => _initializers;
 
+    /// <summary>What a constant the passes compute (constant folding) may take; checked before it is allocated.</summary>
+    public MemoryBudget Budget { get; }
+
     public ModelGraph Source => _source;
 
-    public bool IsGraphOutput(string value) => _source.Outputs.Any(o => o.Name == value);
+    public bool IsGraphOutput(string value) => _graphOutputs.Contains(value);
 
     public bool IsConstant(string value) => _initializers.ContainsKey(value);
 
@@ -46,25 +53,10 @@ public sealed class GraphEditor
     }
 
     /// <summary>The node producing <paramref name="value"/>, or null for inputs and initializers.</summary>
-    public Node? Producer(string value) => Nodes.FirstOrDefault(n => n.Outputs.Contains(value));
+    public Node? Producer(string value) => Nodes.Producer(value);
 
     /// <summary>Every (node, input slot) reading <paramref name="value"/>, in node order.</summary>
-    public List<(Node Node, int Slot)> Consumers(string value)
-    {
-        var result = new List<(Node, int)>();
-        foreach (Node n in Nodes)
-        {
-            for (int i = 0; i < n.Inputs.Length; i++)
-            {
-                if (n.Inputs[i] == value)
-                {
-                    result.Add((n, i));
-                }
-            }
-        }
-
-        return result;
-    }
+    public List<(Node Node, int Slot)> Consumers(string value) => Nodes.Consumers(value);
 
     public DataType TypeOf(string value) => Types.TryGetValue(value, out var t) ? t : DataType.Undefined;
 
@@ -76,12 +68,15 @@ public sealed class GraphEditor
         {
             name = $"{stem}/siliconsim_{_nameCounter++}";
         }
-        while (_initializers.ContainsKey(name) || Types.ContainsKey(name) || Nodes.Any(n => n.Name == name));
+        while (_initializers.ContainsKey(name) || Types.ContainsKey(name) || Nodes.HasNodeNamed(name));
 
         return name;
     }
 
     public void Replace(Node oldNode, Node newNode) => Nodes[Nodes.IndexOf(oldNode)] = newNode;
+
+    /// <summary>The number of changes made to <see cref="Nodes"/> so far: equal before and after a pass that changed nothing.</summary>
+    public long Version => Nodes.Version;
 
     public void Remove(Node node) => Nodes.Remove(node);
 

@@ -102,45 +102,7 @@ public static class GraphVerifier
         Dictionary<string, ValueInfo> declared,
         List<GraphProblem> problems)
     {
-        var producers = new Dictionary<string, int>(initializers.Count + inputs.Length + nodes.Count, StringComparer.Ordinal);
-        foreach (string name in initializers.Keys)
-        {
-            producers[name] = Initializer;
-        }
-
-        // An initializer listed as an input is ONNX's way of giving an input a default, not a second producer.
-        var listed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (ValueInfo input in inputs)
-        {
-            if (!listed.Add(input.Name))
-            {
-                problems.Add(new(GraphRule.DuplicateProducer, string.Empty, input.Name, $"graph input '{input.Name}' is listed twice"));
-            }
-
-            producers[input.Name] = GraphInput;
-        }
-
-        for (int i = 0; i < nodes.Count; i++)
-        {
-            Node node = nodes[i];
-            foreach (string value in node.Outputs)
-            {
-                if (value.Length == 0)
-                {
-                    continue;
-                }
-
-                if (producers.TryGetValue(value, out int other))
-                {
-                    problems.Add(new(GraphRule.DuplicateProducer, node.Describe(), value, $"{Locate(nodes, i)} writes '{value}', which {Producer(nodes, other)} already produces"));
-                }
-                else
-                {
-                    producers[value] = i;
-                }
-            }
-        }
-
+        Dictionary<string, int> producers = Producers(nodes, initializers, inputs, problems);
         var read = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < nodes.Count; i++)
         {
@@ -194,6 +156,68 @@ public static class GraphVerifier
             {
                 problems.Add(new(GraphRule.DeadNode, node.Describe(), node.Outputs.FirstOrDefault(o => o.Length > 0) ?? string.Empty,
                     $"{Locate(nodes, i)} is dead: none of its outputs ({string.Join(", ", node.Outputs.Select(o => $"'{o}'"))}) is read or a graph output"));
+            }
+        }
+
+        return producers;
+    }
+
+    /// <summary>The single-assignment rule alone (<see cref="GraphRule.DuplicateProducer"/>): every value written more
+    /// than once, by two nodes, or by a node and a graph input or initializer, and every graph input listed twice. The
+    /// importer refuses a model with any (issue 13: two nodes writing one output were accepted, and which one a reader saw
+    /// depended on node order).</summary>
+    public static IReadOnlyList<GraphProblem> DuplicateProducers(ModelGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var problems = new List<GraphProblem>();
+        Producers(graph.Nodes, graph.Initializers, graph.Inputs, problems);
+        return problems;
+    }
+
+    /// <summary>value → producer (a node index, <see cref="GraphInput"/> or <see cref="Initializer"/>), reporting every
+    /// second producer of a value.</summary>
+    private static Dictionary<string, int> Producers(
+        IReadOnlyList<Node> nodes,
+        IReadOnlyDictionary<string, TensorValue> initializers,
+        ImmutableArray<ValueInfo> inputs,
+        List<GraphProblem> problems)
+    {
+        var producers = new Dictionary<string, int>(initializers.Count + inputs.Length + nodes.Count, StringComparer.Ordinal);
+        foreach (string name in initializers.Keys)
+        {
+            producers[name] = Initializer;
+        }
+
+        // An initializer listed as an input is ONNX's way of giving an input a default, not a second producer.
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ValueInfo input in inputs)
+        {
+            if (!listed.Add(input.Name))
+            {
+                problems.Add(new(GraphRule.DuplicateProducer, string.Empty, input.Name, $"graph input '{input.Name}' is listed twice"));
+            }
+
+            producers[input.Name] = GraphInput;
+        }
+
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            Node node = nodes[i];
+            foreach (string value in node.Outputs)
+            {
+                if (value.Length == 0)
+                {
+                    continue;
+                }
+
+                if (producers.TryGetValue(value, out int other))
+                {
+                    problems.Add(new(GraphRule.DuplicateProducer, node.Describe(), value, $"{Locate(nodes, i)} writes '{value}', which {Producer(nodes, other)} already produces"));
+                }
+                else
+                {
+                    producers[value] = i;
+                }
             }
         }
 

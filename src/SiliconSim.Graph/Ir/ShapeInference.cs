@@ -12,7 +12,12 @@ namespace SiliconSim.Graph.Ir;
 public static class ShapeInference
 {
     /// <summary>Infers shapes given the concrete shape of every runtime input.</summary>
-    public static Dictionary<string, int[]> Infer(ModelGraph graph, IReadOnlyDictionary<string, int[]> inputShapes)
+    /// <param name="graph">The graph.</param>
+    /// <param name="inputShapes">The shape of every runtime input.</param>
+    /// <param name="budget">When given, every inferred shape is checked against its per-tensor budget, so a model whose
+    /// shapes could never be allocated is refused before anything runs; null checks nothing (timing of shapes only).</param>
+    /// <exception cref="MemoryBudgetException">an inferred shape is over <paramref name="budget"/>; the message names the node.</exception>
+    public static Dictionary<string, int[]> Infer(ModelGraph graph, IReadOnlyDictionary<string, int[]> inputShapes, MemoryBudget? budget = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(inputShapes);
@@ -35,13 +40,15 @@ public static class ShapeInference
             {
                 output = Rule(n, ins, graph);
             }
-            catch (ArgumentException)
+            catch (Exception e) when (e is ArgumentException or OverflowException or IndexOutOfRangeException)
             {
+                // A shape past int (a Concat of 2^31-1 dims) or a malformed attribute: unknown, as for an op without a rule.
                 output = null;
             }
 
             if (output is not null && n.Outputs.Length > 0 && n.Outputs[0].Length > 0)
             {
+                CheckBudget(budget, n, output, TypeOfFirstInput(graph, n));
                 shapes[n.Outputs[0]] = output;
             }
 
@@ -58,6 +65,46 @@ public static class ShapeInference
         return shapes;
     }
 
+    /// <summary>The shape of <paramref name="node"/>'s first output given its inputs' shapes (null where unknown), by the
+    /// rules <see cref="Infer"/> uses, or null when no rule covers it: what the executor checks the budget with before
+    /// running a kernel.</summary>
+    internal static int[]? OutputShape(Node node, int[]?[] inputShapes)
+    {
+        try
+        {
+            return Rule(node, inputShapes, graph: null);
+        }
+        catch (Exception e) when (e is ArgumentException or OverflowException or IndexOutOfRangeException or InvalidCastException)
+        {
+            return null;
+        }
+    }
+
+    private static void CheckBudget(MemoryBudget? budget, Node n, int[] shape, DataType type)
+    {
+        if (budget is null)
+        {
+            return;
+        }
+
+        try
+        {
+            budget.CheckTensor("output", type, shape);
+        }
+        catch (MemoryBudgetException e)
+        {
+            throw new MemoryBudgetException($"node {n.Describe()}: {e.Message}", e);
+        }
+    }
+
+    private static DataType TypeOfFirstInput(ModelGraph graph, Node n)
+    {
+        string first = n.Inputs.FirstOrDefault(i => i.Length > 0) ?? string.Empty;
+        return graph.Initializers.TryGetValue(first, out TensorValue? t) ? t.Type
+            : graph.ValueInfos.TryGetValue(first, out ValueInfo? v) && v.Type != DataType.Undefined ? v.Type
+            : DataType.UInt8;
+    }
+
     /// <summary>Binds every symbolic input dimension to <paramref name="batch"/> (the usual case: a free batch size).</summary>
     public static Dictionary<string, int[]> InputShapes(ModelGraph graph, int batch)
     {
@@ -65,7 +112,7 @@ public static class ShapeInference
         return graph.RuntimeInputs.ToDictionary(i => i.Name, i => i.Dims.Select(d => d ?? batch).ToArray(), StringComparer.Ordinal);
     }
 
-    private static int[]? Rule(Node n, int[]?[] ins, ModelGraph graph)
+    private static int[]? Rule(Node n, int[]?[] ins, ModelGraph? graph)
     {
         int[]? x = ins.Length > 0 ? ins[0] : null;
         switch (n.OpType)
@@ -111,7 +158,7 @@ public static class ShapeInference
                     }
 
                     int axis = ShapeMath.NormalizeAxis(Int(n, "axis", 1), x.Length + 1);
-                    return [x.Take(axis).Aggregate(1, (a, b) => a * b), x.Skip(axis).Aggregate(1, (a, b) => a * b)];
+                    return [x.Take(axis).Aggregate(1, (a, b) => checked(a * b)), x.Skip(axis).Aggregate(1, (a, b) => checked(a * b))];
                 }
 
             case "Reshape":
@@ -224,8 +271,8 @@ public static class ShapeInference
         return result;
     }
 
-    private static TensorValue? Const(ModelGraph graph, Node n, int slot) =>
-        slot < n.Inputs.Length && graph.Initializers.TryGetValue(n.Inputs[slot], out var t) ? t : null;
+    private static TensorValue? Const(ModelGraph? graph, Node n, int slot) =>
+        graph is not null && slot < n.Inputs.Length && graph.Initializers.TryGetValue(n.Inputs[slot], out var t) ? t : null;
 
     private static long[]? Ints(Node n, string name) => n.Attributes.TryGetValue(name, out var a) && a.Kind == AttributeKind.Ints ? [.. a.Ints] : null;
 

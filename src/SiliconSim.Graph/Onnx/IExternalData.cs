@@ -35,6 +35,17 @@ public sealed record ExternalLocation(string Location, long Offset, long Length,
             throw new OnnxFormatException($"{what} is external but has no 'location'");
         }
 
+        if (location.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new OnnxFormatException($"{what}: external data location contains a NUL character");
+        }
+
+        // The end of the range must itself be a file position: offset + length past 2^63 - 1 is a corrupt field.
+        if (length >= 0 && offset > long.MaxValue - length)
+        {
+            throw new OnnxFormatException($"{what}: external data range [{offset}, +{length}) ends past the largest file offset");
+        }
+
         if (!IsInsideFolder(location))
         {
             throw new OnnxFormatException($"{what}: external data location '{location}' leaves the model's folder");

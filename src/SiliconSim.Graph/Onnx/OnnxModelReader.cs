@@ -45,7 +45,10 @@ public static class OnnxModelReader
         foreach (var op in proto.OpsetImport)
         {
             string domain = op.Domain is "ai.onnx" ? string.Empty : op.Domain;
-            opsets[domain] = checked((int)op.Version);
+            // Opsets run from 1 to the low twenties; a version past int is a corrupt field, not a future opset.
+            opsets[domain] = op.Version is >= 0 and <= int.MaxValue
+                ? (int)op.Version
+                : throw new OnnxFormatException($"opset_import '{(domain.Length == 0 ? "ai.onnx" : domain)}' has version {op.Version}, outside 0..{int.MaxValue}");
         }
 
         if (!opsets.ContainsKey(string.Empty))
@@ -102,48 +105,119 @@ public static class OnnxModelReader
         var sorted = TopologicalSort(nodes, available);
         foreach (var o in outputs)
         {
-            if (!available.Contains(o.Name) && !sorted.Any(n => n.Outputs.Contains(o.Name)))
+            // The sort added every value the nodes produce to the available ones.
+            if (!available.Contains(o.Name))
             {
                 throw new OnnxFormatException($"graph output '{o.Name}' is produced by no node");
             }
         }
 
-        return new ModelGraph(g.Name, [.. sorted], initializers.ToImmutable(), inputs, outputs, valueInfos.ToImmutable(), opsets);
+        var graph = new ModelGraph(g.Name, [.. sorted], initializers.ToImmutable(), inputs, outputs, valueInfos.ToImmutable(), opsets);
+        if (GraphVerifier.DuplicateProducers(graph) is [GraphProblem duplicate, ..])
+        {
+            throw new OnnxFormatException(duplicate.Message);
+        }
+
+        return graph;
     }
 
-    /// <summary>Kahn's algorithm, stable in the file's node order, so execution order never depends on hashing.</summary>
+    /// <summary>
+    /// The order of the repeated-scan topological sort this reader has always used (and which the pinned results were
+    /// made with): scan the pending nodes in file order, take every node whose inputs are all produced by then, and
+    /// repeat until a scan takes nothing. Computed in linear time: a node is taken in scan
+    /// r(n) = max(1, max over its inputs of r(p) + (p after n in the file ? 1 : 0)), p the input's producer, so the
+    /// result is the nodes sorted by (scan, file index). Nodes on a cycle or reading a value nothing provides are never
+    /// taken; the first of them in file order is reported, with the first input it lacks.
+    /// </summary>
     private static List<Node> TopologicalSort(List<Node> nodes, HashSet<string> available)
     {
-        var result = new List<Node>(nodes.Count);
-        var pending = new List<Node>(nodes);
-        var produced = new HashSet<string>(available, StringComparer.Ordinal);
-        bool progress = true;
-        while (pending.Count > 0 && progress)
+        var producer = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < nodes.Count; i++)
         {
-            progress = false;
-            for (int i = 0; i < pending.Count; i++)
+            foreach (string o in nodes[i].Outputs)
             {
-                Node n = pending[i];
-                if (n.Inputs.All(x => x.Length == 0 || produced.Contains(x)))
+                if (o.Length > 0 && !available.Contains(o))
                 {
-                    result.Add(n);
-                    produced.UnionWith(n.Outputs.Where(o => o.Length > 0));
-                    pending.RemoveAt(i);
-                    i--;
-                    progress = true;
+                    producer.TryAdd(o, i);
                 }
             }
         }
 
-        if (pending.Count > 0)
+        // Kahn's algorithm over producer -> reader edges, to visit every producer before its readers.
+        var readers = new List<int>?[nodes.Count];
+        int[] waiting = new int[nodes.Count];
+        for (int i = 0; i < nodes.Count; i++)
         {
-            Node n = pending[0];
+            foreach (string x in nodes[i].Inputs)
+            {
+                if (x.Length == 0 || available.Contains(x))
+                {
+                    continue;
+                }
+
+                if (!producer.TryGetValue(x, out int p))
+                {
+                    waiting[i] = int.MaxValue;
+                    break;
+                }
+
+                (readers[p] ??= []).Add(i);
+                waiting[i]++;
+            }
+        }
+
+        int[] scan = new int[nodes.Count];
+        var ready = new Queue<int>();
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            if (waiting[i] == 0)
+            {
+                ready.Enqueue(i);
+            }
+        }
+
+        var taken = new List<int>(nodes.Count);
+        while (ready.Count > 0)
+        {
+            int n = ready.Dequeue();
+            int r = 1;
+            foreach (string x in nodes[n].Inputs)
+            {
+                if (x.Length > 0 && producer.TryGetValue(x, out int p))
+                {
+                    r = Math.Max(r, scan[p] + (p > n ? 1 : 0));
+                }
+            }
+
+            scan[n] = r;
+            taken.Add(n);
+            foreach (int reader in readers[n] ?? [])
+            {
+                if (waiting[reader] != int.MaxValue && --waiting[reader] == 0)
+                {
+                    ready.Enqueue(reader);
+                }
+            }
+        }
+
+        var produced = new HashSet<string>(available, StringComparer.Ordinal);
+        foreach (int n in taken)
+        {
+            produced.UnionWith(nodes[n].Outputs.Where(o => o.Length > 0));
+        }
+
+        if (taken.Count < nodes.Count)
+        {
+            var isTaken = new bool[nodes.Count];
+            taken.ForEach(n => isTaken[n] = true);
+            Node n = nodes[Array.IndexOf(isTaken, false)];
             string missing = n.Inputs.First(x => x.Length > 0 && !produced.Contains(x));
             throw new OnnxFormatException($"node {n.Describe()} reads '{missing}', which no node, input or initializer provides (or the graph has a cycle)");
         }
 
+        taken.Sort((a, b) => scan[a] != scan[b] ? scan[a].CompareTo(scan[b]) : a.CompareTo(b));
         available.UnionWith(produced);
-        return result;
+        return taken.ConvertAll(n => nodes[n]);
     }
 
     private static Node ToNode(NodeProto n, int index, ImmutableDictionary<string, int> opsets, IExternalData? external)
@@ -216,12 +290,37 @@ public static class OnnxModelReader
 
     private static TensorValue SparseToDense(SparseTensorProto s, IExternalData? external)
     {
+        string what = $"sparse tensor '{s.Values?.Name}'";
+        if (s.Values is null || s.Indices is null)
+        {
+            throw new OnnxFormatException($"{what} lacks its values or its indices");
+        }
+
         TensorValue values = TensorProtos.FromProto(s.Values, external);
         TensorValue indices = TensorProtos.FromProto(s.Indices, external);
-        int[] shape = TensorProtos.ToShape(s.Dims, $"sparse tensor '{s.Values.Name}'");
+        int[] shape = TensorProtos.ToShape(s.Dims, what);
+        int rank = shape.Length;
+
+        // ONNX SparseTensorProto: values is [NNZ]; indices int64 [NNZ] (linear) or [NNZ, rank] (coordinates).
+        if (values.Rank != 1 || indices.Type != DataType.Int64
+            || !(indices.Rank == 1 && indices.Shape[0] == values.Length || indices.Rank == 2 && indices.Shape[0] == values.Length && indices.Shape[1] == rank))
+        {
+            throw new OnnxFormatException(
+                $"{what}: values {values.ShapeText} and {DataTypeInfo.Name(indices.Type)} indices {indices.ShapeText} do not fit dims {ShapeMath.Format(shape)} (want values [NNZ] and int64 indices [NNZ] or [NNZ,{rank}])");
+        }
+
+        try
+        {
+            // The dense tensor is made at import, before any run settings: the default budget bounds it.
+            MemoryBudget.Default.CheckTensor($"{what}: its dense form", values.Type, shape);
+        }
+        catch (MemoryBudgetException e)
+        {
+            throw new OnnxFormatException(e.Message, e);
+        }
+
         TensorValue dense = TensorValue.Zeros(values.Type, shape);
         long[] idx = indices.Items<long>();
-        int rank = shape.Length;
         int[] strides = ShapeMath.Strides(shape);
         bool linear = indices.Rank == 1;
         for (int i = 0; i < values.Length; i++)
@@ -235,7 +334,12 @@ public static class OnnxModelReader
             {
                 for (int d = 0; d < rank; d++)
                 {
-                    flat += idx[(i * rank) + d] * strides[d];
+                    long at = idx[(i * rank) + d];
+                    flat = at < 0 || at >= shape[d] ? -1 : flat + (at * strides[d]);
+                    if (flat < 0)
+                    {
+                        break;
+                    }
                 }
             }
 

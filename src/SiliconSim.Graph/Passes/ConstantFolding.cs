@@ -110,7 +110,14 @@ public sealed class ConstantFolding : IGraphPass
         {
             // ORT folds with a kernel made outside the session state, so nothing is pre-packed: a constant MatMul/Gemm
             // operand takes the unpacked path (a different summation order), hence "no input is constant" here.
-            outputs = kernel(new OpContext(node, graph.Source.OpsetOf(node.NormalizedDomain), args, _ => false));
+            var context = new OpContext(node, graph.Source.OpsetOf(node.NormalizedDomain), args, _ => false, new ExecutionOptions { MemoryBudget = graph.Budget });
+            AllocationGuard.Check(context, args);
+            outputs = kernel(context);
+        }
+        catch (MemoryBudgetException ex)
+        {
+            // Not a kernel refusing the node but a constant too big to make: ORT would try and run out of memory.
+            throw new MemoryBudgetException($"node {node.Describe()}: folding its constant: {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is OpException or ArgumentException or InvalidCastException or IndexOutOfRangeException or NotSupportedException or OverflowException)
         {

@@ -23,7 +23,7 @@ public sealed class EnsureUniqueDequantize : IGraphPass
             for (int c = keep; c < consumers.Count; c++)
             {
                 (Node consumer, int slot) = consumers[c];
-                Node current = graph.Nodes.First(n => n.Name == consumer.Name);
+                Node current = graph.Nodes.Named(consumer.Name) ?? throw new InvalidOperationException($"no node is named '{consumer.Name}'");
                 string copyOut = graph.FreshName(value + "/duplicated");
                 Node copy = dq with { Name = graph.FreshName(dq.Name + "/duplicated"), Outputs = [copyOut] };
                 graph.Nodes.Insert(graph.Nodes.IndexOf(dq) + 1, copy);

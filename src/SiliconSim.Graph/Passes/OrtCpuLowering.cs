@@ -1,4 +1,5 @@
 using SiliconSim.Graph.Ir;
+using SiliconSim.Numerics;
 
 namespace SiliconSim.Graph.Passes;
 
@@ -54,9 +55,12 @@ public static class OrtCpuLowering
     /// is <see cref="OrtOptimizationLevel.All"/>.</param>
     /// <param name="observer">Told after every pass; null for none. Whatever it is, <see cref="GraphVerifier"/> runs
     /// after every pass and a pass that breaks the graph throws <see cref="PassVerificationException"/>.</param>
-    public static ModelGraph Lower(ModelGraph graph, OrtOptimizationLevel level = OrtOptimizationLevel.All, ILoweringObserver? observer = null)
+    /// <param name="budget">What a folded constant may take; null: <see cref="MemoryBudget.Default"/>.</param>
+    /// <exception cref="MemoryBudgetException">constant folding would make a tensor over <paramref name="budget"/>; the
+    /// message names the node.</exception>
+    public static ModelGraph Lower(ModelGraph graph, OrtOptimizationLevel level = OrtOptimizationLevel.All, ILoweringObserver? observer = null, MemoryBudget? budget = null)
     {
-        var editor = new GraphEditor(graph);
+        var editor = new GraphEditor(graph, budget);
         var verifier = new PassVerifier(editor, observer);
 
         // InferenceSession runs EnsureUniqueDQForNodeUnit once before the level-1 transformers.
@@ -88,19 +92,22 @@ public static class OrtCpuLowering
     {
         for (int round = 0; round < MaxRounds; round++)
         {
-            string before = Fingerprint(editor);
+            // A round that made no change at all is stable without comparing; one that did is compared by its
+            // fingerprint (op types and edges), as before, so a round that only changed attributes still ends the level.
+            long version = editor.Version;
+            Node[] before = [.. editor.Nodes];
             foreach (IGraphPass pass in passes)
             {
                 Apply(pass, editor, verifier);
             }
 
-            if (Fingerprint(editor) == before)
+            if (editor.Version == version || Fingerprint(editor.Nodes) == Fingerprint(before))
             {
                 return;
             }
         }
     }
 
-    private static string Fingerprint(GraphEditor editor) =>
-        string.Join('\n', editor.Nodes.Select(n => $"{n.OpType}|{string.Join(',', n.Inputs)}|{string.Join(',', n.Outputs)}"));
+    private static string Fingerprint(IEnumerable<Node> nodes) =>
+        string.Join('\n', nodes.Select(n => $"{n.OpType}|{string.Join(',', n.Inputs)}|{string.Join(',', n.Outputs)}"));
 }

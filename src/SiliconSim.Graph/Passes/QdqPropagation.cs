@@ -151,7 +151,7 @@ public sealed class QdqPropagation : IGraphPass
         ImmutableDictionary<string, AttributeValue> dqAttributes)
     {
         DataType floatType = graph.TypeOf(value);
-        int sourceIndex = graph.Nodes.FindIndex(n => n.Outputs.Contains(value));
+        int sourceIndex = graph.Producer(value) is Node producer ? graph.Nodes.IndexOf(producer) : -1;
         string preQ = value;
         if (sourceIndex >= 0)
         {

@@ -5,6 +5,7 @@ using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
 using SiliconSim.Simulation.Energy;
+using SiliconSim.Simulation.Layers;
 using SiliconSim.Simulation.Mapping;
 using SiliconSim.Simulation.Numerics;
 using SiliconSim.Simulation.Results;
@@ -33,9 +34,36 @@ public static class SimulationPipeline
     /// Prepares <paramref name="request"/> for <paramref name="spec"/> (null: ONNX Runtime's lowering and numerics only,
     /// as <c>validate</c> without a config checks them).
     /// </summary>
-    /// <exception cref="WorkloadException">the model has an unsupported op, the inputs do not fit it, a node fails, or
-    /// the golden does not match the outputs in number.</exception>
+    /// <exception cref="WorkloadException">the model has an unsupported op, the inputs do not fit it, a node fails, a
+    /// tensor would exceed the request's memory budget, or the golden does not match the outputs in number.</exception>
     public static PreparedWorkload Prepare(WorkloadRequest request, AcceleratorSpec? spec)
+    {
+        try
+        {
+            return RefuseEmptyMatrices(PrepareWithinBudget(request, spec));
+        }
+        catch (MemoryBudgetException e)
+        {
+            throw new WorkloadException(WorkloadFault.Model, e.Message);
+        }
+    }
+
+    /// <summary>A matrix layer with a zero extent (a MatMul of a [0,k] operand) has no work the timing model can map:
+    /// the model is at fault, named by its node.</summary>
+    private static PreparedWorkload RefuseEmptyMatrices(PreparedWorkload prepared)
+    {
+        foreach (MatrixLayer layer in prepared.Layers.OfType<MatrixLayer>())
+        {
+            if (layer.Gemm.M <= 0 || layer.Gemm.N <= 0 || layer.Gemm.K <= 0 || layer.Groups <= 0)
+            {
+                throw new WorkloadException(WorkloadFault.Model, $"node '{layer.Name}': a matrix product with a zero extent (M={layer.Gemm.M}, N={layer.Gemm.N}, K={layer.Gemm.K}, groups={layer.Groups}) has no work to time");
+            }
+        }
+
+        return prepared;
+    }
+
+    private static PreparedWorkload PrepareWithinBudget(WorkloadRequest request, AcceleratorSpec? spec)
     {
         ArgumentNullException.ThrowIfNull(request);
         bool reference = spec is null || spec.Array.Numerics.IsReference;
@@ -53,7 +81,7 @@ public static class SimulationPipeline
             };
         }
 
-        ModelGraph lowered = AcceleratorLowering.Lower(model, spec);
+        ModelGraph lowered = AcceleratorLowering.Lower(model, spec, request.MemoryBudget);
         var unsupported = GraphExecutor.FindUnsupported(lowered);
         if (unsupported.Count > 0)
         {
@@ -73,7 +101,7 @@ public static class SimulationPipeline
         };
         if (request.Inputs.Count == 0)
         {
-            var inferred = LayerExtractor.Extract(lowered, ShapeInference.InputShapes(model, request.Batch));
+            var inferred = LayerExtractor.ExtractWithShapes(lowered, ShapeInference.Infer(lowered, ShapeInference.InputShapes(model, request.Batch), request.MemoryBudget));
             return prepared with { Layers = inferred.Layers, UnknownShapes = inferred.UnknownShapes };
         }
 
@@ -98,7 +126,7 @@ public static class SimulationPipeline
         IReadOnlyList<(string Name, TensorValue Value)> outputs;
         try
         {
-            outputs = GraphExecutor.Run(lowered, request.Inputs, (name, value) => shapes[name] = [.. value.Shape], spec?.Array.Numerics.ToExecutionOptions());
+            outputs = GraphExecutor.Run(lowered, request.Inputs, (name, value) => shapes[name] = [.. value.Shape], (spec?.Array.Numerics.ToExecutionOptions() ?? ExecutionOptions.Default) with { MemoryBudget = request.MemoryBudget });
         }
         catch (ExecutionException e)
         {

@@ -33,6 +33,10 @@ public sealed record WorkloadRequest
     /// <summary>The batch bound to symbolic input dimensions when there are no inputs (timing only).</summary>
     public int Batch { get; init; } = 1;
 
+    /// <summary>The memory one tensor and the whole preparation may take (lowering, shape inference, execution),
+    /// checked before each allocation; a model over it is a <see cref="WorkloadException"/> naming the node.</summary>
+    public MemoryBudget MemoryBudget { get; init; } = MemoryBudget.Default;
+
     /// <summary>A timing-only request for a model: shapes inferred with <paramref name="batch"/> for symbolic dims.</summary>
     public static WorkloadRequest TimingOnly(string name, ModelGraph model, int batch) => new() { Name = name, Model = model, Batch = batch };
 

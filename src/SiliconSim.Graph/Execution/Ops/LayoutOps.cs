@@ -63,6 +63,13 @@ internal static class LayoutOps
             inputs.Add(ctx.Input(i));
         }
 
+        // The output holds every input: their sizes summed (each input already fits, the sum may not).
+        long bytes = inputs.Aggregate(0L, (sum, t) => sum + MemoryBudget.BytesFor(t.Type, t.Shape.AsSpan()));
+        if (inputs.Count > 0 && bytes > ctx.Options.MemoryBudget.PerTensorBytes)
+        {
+            ctx.Options.MemoryBudget.CheckTensor("output", inputs[0].Type, [bytes / Math.Max(1, MemoryBudget.BytesFor(inputs[0].Type, ReadOnlySpan<long>.Empty))]);
+        }
+
         return [OpGuard.Run(() => LayoutKernels.Concat(inputs, ctx.Int("axis")))];
     }
 
