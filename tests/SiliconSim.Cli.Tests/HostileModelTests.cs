@@ -60,6 +60,7 @@ public sealed class HostileModelTests(ITestOutputHelper output)
         var (exit, _, err) = Measure(name, "inspect", model, "--lowered");
         Assert.Equal(2, exit);
         Assert.Contains("over the per-tensor memory budget of 2 GiB", err, StringComparison.Ordinal);
+        Assert.Contains(model, err, StringComparison.Ordinal);
         Assert.DoesNotContain("internal error", err, StringComparison.Ordinal);
     }
 

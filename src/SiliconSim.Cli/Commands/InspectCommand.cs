@@ -20,19 +20,29 @@ internal static class InspectCommand
         var command = new Command("inspect", "List a model's nodes with their value types and inferred shapes.") { model, lowered, batch, maxMemory };
         command.SetAction(parse =>
         {
-            ModelGraph graph = ModelFiles.LoadModel(parse.GetValue(model)!);
-            if (parse.GetValue(lowered))
-            {
-                graph = OrtCpuLowering.Lower(graph, budget: MaxMemoryOption.Budget(parse, maxMemory));
-            }
-
+            string path = parse.GetValue(model)!;
             int n = parse.GetValue(batch);
             if (n <= 0)
             {
                 throw new UserInputException("--batch", $"must be a positive integer, got {n}");
             }
 
-            Print(graph, n, stdout);
+            ModelGraph graph = ModelFiles.LoadModel(path);
+            try
+            {
+                if (parse.GetValue(lowered))
+                {
+                    graph = OrtCpuLowering.Lower(graph, budget: MaxMemoryOption.Budget(parse, maxMemory));
+                }
+
+                Print(graph, n, stdout);
+            }
+            catch (MemoryBudgetException e)
+            {
+                // The model asks for more memory than the budget: bad input, named by its file.
+                throw new UserInputException(path, e.Message);
+            }
+
             return CliApp.Success;
         });
         return command;
