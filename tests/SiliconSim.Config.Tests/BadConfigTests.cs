@@ -148,6 +148,21 @@ public sealed class BadConfigTests
         Assert.Equal(40, ConfigLoader.LoadText(Yamls.ValidWith(5, "  accumulator_bits: 40"), "edge.yaml").SpecOrThrow().Array.Numerics.AccumulatorBits);
 
     [Fact]
+    public void ThrottleRule_WithMaxJunctionBad_SaysNothingAboutAPlaceholder() =>
+        Assert.Equal(
+            ["edge.yaml:24:3: thermal.max_junction_c: must be a finite number, got 'hot'"],
+            Load(Yamls.Valid + "\nthermal:\n  max_junction_c: hot\n  throttle_c: 200"));
+
+    [Fact]
+    public void DuplicateBufferName_WithANameMissing_ComparesOnlyTheNamesWritten() =>
+        Assert.Equal(
+            [
+                "edge.yaml:13:7: memory.buffers[1].name: is required (A name for reports (unique).)",
+                "edge.yaml:17:7: memory.buffers[2].name: 'in' is already the name of memory.buffers[0]",
+            ],
+            Load(Yamls.ValidWith(13, "    - word_bytes: 1").Replace("- name: out", "- name: in", StringComparison.Ordinal)));
+
+    [Fact]
     public void DuplicateBufferName_IsReported() =>
         Assert.Equal(["edge.yaml:13:7: memory.buffers[1].name: 'in' is already the name of memory.buffers[0]"], Load(Yamls.ValidWith(13, "    - name: in")));
 

@@ -18,8 +18,28 @@ public sealed record SpecParameter
     /// <summary>The unit of the value as written in the config (e.g. <c>KiB</c>, <c>MHz</c>); "-" when it has none.</summary>
     public string Unit { get; init; } = "-";
 
-    /// <summary>The default as written in a config, or null when the parameter is required.</summary>
-    public string? Default { get; init; }
+    /// <summary>
+    /// The default as a config would write it, or null when the parameter is required. For a value default it is
+    /// <see cref="DefaultValue"/> formatted by <see cref="Conversion"/>; set it only for a default that is not a value
+    /// (<c>the file name</c>, <c>array.cols</c>, a section's <c>all defaults</c>).
+    /// </summary>
+    public string? Default
+    {
+        get => _describedDefault ?? (DefaultValue is { } value ? Conversion!.Format(value) : null);
+        init => _describedDefault = value;
+    }
+
+    private readonly string? _describedDefault;
+
+    /// <summary>
+    /// The default as the spec holds it (an <see cref="int"/>, an enum, bytes, <c>ImmutableArray&lt;DataType&gt;</c>,
+    /// of <see cref="ParameterConversion.SpecType"/>), or null when required or derived from other values. The one place
+    /// a default lives: the binder applies it and the spec records' initializers read it (<see cref="SpecParameters.Default{T}"/>).
+    /// </summary>
+    public object? DefaultValue { get; init; }
+
+    /// <summary>How the config value becomes the spec's value and back; set for every leaf (not for sections).</summary>
+    public ParameterConversion? Conversion { get; init; }
 
     /// <summary>What the parameter means.</summary>
     public required string Doc { get; init; }
