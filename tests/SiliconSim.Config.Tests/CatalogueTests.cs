@@ -73,6 +73,14 @@ public sealed class CatalogueTests
     }
 
     [Fact]
+    public void EveryPhysicalFloor_LiesAboveTheMinimum_AndSaysWhy() =>
+        Assert.All(SpecParameters.All.Where(p => p.Floor is not null), p =>
+        {
+            Assert.True(p.Floor > (p.Min ?? double.NegativeInfinity), p.Path);
+            Assert.False(string.IsNullOrWhiteSpace(p.RangeReason), p.Path);
+        });
+
+    [Fact]
     public void SpecRecordDefaults_AreTheCataloguesValues()
     {
         Assert.Equal(SpecParameters.Default<int>("array.accumulator_bits"), new ArrayNumericsSpec().AccumulatorBits);

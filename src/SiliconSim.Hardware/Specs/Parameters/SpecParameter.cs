@@ -56,6 +56,16 @@ public sealed record SpecParameter
     /// <summary>Largest allowed value of a number (inclusive).</summary>
     public double? Max { get; init; }
 
+    /// <summary>
+    /// A physical lower bound above <see cref="Min"/> (inclusive): a value past <see cref="Min"/> but below it is
+    /// possible arithmetic and absurd hardware (a 1e-300 MHz clock). A value that breaks <see cref="Min"/> is still
+    /// told so first ("must be &gt; 0"); one between the two is told the floor ("must be &gt;= 0.001").
+    /// </summary>
+    public double? Floor { get; init; }
+
+    /// <summary>Why the range is what it is, when a bound is not self-evident (a physical floor, say).</summary>
+    public string? RangeReason { get; init; }
+
     /// <summary>The allowed names of a <see cref="ParameterKind.Choice"/> or <see cref="ParameterKind.ChoiceList"/>.</summary>
     public ImmutableArray<string> Choices { get; init; } = [];
 
@@ -80,6 +90,7 @@ public sealed record SpecParameter
         ParameterKind.Choice => string.Join(" | ", Choices),
         ParameterKind.ChoiceList => "list of " + string.Join(" | ", Choices),
         ParameterKind.Boolean => "true | false",
+        _ when Floor is not null && Max is not null => $"{Format(Floor.Value)} .. {Format(Max.Value)}",
         _ when Min is not null && Max is not null => $"{(MinExclusive ? "> " : string.Empty)}{Format(Min.Value)} .. {Format(Max.Value)}",
         _ when Min is not null => $"{(MinExclusive ? ">" : ">=")} {Format(Min.Value)}",
         _ when Max is not null => $"<= {Format(Max.Value)}",
@@ -98,6 +109,11 @@ public sealed record SpecParameter
         if (Min is double min && (MinExclusive ? value <= min : value < min))
         {
             return $"must be {(MinExclusive ? ">" : ">=")} {Format(min)}, got {Format(value)}";
+        }
+
+        if (Floor is double floor && value < floor)
+        {
+            return $"must be >= {Format(floor)}, got {Format(value)}";
         }
 
         return Max is double max && value > max ? $"must be <= {Format(max)}, got {Format(value)}" : null;
