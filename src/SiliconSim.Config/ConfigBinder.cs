@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using SiliconSim.Config.Diagnostics;
-using SiliconSim.Config.Documents;
 using SiliconSim.Config.Yaml;
 using SiliconSim.Hardware.Specs.Parameters;
 
@@ -19,7 +18,10 @@ internal sealed class ConfigBinder(List<ConfigDiagnostic> diagnostics)
 
     public Dictionary<string, SourceLocation> Locations { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Paths whose value is wrong or missing: the mapper puts placeholders there, so spec checks on them are moot.</summary>
+    /// <summary>
+    /// Paths whose value is wrong or missing (each has its diagnostic): <see cref="SpecBuilder"/> builds nothing that
+    /// needs them and runs no rule that reads them.
+    /// </summary>
     public HashSet<string> BadPaths { get; } = new(StringComparer.Ordinal);
 
     public void BindRoot(YamlNode root)
@@ -234,115 +236,4 @@ internal sealed class ConfigBinder(List<ConfigDiagnostic> diagnostics)
     }
 
     private void Error(SourceLocation at, string path, string message) => diagnostics.Add(new ConfigDiagnostic(at, path, message));
-
-    /// <summary>Collects the parsed values into documents (absent fields stay null).</summary>
-    public AcceleratorDocument ToDocument()
-    {
-        T? Get<T>(string path)
-            where T : struct => Values.TryGetValue(path, out object? v) ? (T)v : null;
-        string? Text(string path) => Values.TryGetValue(path, out object? v) ? (string)v : null;
-
-        var doc = new AcceleratorDocument
-        {
-            Name = Text("name"),
-            ClockMhz = Get<double>("clock_mhz"),
-            SupplyVoltageV = Get<double>("supply_voltage_v"),
-            TechnologyNodeNm = Get<long>("technology_node_nm"),
-            Timing = Text("timing"),
-            Energy = Text("energy"),
-        };
-        if (Values.ContainsKey("array"))
-        {
-            doc.Array = new ArrayDocument
-            {
-                Rows = Get<long>("array.rows"),
-                Cols = Get<long>("array.cols"),
-                Dataflow = Text("array.dataflow"),
-                OperandTypes = Get<ImmutableArray<string>>("array.operand_types"),
-                AccumulatorBits = Get<long>("array.accumulator_bits"),
-                Overflow = Text("array.overflow"),
-                Requantizer = Text("array.requantizer"),
-                FixedPointRounding = Text("array.fixed_point_rounding"),
-                LowPrecisionAccumulation = Text("array.low_precision_accumulation"),
-                PipelineLatencyCycles = Get<long>("array.pipeline_latency_cycles"),
-            };
-        }
-
-        if (Values.ContainsKey("vector_unit"))
-        {
-            doc.VectorUnit = new VectorUnitDocument
-            {
-                Lanes = Get<long>("vector_unit.lanes"),
-                Types = Get<ImmutableArray<string>>("vector_unit.types"),
-                CyclesPerElement = SpecNames.VectorOpClasses.Names
-                    .Where(n => Values.ContainsKey("vector_unit.cycles_per_element." + n))
-                    .ToImmutableDictionary(n => n, n => (double)Values["vector_unit.cycles_per_element." + n], StringComparer.Ordinal),
-            };
-        }
-
-        if (Values.ContainsKey("memory"))
-        {
-            doc.Memory = new MemoryDocument
-            {
-                Registers = Values.ContainsKey("memory.registers") ? new RegistersDocument { BytesPerPe = Get<long>("memory.registers.bytes_per_pe") } : null,
-                Dram = Values.ContainsKey("memory.dram")
-                    ? new DramDocument
-                    {
-                        Type = Text("memory.dram.type"),
-                        BandwidthGbps = Get<double>("memory.dram.bandwidth_gbps"),
-                        LatencyNs = Get<double>("memory.dram.latency_ns"),
-                        BurstBytes = Get<long>("memory.dram.burst_bytes"),
-                    }
-                    : null,
-                Buffers = Values.TryGetValue("memory.buffers", out object? count)
-                    ? [.. Enumerable.Range(0, (int)count).Select(i => BufferAt($"memory.buffers[{i}]."))]
-                    : null,
-            };
-        }
-
-        if (Values.ContainsKey("thermal"))
-        {
-            doc.Thermal = ThermalAt("thermal.");
-        }
-
-        return doc;
-
-        ThermalDocument ThermalAt(string at) => new()
-        {
-            AmbientC = Get<double>(at + "ambient_c"),
-            JunctionToSpreaderKPerW = Get<double>(at + "junction_to_spreader_k_per_w"),
-            SpreaderToHeatsinkKPerW = Get<double>(at + "spreader_to_heatsink_k_per_w"),
-            HeatsinkToAmbientKPerW = Get<double>(at + "heatsink_to_ambient_k_per_w"),
-            JunctionCapacitanceJPerK = Get<double>(at + "junction_capacitance_j_per_k"),
-            SpreaderCapacitanceJPerK = Get<double>(at + "spreader_capacitance_j_per_k"),
-            HeatsinkCapacitanceJPerK = Get<double>(at + "heatsink_capacitance_j_per_k"),
-            LeakagePowerW = Get<double>(at + "leakage_power_w"),
-            LeakageReferenceC = Get<double>(at + "leakage_reference_c"),
-            LeakageDoublingC = Get<double>(at + "leakage_doubling_c"),
-            IdlePowerW = Get<double>(at + "idle_power_w"),
-            MaxJunctionC = Get<double>(at + "max_junction_c"),
-            ThrottleC = Get<double>(at + "throttle_c"),
-            HysteresisC = Get<double>(at + "hysteresis_c"),
-            ControlPeriodMs = Get<double>(at + "control_period_ms"),
-            DvfsSteps = Values.TryGetValue(at + "dvfs_steps", out object? steps)
-                ? [.. Enumerable.Range(0, (int)steps).Select(i => new DvfsStepDocument
-                {
-                    FrequencyMhz = Get<double>($"{at}dvfs_steps[{i}].frequency_mhz"),
-                    VoltageV = Get<double>($"{at}dvfs_steps[{i}].voltage_v"),
-                })]
-                : null,
-        };
-
-        BufferDocument BufferAt(string at) => new()
-        {
-            Name = Text(at + "name"),
-            Role = Text(at + "role"),
-            CapacityKib = Get<double>(at + "capacity_kib"),
-            WordBytes = Get<long>(at + "word_bytes"),
-            Banks = Get<long>(at + "banks"),
-            Ports = Get<long>(at + "ports"),
-            BytesPerCycle = Get<long>(at + "bytes_per_cycle"),
-            DoubleBuffered = Get<bool>(at + "double_buffered"),
-        };
-    }
 }

@@ -5,13 +5,15 @@ using SiliconSim.Config.Files;
 using SiliconSim.Config.Yaml;
 using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
+using SiliconSim.Hardware.Specs.Parameters;
 
 namespace SiliconSim.Config;
 
 /// <summary>
-/// The entry point from YAML to an <see cref="AcceleratorSpec"/> (STYLE D3): YAML tree → documents (catalogue-checked)
-/// → <see cref="SpecMapper"/> → spec and <see cref="AcceleratorSpec.Validate"/>. Every problem is reported at once,
-/// each with file, line, column and field path, sorted by position.
+/// The entry point from YAML to an <see cref="AcceleratorSpec"/> (STYLE D3): YAML tree → <see cref="ConfigBinder"/>
+/// (keys, types, choices, ranges, required fields, all from the parameter catalogue) → <see cref="SpecBuilder"/> (the
+/// catalogue's conversions and defaults, and each rule across fields once the values it reads are good) → spec. Every
+/// problem is reported at once, each with file, line, column and field path, sorted by position.
 /// </summary>
 public static class ConfigLoader
 {
@@ -75,16 +77,11 @@ public static class ConfigLoader
         if (root is not null)
         {
             string defaultName = Path.GetFileNameWithoutExtension(fileName);
-            (spec, var problems) = SpecMapper.Map(binder.ToDocument(), defaultName.Length == 0 ? "config" : defaultName);
-            bool roleUnknown = binder.BadPaths.Any(p => p.StartsWith("memory.buffers[", StringComparison.Ordinal) && (p.EndsWith(".role", StringComparison.Ordinal) || p.EndsWith(']')));
+            var builder = new SpecBuilder(binder, defaultName.Length == 0 ? "config" : defaultName);
+            (spec, var problems) = builder.Build();
             foreach (SpecProblem problem in problems)
             {
-                if (binder.BadPaths.Any(bad => Related(problem.Path, bad)) || (roleUnknown && IsRoleProblem(problem.Path)))
-                {
-                    continue;
-                }
-
-                // One diagnostic per field: the first says what is wrong, a second would only restate it with a placeholder.
+                // One diagnostic per field: the first says what is wrong.
                 if (!diagnostics.Any(d => d.Path == problem.Path))
                 {
                     diagnostics.Add(map.Diagnostic(problem.Path, problem.Message));
@@ -92,10 +89,11 @@ public static class ConfigLoader
             }
 
             table = energyTable ?? LoadEnergyTable(binder, map, diagnostics);
-            if (table is var (t, file) && !diagnostics.Any(d => s_pricingInputs.Any(input => Related(d.Path, input))))
+            if (table is var (t, file) && builder.OperandTypes is { } types && builder.DramType is { } dram
+                && !diagnostics.Any(d => s_pricingInputs.Any(input => Concerns(d.Path, input))))
             {
                 // A table that loads may still lack a price this accelerator needs (a MAC pair its array multiplies, its DRAM).
-                foreach (SpecProblem problem in EnergyModel.Validate(t, spec))
+                foreach (SpecProblem problem in EnergyModel.ValidatePrices(t, types, dram))
                 {
                     diagnostics.Add(map.Diagnostic("energy", $"{file}: {problem}"));
                 }
@@ -103,6 +101,12 @@ public static class ConfigLoader
         }
 
         var sorted = diagnostics.OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column).ToImmutableArray();
+        if (sorted.IsEmpty && root is not null && spec is null)
+        {
+            // Every value the spec lacks was reported by the binder; a silent gap is a bug in the catalogue or builder.
+            throw new InvalidOperationException($"{fileName}: no spec was built and no problem was reported");
+        }
+
         return sorted.IsEmpty && table is var (resolved, tablePath)
             ? new ConfigLoadResult(spec, sorted, map) { EnergyTable = resolved, EnergyTablePath = tablePath }
             : new ConfigLoadResult(null, sorted, map);
@@ -120,7 +124,7 @@ public static class ConfigLoader
             return null;
         }
 
-        string name = binder.Values.TryGetValue("energy", out object? value) ? (string)value : ParameterDefaults.Get<string>("energy");
+        string name = binder.Values.TryGetValue("energy", out object? value) ? (string)value : SpecParameters.Default<string>("energy");
 
         // A value given on the command line (--set, line 0) is relative to the current directory, as any argument is.
         string? folder = binder.Locations.TryGetValue("energy", out SourceLocation at) && at.Line > 0
@@ -145,16 +149,15 @@ public static class ConfigLoader
         return loaded.Table is EnergyTableSpec table ? (table, Path.GetFullPath(path)) : null;
     }
 
-    /// <summary>A path and one of its ancestors or descendants: a problem there depends on a placeholder value.</summary>
-    private static bool Related(string a, string b) =>
-        a == b || IsUnder(a, b) || IsUnder(b, a);
+    /// <summary>
+    /// Whether a diagnostic at <paramref name="path"/> concerns <paramref name="input"/>: the same field, a field inside
+    /// it, a section around it, or the whole file (an empty path). The table is not checked against an input in doubt.
+    /// </summary>
+    private static bool Concerns(string path, string input) =>
+        path == input || IsUnder(path, input) || IsUnder(input, path);
 
     private static bool IsUnder(string path, string ancestor) =>
         ancestor.Length == 0 || (path.StartsWith(ancestor, StringComparison.Ordinal) && path.Length > ancestor.Length && path[ancestor.Length] is '.' or '[');
-
-    // With some buffer's role unknown, the role combination checks (missing role, unified beside per-role) are moot.
-    private static bool IsRoleProblem(string path) =>
-        path == "memory.buffers" || (path.StartsWith("memory.buffers[", StringComparison.Ordinal) && path.EndsWith(".role", StringComparison.Ordinal));
 
     /// <summary>
     /// Reads a config and, when it says <c>base: NAME</c> (a file relative to this one, or a preset name), lays it over

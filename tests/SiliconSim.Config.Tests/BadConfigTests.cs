@@ -35,6 +35,28 @@ public sealed class BadConfigTests
     public void NonPositiveOrOversizedValue_IsOutOfRange(int line, string text, string expected) =>
         Assert.Equal([expected], Load(Yamls.ValidWith(line, text)));
 
+    // Issue 13: positive but absurd values printed "0 MHz" and a 300-digit energy; the catalogue's physical floors
+    // (a 1 kHz clock, 1 kB/s of DRAM bandwidth) make them located errors.
+    [Theory]
+    [InlineData(1, "clock_mhz: 1e-300", "edge.yaml:1:1: clock_mhz: must be >= 0.001, got 1E-300")]
+    [InlineData(1, "clock_mhz: 0.0009", "edge.yaml:1:1: clock_mhz: must be >= 0.001, got 0.0009")]
+    [InlineData(22, "    bandwidth_gbps: 1e-300", "edge.yaml:22:5: memory.dram.bandwidth_gbps: must be >= 1E-06, got 1E-300")]
+    [InlineData(22, "    bandwidth_gbps: 1e-7", "edge.yaml:22:5: memory.dram.bandwidth_gbps: must be >= 1E-06, got 1E-07")]
+    public void AbsurdlySmallClockOrBandwidth_IsBelowThePhysicalFloor(int line, string text, string expected) =>
+        Assert.Equal([expected], Load(Yamls.ValidWith(line, text)));
+
+    [Theory]
+    [InlineData(1, "clock_mhz: 0.001")]
+    [InlineData(22, "    bandwidth_gbps: 1e-6")]
+    public void ClockOrBandwidth_AtTheFloor_IsAccepted(int line, string text) =>
+        Assert.True(ConfigLoader.LoadText(Yamls.ValidWith(line, text), "edge.yaml").Success);
+
+    [Fact]
+    public void AbsurdlySlowDvfsStep_IsBelowThePhysicalFloor_WithoutFollowOnOrderErrors() =>
+        Assert.Equal(
+            ["edge.yaml:25:7: thermal.dvfs_steps[0].frequency_mhz: must be >= 0.001, got 1E-300"],
+            Load(Yamls.Valid + "\nthermal:\n  dvfs_steps:\n    - frequency_mhz: 1e-300\n      voltage_v: 0.9\n    - frequency_mhz: 250\n      voltage_v: 0.8"));
+
     [Theory]
     [InlineData(3, "  rows: sixteen", "edge.yaml:3:3: array.rows: must be a whole number, got 'sixteen'")]
     [InlineData(3, "  rows: 16.5", "edge.yaml:3:3: array.rows: must be a whole number, got '16.5'")]
@@ -146,6 +168,21 @@ public sealed class BadConfigTests
     [Fact]
     public void WideAccumulator_WithFloatRequantizer_IsAllowed() =>
         Assert.Equal(40, ConfigLoader.LoadText(Yamls.ValidWith(5, "  accumulator_bits: 40"), "edge.yaml").SpecOrThrow().Array.Numerics.AccumulatorBits);
+
+    [Fact]
+    public void ThrottleRule_WithMaxJunctionBad_SaysNothingAboutAPlaceholder() =>
+        Assert.Equal(
+            ["edge.yaml:24:3: thermal.max_junction_c: must be a finite number, got 'hot'"],
+            Load(Yamls.Valid + "\nthermal:\n  max_junction_c: hot\n  throttle_c: 200"));
+
+    [Fact]
+    public void DuplicateBufferName_WithANameMissing_ComparesOnlyTheNamesWritten() =>
+        Assert.Equal(
+            [
+                "edge.yaml:13:7: memory.buffers[1].name: is required (A name for reports (unique).)",
+                "edge.yaml:17:7: memory.buffers[2].name: 'in' is already the name of memory.buffers[0]",
+            ],
+            Load(Yamls.ValidWith(13, "    - word_bytes: 1").Replace("- name: out", "- name: in", StringComparison.Ordinal)));
 
     [Fact]
     public void DuplicateBufferName_IsReported() =>

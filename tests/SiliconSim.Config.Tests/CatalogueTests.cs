@@ -51,6 +51,48 @@ public sealed class CatalogueTests
     }
 
     [Fact]
+    public void EveryLeaf_BindsThroughItsConversion_AndEveryValueDefault_HasTheSpecTypeAndFitsItsRange()
+    {
+        Assert.All(SpecParameters.All.Where(p => p.Kind is not (ParameterKind.Section or ParameterKind.SectionList)), p =>
+        {
+            Assert.NotNull(p.Conversion);
+            if (p.DefaultValue is not { } value)
+            {
+                return;
+            }
+
+            Assert.IsType(p.Conversion!.SpecType, value);
+            object config = p.Conversion.ToConfig(value);
+            Assert.True(p.Conversion.TryToSpec(config, out object? back, out string? problem), problem);
+            Assert.Equal(value, back);
+            if (config is double or long)
+            {
+                Assert.Null(p.CheckRange(Convert.ToDouble(config, System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        });
+    }
+
+    [Fact]
+    public void EveryPhysicalFloor_LiesAboveTheMinimum_AndSaysWhy() =>
+        Assert.All(SpecParameters.All.Where(p => p.Floor is not null), p =>
+        {
+            Assert.True(p.Floor > (p.Min ?? double.NegativeInfinity), p.Path);
+            Assert.False(string.IsNullOrWhiteSpace(p.RangeReason), p.Path);
+        });
+
+    [Fact]
+    public void SpecRecordDefaults_AreTheCataloguesValues()
+    {
+        Assert.Equal(SpecParameters.Default<int>("array.accumulator_bits"), new ArrayNumericsSpec().AccumulatorBits);
+        Assert.Equal(SpecParameters.Default<double>("thermal.throttle_c"), new ThermalSpec().ThrottleC);
+        Assert.Equal(SpecParameters.Default<double>("thermal.idle_power_w"), new ThermalSpec().IdlePowerW);
+        Assert.Equal("95", SpecParameters.Get("thermal.throttle_c").Default);
+        Assert.Equal("[uint8, int8]", SpecParameters.Get("array.operand_types").Default);
+        Assert.Equal("lpddr4", SpecParameters.Get("memory.dram.type").Default);
+        Assert.Throws<ArgumentException>(() => SpecParameters.Default<int>("array.rows"));
+    }
+
+    [Fact]
     public void DefaultsTheCatalogueStates_AreTheOnesAMinimalConfigGets()
     {
         // Expected values are the catalogue's documented defaults, read as a user reads them in `describe`.

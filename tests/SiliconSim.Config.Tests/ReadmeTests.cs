@@ -18,7 +18,7 @@ public sealed class ReadmeTests
         {
             static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal);
             sb.Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"| `{p.Path}` | {Cell(p.Unit)} | {(p.Default is null ? "**required**" : "`" + p.Default + "`")} | {Cell(p.RangeText)} | {Cell(p.Doc)} | {Cell(p.Reason)} |\n");
+                $"| `{p.Path}` | {Cell(p.Unit)} | {(p.Default is null ? "**required**" : "`" + p.Default + "`")} | {Cell(p.RangeText)}{(p.RangeReason is null ? string.Empty : $" ({Cell(p.RangeReason)})")} | {Cell(p.Doc)} | {Cell(p.Reason)} |\n");
         }
 
         return sb.ToString();

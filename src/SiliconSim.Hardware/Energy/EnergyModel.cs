@@ -19,10 +19,19 @@ public static class EnergyModel
     /// </summary>
     public static ImmutableArray<SpecProblem> Validate(EnergyTableSpec table, AcceleratorSpec accelerator)
     {
-        ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(accelerator);
+        return ValidatePrices(table, accelerator.Array.OperandTypes, accelerator.Memory.Dram.Type);
+    }
+
+    /// <summary>
+    /// <see cref="Validate"/> from the only two spec values it reads, so the config
+    /// loader can check pricing as soon as those are known, even while other fields of the config are wrong.
+    /// </summary>
+    public static ImmutableArray<SpecProblem> ValidatePrices(EnergyTableSpec table, ImmutableArray<DataType> operandTypes, string dramType)
+    {
+        ArgumentNullException.ThrowIfNull(table);
         var problems = table.Validate().ToBuilder();
-        var types = accelerator.Array.OperandTypes;
+        var types = operandTypes;
         for (int i = 0; i < types.Length; i++)
         {
             for (int j = i; j < types.Length; j++)
@@ -34,7 +43,7 @@ public static class EnergyModel
             }
         }
 
-        string dram = accelerator.Memory.Dram.Type;
+        string dram = dramType;
         if (!table.DramPjPerBit.ContainsKey(dram))
         {
             string known = string.Join(", ", table.DramPjPerBit.Keys.Order(StringComparer.Ordinal));

@@ -24,17 +24,8 @@ public sealed partial record AcceleratorSpec
         range("thermal.throttle_c", t.ThrottleC);
         range("thermal.hysteresis_c", t.HysteresisC);
         range("thermal.control_period_ms", t.ControlPeriodMs);
-        if (t.ThrottleC > t.MaxJunctionC)
-        {
-            problems.Add(new SpecProblem("thermal.throttle_c", $"must be <= max_junction_c ({t.MaxJunctionC}) so the governor acts before the limit, got {t.ThrottleC}"));
-        }
-
-        // The governor releases at throttle_c - hysteresis_c; at or below ambient it could never step back up.
-        if (t.ThrottleC - t.HysteresisC <= t.AmbientC)
-        {
-            problems.Add(new SpecProblem("thermal.hysteresis_c",
-                $"throttle_c - hysteresis_c = {t.ThrottleC - t.HysteresisC} must be above ambient_c ({t.AmbientC}), or a throttled part never recovers"));
-        }
+        Add(problems, SpecRules.ThrottleBelowLimit(t.ThrottleC, t.MaxJunctionC));
+        Add(problems, SpecRules.ReleaseAboveAmbient(t.ThrottleC, t.HysteresisC, t.AmbientC));
 
         ImmutableArray<DvfsStep> steps = t.DvfsSteps.IsDefault ? [] : t.DvfsSteps;
         for (int i = 0; i < steps.Length; i++)
@@ -42,14 +33,10 @@ public sealed partial record AcceleratorSpec
             string at = $"thermal.dvfs_steps[{i}].";
             range(at + "frequency_mhz", steps[i].FrequencyMhz);
             range(at + "voltage_v", steps[i].VoltageV);
-            if (i > 0 && steps[i].FrequencyMhz >= steps[i - 1].FrequencyMhz)
+            if (i > 0)
             {
-                problems.Add(new SpecProblem(at + "frequency_mhz", $"steps must go from fastest to slowest: {steps[i].FrequencyMhz} is not below {steps[i - 1].FrequencyMhz}"));
-            }
-
-            if (i > 0 && steps[i].VoltageV > steps[i - 1].VoltageV)
-            {
-                problems.Add(new SpecProblem(at + "voltage_v", $"a slower step needs no more voltage than a faster one: {steps[i].VoltageV} is above {steps[i - 1].VoltageV}"));
+                Add(problems, SpecRules.StepSlower(i, steps[i].FrequencyMhz, steps[i - 1].FrequencyMhz));
+                Add(problems, SpecRules.StepVoltageNotHigher(i, steps[i].VoltageV, steps[i - 1].VoltageV));
             }
         }
     }

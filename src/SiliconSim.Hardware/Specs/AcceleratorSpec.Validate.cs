@@ -23,10 +23,7 @@ public sealed partial record AcceleratorSpec
             }
         }
 
-        if (string.IsNullOrWhiteSpace(Name))
-        {
-            problems.Add(new SpecProblem("name", "must not be empty"));
-        }
+        Add(problems, SpecRules.NotEmpty("name", Name));
 
         Range("clock_mhz", ClockMhz);
         Range("supply_voltage_v", SupplyVoltageV);
@@ -54,15 +51,8 @@ public sealed partial record AcceleratorSpec
         range("array.cols", array.Cols);
         range("array.accumulator_bits", array.Numerics.AccumulatorBits);
         range("array.pipeline_latency_cycles", array.PipelineLatencyCycles);
-        ValidateTypes("array.operand_types", array.OperandTypes, SpecNames.OperandTypes, problems);
-
-        // gemmlowp's fixed-point requantizer multiplies the accumulator by an int32 multiplier in a 64-bit product and
-        // keeps the high half (SaturatingRoundingDoublingHighMul); a wider accumulator does not fit that datapath.
-        if (array.Numerics.Requantizer == RequantizerArithmetic.FixedPoint && array.Numerics.AccumulatorBits > 32)
-        {
-            problems.Add(new SpecProblem("array.accumulator_bits",
-                $"must be <= 32 with requantizer: fixed_point (its multiplier takes an int32 accumulator), got {array.Numerics.AccumulatorBits}"));
-        }
+        problems.AddRange(SpecRules.Types("array.operand_types", array.OperandTypes, SpecNames.OperandTypes));
+        Add(problems, SpecRules.FixedPointAccumulator(array.Numerics.Requantizer, array.Numerics.AccumulatorBits));
     }
 
     private static void ValidateVectorUnit(VectorUnitSpec vector, ImmutableArray<SpecProblem>.Builder problems, Action<string, double> range)
@@ -81,91 +71,41 @@ public sealed partial record AcceleratorSpec
             }
         }
 
-        ValidateTypes("vector_unit.types", vector.Types, SpecNames.VectorTypes, problems);
-    }
-
-    private static void ValidateTypes(string path, ImmutableArray<Numerics.DataType> types, NameTable<Numerics.DataType> table, ImmutableArray<SpecProblem>.Builder problems)
-    {
-        if (types.IsDefaultOrEmpty)
-        {
-            problems.Add(new SpecProblem(path, "must list at least one type"));
-            return;
-        }
-
-        for (int i = 0; i < types.Length; i++)
-        {
-            if (!table.Names.Any(n => table.TryParse(n, out var t) && t == types[i]))
-            {
-                problems.Add(new SpecProblem($"{path}[{i}]", $"{Numerics.DataTypeInfo.Name(types[i])} is not one of {string.Join(", ", table.Names)}"));
-            }
-            else if (types.IndexOf(types[i]) < i)
-            {
-                problems.Add(new SpecProblem($"{path}[{i}]", $"{table.Name(types[i])} is listed twice"));
-            }
-        }
+        problems.AddRange(SpecRules.Types("vector_unit.types", vector.Types, SpecNames.VectorTypes));
     }
 
     private static void ValidateBuffers(ImmutableArray<BufferSpec> buffers, ImmutableArray<SpecProblem>.Builder problems, Action<string, double> range)
     {
-        if (buffers.IsDefaultOrEmpty)
+        if (SpecRules.SomeBuffer(buffers.IsDefault ? 0 : buffers.Length) is { } none)
         {
-            problems.Add(new SpecProblem("memory.buffers", "must list at least one buffer"));
+            problems.Add(none);
             return;
         }
 
+        string?[] names = [.. buffers.Select(b => b.Name)];
+        BufferRole[] roles = [.. buffers.Select(b => b.Role)];
         for (int i = 0; i < buffers.Length; i++)
         {
             BufferSpec b = buffers[i];
             string at = $"memory.buffers[{i}].";
-            if (string.IsNullOrWhiteSpace(b.Name))
-            {
-                problems.Add(new SpecProblem(at + "name", "must not be empty"));
-            }
-            else if (buffers.Take(i).FirstOrDefault(o => string.Equals(o.Name, b.Name, StringComparison.Ordinal)) is not null)
-            {
-                problems.Add(new SpecProblem(at + "name", $"'{b.Name}' is already the name of memory.buffers[{IndexOfName(buffers, b.Name)}]"));
-            }
-
+            Add(problems, SpecRules.BufferName(i, names));
             range(at + "capacity_kib", b.CapacityBytes / 1024.0);
             range(at + "word_bytes", b.WordBytes);
             range(at + "banks", b.Banks);
             range(at + "ports", b.Ports);
             range(at + "bytes_per_cycle", b.BytesPerCycle);
-            long row = (long)b.WordBytes * b.Banks;
-            if (b.CapacityBytes > 0 && row > 0 && b.CapacityBytes % row != 0)
-            {
-                problems.Add(new SpecProblem(at + "capacity_kib",
-                    $"{b.CapacityBytes} bytes is not a whole number of rows of word_bytes x banks = {row} bytes"));
-            }
-
-            // Each operand must have exactly one home: a second buffer of a role, or a unified buffer beside per-role
-            // buffers, leaves the mapping without a rule for which one a tile goes to.
-            int first = buffers.IndexOf(buffers.First(o => o.Role == b.Role));
-            int unified = buffers.IndexOf(buffers.FirstOrDefault(o => o.Role == BufferRole.Unified) ?? b);
-            if (first < i)
-            {
-                problems.Add(new SpecProblem(at + "role", $"memory.buffers[{first}] already has role {SpecNames.Roles.Name(b.Role)}; each role has one buffer"));
-            }
-            else if (b.Role != BufferRole.Unified && buffers[unified].Role == BufferRole.Unified)
-            {
-                problems.Add(new SpecProblem(at + "role",
-                    $"memory.buffers[{unified}] is a unified buffer that holds every operand, so no {SpecNames.Roles.Name(b.Role)} buffer may sit beside it"));
-            }
+            Add(problems, SpecRules.WholeRows(i, b.CapacityBytes, b.WordBytes, b.Banks));
+            Add(problems, SpecRules.BufferRole(i, roles));
         }
 
-        if (!buffers.Any(b => b.Role == BufferRole.Unified))
-        {
-            foreach (BufferRole role in (BufferRole[])[BufferRole.Input, BufferRole.Weight, BufferRole.Output])
-            {
-                if (!buffers.Any(b => b.Role == role))
-                {
-                    string name = SpecNames.Roles.Name(role);
-                    problems.Add(new SpecProblem("memory.buffers", $"no buffer holds {name} operands: add one with role: {name}, or use a single buffer with role: unified"));
-                }
-            }
-        }
+        problems.AddRange(SpecRules.MissingRoles(roles));
     }
 
-    private static int IndexOfName(ImmutableArray<BufferSpec> buffers, string name) =>
-        buffers.IndexOf(buffers.First(o => string.Equals(o.Name, name, StringComparison.Ordinal)));
+    private static void Add(ImmutableArray<SpecProblem>.Builder problems, SpecProblem? problem)
+    {
+        if (problem is not null)
+        {
+            problems.Add(problem);
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using SiliconSim.Hardware.Specs.Parameters;
+
 namespace SiliconSim.Hardware.Specs;
 
 /// <summary>
@@ -25,10 +27,10 @@ public sealed partial record AcceleratorSpec
     public required MemorySpec Memory { get; init; }
 
     /// <summary>The energy table (a name in <c>configs/energy</c> or a path) that prices this accelerator's actions.</summary>
-    public string EnergyTable { get; init; } = "horowitz-45nm";
+    public string EnergyTable { get; init; } = SpecParameters.Default<string>("energy");
 
     /// <summary>Which fold-level cycle model to use.</summary>
-    public TimingModel Timing { get; init; } = TimingModel.Corrected;
+    public TimingModel Timing { get; init; } = SpecParameters.Default<TimingModel>("timing");
 
     /// <summary>Seconds per cycle at <see cref="ClockMhz"/>.</summary>
     public double CycleSeconds => 1e-6 / ClockMhz;

@@ -1,3 +1,4 @@
+using SiliconSim.Hardware.Specs.Parameters;
 using SiliconSim.Numerics.Kernels;
 using SiliconSim.Numerics.Kernels.LowPrecision;
 
@@ -5,7 +6,8 @@ namespace SiliconSim.Hardware.Specs;
 
 /// <summary>
 /// The arithmetic the array really performs: accumulator width and overflow, and how the output path requantizes.
-/// The defaults (32-bit wrapping accumulator, fp32 requantizer) are ONNX Runtime's arithmetic, so goldens pass bit-exactly.
+/// The defaults (32-bit wrapping accumulator, fp32 requantizer) are ONNX Runtime's arithmetic, so goldens pass bit-exactly;
+/// they and their reasons live in the parameter catalogue (<c>array.*</c>), which the initializers read.
 /// </summary>
 public sealed record ArrayNumericsSpec
 {
@@ -13,17 +15,17 @@ public sealed record ArrayNumericsSpec
     /// Accumulator width in bits (2..64, config <c>array.accumulator_bits</c>); 32 is what ORT's int32 accumulation
     /// gives. Widths above 32 are valid only with the <see cref="RequantizerArithmetic.Float32"/> requantizer.
     /// </summary>
-    public int AccumulatorBits { get; init; } = 32;
+    public int AccumulatorBits { get; init; } = SpecParameters.Default<int>("array.accumulator_bits");
 
-    public AccumulatorOverflow Overflow { get; init; } = AccumulatorOverflow.Wrap;
+    public AccumulatorOverflow Overflow { get; init; } = SpecParameters.Default<AccumulatorOverflow>("array.overflow");
 
-    public RequantizerArithmetic Requantizer { get; init; } = RequantizerArithmetic.Float32;
+    public RequantizerArithmetic Requantizer { get; init; } = SpecParameters.Default<RequantizerArithmetic>("array.requantizer");
 
     /// <summary>Rounding of the fixed-point requantizer's shift; used only with <see cref="RequantizerArithmetic.FixedPoint"/>.</summary>
-    public ShiftRounding FixedPointRounding { get; init; } = ShiftRounding.NearestAwayFromZero;
+    public ShiftRounding FixedPointRounding { get; init; } = SpecParameters.Default<ShiftRounding>("array.fixed_point_rounding");
 
     /// <summary>How float8/float4 MACs sum a dot product (config <c>array.low_precision_accumulation</c>).</summary>
-    public LowPrecisionAccumulation LowPrecisionAccumulation { get; init; } = LowPrecisionAccumulation.BlockExactThenFp32;
+    public LowPrecisionAccumulation LowPrecisionAccumulation { get; init; } = SpecParameters.Default<LowPrecisionAccumulation>("array.low_precision_accumulation");
 
     /// <summary>True when these numerics are exactly ONNX Runtime's (the golden reference).</summary>
     public bool IsReference => AccumulatorBits == 32 && Overflow == AccumulatorOverflow.Wrap && Requantizer == RequantizerArithmetic.Float32;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SiliconSim.Hardware.Specs.Parameters;
 using SiliconSim.Numerics;
 
 namespace SiliconSim.Hardware.Specs;
@@ -19,7 +20,7 @@ public sealed partial record ArraySpec
     public required ArrayNumericsSpec Numerics { get; init; }
 
     /// <summary>Extra cycles a MAC's multiply-add pipeline adds before the first result leaves the array.</summary>
-    public int PipelineLatencyCycles { get; init; }
+    public int PipelineLatencyCycles { get; init; } = SpecParameters.Default<int>("array.pipeline_latency_cycles");
 
     public int PeCount => Rows * Cols;
 }

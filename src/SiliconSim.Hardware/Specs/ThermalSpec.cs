@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SiliconSim.Hardware.Specs.Parameters;
 
 namespace SiliconSim.Hardware.Specs;
 
@@ -6,54 +7,54 @@ namespace SiliconSim.Hardware.Specs;
 /// The thermal environment and throttling policy of the accelerator (config section <c>thermal:</c>): a compact RC
 /// network in HotSpot's style with three nodes in a chain, junction → package/spreader → heatsink/board → ambient
 /// (Huang et al., "HotSpot: a compact thermal modeling methodology", IEEE TVLSI 2006), temperature-dependent leakage
-/// and a DVFS governor. Defaults and their reasons are in the parameter catalogue (<c>thermal.*</c>).
+/// and a DVFS governor. Defaults and their reasons are in the parameter catalogue (<c>thermal.*</c>), which the initializers read.
 /// </summary>
 public sealed partial record ThermalSpec
 {
     /// <summary>Temperature of the surroundings, in °C; every node starts here.</summary>
-    public double AmbientC { get; init; } = 45;
+    public double AmbientC { get; init; } = SpecParameters.Default<double>("thermal.ambient_c");
 
     /// <summary>Thermal resistance from the junction (die) node to the package/spreader node, K/W.</summary>
-    public double JunctionToSpreaderKPerW { get; init; } = 1;
+    public double JunctionToSpreaderKPerW { get; init; } = SpecParameters.Default<double>("thermal.junction_to_spreader_k_per_w");
 
     /// <summary>Thermal resistance from the spreader node to the heatsink/board node, K/W.</summary>
-    public double SpreaderToHeatsinkKPerW { get; init; } = 4;
+    public double SpreaderToHeatsinkKPerW { get; init; } = SpecParameters.Default<double>("thermal.spreader_to_heatsink_k_per_w");
 
     /// <summary>Thermal resistance from the heatsink/board node to ambient, K/W.</summary>
-    public double HeatsinkToAmbientKPerW { get; init; } = 15;
+    public double HeatsinkToAmbientKPerW { get; init; } = SpecParameters.Default<double>("thermal.heatsink_to_ambient_k_per_w");
 
     /// <summary>Heat capacity of the junction (die) node, J/K.</summary>
-    public double JunctionCapacitanceJPerK { get; init; } = 0.01;
+    public double JunctionCapacitanceJPerK { get; init; } = SpecParameters.Default<double>("thermal.junction_capacitance_j_per_k");
 
     /// <summary>Heat capacity of the package/spreader node, J/K.</summary>
-    public double SpreaderCapacitanceJPerK { get; init; } = 1;
+    public double SpreaderCapacitanceJPerK { get; init; } = SpecParameters.Default<double>("thermal.spreader_capacitance_j_per_k");
 
     /// <summary>Heat capacity of the heatsink/board node, J/K.</summary>
-    public double HeatsinkCapacitanceJPerK { get; init; } = 20;
+    public double HeatsinkCapacitanceJPerK { get; init; } = SpecParameters.Default<double>("thermal.heatsink_capacitance_j_per_k");
 
     /// <summary>Leakage power at <see cref="LeakageReferenceC"/> and the nominal supply voltage, W.</summary>
-    public double LeakagePowerW { get; init; } = 0.05;
+    public double LeakagePowerW { get; init; } = SpecParameters.Default<double>("thermal.leakage_power_w");
 
     /// <summary>The junction temperature at which <see cref="LeakagePowerW"/> holds, °C.</summary>
-    public double LeakageReferenceC { get; init; } = 25;
+    public double LeakageReferenceC { get; init; } = SpecParameters.Default<double>("thermal.leakage_reference_c");
 
     /// <summary>The junction temperature rise that doubles leakage, °C (k = ln 2 / this).</summary>
-    public double LeakageDoublingC { get; init; } = 25;
+    public double LeakageDoublingC { get; init; } = SpecParameters.Default<double>("thermal.leakage_doubling_c");
 
     /// <summary>Dynamic power while no inference runs (clock tree, always-on logic) at the nominal point, W.</summary>
-    public double IdlePowerW { get; init; }
+    public double IdlePowerW { get; init; } = SpecParameters.Default<double>("thermal.idle_power_w");
 
     /// <summary>The highest junction temperature the part may reach, °C; a run above it is flagged.</summary>
-    public double MaxJunctionC { get; init; } = 105;
+    public double MaxJunctionC { get; init; } = SpecParameters.Default<double>("thermal.max_junction_c");
 
     /// <summary>Junction temperature at or above which the governor steps down one DVFS step, °C.</summary>
-    public double ThrottleC { get; init; } = 95;
+    public double ThrottleC { get; init; } = SpecParameters.Default<double>("thermal.throttle_c");
 
     /// <summary>The governor steps back up only once the junction is at or below <c>ThrottleC − HysteresisC</c>, °C.</summary>
-    public double HysteresisC { get; init; } = 5;
+    public double HysteresisC { get; init; } = SpecParameters.Default<double>("thermal.hysteresis_c");
 
     /// <summary>How often the governor reads the junction temperature and may change step, ms.</summary>
-    public double ControlPeriodMs { get; init; } = 10;
+    public double ControlPeriodMs { get; init; } = SpecParameters.Default<double>("thermal.control_period_ms");
 
     /// <summary>
     /// Operating points from fastest to slowest; empty means only the nominal point (clock_mhz, supply_voltage_v), so

@@ -18,8 +18,28 @@ public sealed record SpecParameter
     /// <summary>The unit of the value as written in the config (e.g. <c>KiB</c>, <c>MHz</c>); "-" when it has none.</summary>
     public string Unit { get; init; } = "-";
 
-    /// <summary>The default as written in a config, or null when the parameter is required.</summary>
-    public string? Default { get; init; }
+    /// <summary>
+    /// The default as a config would write it, or null when the parameter is required. For a value default it is
+    /// <see cref="DefaultValue"/> formatted by <see cref="Conversion"/>; set it only for a default that is not a value
+    /// (<c>the file name</c>, <c>array.cols</c>, a section's <c>all defaults</c>).
+    /// </summary>
+    public string? Default
+    {
+        get => _describedDefault ?? (DefaultValue is { } value ? Conversion!.Format(value) : null);
+        init => _describedDefault = value;
+    }
+
+    private readonly string? _describedDefault;
+
+    /// <summary>
+    /// The default as the spec holds it (an <see cref="int"/>, an enum, bytes, <c>ImmutableArray&lt;DataType&gt;</c>,
+    /// of <see cref="ParameterConversion.SpecType"/>), or null when required or derived from other values. The one place
+    /// a default lives: the binder applies it and the spec records' initializers read it (<see cref="SpecParameters.Default{T}"/>).
+    /// </summary>
+    public object? DefaultValue { get; init; }
+
+    /// <summary>How the config value becomes the spec's value and back; set for every leaf (not for sections).</summary>
+    public ParameterConversion? Conversion { get; init; }
 
     /// <summary>What the parameter means.</summary>
     public required string Doc { get; init; }
@@ -35,6 +55,16 @@ public sealed record SpecParameter
 
     /// <summary>Largest allowed value of a number (inclusive).</summary>
     public double? Max { get; init; }
+
+    /// <summary>
+    /// A physical lower bound above <see cref="Min"/> (inclusive): a value past <see cref="Min"/> but below it is
+    /// possible arithmetic and absurd hardware (a 1e-300 MHz clock). A value that breaks <see cref="Min"/> is still
+    /// told so first ("must be &gt; 0"); one between the two is told the floor ("must be &gt;= 0.001").
+    /// </summary>
+    public double? Floor { get; init; }
+
+    /// <summary>Why the range is what it is, when a bound is not self-evident (a physical floor, say).</summary>
+    public string? RangeReason { get; init; }
 
     /// <summary>The allowed names of a <see cref="ParameterKind.Choice"/> or <see cref="ParameterKind.ChoiceList"/>.</summary>
     public ImmutableArray<string> Choices { get; init; } = [];
@@ -60,6 +90,7 @@ public sealed record SpecParameter
         ParameterKind.Choice => string.Join(" | ", Choices),
         ParameterKind.ChoiceList => "list of " + string.Join(" | ", Choices),
         ParameterKind.Boolean => "true | false",
+        _ when Floor is not null && Max is not null => $"{Format(Floor.Value)} .. {Format(Max.Value)}",
         _ when Min is not null && Max is not null => $"{(MinExclusive ? "> " : string.Empty)}{Format(Min.Value)} .. {Format(Max.Value)}",
         _ when Min is not null => $"{(MinExclusive ? ">" : ">=")} {Format(Min.Value)}",
         _ when Max is not null => $"<= {Format(Max.Value)}",
@@ -78,6 +109,11 @@ public sealed record SpecParameter
         if (Min is double min && (MinExclusive ? value <= min : value < min))
         {
             return $"must be {(MinExclusive ? ">" : ">=")} {Format(min)}, got {Format(value)}";
+        }
+
+        if (Floor is double floor && value < floor)
+        {
+            return $"must be >= {Format(floor)}, got {Format(value)}";
         }
 
         return Max is double max && value > max ? $"must be <= {Format(max)}, got {Format(value)}" : null;
