@@ -83,7 +83,7 @@ public sealed class FrontDoorAgreementTests : IDisposable
     /// <summary>edge-npu with its own energy table beside it: the default table with LPDDR4 at 5 pJ/bit instead of 10.9.</summary>
     private string WriteConfig()
     {
-        string table = File.ReadAllText(Path.Combine(RepoRoot(), "configs", "energy", "horowitz-45nm.yaml"))
+        string table = File.ReadAllText(Path.Combine(Repository.Root, "configs", "energy", "horowitz-45nm.yaml"))
             .Replace("name: horowitz-45nm", "name: my-table", StringComparison.Ordinal)
             .Replace("lpddr4: 10.9", "lpddr4: 5.0", StringComparison.Ordinal);
         Assert.Contains("lpddr4: 5.0", table, StringComparison.Ordinal);
@@ -117,18 +117,6 @@ public sealed class FrontDoorAgreementTests : IDisposable
         return TensorValue.Create(t.Type, [1, .. t.Shape.Skip(1)], data);
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SiliconSim.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("SiliconSim.sln not found above the test binary");
-    }
 
     private static Numbers ReportNumbers(string path)
     {

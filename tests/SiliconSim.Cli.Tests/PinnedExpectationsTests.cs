@@ -37,7 +37,7 @@ public sealed class PinnedExpectationsTests
     [MemberData(nameof(Presets))]
     public void PinnedExpectations_EveryBundledWorkload_MatchesTheCheckedInTotals(string preset)
     {
-        string root = RepoRoot();
+        string root = Repository.Root;
         HardwareConfig config = HardwareConfig.Load(preset);
         string actual = Render(preset, config, root);
         string file = Path.Combine(root, "tests", "SiliconSim.Cli.Tests", "Expected", preset + ".json");
@@ -144,16 +144,4 @@ public sealed class PinnedExpectationsTests
         return string.Join(Environment.NewLine, lines);
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SiliconSim.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("SiliconSim.sln not found above the test binary");
-    }
 }

@@ -123,7 +123,7 @@ public sealed class MutationFuzzTests(ITestOutputHelper output) : IDisposable
             _model = File.ReadAllBytes(Path.Combine(_mlpCase, "model.onnx"));
             _inputPb = File.ReadAllBytes(Path.Combine(_mlpCase, "test_data_set_0", "input_0.pb"));
             _outputPb = File.ReadAllBytes(Path.Combine(_mlpCase, "test_data_set_0", "output_0.pb"));
-            _config = File.ReadAllBytes(Path.Combine(RepoRoot(), "configs", "presets", "edge-npu.yaml"));
+            _config = File.ReadAllBytes(Path.Combine(Repository.Root, "configs", "presets", "edge-npu.yaml"));
             _topology = Encoding.UTF8.GetBytes("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nconv1, 18, 18, 3, 3, 8, 16, 1,\nconv2, 10, 10, 3, 3, 16, 32, 2,\n");
             _sweep = Encoding.UTF8.GetBytes("base: edge-npu\nmodels: [topology.csv]\nthermal_seconds: 1\ncombine: grid\naxes:\n  array.rows: {start: 8, stop: 16, factor: 2}\n  array.dataflow: [os, ws]\n  memory.buffers[0].capacity_kib: [32, 64]\nconstraints:\n  - pe_count <= 2048\n");
             _npy = Npy(ModelFiles.LoadTensor(Path.Combine(SharedData.Digits, "digits_test_x.npy")), rows: 4);
@@ -186,19 +186,6 @@ public sealed class MutationFuzzTests(ITestOutputHelper output) : IDisposable
             }
 
             return [.. bytes];
-        }
-
-        private static string RepoRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "SiliconSim.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new DirectoryNotFoundException("SiliconSim.sln not found above the test binary");
         }
     }
 }

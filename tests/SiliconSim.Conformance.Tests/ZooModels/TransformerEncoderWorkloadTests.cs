@@ -23,7 +23,7 @@ public sealed class TransformerEncoderWorkloadTests
     [MemberData(nameof(Forms))]
     public void Workload_IsWhatTheGeneratorMakes_AndRunsBitExact(string form)
     {
-        string folder = Path.Combine(RepoRoot(), "workloads", "zoo", $"transformer_encoder_{form}");
+        string folder = Path.Combine(Repository.Root, "workloads", "zoo", $"transformer_encoder_{form}");
         byte[] model = TransformerEncoderForms.Build(form).ToByteArray();
         TensorValue x = TransformerEncoderBuilder.Input(Batch, Seq, InputSeed);
         TensorValue expected = OrtOracle.Run(model, [(TransformerEncoderBuilder.InputName, x)])[0].Value;
@@ -44,16 +44,4 @@ public sealed class TransformerEncoderWorkloadTests
         TransformerEncoderTests.AssertSameBits(testCase.Run()[0], expected, $"{form} SiliconSim vs ORT");
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SiliconSim.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("SiliconSim.sln was not found above the test binary");
-    }
 }

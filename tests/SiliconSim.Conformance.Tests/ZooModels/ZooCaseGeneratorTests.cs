@@ -38,7 +38,7 @@ public sealed class ZooCaseGeneratorTests
     [MemberData(nameof(Cases))]
     public void CommittedCase_IsWhatTheGeneratorMakes_AndPasses(string model, string form)
     {
-        string folder = Path.Combine(RepoRoot(), "workloads", "zoo", $"{model}_{form}");
+        string folder = Path.Combine(Repository.Root, "workloads", "zoo", $"{model}_{form}");
         Assert.True(Directory.Exists(folder), $"{folder} is missing; regenerate workloads/zoo (see the class summary)");
         Assert.Equal(ZooCases.Model(model, form), File.ReadAllBytes(Path.Combine(folder, "model.onnx")));
         AssertPasses(folder);
@@ -56,16 +56,4 @@ public sealed class ZooCaseGeneratorTests
         }
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SiliconSim.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("the repository root (SiliconSim.sln) was not found above the test binary");
-    }
 }
