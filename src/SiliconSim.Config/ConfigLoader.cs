@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using SiliconSim.Config.Diagnostics;
 using SiliconSim.Config.Energy;
 using SiliconSim.Config.Files;
+using SiliconSim.Config.ScaleSim;
 using SiliconSim.Config.Yaml;
 using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
@@ -166,7 +167,10 @@ public static class ConfigLoader
     /// </summary>
     private static YamlNode? ReadWithBase(string text, string fileName, List<ConfigDiagnostic> diagnostics, HashSet<string> chain)
     {
-        YamlNode? root = YamlTreeReader.Read(text, fileName, diagnostics);
+        // A SCALE-Sim .cfg is read by its own reader into the same tree, so everything after this line treats it as YAML.
+        YamlNode? root = ScaleSimConfigReader.Handles(fileName)
+            ? ScaleSimConfigReader.Read(text, fileName, diagnostics)
+            : YamlTreeReader.Read(text, fileName, diagnostics);
         if (root is not YamlMapping map || map.Entries.FirstOrDefault(e => e.Key.Text == "base") is not { Key: not null } entry)
         {
             return root;

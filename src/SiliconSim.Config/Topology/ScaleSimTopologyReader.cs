@@ -12,8 +12,9 @@ namespace SiliconSim.Config.Topology;
 /// (scalesim/topology_utils.py):
 /// <list type="bullet">
 /// <item>The first line is a header and is skipped; blank lines are skipped; a trailing comma ends a row.</item>
-/// <item>Conv rows have no padding: ofmap = (ifmap - filter) / stride + 1 (floor), per dim; one stride value is used for
-/// both dims unless a ninth column gives the width's. GEMM view: M = ofmap pixels, N = filters, K = filter height x
+/// <item>Conv rows have no padding and SCALE-Sim's output size: ofmap = ceil((ifmap - filter + stride) / stride) per dim
+/// (one more than the floor rule when the stride does not divide ifmap - filter; the overhanging last window reads
+/// only end padding); one stride value is used for both dims unless a ninth column gives the width's. GEMM view: M = ofmap pixels, N = filters, K = filter height x
 /// width x channels.</item>
 /// <item>A conv row whose name contains <c>DP</c> is depthwise: SCALE-Sim runs it as one layer per channel, each with one
 /// input channel and all the row's filters; here that is <see cref="MatrixLayer.Groups"/> = channels.</item>
@@ -169,7 +170,11 @@ public static class ScaleSimTopologyReader
             return null;
         }
 
-        int oh = (int)(((h.Value - fh.Value) / sh.Value) + 1), ow = (int)(((w.Value - fw.Value) / sw.Value) + 1);
+        // SCALE-Sim's output size (topology_utils.calc_spatio_temporal_params): E = ceil((H - R + S) / S), one more than the
+        // floor rule whenever the stride does not divide H - R. The last window then runs past the ifmap's edge; here that
+        // overhang is end padding (never fetched), so the geometry stays exact: (H + pad - R) / S + 1 = E.
+        int oh = (int)OutputSize(h.Value, fh.Value, sh.Value), ow = (int)OutputSize(w.Value, fw.Value, sw.Value);
+        int padH = (int)(((oh - 1) * sh.Value) + fh.Value - h.Value), padW = (int)(((ow - 1) * sw.Value) + fw.Value - w.Value);
 
         // SCALE-Sim's depthwise convention: a name containing "DP" (case-sensitive, as its `'DP' in name`) runs per channel.
         bool depthwise = name.Contains("DP", StringComparison.Ordinal);
@@ -197,7 +202,7 @@ public static class ScaleSimTopologyReader
             Strides: [(int)sh.Value, (int)sw.Value],
             Dilations: [1, 1],
             PadsBegin: [0, 0],
-            PadsEnd: [0, 0]);
+            PadsEnd: [padH, padW]);
         return new MatrixLayer
         {
             Name = name,
@@ -213,6 +218,9 @@ public static class ScaleSimTopologyReader
             Conv = geometry,
         };
     }
+
+    /// <summary>SCALE-Sim's ofmap size along one dim: ceil((ifmap - filter + stride) / stride), for filter &lt;= ifmap.</summary>
+    public static long OutputSize(long ifmap, long filter, long stride) => (ifmap - filter + stride + stride - 1) / stride;
 
     /// <summary>Splits a line at commas, keeping each field's 1-based column; a field starting with # ends the row, and one
     /// trailing empty field (SCALE-Sim's row-ending comma) is dropped.</summary>

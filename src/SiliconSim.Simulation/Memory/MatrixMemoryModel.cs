@@ -27,7 +27,23 @@ public static class MatrixMemoryModel
     /// BytesPerCycle x Ports of each buffer. Cost is linear in the chosen mapping's tile count.
     /// </remarks>
     /// <exception cref="ArgumentException">the layer's conv geometry disagrees with its GEMM, or the DRAM spec is unusable.</exception>
-    public static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, Func<GemmShape, long> computeCycles)
+    public static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, Func<GemmShape, long> computeCycles) =>
+        Evaluate(layer, spec, computeCycles, null);
+
+    /// <summary>
+    /// As <see cref="Evaluate(MatrixLayer, AcceleratorSpec, Func{GemmShape, long})"/>, but the array's compute is
+    /// <paramref name="layerComputeCycles"/> for the whole layer, spread over the tiles in proportion to their MACs
+    /// (<see cref="WholeLayerCompute"/>): the result's <see cref="MatrixLayerResult.ComputeCycles"/> equals it under
+    /// every tiling, and only traffic and stalls depend on the buffers. This is how <c>timing: scalesim</c> runs.
+    /// </summary>
+    public static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, long layerComputeCycles)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentOutOfRangeException.ThrowIfNegative(layerComputeCycles);
+        return Evaluate(layer, spec, static _ => throw new InvalidOperationException("whole-layer compute has no per-tile delegate"), new WholeLayerCompute(layerComputeCycles, layer.Macs));
+    }
+
+    private static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, Func<GemmShape, long> computeCycles, WholeLayerCompute? wholeLayer)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(spec);
@@ -52,7 +68,7 @@ public static class MatrixMemoryModel
             return MatrixLayerResult.Infeasible(layer.Name, reason, buffer);
         }
 
-        return new TileWalker(geo, choice.Value, buffers, spec, computeCycles).Run(layer.Name);
+        return new TileWalker(geo, choice.Value, buffers, spec, computeCycles, wholeLayer).Run(layer.Name);
     }
 
     /// <summary>Names every buffer that cannot hold the smallest tile (1 group, 1 output pixel, 1 input channel, 1 output channel).</summary>

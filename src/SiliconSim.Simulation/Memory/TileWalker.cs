@@ -16,6 +16,7 @@ internal sealed class TileWalker
     private readonly AcceleratorSpec _spec;
     private readonly Func<GemmShape, long> _computeCycles;
     private readonly Dictionary<GemmShape, long> _computeCache = [];
+    private readonly WholeLayerCompute? _wholeLayer;
     private readonly Dictionary<BufferSpec, long[]> _sram = new(ReferenceEqualityComparer.Instance);
     private readonly int _burst;
     private readonly double _dramBytesPerCycle;
@@ -30,13 +31,16 @@ internal sealed class TileWalker
     private long _compute;
     private long _portStall;
 
-    public TileWalker(LayerGeometry geo, TileChoice choice, BufferAssignment buffers, AcceleratorSpec spec, Func<GemmShape, long> computeCycles)
+    /// <param name="wholeLayer">When given, the layer's compute cycles as one GEMM, spread over the tiles (see
+    /// <see cref="WholeLayerCompute"/>); <paramref name="computeCycles"/> is then not called.</param>
+    public TileWalker(LayerGeometry geo, TileChoice choice, BufferAssignment buffers, AcceleratorSpec spec, Func<GemmShape, long> computeCycles, WholeLayerCompute? wholeLayer = null)
     {
         _geo = geo;
         _choice = choice;
         _buffers = buffers;
         _spec = spec;
         _computeCycles = computeCycles;
+        _wholeLayer = wholeLayer;
         _burst = spec.Memory.Dram.BurstBytes;
         // GB/s at a clock of f MHz: 1e9 B/s / (1e6 f cycles/s) = 1000 / f bytes per cycle per GB/s.
         _dramBytesPerCycle = spec.Memory.Dram.BandwidthGBps * 1000.0 / spec.ClockMhz;
@@ -220,15 +224,25 @@ internal sealed class TileWalker
     /// </summary>
     private long Compute(long gc, long m, long n, long k, long ki)
     {
-        var shape = new GemmShape(m, n, k);
-        if (!_computeCache.TryGetValue(shape, out long perGroup))
+        long macs = gc * m * n * k;
+        long cycles;
+        if (_wholeLayer is WholeLayerCompute whole)
         {
-            perGroup = _computeCycles(shape);
-            _computeCache[shape] = perGroup;
+            cycles = whole.CyclesThrough(_macs + macs) - whole.CyclesThrough(_macs);
+        }
+        else
+        {
+            var shape = new GemmShape(m, n, k);
+            if (!_computeCache.TryGetValue(shape, out long perGroup))
+            {
+                perGroup = _computeCycles(shape);
+                _computeCache[shape] = perGroup;
+            }
+
+            cycles = gc * perGroup;
         }
 
-        long cycles = gc * perGroup;
-        _macs += gc * m * n * k;
+        _macs += macs;
         _compute += cycles;
 
         long rows = _spec.Array.Rows, cols = _spec.Array.Cols;
