@@ -39,17 +39,18 @@ internal static class CompareCommand
         var formats = new Option<string>("--formats") { Description = $"Comma-separated formats: {string.Join(", ", s_formats)}.", DefaultValueFactory = _ => "fp32,int8" };
         var config = new Option<string?>("--config") { Description = $"One accelerator config (preset or YAML) for every format, or FMT=CONFIG pairs separated by commas (default {PresetCatalog.DefaultPreset})." };
         var output = new Option<string?>("--out") { Description = "Where to write compare.csv and compare.json (default reports/compare_<model>)." };
+        var maxMemory = MaxMemoryOption.Create();
         var command = new Command("compare", "Compare numeric formats on one model: accuracy, latency, energy per inference, EDP.")
         {
-            model, calib, test, labels, formats, config, output,
+            model, calib, test, labels, formats, config, output, maxMemory,
         };
         command.SetAction(parse => Execute(
             parse.GetValue(model)!, parse.GetValue(calib)!, parse.GetValue(test)!, parse.GetValue(labels)!,
-            parse.GetValue(formats)!, parse.GetValue(config), parse.GetValue(output), stdout));
+            parse.GetValue(formats)!, parse.GetValue(config), parse.GetValue(output), MaxMemoryOption.Budget(parse, maxMemory), stdout));
         return command;
     }
 
-    private static int Execute(string modelPath, string calibPath, string testPath, string labelsPath, string formatList, string? configArg, string? outArg, TextWriter stdout)
+    private static int Execute(string modelPath, string calibPath, string testPath, string labelsPath, string formatList, string? configArg, string? outArg, MemoryBudget budget, TextWriter stdout)
     {
         string[] formats = [.. formatList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         foreach (string f in formats)
@@ -118,7 +119,7 @@ internal static class CompareCommand
             ModelGraph graph = f == "fp32" ? fp32 : Quantize(fp32, input, calibX, f);
             HardwareConfig? config = f == "fp32" ? null : configs[f];
             var workload = new LoadedWorkload(
-                new WorkloadRequest { Name = modelName + "_" + f, Model = graph, Inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = testX } },
+                new WorkloadRequest { Name = modelName + "_" + f, Model = graph, Inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = testX }, MemoryBudget = budget },
                 modelPath,
                 testPath);
             int[] top = Classifier.TopOne(workload.Prepare(config?.Spec).Outputs[0].Value);

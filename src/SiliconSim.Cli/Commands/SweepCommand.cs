@@ -20,7 +20,8 @@ internal static class SweepCommand
         var spec = new Argument<string>("SPEC") { Description = "A sweep file (see configs/sweeps/)." };
         var output = new Option<string?>("--out") { Description = "Output folder (default reports/sweeps/<spec name>)." };
         var jobs = new Option<int>("--jobs") { Description = "Worker threads for the timing runs (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("sweep", "Sweep config fields over models: latency, traffic, energy and temperature per point, with a Pareto front.") { spec, output, jobs };
+        var maxMemory = MaxMemoryOption.Create();
+        var command = new Command("sweep", "Sweep config fields over models: latency, traffic, energy and temperature per point, with a Pareto front.") { spec, output, jobs, maxMemory };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(spec)!;
@@ -36,7 +37,7 @@ internal static class SweepCommand
             try
             {
                 string outDir = parse.GetValue(output) ?? Path.Combine("reports", "sweeps", Path.GetFileNameWithoutExtension(path));
-                return Execute(new SweepOptions(path, outDir, parse.GetValue(jobs)), stdout, stderr, cancel.Token);
+                return Execute(new SweepOptions(path, outDir, parse.GetValue(jobs)) { MemoryBudget = MaxMemoryOption.Budget(parse, maxMemory) }, stdout, stderr, cancel.Token);
             }
             finally
             {
@@ -70,7 +71,7 @@ internal static class SweepCommand
         try
         {
             OutputFolder.Prepare(options.OutDir, "--out");
-            runner = new SweepRunner(loaded.Definition!, options.OutDir, RunCommand.ToolVersion());
+            runner = new SweepRunner(loaded.Definition!, options.OutDir, RunCommand.ToolVersion()) { MemoryBudget = options.MemoryBudget };
 
             // Every point's thermal run is bounded before any runs (its control period may be an axis).
             foreach (var point in runner.Points.Where(p => p.Runnable))

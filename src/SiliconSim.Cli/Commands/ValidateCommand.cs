@@ -54,9 +54,10 @@ internal static class ValidateCommand
             Description = "A folder of TensorProto .pb files (ONNX Runtime's intermediates, see README) to compare traced tensors with. Alone, traces the tensors it holds.",
         };
 
+        var maxMemory = MaxMemoryOption.Create();
         var command = new Command("validate", "Execute ONNX test cases bit-exactly as ONNX Runtime's CPU provider and compare with their expected outputs.")
         {
-            paths, json, labels, rtol, atol, config, traceNode, traceAll, traceExpect,
+            paths, json, labels, rtol, atol, config, traceNode, traceAll, traceExpect, maxMemory,
         };
         command.SetAction(parse =>
         {
@@ -68,7 +69,7 @@ internal static class ValidateCommand
             }
 
             int[]? labelValues = parse.GetValue(labels) is { } labelPath ? LoadLabels(labelPath) : null;
-            var options = new ValidateOptions(r, a, labelValues) { Hardware = LoadConfig(parse.GetValue(config)) };
+            var options = new ValidateOptions(r, a, labelValues) { Hardware = LoadConfig(parse.GetValue(config)), MemoryBudget = MaxMemoryOption.Budget(parse, maxMemory) };
             var trace = new TraceOptions(parse.GetValue(traceNode) ?? [], parse.GetValue(traceAll), parse.GetValue(traceExpect));
             return Run(parse.GetValue(paths)!, parse.GetValue(json), options, stdout, trace);
         });

@@ -1,4 +1,8 @@
 namespace SiliconSim.Cli.Sweeps;
 
-/// <summary>Run settings of one sweep: where to write, how many workers.</summary>
-internal sealed record SweepOptions(string SpecPath, string OutDir, int Jobs);
+/// <summary>Run settings of one sweep: where to write, how many workers, the memory budget.</summary>
+internal sealed record SweepOptions(string SpecPath, string OutDir, int Jobs)
+{
+    /// <summary>The memory budget each model's lowering and execution must stay within (<c>--max-memory-gib</c>).</summary>
+    public Numerics.MemoryBudget MemoryBudget { get; init; } = Numerics.MemoryBudget.Default;
+}

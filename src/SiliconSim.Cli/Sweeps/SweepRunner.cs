@@ -39,17 +39,29 @@ internal sealed class SweepRunner
 
     public ImmutableArray<SweepPoint> Points => _points;
 
+    /// <summary>The memory budget each model's lowering and execution must stay within.</summary>
+    public Numerics.MemoryBudget MemoryBudget { get; init; } = Numerics.MemoryBudget.Default;
+
     /// <summary>The second Pareto metric beside latency.</summary>
     public static string ParetoMetric => SweepMetrics.ParetoMetric;
 
-    /// <summary>Reads every model once.</summary>
-    /// <exception cref="UserInputException">a model is missing or malformed.</exception>
+    /// <summary>
+    /// Reads every model once and prepares it for each lowering the runnable points need, before any point runs, so a
+    /// model that cannot run (an unsupported op, a failing node, a memory budget) fails the sweep at once, naming it.
+    /// </summary>
+    /// <exception cref="UserInputException">a model is missing, malformed or cannot run.</exception>
     public void PrepareModels()
     {
         foreach (string model in _sweep.Models.Distinct(StringComparer.Ordinal))
         {
             LoadedWorkload workload = WorkloadFiles.Load(model);
+            workload = workload with { Request = workload.Request with { MemoryBudget = MemoryBudget } };
             _models[model] = new SweepModel(workload, WorkloadFiles.Sha256(workload.ModelPath));
+        }
+
+        foreach (SweepPoint point in _points.Where(p => p.Runnable))
+        {
+            _ = _models[point.Model].For(point.Spec!);
         }
     }
 

@@ -57,7 +57,7 @@ internal sealed class CaseValidator
                 throw new UserInputException(dataSet, $"holds {outputFiles.Count} output_N.pb files but the model has {model.Outputs.Length} outputs");
             }
 
-            var request = new WorkloadRequest { Name = testCase.Name, Model = model, Inputs = WorkloadFiles.DataSetInputs(runtimeInputs, dataSet) };
+            var request = new WorkloadRequest { Name = testCase.Name, Model = model, Inputs = WorkloadFiles.DataSetInputs(runtimeInputs, dataSet), MemoryBudget = _options.MemoryBudget };
             PreparedWorkload prepared = SimulationPipeline.Prepare(request, hardware?.Spec);
 
             // With a config, the case is timed and priced as `run` would the first data set (no thermal run).

@@ -17,6 +17,9 @@ internal sealed record ValidateOptions(double? RelativeTolerance, double? Absolu
     /// </summary>
     public Io.HardwareConfig? Hardware { get; init; }
 
+    /// <summary>The memory budget each case's lowering and execution must stay within (<c>--max-memory-gib</c>).</summary>
+    public Numerics.MemoryBudget MemoryBudget { get; init; } = Numerics.MemoryBudget.Default;
+
     /// <summary>
     /// The float tolerance for a case. Given tolerances win. Otherwise a model made by ONNX's backend-test generator
     /// (producer_name "backend-test") carries outputs of the ONNX reference implementation, whose float arithmetic no
