@@ -241,7 +241,7 @@ internal static class CompareCommand
 
     private static void CheckShape(string path, string what, ValueInfo input, TensorValue x)
     {
-        string expected = "[" + string.Join(',', input.Dims.Select(d => d?.ToString(CultureInfo.InvariantCulture) ?? "?")) + "]";
+        string expected = input.DimsText;
         bool matches = x.Type == DataType.Float && x.Rank == input.Dims.Length && x.Rank > 0
             && input.Dims.Select((d, i) => d is null || d == x.Shape[i]).All(ok => ok);
         if (!matches)

@@ -57,7 +57,7 @@ internal static class InspectCommand
         stdout.WriteLine($"graph '{graph.Name}': {graph.Nodes.Length} nodes, {graph.Initializers.Count} initializers, opsets {string.Join(", ", graph.Opsets.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{(o.Key.Length == 0 ? "ai.onnx" : o.Key)}={o.Value}"))}");
         foreach (ValueInfo i in graph.RuntimeInputs)
         {
-            stdout.WriteLine($"  input  {i.Name}: {DataTypeInfo.Name(i.Type)}[{string.Join(',', i.Dims.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"))}]");
+            stdout.WriteLine($"  input  {i.Name}: {DataTypeInfo.Name(i.Type)}{i.DimsText}");
         }
 
         foreach (Node n in graph.Nodes)

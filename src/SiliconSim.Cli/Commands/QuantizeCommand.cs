@@ -129,7 +129,7 @@ internal static class QuantizeCommand
 
     private static void CheckCalibration(string path, ValueInfo input, TensorValue x)
     {
-        string expected = "[" + string.Join(',', input.Dims.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?")) + "]";
+        string expected = input.DimsText;
         string actual = "[" + string.Join(',', x.Shape) + "]";
         if (x.Type != DataType.Float)
         {

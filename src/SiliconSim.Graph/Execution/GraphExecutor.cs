@@ -143,7 +143,7 @@ public static class GraphExecutor
             bool dimsOk = rankOk && declared.Dims.Select((d, i) => d is null || d == given.Shape[i]).All(ok => ok);
             if (!dimsOk)
             {
-                string want = "[" + string.Join(',', declared.Dims.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?")) + "]";
+                string want = declared.DimsText;
                 throw new ExecutionException($"graph input '{declared.Name}' has shape {want} but the value given is {given.ShapeText}");
             }
         }

@@ -8,4 +8,7 @@ public sealed record ValueInfo(string Name, DataType Type, ImmutableArray<int?> 
 {
     /// <summary>True when every dimension is known.</summary>
     public bool IsStatic => Dims.All(d => d.HasValue);
+
+    /// <summary>The declared shape as messages show it, a symbolic or unknown dimension as '?': <c>[?,1,8,8]</c>.</summary>
+    public string DimsText => "[" + string.Join(',', Dims.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?")) + "]";
 }

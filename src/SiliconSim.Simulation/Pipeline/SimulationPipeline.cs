@@ -209,7 +209,7 @@ public static class SimulationPipeline
             && declared.Dims.Select((d, i) => d is null || d == given.Shape[i]).All(ok => ok);
         if (!shapeOk)
         {
-            string want = "[" + string.Join(',', declared.Dims.Select(d => d?.ToString(CultureInfo.InvariantCulture) ?? "?")) + "]";
+            string want = declared.DimsText;
             throw new WorkloadException(WorkloadFault.Inputs, $"input '{declared.Name}' must have shape {want}, got {ShapeMath.Format(given.Shape.ToArray())}");
         }
     }
