@@ -52,6 +52,9 @@ public static class ConfigWriter
 
         MemorySpec m = spec.Memory;
         Line(0, "memory", string.Empty);
+        Line(2, "schedule", SpecNames.Schedules.Name(m.Schedule));
+        Line(2, "weights", SpecNames.WeightPlacements.Name(m.Weights));
+        Line(2, "fusion", SpecNames.Fusions.Name(m.Fusion));
         Line(2, "registers", string.Empty);
         Line(4, "bytes_per_pe", I(m.Registers.BytesPerPe));
         Line(2, "buffers", string.Empty);

@@ -158,8 +158,19 @@ internal sealed class SpecBuilder(ConfigBinder binder, string defaultName)
                 : null;
         }
 
-        return bytesPerPe is not null && buffers is not null && dram is not null
-            ? new MemorySpec { Registers = new RegisterFileSpec { BytesPerPe = bytesPerPe.Value }, Buffers = buffers.Value, Dram = dram }
+        ExecutionSchedule? schedule = Get<ExecutionSchedule>("memory.schedule");
+        WeightPlacement? weights = Get<WeightPlacement>("memory.weights");
+        EpilogueFusion? fusion = Get<EpilogueFusion>("memory.fusion");
+        return bytesPerPe is not null && buffers is not null && dram is not null && schedule is not null && weights is not null && fusion is not null
+            ? new MemorySpec
+            {
+                Registers = new RegisterFileSpec { BytesPerPe = bytesPerPe.Value },
+                Buffers = buffers.Value,
+                Dram = dram,
+                Schedule = schedule.Value,
+                Weights = weights.Value,
+                Fusion = fusion.Value,
+            }
             : null;
     }
 

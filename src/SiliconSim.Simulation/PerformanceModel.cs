@@ -23,14 +23,20 @@ public static class PerformanceModel
     {
         ArgumentNullException.ThrowIfNull(spec);
         var problems = ImmutableArray.CreateBuilder<SimulationProblem>();
-        var results = ImmutableArray.CreateBuilder<LayerResult>(layers.Length);
-        foreach (LayerWork layer in layers)
+        foreach (MatrixLayer matrix in layers.OfType<MatrixLayer>())
         {
-            LayerResult? result = layer switch
+            CheckOperandTypes(spec, matrix, operandTypes, problems);
+        }
+
+        var planner = new NetworkMemoryPlanner(spec, layers, (layer, placement) => MatrixMemory(spec, layer, placement));
+        var results = ImmutableArray.CreateBuilder<LayerResult>(layers.Length);
+        foreach (PlannedLayer planned in planner.Run())
+        {
+            LayerResult? result = planned.Layer switch
             {
-                MatrixLayer matrix => Matrix(spec, matrix, operandTypes, problems),
-                VectorLayer vector => Vector(spec, vector),
-                _ => throw new ArgumentException($"unknown layer kind {layer.GetType().Name}", nameof(layers)),
+                MatrixLayer matrix => Matrix(spec, matrix, planned, operandTypes, problems),
+                VectorLayer vector => Vector(vector, planned),
+                _ => throw new ArgumentException($"unknown layer kind {planned.Layer.GetType().Name}", nameof(layers)),
             };
             if (result is not null)
             {
@@ -52,29 +58,67 @@ public static class PerformanceModel
             PeCount = spec.Array.PeCount,
             DramBandwidthGBps = spec.Memory.Dram.BandwidthGBps,
             Layers = results.ToImmutable(),
+            Plan = new MemoryPlanSummary
+            {
+                Schedule = spec.Memory.Schedule,
+                ActivationCapacityBytes = planner.ActivationCapacityBytes,
+                WeightsResident = planner.WeightsResident,
+                WeightsRequestedResident = spec.Memory.Weights == WeightPlacement.Resident,
+                ResidentWeightBytes = planner.WeightsResident ? planner.ConstantBytes : 0,
+                LowerBoundDramBytes = LowerBound(layers, planner.WeightsResident, spec.Memory.Dram.BurstBytes),
+            },
         };
         return new PerformanceOutcome(simulation, []);
     }
 
-    private static LayerResult? Matrix(AcceleratorSpec spec, MatrixLayer layer, OperandTypes? operandTypes, ImmutableArray<SimulationProblem>.Builder problems)
+    /// <summary>
+    /// The DRAM bytes no plan can avoid: each layer's constants once (none while weights stay resident), each graph
+    /// input once and each graph output once, burst-rounded per tensor.
+    /// </summary>
+    public static long LowerBound(ImmutableArray<LayerWork> layers, bool weightsResident, int burstBytes)
+    {
+        long bytes = 0;
+        var inputs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (LayerWork layer in layers)
+        {
+            foreach (TensorUse read in layer.Reads)
+            {
+                if ((read.Origin == TensorOrigin.Constant && !weightsResident) || (read.Origin == TensorOrigin.GraphInput && inputs.Add(read.Name)))
+                {
+                    bytes += TileSearch.Burst(read.Bytes, burstBytes);
+                }
+            }
+
+            bytes += layer.Writes.Where(w => w.IsGraphOutput).Sum(w => TileSearch.Burst(w.Bytes, burstBytes));
+        }
+
+        return bytes;
+    }
+
+    private static MatrixLayerResult MatrixMemory(AcceleratorSpec spec, MatrixLayer layer, OperandPlacement placement) =>
+        // SCALE-Sim times the whole layer's GEMM whatever its SRAMs hold (docs/timing-model.md): in that mode the tiling moves
+        // only traffic and stalls. The corrected model times each tile, as the array really runs it.
+        spec.Timing == TimingModel.ScaleSim
+            ? MatrixMemoryModel.Evaluate(layer, spec, FoldTimingModel.Evaluate(layer, spec.Array, TimingModel.ScaleSim).ComputeCycles, placement)
+            : MatrixMemoryModel.Evaluate(layer, spec, gemm => FoldTimingModel.GemmCycles(gemm, spec.Array, spec.Timing), placement);
+
+    private static void CheckOperandTypes(AcceleratorSpec spec, MatrixLayer layer, OperandTypes? operandTypes, ImmutableArray<SimulationProblem>.Builder problems)
     {
         (DataType input, DataType weight) = operandTypes?.Resolve(layer) ?? (layer.InputType, layer.WeightType);
-        bool typesOk = true;
         foreach (DataType t in new[] { input, weight }.Distinct())
         {
             if (!spec.Array.OperandTypes.Contains(t))
             {
                 string supported = string.Join(", ", spec.Array.OperandTypes.Select(DataTypeInfo.Name));
                 problems.Add(new SimulationProblem("array.operand_types", $"layer '{layer.Name}' ({layer.OpType}) needs {DataTypeInfo.Name(t)} operands, but the array supports only [{supported}]"));
-                typesOk = false;
             }
         }
+    }
 
-        // SCALE-Sim times the whole layer's GEMM whatever its SRAMs hold (docs/timing-model.md): in that mode the tiling moves
-        // only traffic and stalls. The corrected model times each tile, as the array really runs it.
-        MatrixLayerResult memory = spec.Timing == TimingModel.ScaleSim
-            ? MatrixMemoryModel.Evaluate(layer, spec, FoldTimingModel.Evaluate(layer, spec.Array, TimingModel.ScaleSim).ComputeCycles)
-            : MatrixMemoryModel.Evaluate(layer, spec, gemm => FoldTimingModel.GemmCycles(gemm, spec.Array, spec.Timing));
+    private static LayerResult? Matrix(AcceleratorSpec spec, MatrixLayer layer, PlannedLayer planned, OperandTypes? operandTypes, ImmutableArray<SimulationProblem>.Builder problems)
+    {
+        (DataType input, DataType weight) = operandTypes?.Resolve(layer) ?? (layer.InputType, layer.WeightType);
+        MatrixLayerResult memory = planned.Matrix!;
         if (memory.Status == MappingStatus.Infeasible)
         {
             int index = spec.Memory.Buffers.IndexOf(spec.Memory.Buffers.FirstOrDefault(b => b.Name == memory.BufferName)!);
@@ -83,7 +127,7 @@ public static class PerformanceModel
             return null;
         }
 
-        if (!typesOk)
+        if (problems.Count > 0)
         {
             return null;
         }
@@ -101,21 +145,23 @@ public static class PerformanceModel
             ReductionLength = g.K,
             Folds = folds.Folds,
             ComputeCycles = memory.ComputeCycles,
-            StallCycles = memory.StallCycles,
-            Utilization = memory.TotalCycles == 0 ? 0 : layer.Macs / ((double)spec.Array.PeCount * memory.TotalCycles),
+            StallCycles = memory.StallCycles + planned.BackgroundCycles,
+            Utilization = memory.TotalCycles == 0 ? 0 : layer.Macs / ((double)spec.Array.PeCount * (memory.TotalCycles + planned.BackgroundCycles)),
             SramReadBytes = memory.Buffers.Sum(b => b.ReadBytes),
             SramWriteBytes = memory.Buffers.Sum(b => b.WriteBytes),
-            DramReadBytes = memory.Dram.ReadBytes,
-            DramWriteBytes = memory.Dram.WriteBytes,
+            DramReadBytes = planned.Traffic.ReadBytes,
+            DramWriteBytes = planned.Traffic.WriteBytes,
+            Dram = planned.Traffic,
+            Occupancy = planned.Occupancy,
             Buffers = memory.Buffers,
             InputType = input,
             WeightType = weight,
         };
     }
 
-    private static LayerResult Vector(AcceleratorSpec spec, VectorLayer layer)
+    private static LayerResult Vector(VectorLayer layer, PlannedLayer planned)
     {
-        VectorLayerResult v = VectorUnitModel.Evaluate(layer, spec);
+        VectorLayerResult v = planned.Vector!;
         return new LayerResult
         {
             Name = layer.Name,
@@ -124,12 +170,15 @@ public static class PerformanceModel
             Shape = string.Create(CultureInfo.InvariantCulture, $"{layer.Elements} elements"),
             Macs = 0,
             ComputeCycles = v.ComputeCycles,
-            StallCycles = v.StallCycles,
+            StallCycles = v.StallCycles + planned.BackgroundCycles,
             Utilization = 0,
             SramReadBytes = v.Buffers.Sum(b => b.ReadBytes),
             SramWriteBytes = v.Buffers.Sum(b => b.WriteBytes),
-            DramReadBytes = v.Dram.ReadBytes,
-            DramWriteBytes = v.Dram.WriteBytes,
+            DramReadBytes = planned.Traffic.ReadBytes,
+            DramWriteBytes = planned.Traffic.WriteBytes,
+            Dram = planned.Traffic,
+            Occupancy = planned.Occupancy,
+            FusedInto = planned.FusedInto,
             Buffers = v.Buffers,
             VectorClass = layer.OpClass,
             VectorElements = layer.Elements,

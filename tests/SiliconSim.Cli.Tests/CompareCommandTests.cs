@@ -76,8 +76,10 @@ public sealed class CompareCommandTests
         Assert.Equal(0.0655 / 0.225, Get("mxfp4", "mac_j") / Get("int8", "mac_j"), 5); // compare.csv keeps 6 significant digits
         Assert.InRange(Get("mxfp4", "energy_vs_int8") / (Get("mxfp4", "energy_per_inference_j") / Get("int8", "energy_per_inference_j")), 0.9999, 1.0001);
 
-        // The MLP's energy is mostly its weights' DRAM traffic: 4-bit weights move half the bytes of 8-bit ones.
-        Assert.InRange(Get("mxfp4", "dram_j") / Get("int8", "dram_j"), 0.5, 0.6);
+        // The MLP's DRAM traffic is mostly its weights (activations stay on chip between layers): 4-bit weights with an
+        // E8M0 scale per 32 move 4.25 / 8 of the bytes of 8-bit ones; the fp32 graph inputs and outputs move the same
+        // in both and add a fixed part.
+        Assert.InRange(Get("mxfp4", "dram_j") / Get("int8", "dram_j"), 4.25 / 8, 0.65);
         foreach (string f in new[] { "mxfp4", "nvfp4" })
         {
             Assert.InRange(Get(f, "top1_accuracy"), 0.9, 1.0);

@@ -31,5 +31,11 @@ public sealed record MatrixLayer : LayerWork
     /// <summary>The conv window for im2col addressing (real padding, strides, dilations); null for gemm and matmul.</summary>
     public ConvGeometry? Conv { get; init; }
 
+    /// <summary>The name of the M x K operand's tensor (the streamed activation); null without a graph.</summary>
+    public string? InputTensor { get; init; }
+
+    /// <summary>The name of the K x N operand's tensor (weights, or an activation); null without a graph.</summary>
+    public string? WeightTensor { get; init; }
+
     public long Macs => Groups * Gemm.Macs;
 }

@@ -156,6 +156,8 @@ public static class LayerExtractor
             MovesData = count != Count.None,
             InputBytes = node.Inputs.Sum(ctx.Bytes),
             OutputBytes = node.Outputs.Sum(ctx.Bytes),
+            Reads = ctx.Reads(node),
+            Writes = ctx.Writes(node),
         };
         return (layer, elements is not null);
     }
@@ -254,7 +256,95 @@ public static class LayerExtractor
             OutputBytes = node.Outputs.Sum(Bytes),
             WeightIsConstant = graph.Initializers.ContainsKey(node.Inputs[b]),
             Conv = conv,
+            Reads = Reads(node),
+            Writes = Writes(node),
+            InputTensor = Root(node.Inputs[a]),
+            WeightTensor = Root(node.Inputs[b]),
         };
+
+        /// <summary>
+        /// The tensor a value is stored in: a view's output (Reshape, Flatten, Squeeze, Unsqueeze, Identity) is its input
+        /// under another shape, so the memory plan sees one tensor with every reader of both names.
+        /// </summary>
+        public string Root(string name)
+        {
+            while (_aliases.TryGetValue(name, out string? source))
+            {
+                name = source;
+            }
+
+            return name;
+        }
+
+        /// <summary>The distinct tensors <paramref name="node"/> reads, by root, with their origin and stored bytes.</summary>
+        public ImmutableArray<TensorUse> Reads(Node node)
+        {
+            var reads = ImmutableArray.CreateBuilder<TensorUse>();
+            foreach (string input in node.Inputs)
+            {
+                if (input.Length == 0)
+                {
+                    continue;
+                }
+
+                string root = Root(input);
+                if (reads.Any(r => r.Name == root))
+                {
+                    continue;
+                }
+
+                TensorOrigin origin = graph.Initializers.ContainsKey(root) ? TensorOrigin.Constant
+                    : _graphInputs.Contains(root) ? TensorOrigin.GraphInput : TensorOrigin.Activation;
+                reads.Add(new TensorUse(root, Bytes(root), origin, _graphOutputRoots.Contains(root)));
+            }
+
+            return reads.ToImmutable();
+        }
+
+        /// <summary>The tensors <paramref name="node"/> writes; none for a view, whose output is its input's storage.</summary>
+        public ImmutableArray<TensorUse> Writes(Node node) => IsView(node.OpType)
+            ? []
+            : [.. node.Outputs.Where(o => o.Length > 0).Select(o => new TensorUse(o, Bytes(o), TensorOrigin.Activation, _graphOutputRoots.Contains(o)))];
+
+        private static bool IsView(string opType) => opType is "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Identity";
+
+        private readonly Dictionary<string, string> _aliases = BuildAliases(graph);
+
+        private readonly HashSet<string> _graphInputs = [.. graph.Inputs.Select(i => i.Name)];
+
+        private readonly HashSet<string> _graphOutputRoots = GraphOutputRoots(graph);
+
+        private static Dictionary<string, string> BuildAliases(ModelGraph graph)
+        {
+            var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (Node node in graph.Nodes)
+            {
+                if (IsView(node.OpType) && node.Inputs.Length > 0 && node.Inputs[0].Length > 0 && node.Outputs.Length > 0 && node.Outputs[0].Length > 0)
+                {
+                    aliases[node.Outputs[0]] = node.Inputs[0];
+                }
+            }
+
+            return aliases;
+        }
+
+        private static HashSet<string> GraphOutputRoots(ModelGraph graph)
+        {
+            Dictionary<string, string> aliases = BuildAliases(graph);
+            var roots = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var output in graph.Outputs)
+            {
+                string name = output.Name;
+                while (aliases.TryGetValue(name, out string? source))
+                {
+                    name = source;
+                }
+
+                roots.Add(name);
+            }
+
+            return roots;
+        }
 
         private static bool LowPrecisionInput(Node node) => LowPrecisionArrayMapping.IsArrayOp(node);
 

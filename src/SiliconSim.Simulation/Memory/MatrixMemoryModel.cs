@@ -28,7 +28,12 @@ public static class MatrixMemoryModel
     /// </remarks>
     /// <exception cref="ArgumentException">the layer's conv geometry disagrees with its GEMM, or the DRAM spec is unusable.</exception>
     public static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, Func<GemmShape, long> computeCycles) =>
-        Evaluate(layer, spec, computeCycles, null);
+        Evaluate(layer, spec, computeCycles, null, OperandPlacement.Alone);
+
+    /// <summary>As <see cref="Evaluate(MatrixLayer, AcceleratorSpec, Func{GemmShape, long})"/> inside a network memory
+    /// plan (<see cref="OperandPlacement"/>).</summary>
+    public static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, Func<GemmShape, long> computeCycles, OperandPlacement placement) =>
+        Evaluate(layer, spec, computeCycles, null, placement);
 
     /// <summary>
     /// As <see cref="Evaluate(MatrixLayer, AcceleratorSpec, Func{GemmShape, long})"/>, but the array's compute is
@@ -36,14 +41,18 @@ public static class MatrixMemoryModel
     /// (<see cref="WholeLayerCompute"/>): the result's <see cref="MatrixLayerResult.ComputeCycles"/> equals it under
     /// every tiling, and only traffic and stalls depend on the buffers. This is how <c>timing: scalesim</c> runs.
     /// </summary>
-    public static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, long layerComputeCycles)
+    public static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, long layerComputeCycles) =>
+        Evaluate(layer, spec, layerComputeCycles, OperandPlacement.Alone);
+
+    /// <summary>As <see cref="Evaluate(MatrixLayer, AcceleratorSpec, long)"/> inside a network memory plan.</summary>
+    public static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, long layerComputeCycles, OperandPlacement placement)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentOutOfRangeException.ThrowIfNegative(layerComputeCycles);
-        return Evaluate(layer, spec, static _ => throw new InvalidOperationException("whole-layer compute has no per-tile delegate"), new WholeLayerCompute(layerComputeCycles, layer.Macs));
+        return Evaluate(layer, spec, static _ => throw new InvalidOperationException("whole-layer compute has no per-tile delegate"), new WholeLayerCompute(layerComputeCycles, layer.Macs), placement);
     }
 
-    private static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, Func<GemmShape, long> computeCycles, WholeLayerCompute? wholeLayer)
+    private static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, Func<GemmShape, long> computeCycles, WholeLayerCompute? wholeLayer, OperandPlacement placement)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(spec);
@@ -61,14 +70,14 @@ public static class MatrixMemoryModel
             return MatrixLayerResult.Infeasible(layer.Name, missing!, null);
         }
 
-        TileChoice? choice = TileSearch.Find(geo, buffers, spec.Array, dram.BurstBytes);
+        TileChoice? choice = TileSearch.Find(geo, buffers, spec.Array, dram.BurstBytes, placement);
         if (choice is null)
         {
             (string reason, string buffer) = SmallestTileReason(geo, buffers, spec.Array);
             return MatrixLayerResult.Infeasible(layer.Name, reason, buffer);
         }
 
-        return new TileWalker(geo, choice.Value, buffers, spec, computeCycles, wholeLayer).Run(layer.Name);
+        return new TileWalker(geo, choice.Value, buffers, spec, computeCycles, wholeLayer, placement).Run(layer.Name);
     }
 
     /// <summary>Names every buffer that cannot hold the smallest tile (1 group, 1 output pixel, 1 input channel, 1 output channel).</summary>

@@ -17,7 +17,15 @@ namespace SiliconSim.Simulation.Memory;
 /// </remarks>
 internal static class TileSearch
 {
-    public static TileChoice? Find(LayerGeometry geo, BufferAssignment buffers, ArraySpec array, int burstBytes)
+    public static TileChoice? Find(LayerGeometry geo, BufferAssignment buffers, ArraySpec array, int burstBytes) =>
+        Find(geo, buffers, array, burstBytes, OperandPlacement.Alone);
+
+    /// <summary>
+    /// As <see cref="Find(LayerGeometry, BufferAssignment, ArraySpec, int)"/> inside a network memory plan: an operand on
+    /// chip needs no tile space and no DRAM bytes, an output that stays on chip writes no final outputs, and the tiles
+    /// share the activation buffers with the plan's resident tensors (<see cref="Fits"/>).
+    /// </summary>
+    public static TileChoice? Find(LayerGeometry geo, BufferAssignment buffers, ArraySpec array, int burstBytes, OperandPlacement placement)
     {
         var inputs = new Dictionary<(long, int, long, long), (long Max, long Sum)>();
         var weights = new Dictionary<(long, long, long), (long Max, long Sum)>();
@@ -36,7 +44,7 @@ internal static class TileSearch
                     if (!inputs.TryGetValue((gt, axis, extent, ct), out var inT))
                     {
                         Histogram h = geo.InputTiles(gt, axis, extent, ct);
-                        inT = (LayerGeometry.Bytes(h.Max, geo.InputBits), h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.InputBits), burstBytes)));
+                        inT = placement.InputOnChip ? (0, 0) : (LayerGeometry.Bytes(h.Max, geo.InputBits), h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.InputBits), burstBytes)));
                         inputs[(gt, axis, extent, ct)] = inT;
                     }
 
@@ -46,19 +54,19 @@ internal static class TileSearch
                         if (!weights.TryGetValue((gt, ct, nt), out var wT))
                         {
                             Histogram h = geo.WeightTiles(gt, ct, nt);
-                            wT = (LayerGeometry.Bytes(h.Max, geo.WeightBits), h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.WeightBits), burstBytes)));
+                            wT = placement.WeightOnChip ? (0, 0) : (LayerGeometry.Bytes(h.Max, geo.WeightBits), h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.WeightBits), burstBytes)));
                             weights[(gt, ct, nt)] = wT;
                         }
 
                         if (!outputs.TryGetValue((gt, axis, extent, nt), out var oT))
                         {
                             Histogram h = geo.OutputTiles(gt, axis, extent, nt);
-                            oT = (h.Max, h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.OutputBits), burstBytes)), h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.PartialSumBits), burstBytes)));
+                            oT = (h.Max, placement.OutputToDram ? h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.OutputBits), burstBytes)) : 0, h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.PartialSumBits), burstBytes)));
                             outputs[(gt, axis, extent, nt)] = oT;
                         }
 
                         long outBytes = LayerGeometry.Bytes(oT.Max, partials ? geo.PartialSumBits : geo.OutputBits);
-                        if (Overflowing(buffers, inT.Max, wT.Max, outBytes).Any())
+                        if (!Fits(buffers, placement, inT.Max, wT.Max, outBytes))
                         {
                             continue;
                         }
@@ -166,6 +174,47 @@ internal static class TileSearch
                 yield return (b, i, w, o);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether tiles of these footprints fit beside the plan's resident tensors: each buffer holds its operands' tiles
+    /// within its tile capacity (a weight buffer's capacity less the resident weights), and the activation buffers
+    /// together hold the resident tensors plus the space the tiles take (twice a tile in a double-buffered buffer).
+    /// </summary>
+    public static bool Fits(BufferAssignment buffers, OperandPlacement placement, long input, long weight, long output)
+    {
+        long poolCapacity = 0, poolUsed = placement.ReservedActivationBytes;
+        foreach (BufferSpec b in buffers.Used)
+        {
+            long i = ReferenceEquals(buffers.Input, b) ? input : 0;
+            long w = ReferenceEquals(buffers.Weight, b) ? weight : 0;
+            long o = ReferenceEquals(buffers.Output, b) ? output : 0;
+            long tiles = i + w + o;
+            if (b.Role == BufferRole.Weight)
+            {
+                long free = b.CapacityBytes - placement.ReservedWeightBytes;
+                if (tiles > (b.DoubleBuffered ? free / 2 : free))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (tiles > b.TileCapacityBytes)
+            {
+                return false;
+            }
+
+            poolCapacity += b.CapacityBytes;
+            poolUsed += b.DoubleBuffered ? 2 * tiles : tiles;
+            if (ReferenceEquals(buffers.Weight, b))
+            {
+                poolUsed += placement.ReservedWeightBytes;
+            }
+        }
+
+        return poolUsed <= poolCapacity;
     }
 
     public static long Burst(long bytes, int burstBytes) => LayerGeometry.CeilDiv(bytes, burstBytes) * burstBytes;

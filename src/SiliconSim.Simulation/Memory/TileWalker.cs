@@ -17,6 +17,7 @@ internal sealed class TileWalker
     private readonly Func<GemmShape, long> _computeCycles;
     private readonly Dictionary<GemmShape, long> _computeCache = [];
     private readonly WholeLayerCompute? _wholeLayer;
+    private readonly OperandPlacement _placement;
     private readonly Dictionary<BufferSpec, long[]> _sram = new(ReferenceEqualityComparer.Instance);
     private readonly int _burst;
     private readonly double _dramBytesPerCycle;
@@ -33,8 +34,11 @@ internal sealed class TileWalker
 
     /// <param name="wholeLayer">When given, the layer's compute cycles as one GEMM, spread over the tiles (see
     /// <see cref="WholeLayerCompute"/>); <paramref name="computeCycles"/> is then not called.</param>
-    public TileWalker(LayerGeometry geo, TileChoice choice, BufferAssignment buffers, AcceleratorSpec spec, Func<GemmShape, long> computeCycles, WholeLayerCompute? wholeLayer = null)
+    /// <param name="placement">Which operands the network plan holds on chip (their tiles are read from SRAM and never
+    /// fetched) and whether final outputs leave for DRAM; null: the layer alone.</param>
+    public TileWalker(LayerGeometry geo, TileChoice choice, BufferAssignment buffers, AcceleratorSpec spec, Func<GemmShape, long> computeCycles, WholeLayerCompute? wholeLayer = null, OperandPlacement? placement = null)
     {
+        _placement = placement ?? OperandPlacement.Alone;
         _geo = geo;
         _choice = choice;
         _buffers = buffers;
@@ -109,7 +113,7 @@ internal sealed class TileWalker
                         long nc = Math.Min(c.NTile, g.N - (ni * c.NTile));
 
                         long loadDb = 0, loadSerial = 0, writeDb = 0, writeSerial = 0;
-                        if (inKey != (gi, mi, ki))
+                        if (inKey != (gi, mi, ki) && !_placement.InputOnChip)
                         {
                             inKey = (gi, mi, ki);
                             long bytes = LayerGeometry.Bytes(gc * units * touched, g.InputBits);
@@ -119,7 +123,7 @@ internal sealed class TileWalker
                             AddLoad(_buffers.Input, burst, ref loadDb, ref loadSerial);
                         }
 
-                        if (wKey != (gi, ki, ni))
+                        if (wKey != (gi, ki, ni) && !_placement.WeightOnChip)
                         {
                             wKey = (gi, ki, ni);
                             long bytes = LayerGeometry.Bytes(gc * kc * nc, g.WeightBits);
@@ -197,6 +201,12 @@ internal sealed class TileWalker
     {
         int holdBits = _choice.OutputHoldsPartialSums ? _geo.PartialSumBits : _geo.OutputBits;
         Sram(_buffers.Output, read: LayerGeometry.Bytes(elements, complete ? holdBits : _geo.PartialSumBits));
+        if (complete && !_placement.OutputToDram)
+        {
+            // The final outputs stay on chip: the epilogue writes them into the tensor's resident place.
+            return;
+        }
+
         long bytes = TileSearch.Burst(LayerGeometry.Bytes(elements, complete ? _geo.OutputBits : _geo.PartialSumBits), _burst);
         if (complete)
         {

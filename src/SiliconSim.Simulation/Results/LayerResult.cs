@@ -46,6 +46,16 @@ public sealed record LayerResult
 
     public required long DramWriteBytes { get; init; }
 
+    /// <summary>The DRAM bytes by cause: weights, activations in and out, spills and refills (totals equal
+    /// <see cref="DramReadBytes"/> and <see cref="DramWriteBytes"/>).</summary>
+    public DramTraffic Dram { get; init; } = DramTraffic.Zero;
+
+    /// <summary>What the buffers held while the layer ran, as the network memory plan placed it.</summary>
+    public LayerOccupancy Occupancy { get; init; } = LayerOccupancy.None;
+
+    /// <summary>The matrix layer whose output path (epilogue) ran this vector layer; null when it ran on its own.</summary>
+    public string? FusedInto { get; init; }
+
     /// <summary>Traffic per SRAM buffer, in spec order (the energy model prices each buffer's accesses).</summary>
     public ImmutableArray<BufferCounters> Buffers { get; init; } = [];
 

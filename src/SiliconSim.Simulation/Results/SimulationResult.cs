@@ -23,6 +23,13 @@ public sealed record SimulationResult
     /// <summary>Layers in execution order.</summary>
     public required ImmutableArray<LayerResult> Layers { get; init; }
 
+    /// <summary>How the network memory plan placed the tensors, and the lower bound of its DRAM traffic.</summary>
+    public MemoryPlanSummary Plan { get; init; } = MemoryPlanSummary.None;
+
+    public long DramReadBytes => Layers.Sum(l => l.DramReadBytes);
+
+    public long DramWriteBytes => Layers.Sum(l => l.DramWriteBytes);
+
     public long TotalCycles => Layers.Sum(l => l.TotalCycles);
 
     public long ComputeCycles => Layers.Sum(l => l.ComputeCycles);

@@ -27,6 +27,27 @@ public static class VectorUnitModel
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(spec);
+        ImmutableArray<BufferSpec> buffers = spec.Memory.Buffers;
+        BufferSpec? unified = buffers.FirstOrDefault(b => b.Role == BufferRole.Unified);
+        BufferSpec? input = buffers.FirstOrDefault(b => b.Role == BufferRole.Input) ?? unified;
+        BufferSpec? output = buffers.FirstOrDefault(b => b.Role == BufferRole.Output) ?? unified;
+        bool fits = input is not null && output is not null && (ReferenceEquals(input, output)
+            ? layer.InputBytes + layer.OutputBytes <= input.CapacityBytes
+            : layer.InputBytes <= input.CapacityBytes && layer.OutputBytes <= output.CapacityBytes);
+        return fits ? Evaluate(layer, spec, 0, 0) : Evaluate(layer, spec, layer.InputBytes, layer.OutputBytes);
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="layer"/> inside a network memory plan, which decides how many of its input bytes stream
+    /// in from DRAM (<paramref name="dramReadBytes"/>: spilled tensors, graph inputs, constants) and how many output bytes
+    /// leave for it (<paramref name="dramWriteBytes"/>: spills and graph outputs); everything else is on chip. With no
+    /// DRAM bytes, total = compute; otherwise each stream is burst-rounded and overlaps compute behind one exposed
+    /// latency: total = ceil(latency + max(compute, DRAM bytes / bandwidth)).
+    /// </summary>
+    public static VectorLayerResult Evaluate(VectorLayer layer, AcceleratorSpec spec, long dramReadBytes, long dramWriteBytes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(spec);
         if (!layer.MovesData)
         {
             return new VectorLayerResult { LayerName = layer.Name, ComputeCycles = 0, TotalCycles = 0, FitsOnChip = true, Dram = DramCounters.Zero, Buffers = [] };
@@ -44,13 +65,11 @@ public static class VectorUnitModel
             compute = (long)Math.Ceiling(steps * perElement);
         }
 
-        ImmutableArray<BufferSpec> buffers = spec.Memory.Buffers;
-        BufferSpec? unified = buffers.FirstOrDefault(b => b.Role == BufferRole.Unified);
-        BufferSpec? input = buffers.FirstOrDefault(b => b.Role == BufferRole.Input) ?? unified;
-        BufferSpec? output = buffers.FirstOrDefault(b => b.Role == BufferRole.Output) ?? unified;
-        bool fits = input is not null && output is not null && (ReferenceEquals(input, output)
-            ? layer.InputBytes + layer.OutputBytes <= input.CapacityBytes
-            : layer.InputBytes <= input.CapacityBytes && layer.OutputBytes <= output.CapacityBytes);
+        ImmutableArray<BufferSpec> allBuffers = spec.Memory.Buffers;
+        BufferSpec? unifiedBuffer = allBuffers.FirstOrDefault(b => b.Role == BufferRole.Unified);
+        BufferSpec? inputBuffer = allBuffers.FirstOrDefault(b => b.Role == BufferRole.Input) ?? unifiedBuffer;
+        BufferSpec? outputBuffer = allBuffers.FirstOrDefault(b => b.Role == BufferRole.Output) ?? unifiedBuffer;
+        bool fits = dramReadBytes == 0 && dramWriteBytes == 0;
 
         var counters = new Dictionary<BufferSpec, long[]>(ReferenceEqualityComparer.Instance);
         void Sram(BufferSpec? b, long read, long write)
@@ -73,13 +92,13 @@ public static class VectorUnitModel
         }
 
         // The unit reads its operands from SRAM and writes its results there; streaming adds the DRAM fill and drain.
-        Sram(input, layer.InputBytes, fits ? 0 : layer.InputBytes);
-        Sram(output, fits ? 0 : layer.OutputBytes, layer.OutputBytes);
-        var bufferCounters = buffers.Where(counters.ContainsKey).Select(b => new BufferCounters
+        Sram(inputBuffer, layer.InputBytes, Math.Min(dramReadBytes, layer.InputBytes));
+        Sram(outputBuffer, Math.Min(dramWriteBytes, layer.OutputBytes), layer.OutputBytes);
+        var bufferCounters = allBuffers.Where(counters.ContainsKey).Select(b => new BufferCounters
         {
             Name = b.Name,
             Role = b.Role,
-            Operands = ReferenceEquals(input, output) ? [OperandKind.Input, OperandKind.Output] : ReferenceEquals(b, input) ? [OperandKind.Input] : [OperandKind.Output],
+            Operands = ReferenceEquals(inputBuffer, outputBuffer) ? [OperandKind.Input, OperandKind.Output] : ReferenceEquals(b, inputBuffer) ? [OperandKind.Input] : [OperandKind.Output],
             ReadBytes = counters[b][0],
             WriteBytes = counters[b][1],
             ReadAccesses = counters[b][2],
@@ -94,8 +113,8 @@ public static class VectorUnitModel
         DramSpec dram = spec.Memory.Dram;
         var traffic = new DramCounters
         {
-            InputReadBytes = TileSearch.Burst(layer.InputBytes, dram.BurstBytes),
-            OutputWriteBytes = TileSearch.Burst(layer.OutputBytes, dram.BurstBytes),
+            InputReadBytes = TileSearch.Burst(dramReadBytes, dram.BurstBytes),
+            OutputWriteBytes = TileSearch.Burst(dramWriteBytes, dram.BurstBytes),
         };
         double bytesPerCycle = dram.BandwidthGBps * 1000.0 / spec.ClockMhz;
         double latency = dram.LatencyNs * spec.ClockMhz / 1000.0;

@@ -25,6 +25,13 @@ public static class SpecNames
     public static NameTable<BufferRole> Roles { get; } = new(
         ("input", BufferRole.Input), ("weight", BufferRole.Weight), ("output", BufferRole.Output), ("unified", BufferRole.Unified));
 
+    public static NameTable<ExecutionSchedule> Schedules { get; } = new(("layer_by_layer", ExecutionSchedule.LayerByLayer), ("depth_first", ExecutionSchedule.DepthFirst));
+
+    public static NameTable<WeightPlacement> WeightPlacements { get; } = new(("stream", WeightPlacement.Stream), ("resident", WeightPlacement.Resident));
+
+    public static NameTable<EpilogueFusion> Fusions { get; } = new(
+        ("none", EpilogueFusion.None), ("epilogue", EpilogueFusion.Elementwise), ("epilogue_pooling", EpilogueFusion.ElementwiseAndPooling));
+
     public static NameTable<TimingModel> Timings { get; } = new(("corrected", TimingModel.Corrected), ("scalesim", TimingModel.ScaleSim));
 
     public static NameTable<VectorOpClass> VectorOpClasses { get; } = new(

@@ -1,0 +1,475 @@
+using System.Collections.Immutable;
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Simulation.Layers;
+using SiliconSim.Simulation.Results;
+using SiliconSim.Simulation.Vector;
+
+namespace SiliconSim.Simulation.Memory;
+
+/// <summary>
+/// The network memory plan (docs/memory-model.md, "The network plan"): walks the layers in execution order, keeps every
+/// activation in the activation buffers while it fits beside the running layer's tiles, spills under pressure the
+/// tensor read again furthest in the future (Belady's rule), streams weights (or keeps them resident), and hands each
+/// layer's tiler the operands already on chip and the space left. Graph inputs come from DRAM, graph outputs go to it.
+/// </summary>
+internal sealed class NetworkMemoryPlanner
+{
+    private readonly AcceleratorSpec _spec;
+    private readonly ImmutableArray<LayerWork> _layers;
+    private readonly Func<MatrixLayer, OperandPlacement, MatrixLayerResult> _matrix;
+    private readonly TensorLifetimes _lifetimes;
+    private readonly int _burst;
+
+    // Activation tensors on chip now, by name, with their bytes; and those with a copy in DRAM (graph inputs, graph
+    // outputs written, spills), which are free to drop and must be read back from there when not on chip.
+    private readonly Dictionary<string, long> _resident = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _inDram = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _spilled = new(StringComparer.Ordinal);
+
+    // Layer index -> the matrix layer whose epilogue runs it; and the tensors that only pass through an epilogue.
+    private readonly Dictionary<int, int> _fusedInto = [];
+    private readonly HashSet<string> _epilogueTensors = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, long> _totalCycles = [];
+
+    public NetworkMemoryPlanner(AcceleratorSpec spec, ImmutableArray<LayerWork> layers, Func<MatrixLayer, OperandPlacement, MatrixLayerResult> matrix)
+    {
+        _spec = spec;
+        _layers = layers;
+        _matrix = matrix;
+        _lifetimes = new TensorLifetimes(layers);
+        _burst = spec.Memory.Dram.BurstBytes;
+        ConstantBytes = layers.SelectMany(l => l.Reads).Where(r => r.Origin == TensorOrigin.Constant)
+            .DistinctBy(r => r.Name).Sum(r => r.Bytes);
+        WeightCapacityBytes = WeightHome(spec.Memory.Buffers).Sum(b => b.CapacityBytes);
+        WeightsResident = spec.Memory.Weights == WeightPlacement.Resident && ConstantBytes <= WeightCapacityBytes / 2;
+        FindEpilogues();
+    }
+
+    /// <summary>Bytes of every distinct constant the layers read.</summary>
+    public long ConstantBytes { get; }
+
+    /// <summary>The buffers weights may stay in: the weight buffers, else the unified one.</summary>
+    public long WeightCapacityBytes { get; }
+
+    /// <summary>
+    /// Whether weights stay on chip: asked for, and all of them fit in half the weight buffers (the other half is left to
+    /// the tiles, so that keeping weights never makes a layer untileable).
+    /// </summary>
+    public bool WeightsResident { get; }
+
+    /// <summary>The capacity of the activation buffers: every buffer not dedicated to weights.</summary>
+    public long ActivationCapacityBytes => _spec.Memory.Buffers.Where(b => b.Role != BufferRole.Weight).Sum(b => b.CapacityBytes);
+
+    /// <summary>Plans and evaluates every layer; a layer that cannot be tiled yields its reason instead of a result.</summary>
+    public IEnumerable<PlannedLayer> Run()
+    {
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            PlannedLayer planned = _layers[i] switch
+            {
+                MatrixLayer m => Matrix(i, m),
+                VectorLayer v => Vector(i, v),
+                _ => throw new ArgumentException($"unknown layer kind {_layers[i].GetType().Name}"),
+            };
+            Release(i);
+            yield return planned;
+        }
+    }
+
+    private static IEnumerable<BufferSpec> WeightHome(ImmutableArray<BufferSpec> buffers)
+    {
+        var weight = buffers.Where(b => b.Role == BufferRole.Weight).ToList();
+        return weight.Count > 0 ? weight : buffers.Where(b => b.Role == BufferRole.Unified).Take(1);
+    }
+
+    private bool Planned(LayerWork layer) => !layer.Writes.IsEmpty || !layer.Reads.IsEmpty;
+
+    /// <summary>
+    /// A vector layer runs in the epilogue of the matrix layer before it when fusion allows its op class, it moves data,
+    /// and it reads that layer's output (or the output of an op already fused there) as the tensor's only reader.
+    /// </summary>
+    private void FindEpilogues()
+    {
+        EpilogueFusion fusion = _spec.Memory.Fusion;
+        if (fusion == EpilogueFusion.None)
+        {
+            return;
+        }
+
+        int producer = -1;
+        string? last = null;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            LayerWork layer = _layers[i];
+            if (layer is MatrixLayer m && m.Writes.Length == 1)
+            {
+                (producer, last) = (i, m.Writes[0].Name);
+                continue;
+            }
+
+            if (layer is VectorLayer { MovesData: false })
+            {
+                continue; // a view between them changes no storage
+            }
+
+            if (layer is VectorLayer v && producer >= 0 && last is not null && v.Writes.Length == 1 && Fusible(v.OpClass, fusion)
+                && v.Reads.Any(r => r.Name == last && !r.IsGraphOutput) && _lifetimes.Readers(last) == 1)
+            {
+                _fusedInto[i] = producer;
+                _epilogueTensors.Add(last);
+                last = v.Writes[0].Name;
+                continue;
+            }
+
+            (producer, last) = (-1, null);
+        }
+    }
+
+    private static bool Fusible(VectorOpClass opClass, EpilogueFusion fusion) => opClass switch
+    {
+        VectorOpClass.Elementwise or VectorOpClass.Quantize => true,
+        VectorOpClass.Pooling => fusion == EpilogueFusion.ElementwiseAndPooling,
+        _ => false,
+    };
+
+    private PlannedLayer Matrix(int i, MatrixLayer layer)
+    {
+        if (!Planned(layer))
+        {
+            MatrixLayerResult alone = _matrix(layer, OperandPlacement.Alone);
+            var traffic = new DramTraffic
+            {
+                WeightReadBytes = alone.Dram.WeightReadBytes,
+                ActivationInReadBytes = alone.Dram.InputReadBytes,
+                ActivationOutWriteBytes = alone.Dram.OutputWriteBytes,
+                SpillWriteBytes = alone.Dram.PartialSumWriteBytes,
+                RefillReadBytes = alone.Dram.PartialSumReadBytes,
+            };
+            return new PlannedLayer(layer, alone, null, traffic, Occupancy(alone, OperandPlacement.Alone, []), 0);
+        }
+
+        List<TensorUse> outputs = [.. layer.Writes];
+        var kept = outputs.Where(o => Keeps(o, i)).ToList();
+        var spilledHere = new List<string>();
+        long spillWrite = 0;
+        while (true)
+        {
+            OperandPlacement placement = Placement(i, layer, kept);
+            MatrixLayerResult result = _matrix(layer, placement);
+            bool feasible = result.Status == MappingStatus.Feasible;
+            string? victim = Victim(i, kept);
+            if (victim is null && !feasible)
+            {
+                // Last resort: the layer's own resident inputs leave too, and its tiles stream them back.
+                victim = _resident.Keys.Where(n => layer.Reads.Any(r => r.Name == n)).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
+                if (victim is null)
+                {
+                    return new PlannedLayer(layer, result, null, DramTraffic.Zero, LayerOccupancy.None, 0);
+                }
+            }
+
+            if (victim is null)
+            {
+                return Finish(i, layer, result, placement, kept, spilledHere, spillWrite);
+            }
+
+            if (feasible && !WorthSpilling(i, layer, kept, victim, result))
+            {
+                return Finish(i, layer, result, placement, kept, spilledHere, spillWrite);
+            }
+
+            spillWrite += Evict(victim, kept);
+            spilledHere.Add(victim);
+        }
+    }
+
+    /// <summary>
+    /// Whether spilling <paramref name="victim"/> pays for itself at this layer: the tiler, given the victim's space,
+    /// saves more DRAM bytes than the spill costs (its write now, plus one read per later reader). Checked only when the
+    /// layer moves more than each of its off-chip operands once, the least any tiling can move.
+    /// </summary>
+    private bool WorthSpilling(int i, MatrixLayer layer, List<TensorUse> kept, string victim, MatrixLayerResult withVictim)
+    {
+        long floor = 0;
+        foreach (TensorUse read in layer.Reads)
+        {
+            if (!OnChip(read))
+            {
+                floor += Burst(read.Bytes);
+            }
+        }
+
+        floor += layer.Writes.Where(o => !kept.Contains(o) || o.IsGraphOutput).Sum(o => Burst(o.Bytes));
+        if (withVictim.Dram.TotalBytes <= floor)
+        {
+            return false;
+        }
+
+        var without = kept.Where(k => k.Name != victim).ToList();
+        long reserved = Reserved(kept) - (_resident.TryGetValue(victim, out long b) ? b : kept.First(k => k.Name == victim).Bytes);
+        MatrixLayerResult alternative = _matrix(layer, Placement(i, layer, without) with { ReservedActivationBytes = reserved });
+        if (alternative.Status != MappingStatus.Feasible)
+        {
+            return false;
+        }
+
+        long bytes = _resident.TryGetValue(victim, out long r) ? r : kept.First(k => k.Name == victim).Bytes;
+        long cost = (_inDram.Contains(victim) ? 0 : Burst(bytes)) + (_lifetimes.UsesAfter(victim, i) * Burst(bytes));
+        return withVictim.Dram.TotalBytes - alternative.Dram.TotalBytes > cost;
+    }
+
+    private PlannedLayer Finish(int i, MatrixLayer layer, MatrixLayerResult result, OperandPlacement placement, List<TensorUse> kept, List<string> spilledHere, long spillWrite)
+    {
+        // Reads that are neither of the two operands (a bias, scales, a second activation) stream in whole.
+        long auxWeights = 0, auxIn = 0, auxRefill = 0;
+        foreach (TensorUse read in layer.Reads.Where(r => r.Name != layer.InputTensor && r.Name != layer.WeightTensor && !OnChip(r)))
+        {
+            Classify(read, Burst(read.Bytes), ref auxWeights, ref auxIn, ref auxRefill);
+        }
+
+        long inWeights = 0, inIn = 0, inRefill = 0;
+        if (layer.Reads.FirstOrDefault(r => r.Name == layer.InputTensor) is { Name: not null } input)
+        {
+            Classify(input, result.Dram.InputReadBytes, ref inWeights, ref inIn, ref inRefill);
+        }
+
+        long wWeights = 0, wIn = 0, wRefill = 0;
+        if (layer.Reads.FirstOrDefault(r => r.Name == layer.WeightTensor) is { Name: not null } weight)
+        {
+            Classify(weight, result.Dram.WeightReadBytes, ref wWeights, ref wIn, ref wRefill);
+        }
+
+        bool graphOutput = layer.Writes.Any(o => o.IsGraphOutput);
+        var traffic = new DramTraffic
+        {
+            WeightReadBytes = auxWeights + inWeights + wWeights,
+            ActivationInReadBytes = auxIn + inIn + wIn,
+            RefillReadBytes = auxRefill + inRefill + wRefill + result.Dram.PartialSumReadBytes,
+            ActivationOutWriteBytes = graphOutput ? result.Dram.OutputWriteBytes : 0,
+            SpillWriteBytes = (graphOutput ? 0 : result.Dram.OutputWriteBytes) + result.Dram.PartialSumWriteBytes + spillWrite,
+        };
+
+        // Whole-tensor transfers beside the tiles (aux reads, spills of other tensors) are DMA work the layer waits for.
+        long background = TileWalker.TransferCycles(auxWeights + auxIn + auxRefill + spillWrite, BytesPerCycle, LatencyCycles);
+        Place(i, layer.Writes, kept, placement.OutputToDram);
+        LayerOccupancy occupancy = Occupancy(result, placement, spilledHere);
+        _totalCycles[i] = result.TotalCycles + background;
+        return new PlannedLayer(layer, result, null, traffic, occupancy, background);
+    }
+
+    private PlannedLayer Vector(int i, VectorLayer layer)
+    {
+        if (!Planned(layer))
+        {
+            VectorLayerResult alone = VectorUnitModel.Evaluate(layer, _spec);
+            var aloneTraffic = new DramTraffic { ActivationInReadBytes = alone.Dram.InputReadBytes, ActivationOutWriteBytes = alone.Dram.OutputWriteBytes };
+            return new PlannedLayer(layer, null, alone, aloneTraffic, LayerOccupancy.None, 0);
+        }
+
+        var kept = layer.Writes.Where(o => Keeps(o, i)).ToList();
+        var spilledHere = new List<string>();
+        long spillWrite = 0;
+        while (Reserved(kept) > ActivationCapacityBytes && Victim(i, kept) is string victim)
+        {
+            spillWrite += Evict(victim, kept);
+            spilledHere.Add(victim);
+        }
+
+        long weights = 0, actIn = 0, refill = 0;
+        long epilogueBytes = 0;
+        foreach (TensorUse read in layer.Reads)
+        {
+            if (_epilogueTensors.Contains(read.Name))
+            {
+                epilogueBytes += read.Bytes;
+            }
+            else if (!OnChip(read))
+            {
+                Classify(read, Burst(read.Bytes), ref weights, ref actIn, ref refill);
+            }
+        }
+
+        long outWrite = 0, outSpill = 0;
+        foreach (TensorUse output in layer.Writes)
+        {
+            bool keep = kept.Contains(output);
+            if (output.IsGraphOutput)
+            {
+                outWrite += Burst(output.Bytes);
+            }
+            else if (!keep && !_epilogueTensors.Contains(output.Name) && _lifetimes.UsesAfter(output.Name, i) > 0)
+            {
+                outSpill += Burst(output.Bytes);
+            }
+        }
+
+        // A fused op reads the producer's output in its epilogue, not from a buffer.
+        VectorLayer costed = layer with { InputBytes = Math.Max(0, layer.InputBytes - epilogueBytes) };
+        VectorLayerResult result = VectorUnitModel.Evaluate(costed, _spec, weights + actIn + refill, outWrite + outSpill);
+        long background = TileWalker.TransferCycles(spillWrite, BytesPerCycle, LatencyCycles);
+        if (_fusedInto.TryGetValue(i, out int producer))
+        {
+            // The epilogue runs beside the array: only the time it takes beyond the producer's shows.
+            long hidden = _totalCycles.GetValueOrDefault(producer);
+            long total = Math.Max(0, result.TotalCycles - hidden);
+            result = result with { ComputeCycles = Math.Min(result.ComputeCycles, total), TotalCycles = total };
+        }
+
+        var traffic = new DramTraffic
+        {
+            WeightReadBytes = weights,
+            ActivationInReadBytes = actIn,
+            RefillReadBytes = refill,
+            ActivationOutWriteBytes = outWrite,
+            SpillWriteBytes = outSpill + spillWrite,
+        };
+        Place(i, layer.Writes, kept, toDram: true);
+        var occupancy = new LayerOccupancy
+        {
+            ResidentActivationBytes = Reserved(kept),
+            ResidentWeightBytes = WeightsResident ? ConstantBytes : 0,
+            Spilled = spilledHere,
+        };
+        _totalCycles[i] = result.TotalCycles + background;
+        return new PlannedLayer(layer, null, result, traffic, occupancy, background) { FusedInto = _fusedInto.TryGetValue(i, out int p) ? _layers[p].Name : null };
+    }
+
+    /// <summary>Whether a freshly written tensor should stay on chip: a later layer reads it (epilogue tensors never land).</summary>
+    private bool Keeps(TensorUse output, int i) => !_epilogueTensors.Contains(output.Name) && _lifetimes.UsesAfter(output.Name, i) > 0;
+
+    private bool OnChip(TensorUse read) => read.Origin == TensorOrigin.Constant ? WeightsResident : _resident.ContainsKey(read.Name) || _epilogueTensors.Contains(read.Name);
+
+    private void Classify(TensorUse read, long bytes, ref long weights, ref long activationIn, ref long refill)
+    {
+        if (read.Origin == TensorOrigin.Constant)
+        {
+            weights += bytes;
+        }
+        else if (read.Origin == TensorOrigin.GraphInput && !_spilled.Contains(read.Name))
+        {
+            activationIn += bytes;
+        }
+        else
+        {
+            refill += bytes;
+        }
+    }
+
+    private OperandPlacement Placement(int i, MatrixLayer layer, List<TensorUse> kept)
+    {
+        TensorUse? weight = layer.Reads.FirstOrDefault(r => r.Name == layer.WeightTensor) is { Name: not null } w ? w : null;
+        TensorUse? input = layer.Reads.FirstOrDefault(r => r.Name == layer.InputTensor) is { Name: not null } a ? a : null;
+        bool outputNeeded = layer.Writes.Any(o => o.IsGraphOutput || (!kept.Contains(o) && !_epilogueTensors.Contains(o.Name) && _lifetimes.UsesAfter(o.Name, i) > 0));
+        return new OperandPlacement
+        {
+            InputOnChip = input is { } x && OnChip(x),
+            WeightOnChip = weight is { } ww && OnChip(ww),
+            OutputToDram = outputNeeded,
+            ReservedActivationBytes = Reserved(kept),
+            ReservedWeightBytes = WeightsResident ? ConstantBytes : 0,
+        };
+    }
+
+    private long Reserved(List<TensorUse> kept) => _resident.Values.Sum() + kept.Sum(k => k.Bytes);
+
+    /// <summary>
+    /// The tensor to spill next: among the resident tensors the layer does not read and its outputs it would keep, the
+    /// one read again furthest in the future (ties: the larger, then by name); null when there is none.
+    /// </summary>
+    private string? Victim(int i, List<TensorUse> kept)
+    {
+        var reads = _layers[i].Reads.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var candidates = _resident.Where(kv => !reads.Contains(kv.Key)).Select(kv => (Name: kv.Key, Bytes: kv.Value))
+            .Concat(kept.Select(k => (k.Name, k.Bytes)));
+        return candidates
+            .OrderByDescending(c => _lifetimes.NextUse(c.Name, i))
+            .ThenByDescending(c => c.Bytes)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => c.Name)
+            .FirstOrDefault();
+    }
+
+    /// <summary>Spills <paramref name="victim"/>; returns the DRAM bytes written now (a kept output leaves through the tiler instead).</summary>
+    private long Evict(string victim, List<TensorUse> kept)
+    {
+        int at = kept.FindIndex(k => k.Name == victim);
+        if (at >= 0)
+        {
+            kept.RemoveAt(at);
+            return 0;
+        }
+
+        long bytes = _resident[victim];
+        _resident.Remove(victim);
+        _spilled.Add(victim);
+        return _inDram.Add(victim) ? Burst(bytes) : 0;
+    }
+
+    /// <summary>After layer <paramref name="i"/>: kept outputs become resident, written ones have a DRAM copy.</summary>
+    private void Place(int i, ImmutableArray<TensorUse> writes, List<TensorUse> kept, bool toDram)
+    {
+        foreach (TensorUse output in writes)
+        {
+            if (kept.Contains(output))
+            {
+                _resident[output.Name] = output.Bytes;
+            }
+            else if (!_epilogueTensors.Contains(output.Name) && _lifetimes.UsesAfter(output.Name, i) > 0)
+            {
+                _spilled.Add(output.Name);
+            }
+
+            if (output.IsGraphOutput || (!kept.Contains(output) && toDram && _lifetimes.UsesAfter(output.Name, i) > 0))
+            {
+                _inDram.Add(output.Name);
+            }
+        }
+    }
+
+    /// <summary>Frees the tensors no layer after <paramref name="i"/> reads.</summary>
+    private void Release(int i)
+    {
+        foreach (string name in _resident.Keys.Where(n => _lifetimes.UsesAfter(n, i) == 0).ToList())
+        {
+            _resident.Remove(name);
+        }
+    }
+
+    private LayerOccupancy Occupancy(MatrixLayerResult result, OperandPlacement placement, List<string> spilled)
+    {
+        long tiles = 0;
+        if (result.Mapping is { } m)
+        {
+            BufferAssignment? buffers = BufferAssignment.Resolve(_spec.Memory.Buffers, out _);
+            long Space(BufferSpec b, long bytes) => b.DoubleBuffered ? 2 * bytes : bytes;
+            if (buffers is not null)
+            {
+                tiles = Space(buffers.Input, placement.InputOnChip ? 0 : m.InputTileBytes)
+                    + Space(buffers.Weight, placement.WeightOnChip ? 0 : m.WeightTileBytes)
+                    + Space(buffers.Output, m.OutputTileBytes);
+            }
+        }
+
+        return new LayerOccupancy
+        {
+            ResidentActivationBytes = placement.ReservedActivationBytes,
+            ResidentWeightBytes = placement.ReservedWeightBytes,
+            TileBytes = tiles,
+            Spilled = spilled,
+        };
+    }
+
+    private long Burst(long bytes) => TileSearch.Burst(bytes, _burst);
+
+    private double BytesPerCycle => _spec.Memory.Dram.BandwidthGBps * 1000.0 / _spec.ClockMhz;
+
+    private double LatencyCycles => _spec.Memory.Dram.LatencyNs * _spec.ClockMhz / 1000.0;
+}
+
+/// <summary>One layer as the plan ran it: the tiler's or the vector unit's result, its DRAM traffic by cause, what the
+/// buffers held, and the cycles of whole-tensor transfers it waited for beside its tiles.</summary>
+internal sealed record PlannedLayer(LayerWork Layer, MatrixLayerResult? Matrix, VectorLayerResult? Vector, DramTraffic Traffic, LayerOccupancy Occupancy, long BackgroundCycles)
+{
+    /// <summary>The matrix layer whose epilogue ran this vector layer, or null.</summary>
+    public string? FusedInto { get; init; }
+}
