@@ -61,6 +61,7 @@ public static class PerformanceModel
             Plan = new MemoryPlanSummary
             {
                 Schedule = spec.Memory.Schedule,
+                DepthFirstStacks = planner.StackCount,
                 ActivationCapacityBytes = planner.ActivationCapacityBytes,
                 WeightsResident = planner.WeightsResident,
                 WeightsRequestedResident = spec.Memory.Weights == WeightPlacement.Resident,

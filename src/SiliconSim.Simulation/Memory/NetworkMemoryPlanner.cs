@@ -31,6 +31,13 @@ internal sealed class NetworkMemoryPlanner
     private readonly HashSet<string> _epilogueTensors = new(StringComparer.Ordinal);
     private readonly Dictionary<int, long> _totalCycles = [];
 
+    // Depth first: the tensors carried between the layers of a stack in line buffers (name -> line-buffer bytes), and
+    // each stack layer's stack (the weight bytes of the other layers of its stack, held while it runs).
+    private readonly Dictionary<string, long> _lineBuffered = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, long> _stackWeights = [];
+    private readonly Dictionary<int, long> _bandRows = [];
+    private readonly Dictionary<int, string> _chainOutput = [];
+
     public NetworkMemoryPlanner(AcceleratorSpec spec, ImmutableArray<LayerWork> layers, Func<MatrixLayer, OperandPlacement, MatrixLayerResult> matrix)
     {
         _spec = spec;
@@ -43,7 +50,14 @@ internal sealed class NetworkMemoryPlanner
         WeightCapacityBytes = WeightHome(spec.Memory.Buffers).Sum(b => b.CapacityBytes);
         WeightsResident = spec.Memory.Weights == WeightPlacement.Resident && ConstantBytes <= WeightCapacityBytes / 2;
         FindEpilogues();
+        if (spec.Memory.Schedule == ExecutionSchedule.DepthFirst)
+        {
+            FindStacks();
+        }
     }
+
+    /// <summary>How many depth-first stacks of two or more layers the plan formed.</summary>
+    public int StackCount { get; private set; }
 
     /// <summary>Bytes of every distinct constant the layers read.</summary>
     public long ConstantBytes { get; }
@@ -104,6 +118,7 @@ internal sealed class NetworkMemoryPlanner
             if (layer is MatrixLayer m && m.Writes.Length == 1)
             {
                 (producer, last) = (i, m.Writes[0].Name);
+                _chainOutput[i] = last;
                 continue;
             }
 
@@ -118,11 +133,90 @@ internal sealed class NetworkMemoryPlanner
                 _fusedInto[i] = producer;
                 _epilogueTensors.Add(last);
                 last = v.Writes[0].Name;
+                _chainOutput[producer] = last;
                 continue;
             }
 
             (producer, last) = (-1, null);
         }
+    }
+
+    /// <summary>
+    /// Depth first (DeFiNES, HPCA 2023): consecutive convolutions where each one's output (after its epilogue) is read
+    /// only by the next form a stack, as long as the stack's weights fit in half the weight buffers (they stay on chip
+    /// while bands of rows pass through). Between two stacked layers the tensor lives in a line buffer of the rows the
+    /// next window needs, (kernel - 1) x dilation + stride rows, instead of whole.
+    /// </summary>
+    private void FindStacks()
+    {
+        var stack = new List<int>();
+        long stackWeights = 0;
+        void Close()
+        {
+            if (stack.Count > 1)
+            {
+                StackCount++;
+                foreach (int member in stack)
+                {
+                    _stackWeights[member] = stackWeights - ((MatrixLayer)_layers[member]).WeightBytes;
+                }
+            }
+            else
+            {
+                foreach (int member in stack)
+                {
+                    _stackWeights.Remove(member);
+                }
+            }
+
+            stack.Clear();
+            stackWeights = 0;
+        }
+
+        int previous = -1;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            if (_layers[i] is not MatrixLayer { Conv: { SpatialRank: > 0 } conv, WeightIsConstant: true } m)
+            {
+                continue;
+            }
+
+            bool links = previous >= 0 && _chainOutput.TryGetValue(previous, out string? carried) && m.InputTensor == carried
+                && _lifetimes.Readers(carried) == 1 && !_layers[previous].Writes.Any(w => w.IsGraphOutput)
+                && stackWeights + m.WeightBytes <= WeightCapacityBytes / 2
+                && Enumerable.Range(previous + 1, i - previous - 1).All(j => _fusedInto.ContainsKey(j) || _layers[j] is VectorLayer { MovesData: false });
+            if (links)
+            {
+                string tensor = _chainOutput[previous];
+                long bytes = m.Reads.First(r => r.Name == tensor).Bytes;
+                long height = conv.InSpatial[0];
+                long rows = Math.Min(height, ((conv.KernelSpatial[0] - 1L) * conv.Dilations[0]) + (BandRows(conv) * conv.Strides[0]));
+                // Bands pass through the stack one image at a time: the line buffer holds rows of one image.
+                _lineBuffered[tensor] = LayerGeometry.CeilDiv(bytes * rows, height * conv.Batch);
+            }
+            else
+            {
+                Close();
+            }
+
+            stack.Add(i);
+            stackWeights += m.WeightBytes;
+            _bandRows[i] = BandRows(conv);
+            previous = i;
+        }
+
+        Close();
+    }
+
+    /// <summary>
+    /// Output rows per band: enough that a band's GEMM rows (band rows x output width, of one image) are at least twice
+    /// the array's rows + columns, so the array's fill and drain per band stay small beside its streaming.
+    /// </summary>
+    private long BandRows(global::SiliconSim.Numerics.Kernels.ConvGeometry conv)
+    {
+        long width = conv.OutSpatial.Skip(1).Aggregate(1L, (a, b) => a * b);
+        long wanted = LayerGeometry.CeilDiv(2L * (_spec.Array.Rows + _spec.Array.Cols), Math.Max(width, 1));
+        return Math.Clamp(wanted, 1, conv.OutSpatial[0]);
     }
 
     private static bool Fusible(VectorOpClass opClass, EpilogueFusion fusion) => opClass switch
@@ -148,8 +242,7 @@ internal sealed class NetworkMemoryPlanner
             return new PlannedLayer(layer, alone, null, traffic, Occupancy(alone, OperandPlacement.Alone, []), 0);
         }
 
-        List<TensorUse> outputs = [.. layer.Writes];
-        var kept = outputs.Where(o => Keeps(o, i)).ToList();
+        var kept = layer.Writes.Where(o => Keeps(o, i)).Select(Stored).ToList();
         var spilledHere = new List<string>();
         long spillWrite = 0;
         while (true)
@@ -158,13 +251,19 @@ internal sealed class NetworkMemoryPlanner
             MatrixLayerResult result = _matrix(layer, placement);
             bool feasible = result.Status == MappingStatus.Feasible;
             string? victim = Victim(i, kept);
+            if (victim is null && !feasible && _stackWeights.Remove(i))
+            {
+                continue; // the stack's held weights or the band leave no tiling: run this layer whole
+            }
+
             if (victim is null && !feasible)
             {
                 // Last resort: the layer's own resident inputs leave too, and its tiles stream them back.
                 victim = _resident.Keys.Where(n => layer.Reads.Any(r => r.Name == n)).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
                 if (victim is null)
                 {
-                    return new PlannedLayer(layer, result, null, DramTraffic.Zero, LayerOccupancy.None, 0);
+                    // Nothing left to spill: the layer cannot be tiled even alone; say why as a layer alone.
+                    return new PlannedLayer(layer, _matrix(layer, OperandPlacement.Alone), null, DramTraffic.Zero, LayerOccupancy.None, 0);
                 }
             }
 
@@ -199,7 +298,7 @@ internal sealed class NetworkMemoryPlanner
             }
         }
 
-        floor += layer.Writes.Where(o => !kept.Contains(o) || o.IsGraphOutput).Sum(o => Burst(o.Bytes));
+        floor += layer.Writes.Where(o => !IsKept(kept, o) || o.IsGraphOutput).Sum(o => Burst(o.Bytes));
         if (withVictim.Dram.TotalBytes <= floor)
         {
             return false;
@@ -266,7 +365,7 @@ internal sealed class NetworkMemoryPlanner
             return new PlannedLayer(layer, null, alone, aloneTraffic, LayerOccupancy.None, 0);
         }
 
-        var kept = layer.Writes.Where(o => Keeps(o, i)).ToList();
+        var kept = layer.Writes.Where(o => Keeps(o, i)).Select(Stored).ToList();
         var spilledHere = new List<string>();
         long spillWrite = 0;
         while (Reserved(kept) > ActivationCapacityBytes && Victim(i, kept) is string victim)
@@ -292,7 +391,7 @@ internal sealed class NetworkMemoryPlanner
         long outWrite = 0, outSpill = 0;
         foreach (TensorUse output in layer.Writes)
         {
-            bool keep = kept.Contains(output);
+            bool keep = IsKept(kept, output);
             if (output.IsGraphOutput)
             {
                 outWrite += Burst(output.Bytes);
@@ -334,6 +433,11 @@ internal sealed class NetworkMemoryPlanner
         return new PlannedLayer(layer, null, result, traffic, occupancy, background) { FusedInto = _fusedInto.TryGetValue(i, out int p) ? _layers[p].Name : null };
     }
 
+    private static bool IsKept(List<TensorUse> kept, TensorUse output) => kept.Any(k => k.Name == output.Name);
+
+    /// <summary>A tensor as the buffers hold it: whole, or the line buffer a depth-first stack carries it in.</summary>
+    private TensorUse Stored(TensorUse output) => _lineBuffered.TryGetValue(output.Name, out long line) ? output with { Bytes = line } : output;
+
     /// <summary>Whether a freshly written tensor should stay on chip: a later layer reads it (epilogue tensors never land).</summary>
     private bool Keeps(TensorUse output, int i) => !_epilogueTensors.Contains(output.Name) && _lifetimes.UsesAfter(output.Name, i) > 0;
 
@@ -359,14 +463,15 @@ internal sealed class NetworkMemoryPlanner
     {
         TensorUse? weight = layer.Reads.FirstOrDefault(r => r.Name == layer.WeightTensor) is { Name: not null } w ? w : null;
         TensorUse? input = layer.Reads.FirstOrDefault(r => r.Name == layer.InputTensor) is { Name: not null } a ? a : null;
-        bool outputNeeded = layer.Writes.Any(o => o.IsGraphOutput || (!kept.Contains(o) && !_epilogueTensors.Contains(o.Name) && _lifetimes.UsesAfter(o.Name, i) > 0));
+        bool outputNeeded = layer.Writes.Any(o => o.IsGraphOutput || (!IsKept(kept, o) && !_epilogueTensors.Contains(o.Name) && _lifetimes.UsesAfter(o.Name, i) > 0));
         return new OperandPlacement
         {
             InputOnChip = input is { } x && OnChip(x),
             WeightOnChip = weight is { } ww && OnChip(ww),
             OutputToDram = outputNeeded,
             ReservedActivationBytes = Reserved(kept),
-            ReservedWeightBytes = WeightsResident ? ConstantBytes : 0,
+            ReservedWeightBytes = (WeightsResident ? ConstantBytes : 0) + (WeightsResident ? 0 : _stackWeights.GetValueOrDefault(i)),
+            BandRows = _stackWeights.ContainsKey(i) ? _bandRows[i] : null,
         };
     }
 
@@ -379,8 +484,8 @@ internal sealed class NetworkMemoryPlanner
     private string? Victim(int i, List<TensorUse> kept)
     {
         var reads = _layers[i].Reads.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-        var candidates = _resident.Where(kv => !reads.Contains(kv.Key)).Select(kv => (Name: kv.Key, Bytes: kv.Value))
-            .Concat(kept.Select(k => (k.Name, k.Bytes)));
+        var candidates = _resident.Where(kv => !reads.Contains(kv.Key) && !_lineBuffered.ContainsKey(kv.Key)).Select(kv => (Name: kv.Key, Bytes: kv.Value))
+            .Concat(kept.Where(k => !_lineBuffered.ContainsKey(k.Name)).Select(k => (k.Name, k.Bytes)));
         return candidates
             .OrderByDescending(c => _lifetimes.NextUse(c.Name, i))
             .ThenByDescending(c => c.Bytes)
@@ -410,16 +515,16 @@ internal sealed class NetworkMemoryPlanner
     {
         foreach (TensorUse output in writes)
         {
-            if (kept.Contains(output))
+            if (kept.FirstOrDefault(k => k.Name == output.Name) is { Name: not null } stored)
             {
-                _resident[output.Name] = output.Bytes;
+                _resident[output.Name] = stored.Bytes;
             }
             else if (!_epilogueTensors.Contains(output.Name) && _lifetimes.UsesAfter(output.Name, i) > 0)
             {
                 _spilled.Add(output.Name);
             }
 
-            if (output.IsGraphOutput || (!kept.Contains(output) && toDram && _lifetimes.UsesAfter(output.Name, i) > 0))
+            if (output.IsGraphOutput || (!IsKept(kept, output) && toDram && _lifetimes.UsesAfter(output.Name, i) > 0))
             {
                 _inDram.Add(output.Name);
             }

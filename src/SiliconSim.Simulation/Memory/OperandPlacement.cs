@@ -24,6 +24,13 @@ public sealed record OperandPlacement
     /// </summary>
     public long ReservedActivationBytes { get; init; }
 
-    /// <summary>Bytes of the weight buffers held by resident weights (of every layer, when weights stay resident).</summary>
+    /// <summary>Bytes of the weight buffers held by resident weights (of every layer, when weights stay resident; of the
+    /// other layers of a depth-first stack while it runs).</summary>
     public long ReservedWeightBytes { get; init; }
+
+    /// <summary>
+    /// Depth first: the layer runs in bands of at most this many output rows (the outer spatial axis), one band at a
+    /// time through its stack; null: any tiling.
+    /// </summary>
+    public long? BandRows { get; init; }
 }

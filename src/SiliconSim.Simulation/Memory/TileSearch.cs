@@ -36,6 +36,12 @@ internal static class TileSearch
             long gTiles = LayerGeometry.CeilDiv(geo.Groups, gt);
             foreach ((int axis, long extent) in MCuts(geo))
             {
+                // A band of output rows: cut along the outer spatial axis by at most the band, or finer along an inner one.
+                if (placement.BandRows is long band && geo.Axes.Length > 1 && !(axis > 1 || (axis == 1 && extent <= band)))
+                {
+                    continue;
+                }
+
                 long mTiles = geo.MTiles(axis, extent);
                 foreach (long ct in Candidates(geo.KUnits))
                 {

@@ -25,6 +25,12 @@ public sealed record PreparedWorkload
     /// <summary>The operand types of each matrix layer on the hardware; null takes the layers' own (a topology).</summary>
     public OperandTypes? OperandTypes { get; init; }
 
+    /// <summary>
+    /// The layers at another batch size (shape inference at that batch), for a plan that splits the batch so that its
+    /// activations fit; null for a layer list, or when the shapes cannot be inferred at that batch.
+    /// </summary>
+    public Func<int, ImmutableArray<LayerWork>?>? LayersAtBatch { get; init; }
+
     /// <summary>Inputs per run: the first dimension of the first input, or the requested batch without inputs.</summary>
     public required int Batch { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using SiliconSim.Graph.Execution;
 using SiliconSim.Graph.Ir;
@@ -93,6 +94,7 @@ public static class SimulationPipeline
             Name = request.Name,
             Lowered = lowered,
             Layers = [],
+            LayersAtBatch = batch => LayersAt(model, lowered, batch, request.MemoryBudget),
             OperandTypes = new OperandTypes(lowered),
             Batch = request.Batch,
             Values = ValuesOutcome.TimingOnly,
@@ -171,7 +173,7 @@ public static class SimulationPipeline
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(energyTable);
         options ??= new EvaluationOptions();
-        PerformanceOutcome timed = PerformanceModel.Evaluate(spec, workload.Layers, workload.Name, workload.Batch, workload.OperandTypes);
+        PerformanceOutcome timed = BatchPlanning.Evaluate(spec, workload);
         if (!timed.Success)
         {
             return new RunOutcome(null, timed.Problems);
@@ -196,6 +198,19 @@ public static class SimulationPipeline
             ThermalSummary = thermal is null ? null : ThermalSummary.Of(thermal, spec, performance.Batch, options.ThermalSeconds),
         };
         return new RunOutcome(result, []);
+    }
+
+    /// <summary>The lowered graph's layers with the shapes inference gives at <paramref name="batch"/>; null when it cannot.</summary>
+    private static ImmutableArray<LayerWork>? LayersAt(ModelGraph model, ModelGraph lowered, int batch, MemoryBudget budget)
+    {
+        try
+        {
+            return LayerExtractor.ExtractWithShapes(lowered, ShapeInference.Infer(lowered, ShapeInference.InputShapes(model, batch), budget)).Layers;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or MemoryBudgetException or OpException)
+        {
+            return null;
+        }
     }
 
     private static void CheckInput(ValueInfo declared, TensorValue given)

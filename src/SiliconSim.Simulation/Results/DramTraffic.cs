@@ -27,6 +27,15 @@ public sealed record DramTraffic
 
     public long WriteBytes => ActivationOutWriteBytes + SpillWriteBytes;
 
+    public DramTraffic Times(int times) => new()
+    {
+        WeightReadBytes = WeightReadBytes * times,
+        ActivationInReadBytes = ActivationInReadBytes * times,
+        ActivationOutWriteBytes = ActivationOutWriteBytes * times,
+        SpillWriteBytes = SpillWriteBytes * times,
+        RefillReadBytes = RefillReadBytes * times,
+    };
+
     public DramTraffic Plus(DramTraffic other) => new()
     {
         WeightReadBytes = WeightReadBytes + other.WeightReadBytes,

@@ -71,6 +71,28 @@ public sealed record LayerResult
     /// <summary>Elements the vector unit processed (vector layers only).</summary>
     public long VectorElements { get; init; }
 
+    /// <summary>This layer run <paramref name="times"/> times back to back (a batch split into equal sub-batches).</summary>
+    public LayerResult Repeated(int times) => this with
+    {
+        Macs = Macs * times,
+        Folds = Folds * times,
+        ComputeCycles = ComputeCycles * times,
+        StallCycles = StallCycles * times,
+        SramReadBytes = SramReadBytes * times,
+        SramWriteBytes = SramWriteBytes * times,
+        DramReadBytes = DramReadBytes * times,
+        DramWriteBytes = DramWriteBytes * times,
+        Dram = Dram.Times(times),
+        Buffers = [.. Buffers.Select(b => b with
+        {
+            ReadBytes = b.ReadBytes * times,
+            WriteBytes = b.WriteBytes * times,
+            ReadAccesses = b.ReadAccesses * times,
+            WriteAccesses = b.WriteAccesses * times,
+        })],
+        VectorElements = VectorElements * times,
+    };
+
     /// <summary>Arithmetic intensity against DRAM: 2 x MACs per DRAM byte (infinity when nothing moves).</summary>
     public double OpsPerDramByte => DramReadBytes + DramWriteBytes == 0 ? double.PositiveInfinity : 2.0 * Macs / (DramReadBytes + DramWriteBytes);
 }

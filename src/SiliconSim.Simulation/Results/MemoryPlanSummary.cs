@@ -9,6 +9,9 @@ public sealed record MemoryPlanSummary
 
     public ExecutionSchedule Schedule { get; init; }
 
+    /// <summary>Depth first: how many stacks of two or more consecutive layers carried bands of rows in line buffers.</summary>
+    public int DepthFirstStacks { get; init; }
+
     /// <summary>Bytes of every buffer not dedicated to weights: where activations stay between layers.</summary>
     public long ActivationCapacityBytes { get; init; }
 
