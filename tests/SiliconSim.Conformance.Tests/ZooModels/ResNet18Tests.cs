@@ -4,6 +4,7 @@ using SiliconSim.Graph.Ir;
 using SiliconSim.Graph.Onnx;
 using SiliconSim.Graph.Onnx.Proto;
 using SiliconSim.Graph.Passes;
+using SiliconSim.Graph.Quantization;
 using SiliconSim.Numerics;
 using SiliconSim.TestSupport.Models;
 
@@ -11,8 +12,8 @@ namespace SiliconSim.Conformance.Tests.ZooModels;
 
 /// <summary>
 /// ResNet-18 (<see cref="ResNet18"/>): the topology against He et al.'s Table 1 and torchvision's parameter count, and
-/// SiliconSim (ORT-CPU lowering, then the executor) against ONNX Runtime bit for bit: the QDQ s8s8 per-channel form at
-/// 224x224 batch 1 (issue 14's workload), the fp32 model at a small size.
+/// SiliconSim (ORT-CPU lowering, then the executor) against ONNX Runtime bit for bit: the QDQ s8s8 per-channel form
+/// (issue 14's workload) and the QOperator u8s8 per-tensor form at 224x224 batch 1, the fp32 model at small sizes.
 /// </summary>
 public sealed class ResNet18Tests
 {
@@ -98,6 +99,45 @@ public sealed class ResNet18Tests
         Assert.Equal(s_convs.Length, Count(ours, "QLinearConv") + Count(ours, "Conv"));
         Assert.True(Count(ours, "QLinearConv") > 0, "no conv runs on int8 codes");
         Assert.Equal(1, Count(ours, "QGemm"));
+    }
+
+    [Fact]
+    public void QopU8S8Tensor_224_MatchesOrtBitForBit()
+    {
+        byte[] model = ResNet18.QopU8S8Tensor(224);
+        TensorValue input = ResNet18.Input(224, seed: 224);
+        TensorValue expected = OrtOracle.RunSingle(model, (ResNet18.InputName, input));
+        ModelGraph lowered = OrtCpuLowering.Lower(OnnxModelReader.Read(new MemoryStream(model)));
+        TensorValue actual = GraphExecutor.Run(lowered, Feeds(input))[0].Value;
+        Assert.Equal([1, ResNet18.Classes], expected.Shape.ToArray());
+        TransformerEncoderTests.AssertSameBits(actual, expected, "ResNet-18 QOperator u8s8 per tensor 224x224");
+        Assert.True(expected.Items<float>().Distinct().Count() >= 64, "the logits take few distinct values");
+    }
+
+    [Fact]
+    public void QopU8S8Tensor_Lowering_ChoosesTheKernelsOrtChooses()
+    {
+        // The QOperator form names its kernels itself: every conv a QLinearConv, every residual Add a QLinearAdd.
+        byte[] model = ResNet18.QopU8S8Tensor(32);
+        ModelGraph ours = OrtCpuLowering.Lower(OnnxModelReader.Read(new MemoryStream(model)));
+        ModelGraph ort = OnnxModelReader.Read(new MemoryStream(OrtGraphs.Optimized(model)));
+        foreach (string op in ours.Nodes.Concat(ort.Nodes).Select(n => n.OpType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            Assert.True(Count(ours, op) == Count(ort, op), $"{op} x{Count(ours, op)} in SiliconSim's lowering, x{Count(ort, op)} in ORT's graph");
+        }
+
+        Assert.Equal(s_convs.Length, Count(ort, "QLinearConv"));
+        Assert.Equal(8, Count(ort, "QLinearAdd"));
+    }
+
+    [Fact]
+    public void QuantizedForms_ShareCalibration_AsSeparateCalibrationsWould()
+    {
+        // The cache calibrates once per size for both forms; quantize_static calibrating for each form alone must give
+        // the same model.
+        ModelGraph fp32 = OnnxModelReader.Read(new MemoryStream(ResNet18.Fp32(32)));
+        Assert.Equal(OnnxModelWriter.ToBytes(StaticQuantizer.Quantize(fp32, ResNet18.Calibration(32), ResNet18.QopU8S8TensorOptions)), ResNet18.QopU8S8Tensor(32));
+        Assert.Equal(OnnxModelWriter.ToBytes(StaticQuantizer.Quantize(fp32, ResNet18.Calibration(32), ResNet18.QdqS8S8ChannelOptions)), ResNet18.QdqS8S8Channel(32));
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace SiliconSim.TestSupport.Models;
 /// <summary>
 /// torchvision's ResNet-18 (He et al., CVPR 2016, Table 1; <c>torchvision.models.resnet18</c>) with seeded weights, as
 /// PyTorch's exporter writes it at opset 17 in eval mode (BatchNorm folded into the convs' weights and biases), and its
-/// ONNX Runtime <c>quantize_static</c> form (QDQ, int8 activations x int8 per-channel weights, MinMax).
+/// ONNX Runtime <c>quantize_static</c> forms: QDQ, int8 activations x int8 per-channel weights, and QOperator, uint8
+/// activations x int8 per-tensor weights, both MinMax.
 /// </summary>
 /// <remarks>
 /// Topology: input <c>input</c> [N, 3, S, S] (symbolic batch N; S any positive multiple of 32, 224 for the real
@@ -25,9 +26,9 @@ namespace SiliconSim.TestSupport.Models;
 /// He-normal conv weights (std sqrt(2 / fan_in)), biases normal(0, 0.1), FC weights normal(0, sqrt(1 / 512)); .NET's
 /// seeded <see cref="Random"/>, normals by Box-Muller (<see cref="SeededTensors"/>), as the zoo models
 /// (<see cref="ZooModels"/>). They do not depend on the image size.
-/// The quantized form is SiliconSim's own quantizer (<see cref="StaticQuantizer"/>, which reproduces ORT's
+/// The quantized forms are SiliconSim's own quantizer (<see cref="StaticQuantizer"/>, which reproduces ORT's
 /// quantize_static) calibrated on <see cref="CalibrationImages"/> standard-normal images of the same size (seed
-/// <see cref="CalibrationSeed"/>), one image per calibration batch. ONNX Runtime's x86-64 CPU provider runs this form
+/// <see cref="CalibrationSeed"/>), one image per calibration batch. ONNX Runtime's x86-64 CPU provider runs the QDQ form
 /// partly in float: it turns int8 Q -> DQ pairs into uint8 (QDQS8ToU8Transformer) only where the Q feeds a single DQ,
 /// so every tensor read twice (a block's input, by conv1 and by the residual Add or the projection conv) stays int8,
 /// and its readers run as DequantizeLinear -> float op -> QuantizeLinear: 9 of the 20 convs become QLinearConv, the
@@ -53,6 +54,16 @@ public static class ResNet18
     /// <summary>The 20 convs in forward order, each with its node scope and parameter name.</summary>
     public static IReadOnlyList<ConvLayer> Convs { get; } = MakeConvs();
 
+    /// <summary>quantize_static's options for the QOperator form: uint8 activations, int8 per-tensor weights, MinMax.</summary>
+    public static QuantizerOptions QopU8S8TensorOptions { get; } = new()
+    {
+        Format = QuantFormat.QOperator,
+        ActivationType = DataType.UInt8,
+        WeightType = DataType.Int8,
+        PerChannel = false,
+        Calibration = CalibrationMethod.MinMax,
+    };
+
     /// <summary>quantize_static's options for the QDQ form: int8 activations, int8 per-channel weights, MinMax.</summary>
     public static QuantizerOptions QdqS8S8ChannelOptions { get; } = new()
     {
@@ -65,14 +76,21 @@ public static class ResNet18
 
     private static readonly Lazy<Dictionary<string, TensorValue>> s_parameters = new(() => Draw(ModelSeed), LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly ConcurrentDictionary<int, Lazy<byte[]>> s_fp32 = new();
+    private static readonly ConcurrentDictionary<int, Lazy<(ModelGraph Fp32, IReadOnlyDictionary<string, TensorRange> Ranges)>> s_calibrated = new();
     private static readonly ConcurrentDictionary<int, Lazy<byte[]>> s_qdq = new();
+    private static readonly ConcurrentDictionary<int, Lazy<byte[]>> s_qop = new();
 
     /// <summary>The fp32 model (seed <see cref="ModelSeed"/>) for <paramref name="size"/> x <paramref name="size"/> images; built once per size.</summary>
     public static byte[] Fp32(int size = ImageSize) => Cached(s_fp32, size, s => Assemble(s, s_parameters.Value));
 
     /// <summary>The QDQ s8s8 per-channel form of <see cref="Fp32"/>, calibrated at <paramref name="size"/>; built once per size.</summary>
-    public static byte[] QdqS8S8Channel(int size = ImageSize) =>
-        Cached(s_qdq, size, s => OnnxModelWriter.ToBytes(StaticQuantizer.Quantize(OnnxModelReader.Read(new MemoryStream(Fp32(s))), Calibration(s), QdqS8S8ChannelOptions)));
+    public static byte[] QdqS8S8Channel(int size = ImageSize) => Cached(s_qdq, size, s => Quantized(s, QdqS8S8ChannelOptions));
+
+    /// <summary>
+    /// The QOperator u8s8 per-tensor form of <see cref="Fp32"/> (QLinearConv, QLinearAdd, QGemm, ...), calibrated at
+    /// <paramref name="size"/> on the same images as <see cref="QdqS8S8Channel"/>; built once per size.
+    /// </summary>
+    public static byte[] QopU8S8Tensor(int size = ImageSize) => Cached(s_qop, size, s => Quantized(s, QopU8S8TensorOptions));
 
     /// <summary>A seeded batch of standard-normal images [batch, 3, size, size], as normalised images would be.</summary>
     public static TensorValue Input(int size = ImageSize, int batch = 1, int seed = InputSeed)
@@ -201,6 +219,21 @@ public static class ResNet18
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = Classes });
         b.Model.Graph.Output[0].Type.TensorType.Shape = shape;
         return b.ToBytes();
+    }
+
+    /// <summary>
+    /// Quantizes with the MinMax ranges of <see cref="Calibration"/>, computed once per size: both forms calibrate the
+    /// same tensors (every float input and output of a quantizable op) on the same images, so quantize_static would
+    /// find the same ranges for each.
+    /// </summary>
+    private static byte[] Quantized(int size, QuantizerOptions options)
+    {
+        var (fp32, ranges) = s_calibrated.GetOrAdd(size, s => new(() =>
+        {
+            ModelGraph graph = OnnxModelReader.Read(new MemoryStream(Fp32(s)));
+            return (graph, StaticQuantizer.Calibrate(graph, Calibration(s), QdqS8S8ChannelOptions));
+        }, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        return OnnxModelWriter.ToBytes(StaticQuantizer.Quantize(fp32, ranges, options));
     }
 
     private static byte[] Cached(ConcurrentDictionary<int, Lazy<byte[]>> cache, int size, Func<int, byte[]> build)
