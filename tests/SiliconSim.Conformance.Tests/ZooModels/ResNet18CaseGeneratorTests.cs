@@ -36,6 +36,12 @@ public sealed class ResNet18CaseGeneratorTests
         {
             AssertPasses(target, ResNet18.WriteTestCase(target));
         }
+
+        // The QOperator u8s8 per-tensor form, whose convolutions all run quantized (the README's depth-first table).
+        if (Environment.GetEnvironmentVariable(WriteVariable + "_QOP") is { Length: > 0 } qopTarget)
+        {
+            AssertPasses(qopTarget, ResNet18.WriteTestCase(qopTarget, qop: true));
+        }
     }
 
     private static void AssertPasses(string folder, TensorValue expected)

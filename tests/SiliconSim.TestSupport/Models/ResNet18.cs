@@ -112,14 +112,14 @@ public static class ResNet18
     }
 
     /// <summary>
-    /// Writes the QDQ model as an ONNX test case into <paramref name="folder"/>: <c>model.onnx</c> and
+    /// Writes the QDQ model (or, with <paramref name="qop"/>, the QOperator u8s8 per-tensor one) as an ONNX test case into <paramref name="folder"/>: <c>model.onnx</c> and
     /// <c>test_data_set_0/input_0.pb</c> (<see cref="Input"/>, batch 1) with <c>output_0.pb</c>, ONNX Runtime's
     /// logits (<see cref="OrtOracle"/>: CPU provider, all optimisations, one thread). Returns the expected logits.
     /// </summary>
-    public static TensorValue WriteTestCase(string folder, int size = ImageSize)
+    public static TensorValue WriteTestCase(string folder, int size = ImageSize, bool qop = false)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        byte[] model = QdqS8S8Channel(size);
+        byte[] model = qop ? QopU8S8Tensor(size) : QdqS8S8Channel(size);
         TensorValue input = Input(size);
         var expected = OrtOracle.Run(model, [(InputName, input)]);
         string data = Path.Combine(folder, "test_data_set_0");
