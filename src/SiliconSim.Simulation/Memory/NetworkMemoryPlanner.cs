@@ -422,13 +422,13 @@ internal sealed class NetworkMemoryPlanner
             ActivationOutWriteBytes = outWrite,
             SpillWriteBytes = outSpill + spillWrite,
         };
-        Place(i, layer.Writes, kept, toDram: true);
         var occupancy = new LayerOccupancy
         {
             ResidentActivationBytes = Reserved(kept),
             ResidentWeightBytes = WeightsResident ? ConstantBytes : 0,
             Spilled = spilledHere,
         };
+        Place(i, layer.Writes, kept, toDram: true);
         _totalCycles[i] = result.TotalCycles + background;
         return new PlannedLayer(layer, null, result, traffic, occupancy, background) { FusedInto = _fusedInto.TryGetValue(i, out int p) ? _layers[p].Name : null };
     }
