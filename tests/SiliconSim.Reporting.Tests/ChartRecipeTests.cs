@@ -272,6 +272,22 @@ public sealed class ChartRecipeTests
     }
 
     [Fact]
+    public void MemoryOccupancy_ACapacityFarAboveEveryLayer_LeavesTheAxisToTheBars()
+    {
+        // 1 MiB of capacity against a fullest layer of 56 KiB (conv1 and conv2): the axis stays in KiB, up to 56 KiB
+        // plus the 15 % headroom, and the legend names the capacity.
+        RunResult planned = Planned();
+        RunResult run = planned with { Performance = planned.Performance with { Plan = planned.Performance.Plan with { ActivationCapacityBytes = 1 << 20 } } };
+        Plot plot = MemoryOccupancyChart.Build(run);
+        Recipe.Save(plot, "memory_large_capacity");
+
+        Assert.Equal("Bytes on chip (KiB)", plot.Axes.Left.Label.Text);
+        Assert.Equal(56 * 1.15, plot.Axes.GetLimits().Top, 9);
+        Assert.Equal([3.0, 11, 16, 56, 56, 3], Recipe.BarSeries(plot)[1].Bars.Select(b => b.Value));
+        Assert.Contains("activation capacity (1 MiB, above the axis)", Recipe.LegendLabels(plot));
+    }
+
+    [Fact]
     public void MemoryOccupancy_WithoutAMemoryPlan_IsNotDrawn() => Assert.False(MemoryOccupancyChart.Applies(Run(Layer("a"))));
 
     [Theory]

@@ -22,6 +22,9 @@ public static class MemoryOccupancyChart
 
     public const string RefillLegend = "refill (bytes read back)";
 
+    /// <summary>A capacity more than this many times the fullest layer is left off the axis (named in the legend).</summary>
+    public const int OffScaleRatio = 4;
+
     /// <summary>True when the network memory plan ran (its activation capacity is known; a converted /1 report has none).</summary>
     public static bool Applies(RunResult run)
     {
@@ -36,7 +39,13 @@ public static class MemoryOccupancyChart
         var layers = r.Layers;
         long capacity = r.Plan.ActivationCapacityBytes;
         long[] tops = [.. layers.Select(l => l.Occupancy.ResidentActivationBytes + l.Occupancy.TileBytes + l.Occupancy.ResidentWeightBytes)];
-        var (divisor, unit) = Unit(Math.Max(capacity, tops.DefaultIfEmpty(0).Max()));
+        long peak = tops.DefaultIfEmpty(0).Max();
+
+        // A capacity far above what the layers hold (a small model in TPUv1's 24 MiB) would flatten every bar to the
+        // axis: the axis then follows the bars and the legend gives the capacity.
+        bool capacityOnAxis = peak == 0 || capacity <= OffScaleRatio * peak;
+        long high = capacityOnAxis ? Math.Max(capacity, peak) : peak;
+        var (divisor, unit) = Unit(high);
 
         var plot = new Plot();
         bool weights = layers.Any(l => l.Occupancy.ResidentWeightBytes > 0);
@@ -52,7 +61,7 @@ public static class MemoryOccupancyChart
         if (capacity > 0)
         {
             var line = plot.Add.HorizontalLine(capacity / divisor, 2, Colors.Black, LinePattern.Dashed);
-            line.LegendText = $"activation capacity ({Bytes(capacity)})";
+            line.LegendText = capacityOnAxis ? $"activation capacity ({Bytes(capacity)})" : $"activation capacity ({Bytes(capacity)}, above the axis)";
         }
 
         AddEvents(plot, layers, tops, divisor, l => l.Dram.SpillWriteBytes, MarkerShape.FilledTriangleDown, ChartStyle.Series(3), SpillLegend);
@@ -64,10 +73,9 @@ public static class MemoryOccupancyChart
         plot.YLabel($"Bytes on chip ({unit})");
         plot.XLabel("Layer (execution order)");
 
-        // Headroom above the tallest bar and the capacity line for the event labels; the legend below the plot area,
+        // Headroom above the tallest bar (and the capacity line) for the event labels; the legend below the plot area,
         // where it cannot hide a marker whichever layers spill.
-        double high = Math.Max(capacity, tops.DefaultIfEmpty(0).Max()) / divisor;
-        plot.Axes.SetLimitsY(0, Math.Max(high, 1) * 1.15);
+        plot.Axes.SetLimitsY(0, Math.Max(high / divisor, 1) * 1.15);
         plot.ShowLegend(Edge.Bottom);
         return plot;
     }
