@@ -102,8 +102,9 @@ public static class RunReportFiles
         return [.. charts.SelectMany(c => new[] { Path.Combine(outDir, c.FileStem + ".png"), Path.Combine(outDir, c.FileStem + ".svg") }), html];
     }
 
-    /// <summary>Every chart the result supports, in page order: latency, utilization and roofline always; energy per
-    /// layer and per inference when the energy report has layers; thermal when the thermal model ran.</summary>
+    /// <summary>Every chart the result supports: latency, utilization and roofline always; memory occupancy when the
+    /// network memory plan ran; energy per layer and per inference when the energy report has layers; thermal when the
+    /// thermal model ran. report.html shows them in this order, the memory chart in its memory-plan section.</summary>
     internal static IReadOnlyList<RenderedChart> RenderCharts(RunResult run, string outDir)
     {
         var charts = new List<RenderedChart>
@@ -112,6 +113,11 @@ public static class RunReportFiles
             ChartFiles.Save(UtilizationChart.Build(run), outDir, "utilization", UtilizationChart.Title),
             ChartFiles.Save(RooflineChart.Build(run), outDir, "roofline", RooflineChart.Title),
         };
+        if (MemoryOccupancyChart.Applies(run))
+        {
+            charts.Add(ChartFiles.Save(MemoryOccupancyChart.Build(run), outDir, MemoryOccupancyChart.FileStem, MemoryOccupancyChart.Title));
+        }
+
         if (EnergyPerLayerChart.Applies(run))
         {
             charts.Add(ChartFiles.Save(EnergyPerLayerChart.Build(run), outDir, "energy_layers", EnergyPerLayerChart.Title));

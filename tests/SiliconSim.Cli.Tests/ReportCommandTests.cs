@@ -3,8 +3,9 @@ namespace SiliconSim.Cli.Tests;
 /// <summary>`run` renders its charts and report.html; `report DIR` re-renders them from report.json alone.</summary>
 public sealed class ReportCommandTests
 {
-    // The demo config has an energy table and a thermal section, so its run draws all six charts.
-    private static readonly string[] s_charts = ["latency", "utilization", "roofline", "energy_layers", "energy_inference", "thermal"];
+    // The demo runs under the network memory plan, and its config has an energy table and a thermal section, so its run
+    // draws all seven charts.
+    private static readonly string[] s_charts = ["latency", "utilization", "roofline", "memory", "energy_layers", "energy_inference", "thermal"];
 
     [Fact]
     public void RunOnTheDemo_WritesReportHtmlWithTheCharts_AndReportReRendersIt()

@@ -222,6 +222,84 @@ public sealed class ChartRecipeTests
     }
 
     [Fact]
+    public void MemoryOccupancy_StacksActivationsTilesAndWeightsInKiB_WithTheCapacityLineAndSpillMarkers()
+    {
+        // Planned(): activations 3, 3, 16, 40, 24, 1 KiB; tiles 0, 8, 0, 16, 32, 2 KiB; 8,704 B = 8.5 KiB of resident
+        // weights on every layer; capacity 48 KiB; conv1 (#3) spills 20 KiB, conv2 (#4) reads it back.
+        RunResult run = Planned(residentWeightBytes: 8704);
+        Plot plot = MemoryOccupancyChart.Build(run);
+        Recipe.Save(plot, "memory");
+
+        Assert.True(MemoryOccupancyChart.Applies(run));
+        var series = Recipe.BarSeries(plot);
+        Assert.Equal(3, series.Count);
+        Assert.Equal([3.0, 3, 16, 40, 24, 1], series[0].Bars.Select(b => b.Value));
+        Assert.All(series[0].Bars, b => Assert.Equal(0, b.ValueBase));
+        Assert.Equal([3.0, 3, 16, 40, 24, 1], series[1].Bars.Select(b => b.ValueBase));
+        Assert.Equal([3.0, 11, 16, 56, 56, 3], series[1].Bars.Select(b => b.Value));
+        Assert.Equal([11.5, 19.5, 24.5, 64.5, 64.5, 11.5], series[2].Bars.Select(b => b.Value));
+        Assert.Equal(48, Assert.Single(plot.GetPlottables().OfType<HorizontalLine>()).Y);
+
+        var markers = plot.GetPlottables().OfType<Markers>().ToList();
+        Assert.Equal(2, markers.Count);
+        Assert.Equal([new Coordinates(3, 64.5)], markers[0].Data.GetScatterPoints());
+        Assert.Equal([new Coordinates(4, 64.5)], markers[1].Data.GetScatterPoints());
+        Assert.Equal(["spill 20 KiB", "refill 20 KiB"], plot.GetPlottables().OfType<Text>().Select(t => t.LabelText));
+
+        Assert.Equal("On-chip memory occupancy per layer", plot.Axes.Title.Label.Text);
+        Assert.Equal("Bytes on chip (KiB)", plot.Axes.Left.Label.Text);
+        Assert.Equal("Layer (execution order)", plot.Axes.Bottom.Label.Text);
+        Assert.Equal(
+            ["resident activations", "tile working set", "resident weights", "activation capacity (48 KiB)", "spill (bytes written to DRAM)", "refill (bytes read back)"],
+            Recipe.LegendLabels(plot));
+    }
+
+    [Fact]
+    public void MemoryOccupancy_WithoutSpillsOrRefills_MarksNothing()
+    {
+        RunResult planned = Planned();
+        RunResult run = planned with
+        {
+            Performance = planned.Performance with { Layers = [.. planned.Performance.Layers.Select(l => l with { Dram = l.Dram with { SpillWriteBytes = 0, RefillReadBytes = 0 } })] },
+        };
+        Plot plot = MemoryOccupancyChart.Build(run);
+        Recipe.Save(plot, "memory_no_spills");
+
+        Assert.Empty(plot.GetPlottables().OfType<Markers>());
+        Assert.Empty(plot.GetPlottables().OfType<Text>());
+        Assert.Equal(["resident activations", "tile working set", "resident weights (none: they stream)", "activation capacity (48 KiB)"], Recipe.LegendLabels(plot));
+        Assert.Equal([3.0, 11, 16, 56, 56, 3], Recipe.BarSeries(plot)[1].Bars.Select(b => b.Value));
+    }
+
+    [Fact]
+    public void MemoryOccupancy_ACapacityFarAboveEveryLayer_LeavesTheAxisToTheBars()
+    {
+        // 1 MiB of capacity against a fullest layer of 56 KiB (conv1 and conv2): the axis stays in KiB, up to 56 KiB
+        // plus the 15 % headroom, and the legend names the capacity.
+        RunResult planned = Planned();
+        RunResult run = planned with { Performance = planned.Performance with { Plan = planned.Performance.Plan with { ActivationCapacityBytes = 1 << 20 } } };
+        Plot plot = MemoryOccupancyChart.Build(run);
+        Recipe.Save(plot, "memory_large_capacity");
+
+        Assert.Equal("Bytes on chip (KiB)", plot.Axes.Left.Label.Text);
+        Assert.Equal(56 * 1.15, plot.Axes.GetLimits().Top, 9);
+        Assert.Equal([3.0, 11, 16, 56, 56, 3], Recipe.BarSeries(plot)[1].Bars.Select(b => b.Value));
+        Assert.Contains("activation capacity (1 MiB, above the axis)", Recipe.LegendLabels(plot));
+    }
+
+    [Fact]
+    public void MemoryOccupancy_WithoutAMemoryPlan_IsNotDrawn() => Assert.False(MemoryOccupancyChart.Applies(Run(Layer("a"))));
+
+    [Theory]
+    [InlineData(0, "0 B")]
+    [InlineData(1023, "1023 B")]
+    [InlineData(1024, "1 KiB")]
+    [InlineData(36864, "36 KiB")]
+    [InlineData(1536 * 1024, "1.5 MiB")]
+    [InlineData(25165824, "24 MiB")]
+    public void MemoryOccupancy_Bytes_UsesBinaryUnits(long bytes, string expected) => Assert.Equal(expected, MemoryOccupancyChart.Bytes(bytes));
+
+    [Fact]
     public void FormatComparison_BarsEnergy_AndMarksAccuracyOnTheRightAxis()
     {
         FormatPoint[] formats = [new("Int8", 12.5, 0.98), new("Fp8E4M3", 10.0, 0.975), new("Fp4E2M1", 6.25, 0.91)];

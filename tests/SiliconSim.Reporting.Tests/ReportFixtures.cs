@@ -149,6 +149,65 @@ internal static class ReportFixtures
         DramWriteBytes = 0,
     };
 
+    /// <summary>
+    /// A planned run with round numbers worked out by hand: six layers on a 48 KiB activation capacity, one spill of two
+    /// tensors (20,480 B at conv1) read back at conv2, one fused layer. Network DRAM: weights 8,704 B (1,152 + 2,304 +
+    /// 4,608 + 640), graph inputs 3,072, refills 20,480 (32,256 read); graph outputs 64, spills 20,480 (20,544 written);
+    /// 52,800 in all against a lower bound of 11,840 (weights + inputs + outputs): 4.46x. <paramref name="residentWeightBytes"/>
+    /// and <paramref name="split"/> change only the occupancy and the plan's fields, not the traffic.
+    /// </summary>
+    public static RunResult Planned(long residentWeightBytes = 0, BatchSplit? split = null)
+    {
+        LayerResult Planned(string name, LayerKind kind, DramTraffic dram, long resident, long tiles, string? fusedInto = null, string[]? spilled = null) => new()
+        {
+            Name = name,
+            OpType = kind == LayerKind.Matrix ? "QLinearConv" : "QuantizeLinear",
+            Kind = kind,
+            Shape = "",
+            Macs = kind == LayerKind.Matrix ? 1000 : 0,
+            ComputeCycles = 100,
+            StallCycles = 10,
+            Utilization = kind == LayerKind.Matrix ? 0.5 : 0,
+            SramReadBytes = 0,
+            SramWriteBytes = 0,
+            DramReadBytes = dram.ReadBytes,
+            DramWriteBytes = dram.WriteBytes,
+            Dram = dram,
+            Occupancy = new LayerOccupancy { ResidentActivationBytes = resident, TileBytes = tiles, ResidentWeightBytes = residentWeightBytes, Spilled = spilled ?? [] },
+            FusedInto = fusedInto,
+        };
+
+        var performance = new SimulationResult
+        {
+            Accelerator = "npu",
+            Model = "planned",
+            Batch = split?.Batch ?? 1,
+            ClockMhz = 1000,
+            PeCount = 64,
+            DramBandwidthGBps = 16,
+            Layers =
+            [
+                Planned("in_quant", LayerKind.Vector, new DramTraffic { ActivationInReadBytes = 3072 }, 3072, 0),
+                Planned("conv0", LayerKind.Matrix, new DramTraffic { WeightReadBytes = 1152 }, 3072, 8192),
+                Planned("relu0", LayerKind.Vector, DramTraffic.Zero, 16384, 0, fusedInto: "conv0"),
+                Planned("conv1", LayerKind.Matrix, new DramTraffic { WeightReadBytes = 2304, SpillWriteBytes = 20480 }, 40960, 16384, spilled: ["relu0_out", "skip,a"]),
+                Planned("conv2", LayerKind.Matrix, new DramTraffic { WeightReadBytes = 4608, RefillReadBytes = 20480 }, 24576, 32768),
+                Planned("fc", LayerKind.Matrix, new DramTraffic { WeightReadBytes = 640, ActivationOutWriteBytes = 64 }, 1024, 2048),
+            ],
+            Plan = new MemoryPlanSummary
+            {
+                Schedule = ExecutionSchedule.DepthFirst,
+                ActivationCapacityBytes = 49152,
+                WeightsResident = residentWeightBytes > 0,
+                WeightsRequestedResident = true,
+                ResidentWeightBytes = residentWeightBytes,
+                LowerBoundDramBytes = 11840,
+                BatchSplit = split,
+            },
+        };
+        return Run(performance);
+    }
+
     /// <summary>An energy report with the given layers; the total is their sum.</summary>
     public static EnergyReport Energy(params (string Layer, EnergyBreakdown Energy)[] layers)
     {

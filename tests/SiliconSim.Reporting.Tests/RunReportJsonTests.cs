@@ -54,6 +54,29 @@ public sealed class RunReportJsonTests
     }
 
     [Fact]
+    public void Write_TheMemoryPlan_NamesTheScheduleAsTheConfigDoes_AndRoundTrips()
+    {
+        RunReport report = ReportFixtures.Seeded(1) with { Result = ReportFixtures.Planned(split: new BatchSplit(8, 3, 3)) };
+        byte[] first = Bytes(report);
+        using JsonDocument json = JsonDocument.Parse(first);
+        JsonElement performance = json.RootElement.GetProperty("result").GetProperty("performance");
+        JsonElement plan = performance.GetProperty("plan");
+
+        Assert.Equal("depth_first", plan.GetProperty("schedule").GetString());
+        Assert.Equal(11840, plan.GetProperty("lower_bound_dram_bytes").GetInt64());
+        Assert.Equal(3, plan.GetProperty("batch_split").GetProperty("sub_batch").GetInt32());
+        JsonElement conv1 = performance.GetProperty("layers")[3];
+        Assert.Equal(20480, conv1.GetProperty("dram").GetProperty("spill_write_bytes").GetInt64());
+        Assert.Equal(["relu0_out", "skip,a"], conv1.GetProperty("occupancy").GetProperty("spilled").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("conv0", performance.GetProperty("layers")[2].GetProperty("fused_into").GetString());
+
+        RunReport read = RunReportFiles.Read(new MemoryStream(first));
+        Assert.Equal(Hardware.Specs.ExecutionSchedule.DepthFirst, read.Result.Performance.Plan.Schedule);
+        Assert.Equal(Encoding.UTF8.GetString(first), Encoding.UTF8.GetString(Bytes(read)));
+        Assert.Empty(ReportSchema.Validate(first));
+    }
+
+    [Fact]
     public void Write_NonFiniteNumbers_AreNamedStrings_AndReadBack()
     {
         RunReport report = ReportFixtures.Seeded(6);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using SiliconSim.Reporting.Charts;
 using SiliconSim.Simulation.Numerics;
 using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
@@ -7,10 +8,10 @@ using SiliconSim.Simulation.Results;
 namespace SiliconSim.Reporting.Html;
 
 /// <summary>
-/// Writes one self-contained HTML page for a run: provenance, totals, the per-layer table and the charts as inline
-/// SVG. No scripts, no external assets; every string from the run is HTML-escaped.
+/// Writes one self-contained HTML page for a run: provenance, totals, the memory plan, the charts as inline SVG and
+/// the per-layer table. No scripts, no external assets; every string from the run is HTML-escaped.
 /// </summary>
-public static class HtmlReport
+public static partial class HtmlReport
 {
     public static void Write(RunReport report, IReadOnlyList<RenderedChart> charts, TextWriter w)
     {
@@ -66,19 +67,23 @@ public static class HtmlReport
             w.WriteLine("</table>");
         }
 
+        RenderedChart? memory = charts.FirstOrDefault(c => c.FileStem == MemoryOccupancyChart.FileStem);
+        WriteMemoryPlan(w, run, memory);
+
         w.WriteLine("<h2>Charts</h2>");
-        WriteFigures(w, charts);
+        WriteFigures(w, [.. charts.Where(c => c != memory)]);
 
         w.WriteLine("<h2>Layers</h2><table><tr><th>#</th><th>layer</th><th>op</th><th>unit</th><th>shape</th><th>MACs</th>"
             + "<th>compute cycles</th><th>stall cycles</th><th>utilization</th><th>SRAM read B</th><th>SRAM write B</th>"
-            + "<th>DRAM read B</th><th>DRAM write B</th><th>ops / DRAM B</th></tr>");
+            + "<th>DRAM read B</th><th>DRAM write B</th><th>ops / DRAM B</th><th>memory plan</th></tr>");
         for (int i = 0; i < r.Layers.Length; i++)
         {
             LayerResult l = r.Layers[i];
             w.WriteLine($"<tr><td class=\"n\">{i}</td><td>{E(l.Name)}</td><td>{E(l.OpType)}</td><td>{(l.Kind == LayerKind.Matrix ? "array" : "vector")}</td>"
                 + $"<td>{E(l.Shape)}</td><td class=\"n\">{F(l.Macs)}</td><td class=\"n\">{F(l.ComputeCycles)}</td><td class=\"n\">{F(l.StallCycles)}</td>"
                 + $"<td class=\"n\">{F(100 * l.Utilization)} %</td><td class=\"n\">{F(l.SramReadBytes)}</td><td class=\"n\">{F(l.SramWriteBytes)}</td>"
-                + $"<td class=\"n\">{F(l.DramReadBytes)}</td><td class=\"n\">{F(l.DramWriteBytes)}</td><td class=\"n\">{F(l.OpsPerDramByte)}</td></tr>");
+                + $"<td class=\"n\">{F(l.DramReadBytes)}</td><td class=\"n\">{F(l.DramWriteBytes)}</td><td class=\"n\">{F(l.OpsPerDramByte)}</td>"
+                + $"<td class=\"plan\">{E(PlanText(r.Layers, i))}</td></tr>");
         }
 
         w.WriteLine("</table>");
@@ -103,7 +108,7 @@ public static class HtmlReport
         w.WriteLine($"<title>SiliconSim: {E(title)}</title>");
         w.WriteLine("<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;font-size:0.9em}"
             + "td,th{border:1px solid #ccc;padding:2px 6px}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-            + "figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}</style>");
+            + "td.plan{white-space:nowrap}figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}</style>");
         w.WriteLine("</head><body>");
         w.WriteLine($"<h1>{E(title)}</h1>");
     }

@@ -28,6 +28,7 @@ namespace SiliconSim.Reporting.Json;
         typeof(SnakeCaseEnumConverter<OperandKind>),
         typeof(SnakeCaseEnumConverter<VectorOpClass>),
         typeof(SnakeCaseEnumConverter<ThermalRunStatus>),
+        typeof(SnakeCaseEnumConverter<ExecutionSchedule>),
         typeof(DataTypeNameConverter),
     ])]
 [JsonSerializable(typeof(RunReportDocument))]

@@ -6,7 +6,10 @@ namespace SiliconSim.Reporting.Tables;
 
 /// <summary>
 /// Writes <c>layers.csv</c>: one row per layer in execution order, invariant culture, RFC 4180 quoting. The first eleven
-/// columns are the documented contract; later columns may be added, never reordered.
+/// columns are the documented contract; later columns may be added, never reordered. From <c>dram_weight_read_bytes</c>
+/// on, the network memory plan: the layer's DRAM bytes by cause (they sum to <c>dram_read_bytes</c> and
+/// <c>dram_write_bytes</c>), what the buffers held while it ran, the matrix layer whose epilogue ran it (empty when it
+/// ran on its own) and the activations spilled to DRAM at it, separated by <c>;</c>.
 /// </summary>
 public static class LayersCsv
 {
@@ -15,6 +18,9 @@ public static class LayersCsv
         "layer", "op", "macs", "compute_cycles", "stall_cycles", "total_cycles", "utilization",
         "sram_read_bytes", "sram_write_bytes", "dram_read_bytes", "dram_write_bytes",
         "unit", "shape", "folds", "ops_per_dram_byte",
+        "dram_weight_read_bytes", "dram_activation_in_read_bytes", "dram_activation_out_write_bytes",
+        "dram_spill_write_bytes", "dram_refill_read_bytes",
+        "resident_activation_bytes", "resident_weight_bytes", "tile_bytes", "fused_into", "spilled",
     ];
 
     public static void Write(RunResult run, TextWriter writer)
@@ -31,6 +37,10 @@ public static class LayersCsv
                 Int(l.SramReadBytes), Int(l.SramWriteBytes), Int(l.DramReadBytes), Int(l.DramWriteBytes),
                 l.Kind == LayerKind.Matrix ? "array" : "vector", Quote(l.Shape), Int(l.Folds),
                 double.IsPositiveInfinity(l.OpsPerDramByte) ? "inf" : l.OpsPerDramByte.ToString("0.###", CultureInfo.InvariantCulture),
+                Int(l.Dram.WeightReadBytes), Int(l.Dram.ActivationInReadBytes), Int(l.Dram.ActivationOutWriteBytes),
+                Int(l.Dram.SpillWriteBytes), Int(l.Dram.RefillReadBytes),
+                Int(l.Occupancy.ResidentActivationBytes), Int(l.Occupancy.ResidentWeightBytes), Int(l.Occupancy.TileBytes),
+                Quote(l.FusedInto ?? ""), Quote(string.Join(';', l.Occupancy.Spilled)),
             ];
             writer.WriteLine(string.Join(',', cells));
         }
