@@ -19,6 +19,7 @@ public sealed record EnergyBreakdown
 
     public required double VectorJ { get; init; }
 
+    /// <summary>Leakage over the cycles, at the junction temperature the energy report states.</summary>
     public required double LeakageJ { get; init; }
 
     /// <summary>Clock tree and control: the table's fraction of the on-chip dynamic energy (DRAM excluded).</summary>
@@ -30,6 +31,9 @@ public sealed record EnergyBreakdown
     public double DynamicJ => MacJ + AccumulatorJ + RegistersJ + SramJ + DramJ + VectorJ;
 
     public double TotalJ => DynamicJ + LeakageJ + OverheadJ;
+
+    /// <summary>What the die itself dissipates: everything but DRAM, whose energy the DRAM device dissipates.</summary>
+    public double OnDieJ => MacJ + AccumulatorJ + RegistersJ + SramJ + VectorJ + LeakageJ + OverheadJ;
 
     /// <summary>Component-wise sum (buffers matched by position; both must list the same buffers).</summary>
     public EnergyBreakdown Plus(EnergyBreakdown other)

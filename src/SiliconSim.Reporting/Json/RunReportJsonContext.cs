@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using SiliconSim.Hardware.Specs;
+using SiliconSim.Simulation.Energy;
 using SiliconSim.Simulation.Memory;
 using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
@@ -28,6 +29,7 @@ namespace SiliconSim.Reporting.Json;
         typeof(SnakeCaseEnumConverter<OperandKind>),
         typeof(SnakeCaseEnumConverter<VectorOpClass>),
         typeof(SnakeCaseEnumConverter<ThermalRunStatus>),
+        typeof(SnakeCaseEnumConverter<LeakageTemperatureBasis>),
         typeof(DataTypeNameConverter),
     ])]
 [JsonSerializable(typeof(RunReportDocument))]
