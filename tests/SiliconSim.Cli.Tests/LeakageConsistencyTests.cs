@@ -10,7 +10,7 @@ namespace SiliconSim.Cli.Tests;
 /// Issue 14, item 6: one leakage model. The energy a run reports is priced at the junction temperature the thermal
 /// model says back-to-back runs reach, so the run's on-die energy over its duration (energy per inference x inferences
 /// per second, less the DRAM device's share, which heats the DRAM and not the die) is exactly the power the thermal
-/// model dissipates at that temperature, leakage and idle power included.
+/// model dissipates at that temperature, leakage and always-on idle power included.
 /// </summary>
 /// <remarks>
 /// The two sides are computed apart: the energy from the energy table's pricing of every layer; the dissipation from
@@ -56,6 +56,14 @@ public sealed class LeakageConsistencyTests
         double dissipatedW = (steady.JunctionC - thermal.AmbientC) / thermal.JunctionToAmbientKPerW;
         Close(dissipatedW, dieEnergyPerInferenceJ * r.Performance.InferencesPerSecond, "on-die energy per inference x inferences/s");
         Close(steady.LeakagePowerW, r.Energy.Total.LeakageJ / r.Performance.LatencySeconds, "leakage energy over the run's time");
+    }
+
+    [Fact]
+    public void IdlePower_IsPartOfTheEnergyOfEveryCycle()
+    {
+        // edge-npu's thermal.idle_power_w is 0.02 W: it is drawn for the whole run, so the equality above includes it.
+        RunResult r = Run("edge-npu", "workloads/digits/digits_cnn_qdq_u8s8_tensor");
+        Close(0.02 * r.Performance.LatencySeconds, r.Energy.Total.IdleJ, "idle energy of one run");
     }
 
     [Fact]

@@ -117,6 +117,7 @@ public sealed class PinnedExpectationsTests
         json.WriteNumber("vector", e.VectorJ);
         json.WriteNumber("leakage", e.LeakageJ);
         json.WriteNumber("overhead", e.OverheadJ);
+        json.WriteNumber("idle", e.IdleJ);
         json.WriteNumber("total", e.TotalJ);
         json.WriteEndObject();
         json.WriteNumber("energy_per_inference_j", r.EnergyPerInferenceJ);

@@ -67,7 +67,8 @@ public static class EnergyModel
     /// each buffer = reads x read_pj(capacity, word) + writes x write_pj; DRAM = bits x pJ/bit(type);
     /// vector = Σ elements x pJ(class); overhead = clock_overhead_fraction x the sum of those except DRAM;
     /// leakage = <see cref="LeakageModel"/>'s power at <paramref name="junctionC"/> and the nominal voltage x cycles x
-    /// seconds per cycle.
+    /// seconds per cycle; idle = <c>thermal.idle_power_w</c> x cycles x seconds per cycle (always-on power is drawn
+    /// while the array works as well as between runs; it is given at the accelerator's own node and voltage).
     /// Every dynamic on-chip term is multiplied by the node/voltage scale factor and given in joules (leakage carries
     /// its own scaling, <see cref="EnergyTableSpec.LeakageScaleFactor"/>). DRAM is not: its energy per bit belongs to
     /// the DRAM device and its interface standard (DDR3's 1.5 V signalling, say), which the accelerator's logic node and
@@ -154,6 +155,7 @@ public static class EnergyModel
             VectorJ = vector * scale,
             LeakageJ = LeakageModel.Of(table, accelerator).PowerW(junctionC) * seconds,
             OverheadJ = table.ClockOverheadFraction * onChipDynamicPj * scale,
+            IdleJ = accelerator.Thermal.IdlePowerW * seconds,
         };
     }
 

@@ -48,7 +48,11 @@ public sealed partial record ThermalSpec
     /// <summary>The junction temperature rise that doubles leakage, °C (k = ln 2 / this), whichever figure P0 is.</summary>
     public double LeakageDoublingC { get; init; } = SpecParameters.Default<double>("thermal.leakage_doubling_c");
 
-    /// <summary>Dynamic power while no inference runs (clock tree, always-on logic) at the nominal point, W.</summary>
+    /// <summary>
+    /// Always-on power at the nominal point, W: what clock gating leaves running (PLL, clock root, always-on control).
+    /// It is drawn during inference as well as between inferences, so energy accounting counts it over every cycle of
+    /// a run (<see cref="Energy.EnergyBreakdown.IdleJ"/>) and the thermal model between inferences too.
+    /// </summary>
     public double IdlePowerW { get; init; } = SpecParameters.Default<double>("thermal.idle_power_w");
 
     /// <summary>The highest junction temperature the part may reach, °C; a run above it is flagged.</summary>

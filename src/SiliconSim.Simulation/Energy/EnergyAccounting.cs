@@ -26,6 +26,7 @@ namespace SiliconSim.Simulation.Energy;
 /// <item>Vector: the layer's elements in its op class.</item>
 /// <item>Leakage: the layer's total cycles (compute and stalls: the chip is powered either way), at the junction
 /// temperature of the whole run (<see cref="Evaluate(SimulationResult, AcceleratorSpec, EnergyTableSpec)"/>).</item>
+/// <item>Idle (always-on) power: the same cycles.</item>
 /// </list>
 /// </summary>
 public static class EnergyAccounting

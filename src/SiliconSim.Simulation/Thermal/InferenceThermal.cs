@@ -7,7 +7,7 @@ namespace SiliconSim.Simulation.Thermal;
 /// <summary>
 /// Drives the thermal model with a timed and priced run, the one way <c>siliconsim run</c> and sweeps both do it, so a
 /// sweep point's temperatures are the ones <c>run</c> reports for the same config: each layer's on-die energy except
-/// leakage (the DRAM device dissipates its own energy off the die; leakage the thermal model adds at the junction's
+/// leakage, always-on idle power included (the DRAM device dissipates its own energy off the die; leakage the thermal model adds at the junction's
 /// temperature, with the same <see cref="Hardware.Energy.LeakageModel"/> the energy report priced it with) becomes a
 /// constant-power segment of its cycles at the nominal clock.
 /// </summary>

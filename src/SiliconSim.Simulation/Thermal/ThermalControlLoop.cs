@@ -167,6 +167,7 @@ internal sealed class ThermalControlLoop
 
     // The next constant-power piece within the budget: the rest of the current segment at its power scaled to the
     // step ((V/V0)²·f/f0), or the wait for a fixed-rate release at idle power; boundary when the piece ends there.
+    // (During an inference the always-on idle power is part of the trace's own energy, InferenceThermal.)
     private (double H, double Power, bool Boundary) NextPiece(double budget, double fr, double vr)
     {
         if (_active)

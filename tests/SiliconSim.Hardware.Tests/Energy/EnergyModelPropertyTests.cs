@@ -87,6 +87,17 @@ public sealed class EnergyModelPropertyTests
             && e.OverheadJ == 0 && Close(e.LeakageJ, leakage) && e.TotalJ == e.LeakageJ).ToProperty();
     }
 
+    [Property(MaxTest = 50)]
+    public Property IdlePower_IsCountedOverEveryCycle_AtAnyTemperature(PositiveInt cycles, PositiveInt kelvin)
+    {
+        // thermal.idle_power_w is given at the accelerator's own point: 0.05 W x cycles / 500 MHz, not node-scaled.
+        AcceleratorSpec acc = s_acc with { Thermal = new ThermalSpec { IdlePowerW = 0.05 } };
+        EnergyBreakdown idle = EnergyModel.Evaluate(s_table, acc, new ActionCounts { Cycles = cycles.Get }, 25 + (kelvin.Get % 80));
+        EnergyBreakdown none = EnergyModel.Evaluate(s_table, s_acc, new ActionCounts { Cycles = cycles.Get }, 25 + (kelvin.Get % 80));
+        return (Close(idle.IdleJ, 0.05 * cycles.Get / 500e6) && none.IdleJ == 0 && idle.LeakageJ == none.LeakageJ
+            && Close(idle.TotalJ, none.TotalJ + idle.IdleJ) && Close(idle.OnDieJ, idle.TotalJ)).ToProperty();
+    }
+
     [Fact]
     public void Scaling_ToTheTablesOwnNodeAndVoltage_IsIdentity()
     {
