@@ -85,8 +85,13 @@ public static class ConfigWriter
         Line(2, "junction_capacitance_j_per_k", N(t.JunctionCapacitanceJPerK));
         Line(2, "spreader_capacitance_j_per_k", N(t.SpreaderCapacitanceJPerK));
         Line(2, "heatsink_capacitance_j_per_k", N(t.HeatsinkCapacitanceJPerK));
-        Line(2, "leakage_power_w", N(t.LeakagePowerW));
-        Line(2, "leakage_reference_c", N(t.LeakageReferenceC));
+        // Absent, the energy table's leakage applies; the temperature belongs to the whole-die figure alone.
+        if (t.LeakagePowerW is double leakage)
+        {
+            Line(2, "leakage_power_w", N(leakage));
+            Line(2, "leakage_reference_c", N(t.LeakageReferenceCOrDefault));
+        }
+
         Line(2, "leakage_doubling_c", N(t.LeakageDoublingC));
         Line(2, "idle_power_w", N(t.IdlePowerW));
         Line(2, "max_junction_c", N(t.MaxJunctionC));

@@ -262,15 +262,29 @@ internal sealed class SpecBuilder(ConfigBinder binder, string defaultName)
             Add(SpecRules.ReleaseAboveAmbient(throttle.Value, hysteresis.Value, ambient.Value));
         }
 
+        // The whole-die leakage and its temperature are optional (null: the energy table's leakage); written, each must
+        // be good, and the temperature alone is refused (SpecRules.LeakageReferenceNeedsPower).
+        (bool Written, double? Value) Optional(string key) => Written("thermal." + key) ? (true, V(key)) : (false, null);
+        var (powerWritten, power) = Optional("leakage_power_w");
+        var (referenceWritten, reference) = Optional("leakage_reference_c");
+        if ((!powerWritten || power is not null) && (!referenceWritten || reference is not null))
+        {
+            Add(SpecRules.LeakageReferenceNeedsPower(power, reference));
+        }
+
+        // A whole-die figure without its temperature is at the catalogue's default one, resolved here so that the
+        // written config says it.
+        reference ??= powerWritten && !referenceWritten ? Get<double>("thermal.leakage_reference_c") : null;
+
         ImmutableArray<DvfsStep>? steps = DvfsSteps();
         double?[] values =
         [
             ambient, V("junction_to_spreader_k_per_w"), V("spreader_to_heatsink_k_per_w"), V("heatsink_to_ambient_k_per_w"),
             V("junction_capacitance_j_per_k"), V("spreader_capacitance_j_per_k"), V("heatsink_capacitance_j_per_k"),
-            V("leakage_power_w"), V("leakage_reference_c"), V("leakage_doubling_c"), V("idle_power_w"), max, throttle, hysteresis,
+            0, 0, V("leakage_doubling_c"), V("idle_power_w"), max, throttle, hysteresis,
             V("control_period_ms"),
         ];
-        if (steps is null || values.Any(v => v is null))
+        if (steps is null || values.Any(v => v is null) || (powerWritten && power is null) || (referenceWritten && reference is null))
         {
             return null;
         }
@@ -284,8 +298,8 @@ internal sealed class SpecBuilder(ConfigBinder binder, string defaultName)
             JunctionCapacitanceJPerK = values[4]!.Value,
             SpreaderCapacitanceJPerK = values[5]!.Value,
             HeatsinkCapacitanceJPerK = values[6]!.Value,
-            LeakagePowerW = values[7]!.Value,
-            LeakageReferenceC = values[8]!.Value,
+            LeakagePowerW = power,
+            LeakageReferenceC = reference,
             LeakageDoublingC = values[9]!.Value,
             IdlePowerW = values[10]!.Value,
             MaxJunctionC = values[11]!.Value,

@@ -10,9 +10,10 @@ namespace SiliconSim.Cli.Tests;
 
 /// <summary>
 /// Pinned end-to-end numbers (ZigZag's and SCALE-Sim's regression style): for every preset and bundled workload, the
-/// totals of one evaluation through the pipeline (cycles, stalls, SRAM and DRAM bytes, energy by component, peak
-/// junction over 600 s of back-to-back inference), checked in under <c>Expected/&lt;preset&gt;.json</c>. Any change to
-/// any of them fails here and shows as a diff; a modelling change regenerates them with
+/// totals of one evaluation through the pipeline (cycles, stalls, SRAM and DRAM bytes, energy by component, the
+/// junction temperature leakage was priced at, peak junction over 600 s of back-to-back inference), checked in under
+/// <c>Expected/&lt;preset&gt;.json</c>. Any change to any of them fails here and shows as a diff; a modelling change
+/// regenerates them with
 /// <c>SILICONSIM_UPDATE_EXPECTED=1 dotnet test tests/SiliconSim.Cli.Tests --filter PinnedExpectations</c> and says
 /// why in its commit message.
 /// </summary>
@@ -116,9 +117,11 @@ public sealed class PinnedExpectationsTests
         json.WriteNumber("vector", e.VectorJ);
         json.WriteNumber("leakage", e.LeakageJ);
         json.WriteNumber("overhead", e.OverheadJ);
+        json.WriteNumber("idle", e.IdleJ);
         json.WriteNumber("total", e.TotalJ);
         json.WriteEndObject();
         json.WriteNumber("energy_per_inference_j", r.EnergyPerInferenceJ);
+        json.WriteNumber("leakage_priced_at_junction_c", r.Energy.Leakage!.JunctionC);
         if (r.ThermalSummary is { } t)
         {
             json.WriteNumber("peak_junction_c", t.PeakJunctionC);

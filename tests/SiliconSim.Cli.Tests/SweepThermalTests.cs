@@ -104,8 +104,8 @@ public sealed class SweepThermalTests : IDisposable
             var result = PerformanceModel.Evaluate(spec, layers, "small", 1).Result!;
             EnergyReport energy = EnergyAccounting.Evaluate(result, spec, EnergyTableLoader.Load(spec.EnergyTable).Table!);
             var trace = InferencePowerTrace.FromLayers(
-                result.Layers.Zip(energy.Layers, (l, e) => new LayerActivity(l.Name, l.TotalCycles, e.Energy.DynamicJ - e.Energy.DramJ + e.Energy.OverheadJ)), result.ClockMhz);
-            ThermalRunResult expected = ThermalSimulation.Run(spec, trace, new ThermalRunOptions { DurationS = 600 });
+                result.Layers.Zip(energy.Layers, (l, e) => new LayerActivity(l.Name, l.TotalCycles, e.Energy.OnDieJ - e.Energy.LeakageJ)), result.ClockMhz);
+            ThermalRunResult expected = ThermalSimulation.Run(spec, energy.Leakage!.Model, trace, new ThermalRunOptions { DurationS = 600 });
 
             Assert.Equal(expected.PeakJunctionC, Cell(row, "peak_junction_c"));
             Assert.Equal(expected.NominalSteadyState.Converged ? expected.NominalSteadyState.JunctionC : null, Cell(row, "steady_state_c"));

@@ -175,6 +175,24 @@ public sealed class BadConfigTests
             ["edge.yaml:24:3: thermal.max_junction_c: must be a finite number, got 'hot'"],
             Load(Yamls.Valid + "\nthermal:\n  max_junction_c: hot\n  throttle_c: 200"));
 
+    // Issue 14: one leakage figure. A whole-die figure must be a power; its temperature alone would change nothing (the
+    // energy table's leakage carries its own), so it is refused rather than silently ignored; a bad figure also keeps
+    // the rule about it quiet.
+    [Theory]
+    [InlineData("  leakage_power_w: -0.05", "edge.yaml:24:3: thermal.leakage_power_w: must be >= 0, got -0.05")]
+    [InlineData("  leakage_power_w: lots\n  leakage_reference_c: 40", "edge.yaml:24:3: thermal.leakage_power_w: must be a finite number, got 'lots'")]
+    [InlineData("  leakage_reference_c: 40", "edge.yaml:24:3: thermal.leakage_reference_c: is the temperature of thermal.leakage_power_w, which is not set (the energy table's leakage carries its own leakage.reference_c): set both or neither")]
+    public void BadWholeDieLeakage_IsOneLocatedDiagnostic(string text, string expected) =>
+        Assert.Equal([expected], Load(Yamls.Valid + "\nthermal:\n" + text));
+
+    [Fact]
+    public void WholeDieLeakage_WithoutItsTemperature_IsAtTheDefaultOne()
+    {
+        ThermalSpec t = ConfigLoader.LoadText(Yamls.Valid + "\nthermal:\n  leakage_power_w: 0.1", "edge.yaml").SpecOrThrow().Thermal;
+        Assert.Equal((0.1, 25.0), (t.LeakagePowerW, t.LeakageReferenceC));
+        Assert.Equal((null, null), (ConfigLoader.LoadText(Yamls.Valid, "edge.yaml").SpecOrThrow().Thermal.LeakagePowerW, ConfigLoader.LoadText(Yamls.Valid, "edge.yaml").SpecOrThrow().Thermal.LeakageReferenceC));
+    }
+
     [Fact]
     public void DuplicateBufferName_WithANameMissing_ComparesOnlyTheNamesWritten() =>
         Assert.Equal(

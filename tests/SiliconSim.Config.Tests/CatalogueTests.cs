@@ -113,8 +113,12 @@ public sealed class CatalogueTests
     public void Writer_WritesEveryCatalogueKey()
     {
         string text = ConfigWriter.Write(ConfigLoader.LoadText(Minimal, "minimal.yaml").SpecOrThrow());
-        // The minimal config lists no DVFS steps, so that optional list (and its items' keys) is rightly absent.
-        Assert.All(SpecParameters.All.Where(p => !p.Path.StartsWith("thermal.dvfs_steps", StringComparison.Ordinal)), p => Assert.Contains(p.Key + ":", text, StringComparison.Ordinal));
+        // The minimal config lists no DVFS steps and no whole-die leakage, so those optional keys are rightly absent
+        // (and written once given: the second config).
+        string[] optional = ["thermal.dvfs_steps", "thermal.leakage_power_w", "thermal.leakage_reference_c"];
+        Assert.All(SpecParameters.All.Where(p => !optional.Any(o => p.Path.StartsWith(o, StringComparison.Ordinal))), p => Assert.Contains(p.Key + ":", text, StringComparison.Ordinal));
+        string withLeakage = ConfigWriter.Write(ConfigLoader.LoadText(Minimal + "\nthermal: {leakage_power_w: 0.2}", "minimal.yaml").SpecOrThrow());
+        Assert.Contains("  leakage_power_w: 0.2\n  leakage_reference_c: 25\n", withLeakage, StringComparison.Ordinal);
     }
 
     [Theory]

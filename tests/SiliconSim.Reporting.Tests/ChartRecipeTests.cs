@@ -120,7 +120,7 @@ public sealed class ChartRecipeTests
     public void EnergyPerLayer_StacksComponentsInNanojoules()
     {
         var rng = new Random(3);
-        string[] components = ["MAC", "accumulator", "registers", "SRAM", "DRAM", "vector unit", "leakage", "clock/control"];
+        string[] components = ["MAC", "accumulator", "registers", "SRAM", "DRAM", "vector unit", "leakage", "clock/control", "idle"];
         double[][] pj = [.. s_layers.Select(_ => components.Select(_ => rng.NextDouble() * 1e4).ToArray())];
         var energy = Energy([.. s_layers.Select((n, i) => (n, Breakdown([.. pj[i].Select(p => p / 1e12)])))]);
         Plot plot = EnergyPerLayerChart.Build(Run(Run([.. s_layers.Select(n => Layer(n))]).Performance, energy));
@@ -365,7 +365,7 @@ public sealed class ChartRecipeTests
         return Run(performance, Energy(("a", Breakdown([1e-6, 0, 0, 0, 2e-6, 0, 0, 0])), ("b", Breakdown([3e-6, 0, 0, 0, 4e-6, 0, 0, 0]))));
     }
 
-    private static EnergyBreakdown Breakdown(double[] j) => ReportFixtures.Breakdown(j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7]);
+    private static EnergyBreakdown Breakdown(double[] j) => ReportFixtures.Breakdown(j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j.Length > 8 ? j[8] : 0);
 
     /// <summary>A run with the given thermal trace (NaN max junction: unknown, no line drawn) and step changes.</summary>
     private static RunResult Heated(double[] t, double[] power, double[] junction, double throttleC, double maxJunctionC, DvfsChange[] changes)

@@ -216,7 +216,7 @@ internal static class ReportFixtures
     }
 
     /// <summary>Components in J; SRAM is one buffer "sram", all reads.</summary>
-    public static EnergyBreakdown Breakdown(double mac, double accumulator, double registers, double sram, double dram, double vector, double leakage, double overhead) => new()
+    public static EnergyBreakdown Breakdown(double mac, double accumulator, double registers, double sram, double dram, double vector, double leakage, double overhead, double idle = 0) => new()
     {
         MacJ = mac,
         AccumulatorJ = accumulator,
@@ -226,6 +226,7 @@ internal static class ReportFixtures
         VectorJ = vector,
         LeakageJ = leakage,
         OverheadJ = overhead,
+        IdleJ = idle,
     };
 
     private static EnergyReport Energy(SimulationResult performance, Random rng)
@@ -252,6 +253,7 @@ internal static class ReportFixtures
                 VectorJ = rng.NextDouble() * 1e-8,
                 LeakageJ = rng.NextDouble() * 1e-8,
                 OverheadJ = rng.NextDouble() * 1e-7,
+                IdleJ = 1e-9, // not drawn from rng, so the other fixtures' values stay as they were
             })).ToImmutableArray();
         return new EnergyReport("horowitz-45nm", layers, layers.Skip(1).Aggregate(layers[0].Energy, (a, l) => a.Plus(l.Energy)));
     }

@@ -267,12 +267,12 @@ internal static class CompareCommand
 
     private static string Csv(List<CompareRow> rows, CompareRow? int8)
     {
-        var sb = new StringBuilder("format,config,top1_accuracy,agreement_with_fp32,energy_per_inference_j,latency_s,edp,mac_j,accumulator_j,registers_j,sram_j,dram_j,vector_j,leakage_j,overhead_j,macs,energy_vs_int8,latency_vs_int8,edp_vs_int8,cycles,dram_bytes\n");
+        var sb = new StringBuilder("format,config,top1_accuracy,agreement_with_fp32,energy_per_inference_j,latency_s,edp,mac_j,accumulator_j,registers_j,sram_j,dram_j,vector_j,leakage_j,overhead_j,idle_j,macs,energy_vs_int8,latency_vs_int8,edp_vs_int8,cycles,dram_bytes\n");
         foreach (CompareRow r in rows)
         {
             EnergyBreakdown? e = r.Energy;
             sb.AppendJoin(',', r.Format, r.Config, F(r.Accuracy), F(r.Agreement), F(e?.TotalJ), F(r.Latency), F(r.Edp),
-                F(e?.MacJ), F(e?.AccumulatorJ), F(e?.RegistersJ), F(e?.SramJ), F(e?.DramJ), F(e?.VectorJ), F(e?.LeakageJ), F(e?.OverheadJ),
+                F(e?.MacJ), F(e?.AccumulatorJ), F(e?.RegistersJ), F(e?.SramJ), F(e?.DramJ), F(e?.VectorJ), F(e?.LeakageJ), F(e?.OverheadJ), F(e?.IdleJ),
                 r.Macs?.ToString(CultureInfo.InvariantCulture) ?? "",
                 F(Ratio(e?.TotalJ, int8?.Energy?.TotalJ)), F(Ratio(r.Latency, int8?.Latency)), F(Ratio(r.Edp, int8?.Edp)),
                 r.Cycles?.ToString(CultureInfo.InvariantCulture) ?? "", r.DramBytes?.ToString(CultureInfo.InvariantCulture) ?? "");
@@ -306,6 +306,7 @@ internal static class CompareCommand
                 ["vector"] = r.Energy.VectorJ,
                 ["leakage"] = r.Energy.LeakageJ,
                 ["overhead"] = r.Energy.OverheadJ,
+                ["idle"] = r.Energy.IdleJ,
             },
             ["energy_vs_int8"] = Ratio(r.Energy?.TotalJ, int8?.Energy?.TotalJ),
             ["latency_vs_int8"] = Ratio(r.Latency, int8?.Latency),

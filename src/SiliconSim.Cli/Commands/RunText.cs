@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using SiliconSim.Hardware.Energy;
+using SiliconSim.Simulation.Energy;
 using SiliconSim.Simulation.Pipeline;
 
 namespace SiliconSim.Cli.Commands;
@@ -19,12 +20,24 @@ internal static class RunText
 
         EnergyBreakdown total = result.Energy.Total;
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"energy ({result.Energy.Table}): {total.TotalJ * 1e6:0.###} uJ per run, {result.EnergyPerInferenceJ * 1e6:0.####} uJ per inference; MAC {Share(total.MacJ, total)}, SRAM {Share(total.SramJ, total)}, DRAM {Share(total.DramJ, total)}, registers {Share(total.RegistersJ, total)}, leakage {Share(total.LeakageJ, total)}, {result.TopsPerWatt:0.##} TOPS/W"));
+            $"energy ({result.Energy.Table}): {total.TotalJ * 1e6:0.###} uJ per run, {result.EnergyPerInferenceJ * 1e6:0.####} uJ per inference; MAC {Share(total.MacJ, total)}, SRAM {Share(total.SramJ, total)}, DRAM {Share(total.DramJ, total)}, registers {Share(total.RegistersJ, total)}, leakage {Share(total.LeakageJ, total)}{LeakageAt(result.Energy.Leakage)}{Idle(total)}, {result.TopsPerWatt:0.##} TOPS/W"));
         if (result.ThermalSummary is { } t)
         {
             PrintThermal(t, result, stdout);
         }
     }
+
+    /// <summary>The always-on (idle) share, when the config has idle power.</summary>
+    private static string Idle(EnergyBreakdown total) => total.IdleJ > 0 ? $", idle {Share(total.IdleJ, total)}" : string.Empty;
+
+    /// <summary>The junction temperature leakage was priced at, and why when it is not the steady state.</summary>
+    private static string LeakageAt(LeakagePricing? leakage) => leakage switch
+    {
+        null => string.Empty,
+        { Basis: LeakageTemperatureBasis.MaxJunction } => string.Create(CultureInfo.InvariantCulture, $" (at {leakage.JunctionC:0.#} C, the maximum junction: no steady state at full speed)"),
+        { Basis: LeakageTemperatureBasis.SteadyState } => string.Create(CultureInfo.InvariantCulture, $" (at {leakage.JunctionC:0.#} C, the full-speed steady state)"),
+        _ => string.Create(CultureInfo.InvariantCulture, $" (at {leakage.JunctionC:0.#} C)"),
+    };
 
     /// <summary>The values line: what was executed and how it compares with the golden.</summary>
     public static string Values(RunResult result, bool topology) => result.Values switch

@@ -231,17 +231,20 @@ public static class EnergyTableLoader
                 }
             }
 
-            double regRead = 0, regWrite = 0, sramLeak = 0, peLeak = 0;
+            double regRead = 0, regWrite = 0, sramLeak = 0, peLeak = 0, leakC = 0;
             if (Child(map, "register", string.Empty, required: true) is YamlNode rn && Mapping(rn, "register", ["read_pj_per_bit", "write_pj_per_bit"]) is YamlMapping rm)
             {
                 regRead = Number(rm, "read_pj_per_bit", "register", required: true);
                 regWrite = Number(rm, "write_pj_per_bit", "register", required: true);
             }
 
-            if (Child(map, "leakage", string.Empty, required: true) is YamlNode ln && Mapping(ln, "leakage", ["sram_uw_per_kib", "pe_uw"]) is YamlMapping lm)
+            // The temperature is required: leakage is priced at a junction temperature, and a figure without its own
+            // says nothing about any other.
+            if (Child(map, "leakage", string.Empty, required: true) is YamlNode ln && Mapping(ln, "leakage", ["sram_uw_per_kib", "pe_uw", "reference_c"]) is YamlMapping lm)
             {
                 sramLeak = Number(lm, "sram_uw_per_kib", "leakage", required: true);
                 peLeak = Number(lm, "pe_uw", "leakage", required: true);
+                leakC = Number(lm, "reference_c", "leakage", required: true);
             }
 
             var nodes = ImmutableArray.CreateBuilder<NodeScalingPoint>();
@@ -271,6 +274,7 @@ public static class EnergyTableLoader
                 VectorPjPerElement = vector.ToImmutable(),
                 SramLeakageUwPerKib = sramLeak,
                 PeLeakageUw = peLeak,
+                LeakageReferenceC = leakC,
                 ClockOverheadFraction = Number(map, "clock_overhead_fraction", string.Empty, required: true),
                 NodeScaling = nodes.ToImmutable(),
             };

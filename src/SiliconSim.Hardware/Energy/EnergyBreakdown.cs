@@ -19,17 +19,27 @@ public sealed record EnergyBreakdown
 
     public required double VectorJ { get; init; }
 
+    /// <summary>Leakage over the cycles, at the junction temperature the energy report states.</summary>
     public required double LeakageJ { get; init; }
 
     /// <summary>Clock tree and control: the table's fraction of the on-chip dynamic energy (DRAM excluded).</summary>
     public required double OverheadJ { get; init; }
 
+    /// <summary>
+    /// Always-on power (<c>thermal.idle_power_w</c>: what clock gating leaves running) over the cycles. Not required:
+    /// reports written before it was counted have none, which is what they priced.
+    /// </summary>
+    public double IdleJ { get; init; }
+
     public double SramJ => Sram.Sum(b => b.TotalJ);
 
-    /// <summary>Switching energy: everything except leakage and overhead.</summary>
+    /// <summary>Switching energy of the actions: everything except leakage, overhead and idle.</summary>
     public double DynamicJ => MacJ + AccumulatorJ + RegistersJ + SramJ + DramJ + VectorJ;
 
-    public double TotalJ => DynamicJ + LeakageJ + OverheadJ;
+    public double TotalJ => DynamicJ + LeakageJ + OverheadJ + IdleJ;
+
+    /// <summary>What the die itself dissipates: everything but DRAM, whose energy the DRAM device dissipates.</summary>
+    public double OnDieJ => MacJ + AccumulatorJ + RegistersJ + SramJ + VectorJ + LeakageJ + OverheadJ + IdleJ;
 
     /// <summary>Component-wise sum (buffers matched by position; both must list the same buffers).</summary>
     public EnergyBreakdown Plus(EnergyBreakdown other)
@@ -50,6 +60,7 @@ public sealed record EnergyBreakdown
             VectorJ = VectorJ + other.VectorJ,
             LeakageJ = LeakageJ + other.LeakageJ,
             OverheadJ = OverheadJ + other.OverheadJ,
+            IdleJ = IdleJ + other.IdleJ,
         };
     }
 }

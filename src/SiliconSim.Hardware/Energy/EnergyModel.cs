@@ -66,14 +66,21 @@ public static class EnergyModel
     /// MAC = Σ macs x multiply_pj(pair); accumulator = Σ adds x add_pj(width, kind); registers = bits x pJ/bit;
     /// each buffer = reads x read_pj(capacity, word) + writes x write_pj; DRAM = bits x pJ/bit(type);
     /// vector = Σ elements x pJ(class); overhead = clock_overhead_fraction x the sum of those except DRAM;
-    /// leakage = (KiB of SRAM x µW/KiB + PEs x µW/PE) x cycles x seconds per cycle.
-    /// Every on-chip term is multiplied by the node/voltage scale factor (leakage too: a simplification) and given in
-    /// joules. DRAM is not: its energy per bit belongs to the DRAM device and its interface standard (DDR3's 1.5 V
-    /// signalling, say), which the accelerator's logic node and core voltage do not change.
+    /// leakage = <see cref="LeakageModel"/>'s power at <paramref name="junctionC"/> and the nominal voltage x cycles x
+    /// seconds per cycle; idle = <c>thermal.idle_power_w</c> x cycles x seconds per cycle (always-on power is drawn
+    /// while the array works as well as between runs; it is given at the accelerator's own node and voltage).
+    /// Every dynamic on-chip term is multiplied by the node/voltage scale factor and given in joules (leakage carries
+    /// its own scaling, <see cref="EnergyTableSpec.LeakageScaleFactor"/>). DRAM is not: its energy per bit belongs to
+    /// the DRAM device and its interface standard (DDR3's 1.5 V signalling, say), which the accelerator's logic node and
+    /// core voltage do not change.
     /// </summary>
+    /// <param name="table">The per-action energies.</param>
+    /// <param name="accelerator">The accelerator the counts were made on.</param>
+    /// <param name="counts">What it did.</param>
+    /// <param name="junctionC">The junction temperature leakage is priced at, °C.</param>
     /// <exception cref="ArgumentException">The table cannot price the accelerator (see <see cref="Validate"/>), or a
     /// count names a buffer the accelerator lacks or a MAC pair the table lacks.</exception>
-    public static EnergyBreakdown Evaluate(EnergyTableSpec table, AcceleratorSpec accelerator, ActionCounts counts)
+    public static EnergyBreakdown Evaluate(EnergyTableSpec table, AcceleratorSpec accelerator, ActionCounts counts, double junctionC)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(accelerator);
@@ -137,9 +144,7 @@ public static class EnergyModel
 
         // The clock tree and control logic are on the die: they grow with on-chip switching, not with the DRAM device's.
         double onChipDynamicPj = mac + acc + registers + sramPj + vector;
-        double sramKib = accelerator.Memory.Buffers.Sum(b => b.CapacityBytes) / 1024.0;
-        double leakageWatts = ((sramKib * table.SramLeakageUwPerKib) + (accelerator.Array.PeCount * table.PeLeakageUw)) * 1e-6;
-        double leakageJ = leakageWatts * counts.Cycles * accelerator.CycleSeconds;
+        double seconds = counts.Cycles * accelerator.CycleSeconds;
         return new EnergyBreakdown
         {
             MacJ = mac * scale,
@@ -148,8 +153,9 @@ public static class EnergyModel
             Sram = sram.MoveToImmutable(),
             DramJ = dram * JoulesPerPicojoule,
             VectorJ = vector * scale,
-            LeakageJ = leakageJ * scale / JoulesPerPicojoule,
+            LeakageJ = LeakageModel.Of(table, accelerator).PowerW(junctionC) * seconds,
             OverheadJ = table.ClockOverheadFraction * onChipDynamicPj * scale,
+            IdleJ = accelerator.Thermal.IdlePowerW * seconds,
         };
     }
 

@@ -46,11 +46,17 @@ public sealed record EnergyTableSpec
     /// <summary>Vector-unit energy per element by op class; a class without an entry costs nothing.</summary>
     public required ImmutableDictionary<VectorOpClass, double> VectorPjPerElement { get; init; }
 
-    /// <summary>SRAM leakage power per KiB of capacity, in µW.</summary>
+    /// <summary>SRAM leakage power per KiB of capacity at <see cref="LeakageReferenceC"/>, in µW.</summary>
     public required double SramLeakageUwPerKib { get; init; }
 
-    /// <summary>Leakage power per processing element, in µW.</summary>
+    /// <summary>Leakage power per processing element at <see cref="LeakageReferenceC"/>, in µW.</summary>
     public required double PeLeakageUw { get; init; }
+
+    /// <summary>
+    /// The junction temperature at which the table's leakage figures hold, °C: leakage grows exponentially with
+    /// temperature (<see cref="LeakageModel"/>), so a leakage figure without its temperature cannot be priced.
+    /// </summary>
+    public required double LeakageReferenceC { get; init; }
 
     /// <summary>Clock tree and control energy as a fraction of the on-chip dynamic energy (DRAM excluded).</summary>
     public required double ClockOverheadFraction { get; init; }
@@ -118,6 +124,26 @@ public sealed record EnergyTableSpec
         return fTo / fFrom * (to * to) / (from * from);
     }
 
+    /// <summary>
+    /// The factor taking this table's leakage power to <paramref name="nodeNm"/> at <paramref name="supplyVoltageV"/>:
+    /// F(node)/F(table node) x (V/Vnom(node)) / (V_table/Vnom(table node)), with F and Vnom as in
+    /// <see cref="ScaleFactor"/>. Leakage is taken to shrink with the node like switched energy (both follow device
+    /// width; a simplification, no published per-node leakage factors are in the table) and to be linear in V, the
+    /// voltage law of <see cref="LeakageModel"/>. Exactly 1 at the table's own node and voltage; without node points
+    /// only V/V_table applies.
+    /// </summary>
+    public double LeakageScaleFactor(int nodeNm, double supplyVoltageV)
+    {
+        if (NodeScaling.IsDefaultOrEmpty)
+        {
+            return supplyVoltageV / SupplyVoltageV;
+        }
+
+        (double fTo, double vTo) = NodeAt(nodeNm);
+        (double fFrom, double vFrom) = NodeAt(TechnologyNodeNm);
+        return fTo / fFrom * (supplyVoltageV / vTo) / (SupplyVoltageV / vFrom);
+    }
+
     /// <summary>Every problem with the table at once: negative energies and empty required lists.</summary>
     public ImmutableArray<SpecProblem> Validate()
     {
@@ -172,6 +198,11 @@ public sealed record EnergyTableSpec
 
         NonNegative("leakage.sram_uw_per_kib", SramLeakageUwPerKib);
         NonNegative("leakage.pe_uw", PeLeakageUw);
+        if (!(LeakageReferenceC is >= -60 and <= 300))
+        {
+            problems.Add(new SpecProblem("leakage.reference_c", string.Create(CultureInfo.InvariantCulture, $"must be a junction temperature from -60 to 300 degC (thermal.leakage_reference_c's range), got {LeakageReferenceC}")));
+        }
+
         NonNegative("clock_overhead_fraction", ClockOverheadFraction);
         for (int i = 0; i < NodeScaling.Length; i++)
         {

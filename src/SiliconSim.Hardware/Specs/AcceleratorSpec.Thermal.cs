@@ -16,8 +16,16 @@ public sealed partial record AcceleratorSpec
         range("thermal.junction_capacitance_j_per_k", t.JunctionCapacitanceJPerK);
         range("thermal.spreader_capacitance_j_per_k", t.SpreaderCapacitanceJPerK);
         range("thermal.heatsink_capacitance_j_per_k", t.HeatsinkCapacitanceJPerK);
-        range("thermal.leakage_power_w", t.LeakagePowerW);
-        range("thermal.leakage_reference_c", t.LeakageReferenceC);
+        if (t.LeakagePowerW is double leakage)
+        {
+            range("thermal.leakage_power_w", leakage);
+        }
+
+        if (t.LeakageReferenceC is double reference)
+        {
+            range("thermal.leakage_reference_c", reference);
+        }
+
         range("thermal.leakage_doubling_c", t.LeakageDoublingC);
         range("thermal.idle_power_w", t.IdlePowerW);
         range("thermal.max_junction_c", t.MaxJunctionC);
@@ -26,6 +34,7 @@ public sealed partial record AcceleratorSpec
         range("thermal.control_period_ms", t.ControlPeriodMs);
         Add(problems, SpecRules.ThrottleBelowLimit(t.ThrottleC, t.MaxJunctionC));
         Add(problems, SpecRules.ReleaseAboveAmbient(t.ThrottleC, t.HysteresisC, t.AmbientC));
+        Add(problems, SpecRules.LeakageReferenceNeedsPower(t.LeakagePowerW, t.LeakageReferenceC));
 
         ImmutableArray<DvfsStep> steps = t.DvfsSteps.IsDefault ? [] : t.DvfsSteps;
         for (int i = 0; i < steps.Length; i++)

@@ -144,6 +144,16 @@ public static class SpecRules
             ? new SpecProblem("thermal.hysteresis_c", $"throttle_c - hysteresis_c = {throttleC - hysteresisC} must be above ambient_c ({ambientC}), or a throttled part never recovers")
             : null;
 
+    /// <summary>
+    /// <c>thermal.leakage_reference_c</c> is the temperature of <c>thermal.leakage_power_w</c> and of nothing else: the
+    /// energy table's leakage carries its own <c>leakage.reference_c</c>. Given alone it would change nothing, so it is
+    /// refused rather than silently ignored.
+    /// </summary>
+    public static SpecProblem? LeakageReferenceNeedsPower(double? leakagePowerW, double? leakageReferenceC) =>
+        leakageReferenceC is not null && leakagePowerW is null
+            ? new SpecProblem("thermal.leakage_reference_c", "is the temperature of thermal.leakage_power_w, which is not set (the energy table's leakage carries its own leakage.reference_c): set both or neither")
+            : null;
+
     /// <summary>DVFS steps go from fastest to slowest: step <paramref name="index"/> is slower than the one before.</summary>
     public static SpecProblem? StepSlower(int index, double frequencyMhz, double previousMhz) =>
         frequencyMhz >= previousMhz

@@ -32,16 +32,27 @@ public sealed partial record ThermalSpec
     /// <summary>Heat capacity of the heatsink/board node, J/K.</summary>
     public double HeatsinkCapacitanceJPerK { get; init; } = SpecParameters.Default<double>("thermal.heatsink_capacitance_j_per_k");
 
-    /// <summary>Leakage power at <see cref="LeakageReferenceC"/> and the nominal supply voltage, W.</summary>
-    public double LeakagePowerW { get; init; } = SpecParameters.Default<double>("thermal.leakage_power_w");
+    /// <summary>
+    /// The whole die's leakage power at <see cref="LeakageReferenceC"/> and the nominal supply voltage, W, replacing the
+    /// energy table's per-KiB and per-PE leakage; null (the default) takes the table's. Either way there is one leakage
+    /// figure (<see cref="Energy.LeakageModel.Of"/>).
+    /// </summary>
+    public double? LeakagePowerW { get; init; }
 
-    /// <summary>The junction temperature at which <see cref="LeakagePowerW"/> holds, °C.</summary>
-    public double LeakageReferenceC { get; init; } = SpecParameters.Default<double>("thermal.leakage_reference_c");
+    /// <summary>
+    /// The junction temperature at which <see cref="LeakagePowerW"/> holds, °C; only with it (the table's figures carry
+    /// their own temperature). Null means the catalogue's default, <see cref="LeakageReferenceCOrDefault"/>.
+    /// </summary>
+    public double? LeakageReferenceC { get; init; }
 
-    /// <summary>The junction temperature rise that doubles leakage, °C (k = ln 2 / this).</summary>
+    /// <summary>The junction temperature rise that doubles leakage, °C (k = ln 2 / this), whichever figure P0 is.</summary>
     public double LeakageDoublingC { get; init; } = SpecParameters.Default<double>("thermal.leakage_doubling_c");
 
-    /// <summary>Dynamic power while no inference runs (clock tree, always-on logic) at the nominal point, W.</summary>
+    /// <summary>
+    /// Always-on power at the nominal point, W: what clock gating leaves running (PLL, clock root, always-on control).
+    /// It is drawn during inference as well as between inferences, so energy accounting counts it over every cycle of
+    /// a run (<see cref="Energy.EnergyBreakdown.IdleJ"/>) and the thermal model between inferences too.
+    /// </summary>
     public double IdlePowerW { get; init; } = SpecParameters.Default<double>("thermal.idle_power_w");
 
     /// <summary>The highest junction temperature the part may reach, °C; a run above it is flagged.</summary>
@@ -62,8 +73,8 @@ public sealed partial record ThermalSpec
     /// </summary>
     public ImmutableArray<DvfsStep> DvfsSteps { get; init; } = [];
 
-    /// <summary>The leakage temperature coefficient k in P_leak(T) = P_leak(T0)·exp(k·(T − T0)), 1/K.</summary>
-    public double LeakageCoefficientPerK => Math.Log(2) / LeakageDoublingC;
+    /// <summary><see cref="LeakageReferenceC"/>, or the catalogue's default when the config left it out.</summary>
+    public double LeakageReferenceCOrDefault => LeakageReferenceC ?? SpecParameters.Default<double>("thermal.leakage_reference_c");
 
     /// <summary>Junction-to-ambient resistance of the chain, K/W: the steady rise per watt dissipated in the die.</summary>
     public double JunctionToAmbientKPerW => JunctionToSpreaderKPerW + SpreaderToHeatsinkKPerW + HeatsinkToAmbientKPerW;

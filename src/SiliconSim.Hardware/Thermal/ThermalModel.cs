@@ -1,3 +1,4 @@
+using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
 
 namespace SiliconSim.Hardware.Thermal;
@@ -7,9 +8,10 @@ namespace SiliconSim.Hardware.Thermal;
 /// rise above ambient, A = −C⁻¹G and constant power P at the junction, the solution of <c>C dθ/dt = P − Gθ</c> over a
 /// step h is <c>θ(h) = θss + e^{Ah}(θ(0) − θss)</c> with <c>θss = G⁻¹P</c>, and its integral is
 /// <c>∫θ = θss·h + A⁻¹(e^{Ah} − I)(θ(0) − θss)</c>, which gives the mean junction temperature and the heat
-/// leaving through the ambient conductances. Leakage <c>P_leak = s·P_leak(T0)·exp(k(T − T0))</c> is evaluated at the
-/// step's mean junction temperature, which is affine in the total power; the resulting scalar fixed point is solved
-/// by Newton's method, and a missing fixed point is reported as runaway.
+/// leaving through the ambient conductances. Leakage is the <see cref="LeakageModel"/>'s
+/// <c>P_leak(T, V) = P0·(V/V0)·exp(k(T − T0))</c>, evaluated at the step's mean junction temperature, which is affine in
+/// the total power; the resulting scalar fixed point is solved by Newton's method, and a missing fixed point is
+/// reported as runaway.
 /// </summary>
 public sealed class ThermalModel
 {
@@ -34,13 +36,15 @@ public sealed class ThermalModel
     private readonly double[,] _v;
     private readonly double[,] _vInverse;
 
-    public ThermalModel(ThermalNetwork network, double ambientC, double leakagePowerW = 0, double leakageReferenceC = 25, double leakageCoefficientPerK = 0)
+    /// <param name="network">The RC network; power enters at node 0.</param>
+    /// <param name="ambientC">Ambient temperature, °C.</param>
+    /// <param name="leakage">The die's leakage; null for none.</param>
+    public ThermalModel(ThermalNetwork network, double ambientC, LeakageModel? leakage = null)
     {
+        ArgumentNullException.ThrowIfNull(network);
         Network = network;
         AmbientC = ambientC;
-        LeakagePowerW = leakagePowerW;
-        LeakageReferenceC = leakageReferenceC;
-        LeakageCoefficientPerK = leakageCoefficientPerK;
+        Leakage = leakage ?? s_noLeakage;
         int n = network.NodeCount;
         _a = network.SystemMatrix();
         double[,] gInv = DenseMatrix.Inverse(network.Conductance);
@@ -50,21 +54,20 @@ public sealed class ThermalModel
         (_lambda, _v, _vInverse) = Eigenbasis(network);
     }
 
-    /// <summary>The model of a spec's three-node chain with its leakage.</summary>
-    public ThermalModel(ThermalSpec spec)
-        : this(ThermalNetwork.FromSpec(spec), spec.AmbientC, spec.LeakagePowerW, spec.LeakageReferenceC, spec.LeakageCoefficientPerK)
+    /// <summary>The model of a spec's three-node chain with <paramref name="leakage"/> (<see cref="LeakageModel.Of"/>).</summary>
+    public ThermalModel(ThermalSpec spec, LeakageModel leakage)
+        : this(ThermalNetwork.FromSpec(spec ?? throw new ArgumentNullException(nameof(spec))), spec.AmbientC, leakage ?? throw new ArgumentNullException(nameof(leakage)))
     {
     }
+
+    private static readonly LeakageModel s_noLeakage = new() { ReferencePowerW = 0, ReferenceJunctionC = 25, NominalVoltageV = 1, DoublingC = 25, Source = "none" };
 
     public ThermalNetwork Network { get; }
 
     public double AmbientC { get; }
 
-    public double LeakagePowerW { get; }
-
-    public double LeakageReferenceC { get; }
-
-    public double LeakageCoefficientPerK { get; }
+    /// <summary>The die's leakage, the same model energy accounting prices it with.</summary>
+    public LeakageModel Leakage { get; }
 
     public double JunctionC => AmbientC + _rise[0];
 
@@ -99,10 +102,10 @@ public sealed class ThermalModel
     }
 
     /// <summary>
-    /// Advances by <paramref name="seconds"/> with <paramref name="dynamicPowerW"/> at the junction plus leakage
-    /// scaled by <paramref name="leakageScale"/> (the DVFS voltage ratio). On runaway the state is left unchanged.
+    /// Advances by <paramref name="seconds"/> with <paramref name="dynamicPowerW"/> at the junction plus the leakage at
+    /// <paramref name="supplyVoltageV"/> (a DVFS step's; null: the nominal voltage). On runaway the state is left unchanged.
     /// </summary>
-    public ThermalStepResult Advance(double seconds, double dynamicPowerW, double leakageScale = 1)
+    public ThermalStepResult Advance(double seconds, double dynamicPowerW, double? supplyVoltageV = null)
     {
         if (!(seconds > 0))
         {
@@ -114,8 +117,8 @@ public sealed class ThermalModel
         // Mean junction rise over the step is a + b·P: a from the initial state, b = (N r)₀ / h from the power.
         double a = Row0(m, _rise) / seconds;
         double b = Row0(nMat, _r) / seconds;
-        double amp = leakageScale * LeakagePowerW * Math.Exp(LeakageCoefficientPerK * (AmbientC + a + (b * dynamicPowerW) - LeakageReferenceC));
-        if (!SolveLeakage(amp, LeakageCoefficientPerK * b, out double leak))
+        double amp = Leakage.PowerW(AmbientC + a + (b * dynamicPowerW), supplyVoltageV ?? Leakage.NominalVoltageV);
+        if (!SolveLeakage(amp, Leakage.CoefficientPerK * b, out double leak))
         {
             return new ThermalStepResult(leak, double.NaN, double.NaN, double.NaN, false);
         }
@@ -146,13 +149,14 @@ public sealed class ThermalModel
 
     /// <summary>
     /// The junction temperature that constant dynamic power settles at: θ = R·(P + P_leak(T_amb + θ)) with R the
-    /// junction-to-ambient resistance; no solution means runaway.
+    /// junction-to-ambient resistance, leakage at <paramref name="supplyVoltageV"/> (null: nominal); no solution means
+    /// runaway. At the solution the die dissipates exactly P + P_leak(T) = θ/R.
     /// </summary>
-    public ThermalSteadyState SteadyState(double dynamicPowerW, double leakageScale = 1)
+    public ThermalSteadyState SteadyState(double dynamicPowerW, double? supplyVoltageV = null)
     {
         double r = _r[0];
-        double amp = leakageScale * LeakagePowerW * Math.Exp(LeakageCoefficientPerK * (AmbientC + (r * dynamicPowerW) - LeakageReferenceC));
-        if (!SolveLeakage(amp, LeakageCoefficientPerK * r, out double leak))
+        double amp = Leakage.PowerW(AmbientC + (r * dynamicPowerW), supplyVoltageV ?? Leakage.NominalVoltageV);
+        if (!SolveLeakage(amp, Leakage.CoefficientPerK * r, out double leak))
         {
             return new ThermalSteadyState(false, double.PositiveInfinity, double.PositiveInfinity,
                 $"no steady state: leakage rises faster with temperature than {r:G4} K/W can shed it at {dynamicPowerW:G4} W dynamic power (thermal runaway)");

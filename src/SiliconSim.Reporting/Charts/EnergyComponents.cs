@@ -8,12 +8,12 @@ namespace SiliconSim.Reporting.Charts;
 /// </summary>
 internal static class EnergyComponents
 {
-    public static readonly string[] Names = ["MAC", "accumulator", "registers", "SRAM", "DRAM", "vector unit", "leakage", "clock/control"];
+    public static readonly string[] Names = ["MAC", "accumulator", "registers", "SRAM", "DRAM", "vector unit", "leakage", "clock/control", "idle"];
 
     /// <summary>The components of <paramref name="e"/> in pJ, in <see cref="Names"/> order.</summary>
     public static double[] Picojoules(EnergyBreakdown e)
     {
-        double[] joules = [e.MacJ, e.AccumulatorJ, e.RegistersJ, e.SramJ, e.DramJ, e.VectorJ, e.LeakageJ, e.OverheadJ];
+        double[] joules = [e.MacJ, e.AccumulatorJ, e.RegistersJ, e.SramJ, e.DramJ, e.VectorJ, e.LeakageJ, e.OverheadJ, e.IdleJ];
         return [.. joules.Select(j => j * 1e12)];
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using SiliconSim.Hardware.Specs;
+using SiliconSim.Simulation.Energy;
 using SiliconSim.Simulation.Memory;
 using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
@@ -29,6 +30,7 @@ namespace SiliconSim.Reporting.Json;
         typeof(SnakeCaseEnumConverter<VectorOpClass>),
         typeof(SnakeCaseEnumConverter<ThermalRunStatus>),
         typeof(SnakeCaseEnumConverter<ExecutionSchedule>),
+        typeof(SnakeCaseEnumConverter<LeakageTemperatureBasis>),
         typeof(DataTypeNameConverter),
     ])]
 [JsonSerializable(typeof(RunReportDocument))]

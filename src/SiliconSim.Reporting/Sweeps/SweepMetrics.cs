@@ -15,7 +15,7 @@ public static class SweepMetrics
     public static ImmutableArray<string> Columns { get; } =
     [
         "cycles", "latency_s", "inferences_per_second", "utilization", "macs", "dram_read_bytes", "dram_write_bytes", "dram_bytes", "sram_bytes",
-        "energy_j", "energy_mac_j", "energy_sram_j", "energy_dram_j", "energy_leakage_j", "tops_per_w",
+        "energy_j", "energy_mac_j", "energy_sram_j", "energy_dram_j", "energy_leakage_j", "energy_idle_j", "tops_per_w",
         "peak_junction_c", "steady_state_c", "throttled", "time_to_first_throttle_s", "sustained_inferences_per_s",
     ];
 
@@ -37,7 +37,7 @@ public static class SweepMetrics
         return
         [
             r.TotalCycles, r.LatencySeconds, r.InferencesPerSecond, utilization, r.Macs, run.DramReadBytes, run.DramWriteBytes, run.DramReadBytes + run.DramWriteBytes, sram,
-            run.EnergyPerInferenceJ, e.MacJ / batch, e.SramJ / batch, e.DramJ / batch, e.LeakageJ / batch, run.TopsPerWatt,
+            run.EnergyPerInferenceJ, e.MacJ / batch, e.SramJ / batch, e.DramJ / batch, e.LeakageJ / batch, e.IdleJ / batch, run.TopsPerWatt,
             t?.PeakJunctionC, t?.SteadyStateC, t is null ? null : t.TimeToFirstThrottleS is null ? 0 : 1, t?.TimeToFirstThrottleS, t?.SustainedInferencesPerSecond,
         ];
     }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
+using SiliconSim.Hardware.Thermal;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Kernels.LowPrecision;
 using SiliconSim.Simulation.Results;
@@ -23,7 +24,9 @@ namespace SiliconSim.Simulation.Energy;
 /// <item>SRAM: each buffer's word accesses from <see cref="LayerResult.Buffers"/>.</item>
 /// <item>DRAM: the layer's read and write bytes x 8.</item>
 /// <item>Vector: the layer's elements in its op class.</item>
-/// <item>Leakage: the layer's total cycles (compute and stalls: the chip is powered either way).</item>
+/// <item>Leakage: the layer's total cycles (compute and stalls: the chip is powered either way), at the junction
+/// temperature of the whole run (<see cref="Evaluate(SimulationResult, AcceleratorSpec, EnergyTableSpec)"/>).</item>
+/// <item>Idle (always-on) power: the same cycles.</item>
 /// </list>
 /// </summary>
 public static class EnergyAccounting
@@ -84,22 +87,56 @@ public static class EnergyAccounting
         _ => null,
     };
 
-    /// <summary>Per-layer and total energy of <paramref name="result"/> with <paramref name="table"/>.</summary>
+    /// <summary>
+    /// Per-layer and total energy of <paramref name="result"/> with <paramref name="table"/>, leakage priced at the
+    /// junction temperature the run holds when repeated back to back at the nominal operating point: the steady state
+    /// T = T_amb + R_ja·(P + P_leak(T)) of the thermal model (<see cref="ThermalModel.SteadyState"/>), where P is the
+    /// run's on-die energy other than leakage over its duration (which does not depend on T) and P_leak is the same
+    /// <see cref="LeakageModel"/> the thermal model heats the die with. So the run's on-die energy over its duration is
+    /// exactly the power the thermal model dissipates at that temperature. The ripple within one run is ignored: the
+    /// junction's time constant (milliseconds) is far above a run's. When there is no steady state (thermal runaway)
+    /// leakage is priced at <c>thermal.max_junction_c</c> (<see cref="LeakageTemperatureBasis.MaxJunction"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">The table cannot price the accelerator (<see cref="EnergyModel.Validate"/>).</exception>
     public static EnergyReport Evaluate(SimulationResult result, AcceleratorSpec accelerator, EnergyTableSpec table)
     {
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(accelerator);
+        ArgumentNullException.ThrowIfNull(table);
+        LeakageModel leakage = LeakageModel.Of(table, accelerator);
+
+        // Priced once at any temperature: everything but leakage is the same at all of them.
+        EnergyBreakdown any = Evaluate(result, accelerator, table, leakage.ReferenceJunctionC).Total;
+        double seconds = result.TotalCycles * accelerator.CycleSeconds;
+        double powerW = seconds > 0 ? (any.OnDieJ - any.LeakageJ) / seconds : 0;
+        ThermalSteadyState steady = new ThermalModel(accelerator.Thermal, leakage).SteadyState(powerW);
+        return steady.Converged
+            ? Evaluate(result, accelerator, table, steady.JunctionC, LeakageTemperatureBasis.SteadyState)
+            : Evaluate(result, accelerator, table, accelerator.Thermal.MaxJunctionC, LeakageTemperatureBasis.MaxJunction);
+    }
+
+    /// <summary>Per-layer and total energy of <paramref name="result"/> with <paramref name="table"/>, leakage priced at <paramref name="junctionC"/>.</summary>
+    /// <exception cref="ArgumentException">The table cannot price the accelerator (<see cref="EnergyModel.Validate"/>).</exception>
+    public static EnergyReport Evaluate(SimulationResult result, AcceleratorSpec accelerator, EnergyTableSpec table, double junctionC) =>
+        Evaluate(result, accelerator, table, junctionC, LeakageTemperatureBasis.Given);
+
+    private static EnergyReport Evaluate(SimulationResult result, AcceleratorSpec accelerator, EnergyTableSpec table, double junctionC, LeakageTemperatureBasis basis)
+    {
+        ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(table);
         var layers = ImmutableArray.CreateBuilder<LayerEnergy>(result.Layers.Length);
-        EnergyBreakdown total = EnergyModel.Evaluate(table, accelerator, ActionCounts.Empty);
+        EnergyBreakdown total = EnergyModel.Evaluate(table, accelerator, ActionCounts.Empty, junctionC);
         foreach (LayerResult layer in result.Layers)
         {
             ActionCounts counts = Count(layer, accelerator);
-            EnergyBreakdown energy = EnergyModel.Evaluate(table, accelerator, counts);
+            EnergyBreakdown energy = EnergyModel.Evaluate(table, accelerator, counts, junctionC);
             layers.Add(new LayerEnergy(layer.Name, counts, energy));
             total = total.Plus(energy);
         }
 
-        return new EnergyReport(table.Name, layers.MoveToImmutable(), total);
+        return new EnergyReport(table.Name, layers.MoveToImmutable(), total)
+        {
+            Leakage = new LeakagePricing { Model = LeakageModel.Of(table, accelerator), JunctionC = junctionC, Basis = basis },
+        };
     }
 }

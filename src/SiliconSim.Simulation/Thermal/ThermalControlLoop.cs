@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Hardware.Thermal;
 
@@ -50,16 +51,16 @@ internal sealed class ThermalControlLoop
     private double _halfWork = double.NaN;
     private string? _runaway;
 
-    public ThermalControlLoop(ThermalSpec thermal, double clockMhz, double supplyVoltageV, InferencePowerTrace trace, ThermalRunOptions options)
+    public ThermalControlLoop(ThermalSpec thermal, LeakageModel leakage, double clockMhz, InferencePowerTrace trace, ThermalRunOptions options)
     {
         _thermal = thermal;
         _clockMhz = clockMhz;
-        _supplyVoltageV = supplyVoltageV;
+        _supplyVoltageV = leakage.NominalVoltageV;
         _trace = trace;
         _options = options;
         _fixedRate = options.Workload == ThermalWorkload.FixedRate;
-        _steps = thermal.StepsOrNominal(clockMhz, supplyVoltageV);
-        _model = new ThermalModel(thermal);
+        _steps = thermal.StepsOrNominal(clockMhz, _supplyVoltageV);
+        _model = new ThermalModel(thermal, leakage);
         _period = thermal.ControlPeriodMs * 1e-3;
         _sampleEvery = options.SampleIntervalS > 0 ? options.SampleIntervalS : _period;
         _duration = options.DurationS;
@@ -166,6 +167,7 @@ internal sealed class ThermalControlLoop
 
     // The next constant-power piece within the budget: the rest of the current segment at its power scaled to the
     // step ((V/V0)²·f/f0), or the wait for a fixed-rate release at idle power; boundary when the piece ends there.
+    // (During an inference the always-on idle power is part of the trace's own energy, InferenceThermal.)
     private (double H, double Power, bool Boundary) NextPiece(double budget, double fr, double vr)
     {
         if (_active)
@@ -230,7 +232,7 @@ internal sealed class ThermalControlLoop
     // Advances the network by one constant-power piece and adds up its energy; false (with the reason set) on runaway.
     private bool Advance(double h, double power, double vr)
     {
-        ThermalStepResult r = _model.Advance(h, power, vr);
+        ThermalStepResult r = _model.Advance(h, power, vr * _supplyVoltageV);
         if (!r.Converged)
         {
             _runaway = $"thermal runaway at t = {_t:G6} s: leakage feedback has no fixed point or the junction passed {ThermalModel.RunawayLimitC} degC";

@@ -1,3 +1,4 @@
+using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Hardware.Thermal;
 
@@ -8,21 +9,33 @@ namespace SiliconSim.Simulation.Thermal;
 /// (one piece per trace segment, cut at governor ticks; one piece per control period at its mean power when an
 /// inference is shorter than the period), each piece solved exactly by <see cref="ThermalModel"/>. At
 /// step (f, V) relative to the nominal (f0, V0) a segment lasts f0/f as long and its dynamic energy scales by
-/// (V/V0)², so its power by (V/V0)²·f/f0; leakage scales by V/V0. Every control period the governor steps down one
-/// step when the junction is at or above throttle_c and up one step when at or below throttle_c − hysteresis_c.
+/// (V/V0)², so its power by (V/V0)²·f/f0; leakage is the <see cref="LeakageModel"/>'s at the junction temperature and
+/// the step's voltage (V/V0 times the nominal). Every control period the governor steps down one step when the junction
+/// is at or above throttle_c and up one step when at or below throttle_c − hysteresis_c.
 /// </summary>
 public static class ThermalSimulation
 {
-    public static ThermalRunResult Run(AcceleratorSpec spec, InferencePowerTrace trace, ThermalRunOptions options) =>
-        Run(spec.Thermal, spec.ClockMhz, spec.SupplyVoltageV, trace, options);
-
-    /// <param name="thermal">The thermal network, leakage and governor.</param>
-    /// <param name="clockMhz">The nominal clock at which <paramref name="trace"/> was timed.</param>
-    /// <param name="supplyVoltageV">The nominal voltage at which the trace's energy was counted.</param>
-    /// <param name="trace">One inference's dynamic power at the nominal point.</param>
+    /// <param name="spec">The accelerator: its clock, voltage and thermal section.</param>
+    /// <param name="leakage">The die's leakage (<see cref="LeakageModel.Of"/>), the one its energy was priced with.</param>
+    /// <param name="trace">One inference's on-die power except leakage at the nominal point.</param>
     /// <param name="options">Workload, duration and sampling.</param>
-    public static ThermalRunResult Run(ThermalSpec thermal, double clockMhz, double supplyVoltageV, InferencePowerTrace trace, ThermalRunOptions options)
+    public static ThermalRunResult Run(AcceleratorSpec spec, LeakageModel leakage, InferencePowerTrace trace, ThermalRunOptions options)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Run(spec.Thermal, leakage, spec.ClockMhz, trace, options);
+    }
+
+    /// <param name="thermal">The thermal network and governor.</param>
+    /// <param name="leakage">The die's leakage; its nominal voltage is the one at which the trace's energy was counted.</param>
+    /// <param name="clockMhz">The nominal clock at which <paramref name="trace"/> was timed.</param>
+    /// <param name="trace">One inference's on-die power except leakage at the nominal point.</param>
+    /// <param name="options">Workload, duration and sampling.</param>
+    public static ThermalRunResult Run(ThermalSpec thermal, LeakageModel leakage, double clockMhz, InferencePowerTrace trace, ThermalRunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(thermal);
+        ArgumentNullException.ThrowIfNull(leakage);
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(options);
         if (!(options.DurationS > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.DurationS, "DurationS must be > 0");
@@ -34,6 +47,6 @@ public static class ThermalSimulation
             throw new ArgumentOutOfRangeException(nameof(options), options.InferencesPerSecond, "FixedRate needs InferencesPerSecond > 0");
         }
 
-        return new ThermalControlLoop(thermal, clockMhz, supplyVoltageV, trace, options).Run();
+        return new ThermalControlLoop(thermal, leakage, clockMhz, trace, options).Run();
     }
 }

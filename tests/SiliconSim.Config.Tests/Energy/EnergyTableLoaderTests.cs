@@ -120,6 +120,23 @@ public sealed partial class EnergyTableLoaderTests
     }
 
     [Fact]
+    public void Load_NegativeLeakage_IsLocated()
+    {
+        string yaml = File.ReadAllText(DefaultPath).Replace("  pe_uw: 1  ", "  pe_uw: -1 ", StringComparison.Ordinal);
+        var d = Assert.Single(EnergyTableLoader.LoadText(yaml, "e.yaml").Diagnostics);
+        Assert.Matches(@"^e\.yaml:\d+:10: leakage\.pe_uw: must be a finite energy >= 0, got -1$", d.ToString());
+    }
+
+    [Fact]
+    public void Load_LeakageWithoutItsTemperature_IsLocated()
+    {
+        // Leakage is priced at a junction temperature; a figure that does not say at which temperature it holds cannot be.
+        string yaml = Regex.Replace(File.ReadAllText(DefaultPath), @"  reference_c: 25 .*\n(\s+#.*\n)*", string.Empty);
+        var d = Assert.Single(EnergyTableLoader.LoadText(yaml, "e.yaml").Diagnostics);
+        Assert.Matches(@"^e\.yaml:\d+:3: leakage\.reference_c: required but missing$", d.ToString());
+    }
+
+    [Fact]
     public void Load_UnknownDramType_IsRejected()
     {
         string yaml = File.ReadAllText(DefaultPath).Replace("  hbm2: 3.97", "  hbm7: 3.97", StringComparison.Ordinal);

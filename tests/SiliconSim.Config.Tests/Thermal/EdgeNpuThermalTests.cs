@@ -1,4 +1,6 @@
 using SiliconSim.Config;
+using SiliconSim.Config.Energy;
+using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Simulation.Thermal;
 
@@ -25,8 +27,9 @@ public sealed class EdgeNpuThermalTests
         AcceleratorSpec spec = PresetCatalog.Load("edge-npu").SpecOrThrow();
         AcceleratorSpec low = spec with { Thermal = spec.Thermal with { ThrottleC = 55, HysteresisC = 3 } };
         var options = new ThermalRunOptions { DurationS = 20 };
-        ThermalRunResult nominal = ThermalSimulation.Run(spec, s_trace, options);
-        ThermalRunResult throttled = ThermalSimulation.Run(low, s_trace, options);
+        LeakageModel leakage = LeakageModel.Of(EnergyTableLoader.Load(spec.EnergyTable).TableOrThrow(), spec);
+        ThermalRunResult nominal = ThermalSimulation.Run(spec, leakage, s_trace, options);
+        ThermalRunResult throttled = ThermalSimulation.Run(low, leakage, s_trace, options);
         Assert.Empty(nominal.ThrottleEvents);
         Assert.NotNull(throttled.TimeToFirstThrottleS);
         Assert.True(throttled.SustainedInferencesPerSecond < nominal.SustainedInferencesPerSecond);

@@ -25,6 +25,7 @@ internal static class EnergyFixtures
         VectorPjPerElement = ImmutableDictionary.CreateRange([new KeyValuePair<VectorOpClass, double>(VectorOpClass.Elementwise, 0.9), new(VectorOpClass.Transcendental, 23)]),
         SramLeakageUwPerKib = 10,
         PeLeakageUw = 1,
+        LeakageReferenceC = 25,
         ClockOverheadFraction = 0.2,
         NodeScaling = [new(65, 1.1, 1.9), new(45, 1.0, 1.0), new(28, 0.9, 0.5)],
     };

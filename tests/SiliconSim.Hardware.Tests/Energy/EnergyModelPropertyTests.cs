@@ -13,6 +13,10 @@ public sealed class EnergyModelPropertyTests
     private static readonly EnergyTableSpec s_table = EnergyFixtures.Table;
     private static readonly AcceleratorSpec s_acc = EnergyFixtures.Accelerator;
 
+    // The fixture table's leakage.reference_c: there leakage is the table's figures exactly (LeakageModelTests covers
+    // other temperatures).
+    private const double AtReferenceC = 25;
+
     private static Gen<ActionCounts> Counts() =>
         from macs in Gen.Choose(0, 1_000_000)
         from fp in Gen.Choose(0, 1000)
@@ -61,7 +65,7 @@ public sealed class EnergyModelPropertyTests
         double leakageW = ((8 + 32 + 1024) * 10e-6) + (32 * 1e-6);
         double expected = (((dynamic * 1.2) + dram) * 1e-12) + (leakageW * c.Cycles / 500e6);
 
-        EnergyBreakdown e = EnergyModel.Evaluate(s_table, s_acc, c);
+        EnergyBreakdown e = EnergyModel.Evaluate(s_table, s_acc, c, AtReferenceC);
         return Close(e.TotalJ, expected);
     });
 
@@ -69,7 +73,7 @@ public sealed class EnergyModelPropertyTests
     public Property DoublingDramEnergy_DoublesOnlyTheDramComponent() => Prop.ForAll(Counts().ToArbitrary(), c =>
     {
         EnergyTableSpec doubled = s_table with { DramPjPerBit = s_table.DramPjPerBit.SetItem("DDR3", 2 * 20.3) };
-        EnergyBreakdown a = EnergyModel.Evaluate(s_table, s_acc, c), b = EnergyModel.Evaluate(doubled, s_acc, c);
+        EnergyBreakdown a = EnergyModel.Evaluate(s_table, s_acc, c, AtReferenceC), b = EnergyModel.Evaluate(doubled, s_acc, c, AtReferenceC);
         return b.DramJ == 2 * a.DramJ && b.MacJ == a.MacJ && b.AccumulatorJ == a.AccumulatorJ && b.RegistersJ == a.RegistersJ
             && b.Sram.SequenceEqual(a.Sram) && b.VectorJ == a.VectorJ && b.LeakageJ == a.LeakageJ && b.OverheadJ == a.OverheadJ;
     });
@@ -77,10 +81,21 @@ public sealed class EnergyModelPropertyTests
     [Property(MaxTest = 50)]
     public Property ZeroCounts_GiveOnlyLeakage(PositiveInt cycles)
     {
-        EnergyBreakdown e = EnergyModel.Evaluate(s_table, s_acc, new ActionCounts { Cycles = cycles.Get });
+        EnergyBreakdown e = EnergyModel.Evaluate(s_table, s_acc, new ActionCounts { Cycles = cycles.Get }, AtReferenceC);
         double leakage = (((8 + 32 + 1024) * 10e-6) + (32 * 1e-6)) * cycles.Get / 500e6;
         return (e.MacJ == 0 && e.AccumulatorJ == 0 && e.RegistersJ == 0 && e.SramJ == 0 && e.DramJ == 0 && e.VectorJ == 0
             && e.OverheadJ == 0 && Close(e.LeakageJ, leakage) && e.TotalJ == e.LeakageJ).ToProperty();
+    }
+
+    [Property(MaxTest = 50)]
+    public Property IdlePower_IsCountedOverEveryCycle_AtAnyTemperature(PositiveInt cycles, PositiveInt kelvin)
+    {
+        // thermal.idle_power_w is given at the accelerator's own point: 0.05 W x cycles / 500 MHz, not node-scaled.
+        AcceleratorSpec acc = s_acc with { Thermal = new ThermalSpec { IdlePowerW = 0.05 } };
+        EnergyBreakdown idle = EnergyModel.Evaluate(s_table, acc, new ActionCounts { Cycles = cycles.Get }, 25 + (kelvin.Get % 80));
+        EnergyBreakdown none = EnergyModel.Evaluate(s_table, s_acc, new ActionCounts { Cycles = cycles.Get }, 25 + (kelvin.Get % 80));
+        return (Close(idle.IdleJ, 0.05 * cycles.Get / 500e6) && none.IdleJ == 0 && idle.LeakageJ == none.LeakageJ
+            && Close(idle.TotalJ, none.TotalJ + idle.IdleJ) && Close(idle.OnDieJ, idle.TotalJ)).ToProperty();
     }
 
     [Fact]
@@ -109,8 +124,8 @@ public sealed class EnergyModelPropertyTests
     {
         // A DDR3 device costs the same per bit whatever node the accelerator's logic is built in.
         var counts = new ActionCounts { Macs = [new(DataType.Int8, DataType.Int8, 1000)], DramReadBits = 640, DramWriteBits = 64 };
-        EnergyBreakdown at45 = EnergyModel.Evaluate(s_table, s_acc, counts);
-        EnergyBreakdown at28 = EnergyModel.Evaluate(s_table, s_acc with { TechnologyNodeNm = 28 }, counts);
+        EnergyBreakdown at45 = EnergyModel.Evaluate(s_table, s_acc, counts, AtReferenceC);
+        EnergyBreakdown at28 = EnergyModel.Evaluate(s_table, s_acc with { TechnologyNodeNm = 28 }, counts, AtReferenceC);
         Assert.True(Close(704 * 20.3e-12, at28.DramJ), $"{at28.DramJ}");
         Assert.Equal(at45.DramJ, at28.DramJ);
         Assert.True(Close(at45.MacJ * 0.5 / 0.81, at28.MacJ), $"{at28.MacJ}");

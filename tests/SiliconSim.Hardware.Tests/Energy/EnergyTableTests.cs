@@ -43,7 +43,7 @@ public sealed class EnergyTableTests
             ["array.operand_types: energy table 'test-45nm' has no MAC entry for int4 x int4, which the array's operand types need",
              "array.operand_types: energy table 'test-45nm' has no MAC entry for int4 x int8, which the array's operand types need"],
             problems.Select(p => p.ToString()));
-        Assert.Throws<ArgumentException>(() => EnergyModel.Evaluate(s_table, acc, ActionCounts.Empty));
+        Assert.Throws<ArgumentException>(() => EnergyModel.Evaluate(s_table, acc, ActionCounts.Empty, junctionC: 25));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Hardware.Thermal;
 
@@ -6,7 +7,11 @@ namespace SiliconSim.Hardware.Tests.Thermal;
 /// <summary>The RC solver against closed forms, an independent quadrature and implicit Euler.</summary>
 public sealed class ThermalModelTests
 {
-    private static readonly ThermalSpec s_noLeak = new() { LeakagePowerW = 0 };
+    private static readonly ThermalSpec s_noLeak = new();
+
+    // 0.05 W at 25 degC, doubling every 25 K: the edge-npu preset's leakage.
+    private static LeakageModel Leakage(double doublingC = 25) =>
+        new() { ReferencePowerW = 0.05, ReferenceJunctionC = 25, NominalVoltageV = 0.8, DoublingC = doublingC, Source = "test" };
 
     private static ThermalNetwork Chain(double[] c, double[] r) => new(
         Enumerable.Range(0, c.Length).Select(i => $"n{i}"), c,
@@ -18,7 +23,7 @@ public sealed class ThermalModelTests
     [InlineData(7.5)]
     public void ConstantPower_SettlesAtAmbientPlusPowerTimesJunctionToAmbient(double power)
     {
-        var model = new ThermalModel(s_noLeak);
+        var model = new ThermalModel(ThermalNetwork.FromSpec(s_noLeak), s_noLeak.AmbientC);
         for (int i = 0; i < 20; i++)
         {
             model.Advance(1000, power);
@@ -155,8 +160,7 @@ public sealed class ThermalModelTests
     [Fact]
     public void Leakage_StableSetup_ConvergesToTheFixedPoint()
     {
-        var spec = new ThermalSpec();
-        var model = new ThermalModel(spec);
+        var model = new ThermalModel(new ThermalSpec(), Leakage());
         ThermalSteadyState ss = model.SteadyState(2.0);
         Assert.True(ss.Converged, ss.Reason);
         double k = Math.Log(2) / 25;
@@ -175,8 +179,7 @@ public sealed class ThermalModelTests
     [Fact]
     public void Leakage_HugeCoefficient_IsReportedAsRunaway()
     {
-        var spec = new ThermalSpec { LeakageDoublingC = 2 };
-        var model = new ThermalModel(spec);
+        var model = new ThermalModel(new ThermalSpec(), Leakage(doublingC: 2));
         ThermalSteadyState ss = model.SteadyState(2.0);
         Assert.False(ss.Converged);
         Assert.Contains("runaway", ss.Reason, StringComparison.Ordinal);

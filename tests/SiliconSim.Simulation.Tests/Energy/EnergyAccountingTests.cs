@@ -30,6 +30,7 @@ public sealed class EnergyAccountingTests
         VectorPjPerElement = ImmutableDictionary<VectorOpClass, double>.Empty.Add(VectorOpClass.Pooling, 0.9),
         SramLeakageUwPerKib = 10,
         PeLeakageUw = 1,
+        LeakageReferenceC = 25,
         ClockOverheadFraction = 0.2,
     };
 

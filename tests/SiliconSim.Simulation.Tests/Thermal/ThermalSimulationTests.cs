@@ -1,3 +1,4 @@
+using SiliconSim.Hardware.Energy;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Simulation.Thermal;
 
@@ -9,6 +10,8 @@ public sealed class ThermalSimulationTests
     // The edge-npu preset's thermal section (configs/presets/edge-npu.yaml), written out because this project does not load YAML.
     private static readonly ThermalSpec s_edge = new()
     {
+        LeakagePowerW = 0.05,
+        LeakageReferenceC = 25,
         IdlePowerW = 0.02,
         DvfsSteps = [new(1000, 0.8), new(800, 0.72), new(600, 0.65), new(400, 0.6)],
     };
@@ -17,8 +20,18 @@ public sealed class ThermalSimulationTests
     private static readonly InferencePowerTrace s_trace = InferencePowerTrace.FromLayers(
         [new("conv1", 300_000, 0.9e-3), new("conv2", 500_000, 1.2e-3), new("fc", 200_000, 0.3e-3)], clockMhz: 1000);
 
+    // The whole-die leakage of the spec at the nominal 0.8 V, as LeakageModel.Of takes it from thermal.leakage_power_w.
+    private static LeakageModel Leakage(ThermalSpec thermal) => new()
+    {
+        ReferencePowerW = thermal.LeakagePowerW!.Value,
+        ReferenceJunctionC = thermal.LeakageReferenceCOrDefault,
+        NominalVoltageV = 0.8,
+        DoublingC = thermal.LeakageDoublingC,
+        Source = "test",
+    };
+
     private static ThermalRunResult Run(ThermalSpec thermal, double seconds, ThermalWorkload workload = ThermalWorkload.BackToBack, double rate = 0) =>
-        ThermalSimulation.Run(thermal, 1000, 0.8, s_trace, new ThermalRunOptions { DurationS = seconds, Workload = workload, InferencesPerSecond = rate });
+        ThermalSimulation.Run(thermal, Leakage(thermal), 1000, s_trace, new ThermalRunOptions { DurationS = seconds, Workload = workload, InferencesPerSecond = rate });
 
     [Fact]
     public void FromLayers_DurationIsCyclesOverClock()
