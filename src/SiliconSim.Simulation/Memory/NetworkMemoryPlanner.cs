@@ -365,6 +365,12 @@ internal sealed class NetworkMemoryPlanner
             return new PlannedLayer(layer, null, alone, aloneTraffic, LayerOccupancy.None, 0);
         }
 
+        if (!layer.MovesData)
+        {
+            // A view reads and writes nothing: its readers read the tensor it names.
+            return new PlannedLayer(layer, null, VectorUnitModel.Evaluate(layer, _spec, 0, 0), DramTraffic.Zero, LayerOccupancy.None, 0);
+        }
+
         var kept = layer.Writes.Where(o => Keeps(o, i)).Select(Stored).ToList();
         var spilledHere = new List<string>();
         long spillWrite = 0;
