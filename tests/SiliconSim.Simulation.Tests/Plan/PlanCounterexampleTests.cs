@@ -1,0 +1,137 @@
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Simulation.Results;
+
+namespace SiliconSim.Simulation.Tests.Plan;
+
+/// <summary>
+/// Why a network-plan law is skipped: each names the smallest counterexample the properties found (shrunk by FsCheck and
+/// by hand), pinned as a test in <see cref="PlanCounterexampleTests"/>. Un-skip the law and its example together.
+/// </summary>
+internal static class Counterexamples
+{
+    public const string PartialInputRead =
+        "the lower bound counts a graph input whole, but a conv reading it directly fetches only the rows and columns its windows touch: "
+        + "a 1x1 stride-2 conv over a [1,1,1,2] uint8 input reads 1 of its 2 bytes, network DRAM 3 B < lower bound 4 B (PlanCounterexampleTests.StridedConvOverAGraphInput)";
+
+    public const string GraphInputReadTwice =
+        "the plan never keeps a graph input on chip, and a view of one counts a DRAM read though it moves nothing: with buffers that hold everything, "
+        + "a graph input read by two layers is fetched twice, and Flatten + its reader fetch it twice (the digits MLP on every preset: +256 B per image) "
+        + "(PlanCounterexampleTests.GraphInputWithTwoReaders, ViewOfAGraphInput, DigitsMlp_FlattenOfTheInput; and a conv reading part of one moves less, StridedConvOverAGraphInput)";
+
+    public const string KeptInputStarvesTiles =
+        "with a larger buffer the plan keeps the next matrix layer's input resident, which leaves its tiles a few bytes: burst-rounded one-element "
+        + "output tiles cost more than the spill the smaller buffer made; the plan never weighs evicting the running layer's own inputs while the "
+        + "layer still fits (Relu 120 B -> Gemm, unified 62 -> 124 B, burst 32: 544 -> 1440 B); about 1 generated case in 1000, so the property "
+        + "would pass most runs and fail some (PlanCounterexampleTests.KeptInputStarvesTheTiles, LastResortSpill_DoesNotReadmitTheKeptOutput)";
+
+    public const string FewerLargerTiles =
+        "the tile search breaks DRAM ties by fewer tiles, and larger tiles expose more of the first fill and last drain (and fold worse): "
+        + "a M=2 N=5 K=1 gemm on a 16 B double-buffered unified buffer takes 17 cycles, on 32 B 28 (PlanCounterexampleTests.LargerBuffer_FewerTiles_MoreCycles)";
+
+    public const string VectorOccupancyCountsKeptOutputsTwice =
+        "a vector layer's occupancy is taken after its kept outputs became resident, so they count twice: Relu of a 9 B input "
+        + "kept for a later Flatten reports 18 B resident in a 16 B buffer (PlanCounterexampleTests.VectorOccupancy_CountsAKeptOutputOnce)";
+}
+
+/// <summary>
+/// The smallest counterexamples to the network-plan laws, one per cause (<see cref="Counterexamples"/>). Each states the
+/// law on its case; they are skipped until the plan is fixed.
+/// </summary>
+public sealed class PlanCounterexampleTests
+{
+    /// <summary>x0 uint8 [1,1,1,2] -> Conv 1x1 stride 2 (w0 1 B) -> t0 [1,1,1,1] graph output; the buffer holds everything.</summary>
+    [Fact(Skip = Counterexamples.PartialInputRead)]
+    public void StridedConvOverAGraphInput()
+    {
+        var c = Case(new NetworkRecipe(1, 1, 1, 2, false, false, 0, [new Step(StepKind.Conv, 0, 0, 3, 0)]), Unified(1024));
+        SimulationResult r = Run(c);
+        Assert.True(NetworkPlanProperties.NetworkDram(r) >= r.Plan.LowerBoundDramBytes, $"network DRAM {NetworkPlanProperties.NetworkDram(r)} B < lower bound {r.Plan.LowerBoundDramBytes} B\n{NetworkPlanProperties.Split(r)}");
+    }
+
+    /// <summary>x0 uint8 [1,1,1,1] -> Relu -> t0 (graph output); MaxPool(x0) -> t1 (graph output); 1 KiB holds everything.</summary>
+    [Fact(Skip = Counterexamples.GraphInputReadTwice)]
+    public void GraphInputWithTwoReaders()
+    {
+        var c = Case(new NetworkRecipe(1, 1, 1, 1, false, false, 0, [new Step(StepKind.Unary, 0, 0, 0, 0), new Step(StepKind.Pool, 1, 0, 0, 0)]), Unified(1024));
+        SimulationResult r = Run(c);
+        Assert.True(NetworkPlanProperties.NetworkDram(r) == r.Plan.LowerBoundDramBytes, $"network DRAM {NetworkPlanProperties.NetworkDram(r)} B != lower bound {r.Plan.LowerBoundDramBytes} B\n{NetworkPlanProperties.Split(r)}");
+    }
+
+    /// <summary>x0 uint8 [1,1,1,1] -> Flatten (a view of x0) -> MaxPool -> t0 (graph output); 1 KiB holds everything.</summary>
+    [Fact(Skip = Counterexamples.GraphInputReadTwice)]
+    public void ViewOfAGraphInput()
+    {
+        var c = Case(new NetworkRecipe(1, 1, 1, 1, false, false, 0, [new Step(StepKind.View, 0, 0, 0, 0), new Step(StepKind.Pool, 0, 0, 0, 0)]), Unified(1024));
+        SimulationResult r = Run(c);
+        Assert.True(NetworkPlanProperties.NetworkDram(r) == r.Plan.LowerBoundDramBytes, $"network DRAM {NetworkPlanProperties.NetworkDram(r)} B != lower bound {r.Plan.LowerBoundDramBytes} B\n{NetworkPlanProperties.Split(r)}");
+    }
+
+    /// <summary>The digits MLP (QOperator u8s8): Flatten of the float input, then QuantizeLinear reads it; every edge-npu buffer 64 MiB.</summary>
+    [Fact(Skip = Counterexamples.GraphInputReadTwice)]
+    public void DigitsMlp_FlattenOfTheInput()
+    {
+        AcceleratorSpec spec = RealModels.Spec("edge-npu");
+        spec = spec with { Memory = spec.Memory with { Buffers = [.. spec.Memory.Buffers.Select(b => b with { CapacityBytes = 64L << 20 })] } };
+        var prepared = RealModels.Prepare("digits/digits_mlp_qop_u8s8_tensor", spec, 1);
+        SimulationResult r = PerformanceModel.Evaluate(spec, prepared.Layers, "digits_mlp", prepared.Batch, prepared.OperandTypes).Result!;
+        Assert.True(NetworkPlanProperties.NetworkDram(r) == r.Plan.LowerBoundDramBytes, $"network DRAM {NetworkPlanProperties.NetworkDram(r)} B != lower bound {r.Plan.LowerBoundDramBytes} B\n{NetworkPlanProperties.Split(r)}");
+    }
+
+    /// <summary>
+    /// x0 uint8 [2,4,5,3] (120 B) -> Relu -> t0 (120 B) -> Gemm M=40 N=1 K=3 (w1 3 B) -> t1 (40 B, graph output); a unified
+    /// buffer of 62 B, then 124 B; burst 32.
+    /// </summary>
+    [Fact(Skip = Counterexamples.KeptInputStarvesTiles)]
+    public void KeptInputStarvesTheTiles()
+    {
+        var c = Case(new NetworkRecipe(2, 4, 5, 3, false, false, 0, [new Step(StepKind.Unary, 0, 0, 0, 0), new Step(StepKind.Linear, 0, 0, 0, 0)]), Unified(62, burst: 32, gbps: 0.5));
+        AssertNoMoreDram(c, c.Memory.WithCapacities(v => 2 * v));
+    }
+
+    /// <summary>
+    /// x0 uint8 [1,4,2,5] (40 B) -> Relu -> t0 (40 B) -> Conv 1x1 4->1 (w1 4 B) -> t1 (10 B) -> Gemm K=5 N=1 (w2 5 B) -> t2
+    /// (2 B, graph output); weights resident; a unified buffer of 24 B, then 48 B; burst 1. With 48 B the plan keeps t0,
+    /// the conv cannot fit beside it and its kept output, spills t1 and then t0, and does not keep t1 again once t0 left.
+    /// </summary>
+    [Fact(Skip = Counterexamples.KeptInputStarvesTiles)]
+    public void LastResortSpill_DoesNotReadmitTheKeptOutput()
+    {
+        var c = Case(
+            new NetworkRecipe(1, 4, 2, 5, false, false, 0, [new Step(StepKind.Unary, 0, 0, 0, 0), new Step(StepKind.Conv, 0, 0, 0, 0), new Step(StepKind.Linear, 0, 0, 0, 0)]),
+            Unified(24, weights: WeightPlacement.Resident, gbps: 16));
+        AssertNoMoreDram(c, c.Memory.WithCapacities(v => 2 * v));
+    }
+
+    /// <summary>x0 uint8 [1,1,2,1] -> Gemm M=2 N=5 K=1 (w0 5 B) -> t0 (10 B, graph output); a double-buffered unified buffer of 16 B, then 32 B.</summary>
+    [Fact(Skip = Counterexamples.FewerLargerTiles)]
+    public void LargerBuffer_FewerTiles_MoreCycles()
+    {
+        var c = Case(new NetworkRecipe(1, 1, 2, 1, false, false, 0, [new Step(StepKind.Linear, 0, 4, 0, 0)]), Unified(16, db: true));
+        SimulationResult small = Run(c), big = NetworkPlanProperties.Run(c.Layers, c.Memory.WithCapacities(v => 2 * v).ToSpec(), c.Batch)!;
+        Assert.True(big.TotalCycles <= small.TotalCycles, $"16 B -> 32 B: {small.TotalCycles} -> {big.TotalCycles} cycles (DRAM {NetworkPlanProperties.NetworkDram(small)} -> {NetworkPlanProperties.NetworkDram(big)} B)");
+    }
+
+    /// <summary>x0 uint8 [1,3,3,1] -> Relu -> t0 (9 B, kept) -> Flatten; a unified buffer of 16 B.</summary>
+    [Fact(Skip = Counterexamples.VectorOccupancyCountsKeptOutputsTwice)]
+    public void VectorOccupancy_CountsAKeptOutputOnce()
+    {
+        var c = Case(new NetworkRecipe(1, 3, 3, 1, false, false, 0, [new Step(StepKind.Unary, 0, 0, 0, 0), new Step(StepKind.View, 0, 0, 0, 0)]), Unified(16));
+        SimulationResult r = Run(c);
+        Assert.Equal(9, r.Layers[0].Occupancy.ResidentActivationBytes);
+    }
+
+    private static NetworkCase Case(NetworkRecipe network, MemoryRecipe memory) => new(network, memory);
+
+    private static MemoryRecipe Unified(long capacity, bool db = false, WeightPlacement weights = WeightPlacement.Stream, int burst = 1, double gbps = 2) =>
+        new(true, [capacity, capacity, capacity], [db, db, db], weights, EpilogueFusion.None, ExecutionSchedule.LayerByLayer, burst, gbps, 0, 2, 2, Dataflow.OutputStationary);
+
+    private static SimulationResult Run(NetworkCase c) => NetworkPlanProperties.Run(c.Layers, c.Spec, c.Batch) ?? throw new InvalidOperationException("infeasible");
+
+    private static void AssertNoMoreDram(NetworkCase c, MemoryRecipe larger)
+    {
+        SimulationResult small = Run(c), big = NetworkPlanProperties.Run(c.Layers, larger.ToSpec(), c.Batch)!;
+        Assert.True(
+            NetworkPlanProperties.NetworkDram(big) <= NetworkPlanProperties.NetworkDram(small),
+            $"{c.Memory.Capacities[0]} B -> {larger.Capacities[0]} B: network DRAM {NetworkPlanProperties.NetworkDram(small)} -> {NetworkPlanProperties.NetworkDram(big)} B\nbefore:\n{NetworkPlanProperties.Split(small)}\nafter:\n{NetworkPlanProperties.Split(big)}");
+    }
+}
