@@ -82,6 +82,11 @@ public static class PerformanceModel
         var inputs = new HashSet<string>(StringComparer.Ordinal);
         foreach (LayerWork layer in layers)
         {
+            if (layer is VectorLayer { MovesData: false })
+            {
+                continue; // a view reads nothing; its readers read the tensor
+            }
+
             foreach (TensorUse read in layer.Reads)
             {
                 if ((read.Origin == TensorOrigin.Constant && !weightsResident) || (read.Origin == TensorOrigin.GraphInput && inputs.Add(read.Name)))

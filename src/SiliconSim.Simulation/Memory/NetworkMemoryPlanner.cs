@@ -367,7 +367,9 @@ internal sealed class NetworkMemoryPlanner
 
         if (!layer.MovesData)
         {
-            // A view reads and writes nothing: its readers read the tensor it names.
+            // A view reads and writes nothing (its readers read the tensor it names); metadata (Shape, Size, Constant)
+            // appears on chip without reading its input.
+            Place(i, layer.Writes, [.. layer.Writes.Where(o => Keeps(o, i))], toDram: false);
             return new PlannedLayer(layer, null, VectorUnitModel.Evaluate(layer, _spec, 0, 0), DramTraffic.Zero, LayerOccupancy.None, 0);
         }
 

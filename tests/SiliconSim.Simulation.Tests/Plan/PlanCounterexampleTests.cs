@@ -28,6 +28,10 @@ internal static class Counterexamples
         "the tile search breaks DRAM ties by fewer tiles, and larger tiles expose more of the first fill and last drain (and fold worse): "
         + "a M=2 N=5 K=1 gemm on a 16 B double-buffered unified buffer takes 17 cycles, on 32 B 28 (PlanCounterexampleTests.LargerBuffer_FewerTiles_MoreCycles)";
 
+    public const string GraphOutputSplitOverTiles =
+        "Open: with room for everything a small graph output (2 B, 32 B bursts) can still leave in two tiles, each burst-rounded "
+        + "(Relu -> 1x1 conv -> 1x1 conv, 42 B buffers: 160 B against 128 B); seen after the depth-first schedule landed.";
+
     public const string VectorOccupancyCountsKeptOutputsTwice =
         "a vector layer's occupancy is taken after its kept outputs became resident, so they count twice: Relu of a 9 B input "
         + "kept for a later Flatten reports 18 B resident in a 16 B buffer (PlanCounterexampleTests.VectorOccupancy_CountsAKeptOutputOnce)";
@@ -58,7 +62,7 @@ public sealed class PlanCounterexampleTests
     }
 
     /// <summary>x0 uint8 [1,1,1,1] -> Flatten (a view of x0) -> MaxPool -> t0 (graph output); 1 KiB holds everything.</summary>
-    [Fact(Skip = Counterexamples.GraphInputReadTwice)]
+    [Fact]
     public void ViewOfAGraphInput()
     {
         var c = Case(new NetworkRecipe(1, 1, 1, 1, false, false, 0, [new Step(StepKind.View, 0, 0, 0, 0), new Step(StepKind.Pool, 0, 0, 0, 0)]), Unified(1024));
@@ -67,7 +71,7 @@ public sealed class PlanCounterexampleTests
     }
 
     /// <summary>The digits MLP (QOperator u8s8): Flatten of the float input, then QuantizeLinear reads it; every edge-npu buffer 64 MiB.</summary>
-    [Fact(Skip = Counterexamples.GraphInputReadTwice)]
+    [Fact]
     public void DigitsMlp_FlattenOfTheInput()
     {
         AcceleratorSpec spec = RealModels.Spec("edge-npu");
@@ -112,7 +116,7 @@ public sealed class PlanCounterexampleTests
     }
 
     /// <summary>x0 uint8 [1,3,3,1] -> Relu -> t0 (9 B, kept) -> Flatten; a unified buffer of 16 B.</summary>
-    [Fact(Skip = Counterexamples.VectorOccupancyCountsKeptOutputsTwice)]
+    [Fact]
     public void VectorOccupancy_CountsAKeptOutputOnce()
     {
         var c = Case(new NetworkRecipe(1, 3, 3, 1, false, false, 0, [new Step(StepKind.Unary, 0, 0, 0, 0), new Step(StepKind.View, 0, 0, 0, 0)]), Unified(16));
