@@ -1,6 +1,6 @@
-using SiliconSim.Hardware.Specs;
 using SiliconSim.Cli.Io;
 using SiliconSim.Cli.Sweeps;
+using SiliconSim.Hardware.Specs;
 using SiliconSim.Hardware.Thermal;
 using SiliconSim.Simulation.Energy;
 using SiliconSim.Simulation.Pipeline;
