@@ -13,6 +13,7 @@ namespace SiliconSim.Cli.Tests;
 /// YAML, huge ranges): one exact error line, exit code 2, never an internal error, within a time bound that guards
 /// against the hangs these inputs caused.
 /// </summary>
+[Collection(MeasuredAlone.Name)]
 public sealed class HostileInputTests
 {
     // Generous beside the milliseconds these take, far below the hangs and out-of-memory runs they were.

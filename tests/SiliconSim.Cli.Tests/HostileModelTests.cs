@@ -14,6 +14,7 @@ namespace SiliconSim.Cli.Tests;
 /// for. Time and memory are measured around the in-process CLI call: the bounds (5 s, 500 MB allocated) leave room for
 /// the shared 2-core CI; the measured values are printed.
 /// </summary>
+[Collection(MeasuredAlone.Name)]
 public sealed class HostileModelTests(ITestOutputHelper output)
 {
     private const long MaxAllocatedBytes = 500L << 20;

@@ -18,6 +18,7 @@ namespace SiliconSim.Cli.Tests.Fuzz;
 /// allocated bytes. The seed and case count are printed; <c>SILICONSIM_FUZZ_SEED</c> and <c>SILICONSIM_FUZZ_CASES</c>
 /// run a longer soak by hand (docs/reliability.md), and each finding becomes a case of its own test.
 /// </summary>
+[Collection(MeasuredAlone.Name)]
 public sealed class MutationFuzzTests(ITestOutputHelper output) : IDisposable
 {
     /// <summary>A hang guard, not a speed target: the slowest legitimate case (a config run of the digits MLP) takes well under a second.</summary>
