@@ -200,7 +200,7 @@ public static class LayerExtractor
                 "NchwcGlobalAveragePool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
                 "ReduceL2", "ReduceSumSquare", "ArgMax", "ArgMin");
             Add(VectorOpClass.Normalization, Count.Input, "LayerNormalization", "SkipLayerNormalization", "InstanceNormalization");
-            Add(VectorOpClass.Quantize, Count.Output, "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear");
+            Add(VectorOpClass.Quantize, Count.Output, "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "TRT_FP4DynamicQuantize");
             Add(VectorOpClass.DataMovement, Count.None, "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Shape", "Size", "Constant");
             Add(VectorOpClass.DataMovement, Count.Output, "Transpose", "Concat", "Gather", "Slice", "Pad", "Expand", "Tile",
                 "Split", "ConstantOfShape", "Range");
