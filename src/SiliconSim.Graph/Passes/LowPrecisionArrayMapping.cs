@@ -80,7 +80,7 @@ public static class LowPrecisionArrayMapping
         FuseQuantize(editor);
         verifier.After(PassName + "-fuse-quantize", editor);
         ModelGraph onArray = verifier.Finish(editor);
-        IReadOnlyDictionary<string, DataType> stored = StoredTypes(onArray);
+        IReadOnlyDictionary<string, StoredFormat> stored = StoredFormats(onArray);
         return onArray with
         {
             Nodes = [.. onArray.Nodes.Select(n => IsArrayOp(n) && stored.ContainsKey(n.Outputs[0])
@@ -90,17 +90,21 @@ public static class LowPrecisionArrayMapping
     }
 
     /// <summary>
-    /// The activations the accelerator keeps in an OCP MX element type between layers (value name → element type):
-    /// the output of an MX array op, and of a vector op that only reads such values, whenever every reader of the value
-    /// is an MX array op of that type (as its activation) or such a vector op, and the value is not a graph output. The
-    /// array's epilogue (or the vector unit) writes the value in MX, 32 channels of one pixel per block (the last axis
-    /// of a GEMM's rows): exactly the blocks the next array op forms, so that op's own conversion changes nothing
-    /// (converting an MX block again is the identity). The array ops writing such values carry <c>store_mx</c> and
-    /// convert their output (<c>LowPrecisionArrayOps</c>); the timing model counts these values at the element width.
-    /// NVFP4 and per-row fp8 activations are converted per array row, which a stored tensor's layout cannot give, so
-    /// they stay fp32 between layers.
+    /// The values the accelerator keeps in a low-precision block format between layers (value name → format), so that
+    /// what is counted is what the array reads:
+    /// <list type="bullet">
+    /// <item>OCP MX: the output of an MX array op, and of a vector op that only reads such values, whenever every reader
+    /// of the value is an MX array op of that element type (as its activation) or such a vector op, and the value is
+    /// not a graph output. The array's epilogue (or the vector unit) writes the value in MX, 32 channels of one pixel per
+    /// block (the last axis of a GEMM's rows): exactly the blocks the next array op forms, so that op's own conversion
+    /// changes nothing (converting an MX block again is the identity). The array ops writing such values carry
+    /// <c>store_mx</c> and convert their output (<c>LowPrecisionArrayOps</c>).</item>
+    /// </list>
+    /// Everything else keeps its graph type: fp8 codes written by a fused QuantizeLinear are already FLOAT8. NVFP4 and
+    /// per-row fp8 activations are converted per array row (a conv's receptive field), which no stored layout carries,
+    /// so they stay fp32 between layers.
     /// </summary>
-    public static IReadOnlyDictionary<string, DataType> StoredTypes(ModelGraph graph)
+    public static IReadOnlyDictionary<string, StoredFormat> StoredFormats(ModelGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var consumers = new Dictionary<string, List<(Node Node, int Slot)>>(StringComparer.Ordinal);
@@ -134,16 +138,17 @@ public static class LowPrecisionArrayMapping
             return result;
         }
 
-        var stored = new Dictionary<string, DataType>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, StoredFormat>(StringComparer.Ordinal);
         foreach (Node node in graph.Nodes)
         {
             if (IsMxArrayOp(graph, node, out DataType type) && Wants(node.Outputs[0], type))
             {
-                stored[node.Outputs[0]] = type;
+                stored[node.Outputs[0]] = StoredFormat.Mx(type, node.OpType == "ArrayConv" ? 1 : -1);
             }
-            else if (IsStorageFriendly(node) && node.Inputs.Length > 0 && stored.TryGetValue(node.Inputs[0], out DataType t) && Wants(node.Outputs[0], t))
+            else if (IsStorageFriendly(node) && node.Inputs.Length > 0 && stored.TryGetValue(node.Inputs[0], out StoredFormat? f)
+                && f.BlockScaleType == DataType.Float8E8M0 && Wants(node.Outputs[0], f.ElementType))
             {
-                stored[node.Outputs[0]] = t;
+                stored[node.Outputs[0]] = f;
             }
         }
 

@@ -167,7 +167,7 @@ public sealed class LowPrecisionArrayTests
         Assert.Equal("Relu", first.Attributes["activation"].String);
         Assert.Equal(1, first.Attributes["store_mx"].Int);
         Assert.False(mapped.Nodes[1].Attributes.ContainsKey("store_mx")); // the graph output stays fp32
-        Assert.Equal(DataType.Float4E2M1, Assert.Single(LowPrecisionArrayMapping.StoredTypes(mapped)).Value);
+        Assert.Equal(DataType.Float4E2M1, Assert.Single(LowPrecisionArrayMapping.StoredFormats(mapped)).Value.ElementType);
 
         // The same ops unfused and unstored: a separate Relu, no conversion on the way out.
         ModelGraph plain = mapped with

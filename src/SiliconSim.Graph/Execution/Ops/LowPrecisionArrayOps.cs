@@ -15,7 +15,7 @@ namespace SiliconSim.Graph.Execution.Ops;
 /// (<see cref="OperandQuantizer"/>), while fp8 activations quantized per tensor arrive as codes with their scale;
 /// <see cref="ScaledMatMul"/> forms the dot products under <see cref="ExecutionOptions.LowPrecisionAccumulation"/>; the
 /// fp32 bias is added last, then the epilogue (a fused Relu; then a fused QuantizeLinear, or the conversion to MX of a
-/// value stored in MX, see <see cref="LowPrecisionArrayMapping.StoredTypes"/>).
+/// value stored in MX, see <see cref="LowPrecisionArrayMapping.StoredFormats"/>).
 /// <para>The reduction runs in the order of the weight's blocks: for a conv, kernel position by kernel position, and
 /// within one, the input channels in blocks of the block size (ONNX blocks a conv weight along its channel axis, so a
 /// block never spans kernel positions); channel counts that do not fill a block are zero-padded, which changes no
