@@ -220,8 +220,8 @@ public static class LayerExtractor
 
         public DataType Type(string name) => types.TryGetValue(name, out var t) ? t : DataType.Undefined;
 
-        /// <summary>The element type a value is stored in: its own, or the element type of the block format (OCP MX)
-        /// the accelerator keeps it in between low-precision array layers
+        /// <summary>The element type a value is stored in: its own, or the element type of the block format (OCP MX,
+        /// NVFP4) the accelerator keeps it in between low-precision array layers
         /// (<see cref="LowPrecisionArrayMapping.StoredFormats"/>).</summary>
         public DataType StorageType(string name) => _stored.TryGetValue(name, out var f) ? f.ElementType : Type(name);
 

@@ -14,7 +14,7 @@ public sealed class LowPrecisionStorageTests
 {
     [Theory]
     [InlineData(32, true)]   // MXFP4 weights: the hidden activation is stored in MX
-    [InlineData(16, false)]  // NVFP4 weights: per-row scales, so the hidden activation stays fp32
+    [InlineData(16, false)]  // NVFP4 weights, no calibrated activation quantizer: per-row scales, so the hidden activation stays fp32
     public void HiddenActivation_IsStoredInMx_OnlyBetweenMxArrayLayers(int blockSize, bool stored)
     {
         const int Batch = 4, K = 64, H = 96, N = 10;
@@ -83,4 +83,83 @@ public sealed class LowPrecisionStorageTests
         Assert.Equal((convOut, poolOut), (layers[1].InputBytes, layers[1].OutputBytes));
         Assert.Equal((element, poolOut), (second.InputType, second.InputBytes));
     }
+
+    [Fact]
+    public void ConvActivations_WithACalibratedNvFp4Scale_AreStoredInNvFp4_ExceptWhereAPoolReadsThemInFp32()
+    {
+        // x → conv (40 ch) → Relu → [NVFP4 quantizer, S1] → conv (40 ch) → Relu → MaxPool → [NVFP4 quantizer, S2] → conv.
+        // NVFP4: E2M1 elements (4 bits, two to a byte) and one E4M3 byte per block of 16 channels of a pixel: 40 channels
+        // make blocks of 16, 16 and 8, three scale bytes per pixel. The tensor scale is a model constant.
+        const int Batch = 2, C = 40, H = 4, W = 4;
+        var b = new OnnxBuilder(23).Input("x", DataType.Float, Batch, 3, H, W);
+        b = Weights(b, "w1", C, 3).Node("Conv", ["x", "w1"], ["h1"], name: "c1", attributes: [("pads", new long[] { 1, 1, 1, 1 })]).Node("Relu", ["h1"], ["r1"], name: "relu1");
+        b = NvFp4Activation(b, "r1", "r1d", 0.5f, axis: 1);
+        b = Weights(b, "w2", C, C).Node("Conv", ["r1d", "w2"], ["h2"], name: "c2", attributes: [("pads", new long[] { 1, 1, 1, 1 })]).Node("Relu", ["h2"], ["r2"], name: "relu2")
+            .Node("MaxPool", ["r2"], ["p"], name: "pool", attributes: [("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 })]);
+        b = NvFp4Activation(b, "p", "pd", 0.25f, axis: 1);
+        b = Weights(b, "w3", 8, C).Node("Conv", ["pd", "w3"], ["y"], name: "c3").Output("y", DataType.Float);
+        using var stream = new MemoryStream(b.ToBytes());
+        ModelGraph graph = LowPrecisionArrayMapping.Apply(OnnxModelReader.Read(stream), _ => true);
+
+        var layers = LayerExtractor.Extract(graph, ShapeInference.InputShapes(graph, Batch)).Layers;
+        Assert.Equal(["ArrayConv", "ArrayConv", "MaxPool", "ArrayConv"], layers.Select(l => l.OpType));
+        long pixels = Batch * H * W, pooled = Batch * (H / 2) * (W / 2);
+        long stored = (pixels * C / 2) + (pixels * 3), pooledStored = (pooled * C / 2) + (pooled * 3);
+        var (c1, c2, pool, c3) = ((MatrixLayer)layers[0], (MatrixLayer)layers[1], layers[2], (MatrixLayer)layers[3]);
+        Assert.Equal((DataType.Float, Batch * 3 * H * W * 4L), (c1.InputType, c1.InputBytes)); // the graph's input
+        Assert.Equal((DataType.Float4E2M1, stored), (c1.OutputType, c1.OutputBytes));
+        Assert.Equal((DataType.Float4E2M1, stored), (c2.InputType, c2.InputBytes));
+        Assert.Equal((DataType.Float, pixels * C * 4), (c2.OutputType, c2.OutputBytes)); // MaxPool runs on fp32 values
+        Assert.Equal((pixels * C * 4, pooledStored), (pool.InputBytes, pool.OutputBytes));
+        Assert.Equal((DataType.Float4E2M1, pooledStored), (c3.InputType, c3.InputBytes));
+    }
+
+    [Theory]
+    [InlineData(0.5f, true)]   // both readers convert with the same static scale: one stored form
+    [InlineData(0.25f, false)] // two scales would need two stored copies: fp32
+    public void GemmActivation_ReadByTwoNvFp4Layers_IsStoredOnlyUnderOneScale(float secondScale, bool stored)
+    {
+        const int Batch = 3, K = 24, H = 40;
+        var b = new OnnxBuilder(23).Input("x", DataType.Float, Batch, K);
+        b = GemmWeights(b, "w1", K, H).Node("MatMul", ["x", "w1"], ["h"], name: "m1");
+        b = NvFp4Activation(b, "h", "hd", 0.5f, axis: -1);
+        b = NvFp4Activation(b, "h", "he", secondScale, axis: -1, suffix: "_e");
+        b = GemmWeights(b, "w2", H, 8).Node("MatMul", ["hd", "w2"], ["y"], name: "m2");
+        b = GemmWeights(b, "w3", H, 8).Node("MatMul", ["he", "w3"], ["z"], name: "m3").Output("y", DataType.Float).Output("z", DataType.Float);
+        using var stream = new MemoryStream(b.ToBytes());
+        ModelGraph graph = LowPrecisionArrayMapping.Apply(OnnxModelReader.Read(stream), _ => true);
+
+        var layers = LayerExtractor.Extract(graph, ShapeInference.InputShapes(graph, Batch)).Layers.Cast<MatrixLayer>().ToList();
+        Assert.Equal(3, layers.Count);
+        // 40-element rows: blocks of 16, 16 and 8, three E4M3 bytes per row.
+        long expected = stored ? (Batch * H / 2) + (Batch * 3) : Batch * H * 4;
+        Assert.Equal(expected, layers[0].OutputBytes);
+        Assert.Equal(expected, layers[1].InputBytes);
+        Assert.Equal(expected, layers[2].InputBytes);
+    }
+
+    /// <summary>NVFP4 weights [out, in, 3, 3] (or 1x1 for the last conv) blocked by 16 input channels, scale 1.</summary>
+    private static OnnxBuilder Weights(OnnxBuilder b, string name, int outChannels, int inChannels)
+    {
+        int k = name == "w3" ? 1 : 3, blocks = (inChannels + 15) / 16;
+        return b.Initializer(name + "q", TensorValue.Create(DataType.Float4E2M1, [outChannels, inChannels, k, k], new byte[outChannels * inChannels * k * k]))
+            .Initializer(name + "s", TensorValue.FromFloats([outChannels, blocks, k, k], [.. Enumerable.Repeat(1f, outChannels * blocks * k * k)]))
+            .Node("DequantizeLinear", [name + "q", name + "s"], [name], attributes: [("axis", 1L), ("block_size", 16L)]);
+    }
+
+    private static OnnxBuilder GemmWeights(OnnxBuilder b, string name, int k, int n)
+    {
+        int blocks = (k + 15) / 16;
+        return b.Initializer(name + "q", TensorValue.Create(DataType.Float4E2M1, [k, n], new byte[k * n]))
+            .Initializer(name + "s", TensorValue.FromFloats([blocks, n], [.. Enumerable.Repeat(1f, blocks * n)]))
+            .Node("DequantizeLinear", [name + "q", name + "s"], [name], attributes: [("axis", 0L), ("block_size", 16L)]);
+    }
+
+    /// <summary>NVIDIA Model Optimizer's NVFP4 activation: trt::TRT_FP4DynamicQuantize and two DequantizeLinears.</summary>
+    private static OnnxBuilder NvFp4Activation(OnnxBuilder b, string x, string output, float scale, long axis, string suffix = "") => b
+        .Initializer(x + "_s" + suffix, TensorValue.Scalar(DataType.Float, scale))
+        .Node("TRT_FP4DynamicQuantize", [x, x + "_s" + suffix], [x + "_q" + suffix, x + "_qs" + suffix], domain: "trt", name: x + "_quantize" + suffix,
+            attributes: [("axis", axis), ("block_size", 16L), ("scale_type", (long)DataType.Float8E4M3FN)])
+        .Node("DequantizeLinear", [x + "_qs" + suffix, x + "_s" + suffix], [x + "_qsd" + suffix], name: x + "_scales" + suffix)
+        .Node("DequantizeLinear", [x + "_q" + suffix, x + "_qsd" + suffix], [output], name: x + "_codes" + suffix, attributes: [("axis", axis), ("block_size", 16L)]);
 }
