@@ -138,6 +138,38 @@ public sealed class LowPrecisionStorageTests
         Assert.Equal(expected, layers[2].InputBytes);
     }
 
+    [Fact]
+    public void Fp8ActivationsQuantizedPerTensor_TravelAsOneByteCodes()
+    {
+        // Gemm → Relu → QuantizeLinear (fp8, per tensor) → DequantizeLinear → Gemm: the array writes the E4M3 codes
+        // (the quantizer in its epilogue) and the next one reads them, one byte per element; the per-tensor scale is a
+        // constant of the model, read as its own 4-byte initializer.
+        const int Batch = 3, K = 24, H = 40, N = 8;
+        var b = new OnnxBuilder(23)
+            .Input("x", DataType.Float, Batch, K)
+            .Initializer("w1q", TensorValue.Create(DataType.Float8E4M3FN, [K, H], new byte[K * H]))
+            .Initializer("w1s", TensorValue.FromFloats([H], [.. Enumerable.Repeat(1f, H)]))
+            .Initializer("w2q", TensorValue.Create(DataType.Float8E4M3FN, [H, N], new byte[H * N]))
+            .Initializer("w2s", TensorValue.FromFloats([N], [.. Enumerable.Repeat(1f, N)]))
+            .Initializer("s", TensorValue.Scalar(DataType.Float, 0.5f))
+            .Initializer("z", TensorValue.Create(DataType.Float8E4M3FN, [], new byte[] { 0 }))
+            .Node("DequantizeLinear", ["w1q", "w1s"], ["w1"], attributes: [("axis", 1L)])
+            .Node("DequantizeLinear", ["w2q", "w2s"], ["w2"], attributes: [("axis", 1L)])
+            .Node("MatMul", ["x", "w1"], ["h"], name: "m1")
+            .Node("Relu", ["h"], ["r"], name: "relu")
+            .Node("QuantizeLinear", ["r", "s", "z"], ["rq"], name: "q")
+            .Node("DequantizeLinear", ["rq", "s", "z"], ["rd"], name: "dq")
+            .Node("MatMul", ["rd", "w2"], ["y"], name: "m2")
+            .Output("y", DataType.Float);
+        using var stream = new MemoryStream(b.ToBytes());
+        ModelGraph graph = LowPrecisionArrayMapping.Apply(OnnxModelReader.Read(stream), _ => true);
+
+        var layers = LayerExtractor.Extract(graph, ShapeInference.InputShapes(graph, Batch)).Layers.Cast<MatrixLayer>().ToList();
+        Assert.Equal(2, layers.Count);
+        Assert.Equal((DataType.Float8E4M3FN, (long)Batch * H), (layers[0].OutputType, layers[0].OutputBytes));
+        Assert.Equal((DataType.Float8E4M3FN, (long)Batch * H), (layers[1].InputType, layers[1].InputBytes));
+    }
+
     /// <summary>NVFP4 weights [out, in, 3, 3] (or 1x1 for the last conv) blocked by 16 input channels, scale 1.</summary>
     private static OnnxBuilder Weights(OnnxBuilder b, string name, int outChannels, int inChannels)
     {
