@@ -14,7 +14,11 @@ namespace SiliconSim.Graph.Passes;
 /// format"), with the scaling the weight's layout names:
 /// <list type="bullet">
 /// <item>blocks of 32 along the reduction axis with power-of-two scales: OCP MX (MXFP4 / MXFP8) activations;</item>
-/// <item>fp4 blocks of 16: NVFP4 activations (16-element blocks, E4M3 scales, an fp32 scale per row);</item>
+/// <item>fp4 blocks of 16: NVFP4 activations (16-element blocks, E4M3 scales, an fp32 scale per row); or, when the
+/// activation already passes NVIDIA Model Optimizer's NVFP4 quantizer (<c>trt::TRT_FP4DynamicQuantize</c> with a
+/// calibrated static tensor scale, then two DequantizeLinears), X and that scale (input 4): the array takes the codes
+/// and block scales of X's NVFP4 form, 16 channels of a pixel or 16 elements of a row per block, which is how the value
+/// is stored between layers (<see cref="StoredFormats"/>);</item>
 /// <item>fp8 per output channel or per tensor: fp8 activations with one fp32 scale per row (per pixel or token); or, when
 /// the activation already passes a per-tensor fp8 QuantizeLinear → DequantizeLinear (the quantizer's calibrated
 /// activations), those codes and that scale as they are (the op reads the codes, the scale is input 4).</item>

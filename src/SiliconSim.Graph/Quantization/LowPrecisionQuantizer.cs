@@ -7,10 +7,12 @@ using SiliconSim.Numerics.Formats.Blocks;
 namespace SiliconSim.Graph.Quantization;
 
 /// <summary>
-/// Weight-only low-precision quantization as a standard ONNX opset-23 QDQ graph: every float initializer weight of a
-/// Conv, Gemm or MatMul becomes a FLOAT8E4M3FN or FLOAT4E2M1 initializer behind a DequantizeLinear whose float32 scale
-/// is per output channel (fp8) or blocked along the reduction axis (<c>axis</c> + <c>block_size</c>, mxfp4/nvfp4).
-/// Activations stay float32 (W8A32 / W4A32): the graph keeps ORT's float kernels after the weight DQ.
+/// Low-precision quantization as an ONNX opset-23 QDQ graph: every float initializer weight of a Conv, Gemm or MatMul
+/// becomes a FLOAT8E4M3FN or FLOAT4E2M1 initializer behind a DequantizeLinear whose float32 scale is per output channel
+/// (fp8) or blocked along the reduction axis (<c>axis</c> + <c>block_size</c>, mxfp4/nvfp4). Without calibration data
+/// the activations stay float32 (W8A32 / W4A32) and the graph keeps ORT's float kernels after the weight DQ; with it,
+/// fp8 and nvfp4 quantize each matrix op's activation input too (see <see cref="Quantize"/>; nvfp4's through TensorRT's
+/// <c>trt</c> custom domain, as NVIDIA's Model Optimizer exports it).
 /// </summary>
 /// <remarks>
 /// ONNX opset 23 QuantizeLinear/DequantizeLinear have no E8M0 or two-level scale types, so the scales are stored as

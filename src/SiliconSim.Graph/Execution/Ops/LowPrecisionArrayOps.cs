@@ -12,7 +12,10 @@ namespace SiliconSim.Graph.Execution.Ops;
 /// matrix op as a low-precision MAC array computes it. Inputs: X, weight codes, weight scale, [bias], [X scale],
 /// [output scale, output zero point]. The weight codes and scales come straight from the model; float activations are
 /// quantized per output pixel (or row) to the weight's element type with the node's scaling
-/// (<see cref="OperandQuantizer"/>), while fp8 activations quantized per tensor arrive as codes with their scale;
+/// (<see cref="OperandQuantizer"/>), fp8 activations quantized per tensor arrive as codes with their scale, and NVFP4
+/// activations with a static tensor scale (input 4, calibrated) are read in their stored form: X converted once in
+/// blocks of 16 channels of a pixel (16 elements of a row) under that scale (<see cref="NvFp4AxisQuantizer"/>), those
+/// codes and block scales gathered into the array's blocks, the tensor scale applied after the dot product;
 /// <see cref="ScaledMatMul"/> forms the dot products under <see cref="ExecutionOptions.LowPrecisionAccumulation"/>; the
 /// fp32 bias is added last, then the epilogue (a fused Relu; then a fused QuantizeLinear, or the conversion to MX of a
 /// value stored in MX, see <see cref="LowPrecisionArrayMapping.StoredFormats"/>).
