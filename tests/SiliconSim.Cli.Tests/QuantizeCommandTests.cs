@@ -61,10 +61,24 @@ public sealed class QuantizeCommandTests
         });
 
         var quantizers = written.Nodes.Where(n => n.OpType == "QuantizeLinear").ToList();
+        float amax = ModelFiles.LoadTensor(s_calib).Items<float>().Max(Math.Abs);
         if (format != "fp8")
         {
-            // The fp4 formats' activation scales follow each block's values: the hardware converts them.
             Assert.Empty(quantizers);
+            var nvfp4 = written.Nodes.Where(n => n.OpType == "TRT_FP4DynamicQuantize").ToList();
+            if (format == "mxfp4")
+            {
+                // MX has no tensor scale: its block scales follow each block's values and the hardware converts them.
+                Assert.Empty(nvfp4);
+                return;
+            }
+
+            // NVFP4 activations as TensorRT's dynamic block quantizer with a calibrated tensor scale, one per Gemm input:
+            // the first Gemm reads the images, whose amax maps to E4M3's 448 times E2M1's 6.
+            Assert.Equal(1, written.Opsets["trt"]);
+            Assert.Equal(gemms, nvfp4.Count);
+            Assert.All(nvfp4, q => Assert.Equal("trt", q.Domain));
+            Assert.Contains(nvfp4, q => written.Initializers[q.Inputs[1]].Items<float>()[0] == amax / 2688f);
             return;
         }
 
@@ -72,7 +86,6 @@ public sealed class QuantizeCommandTests
         // E4M3FN's 448.
         Assert.Equal(gemms, quantizers.Count);
         Assert.All(quantizers, q => Assert.Equal(DataType.Float8E4M3FN, written.Initializers[q.Inputs[2]].Type));
-        float amax = ModelFiles.LoadTensor(s_calib).Items<float>().Max(Math.Abs);
         Assert.Contains(quantizers, q => written.Initializers[q.Inputs[1]].Items<float>()[0] == amax / 448f);
     }
 

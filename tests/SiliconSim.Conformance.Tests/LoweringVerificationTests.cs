@@ -45,6 +45,8 @@ public sealed class LoweringVerificationTests
 
         data.Add($"low-precision-calibrated/digits_mlp_fp32/{LowPrecisionFormat.Fp8E4M3Fn}");
         data.Add($"low-precision-calibrated/digits_cnn_fp32/{LowPrecisionFormat.Fp8E4M3Fn}");
+        data.Add($"low-precision-calibrated/digits_mlp_fp32/{LowPrecisionFormat.NvFp4}");
+        data.Add($"low-precision-calibrated/digits_cnn_fp32/{LowPrecisionFormat.NvFp4}");
         return data;
     }
 

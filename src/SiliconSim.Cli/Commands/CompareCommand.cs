@@ -217,7 +217,8 @@ internal static class CompareCommand
             new QuantizerOptions { Format = QuantFormat.Qdq, ActivationType = DataType.UInt8, WeightType = DataType.Int8, PerChannel = false, Calibration = CalibrationMethod.MinMax }),
         "fp8" => LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.Fp8E4M3Fn, [new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = calib }]),
         "mxfp4" => LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.MxFp4),
-        "nvfp4" => LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.NvFp4),
+        // NVFP4 activations with a calibrated static tensor scale (TensorRT / Model Optimizer's recipe), as `quantize` writes them.
+        "nvfp4" => LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.NvFp4, [new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = calib }]),
         _ => throw new InvalidOperationException($"no quantizer for {format}"),
     };
 

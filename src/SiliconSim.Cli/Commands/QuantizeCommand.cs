@@ -21,7 +21,7 @@ internal static class QuantizeCommand
     {
         var model = new Option<string>("--model") { Description = "The float32 .onnx model to quantize.", Required = true };
         var calib = new Option<string>("--calib") { Description = "Calibration inputs (.npy or .pb) with the model input's shape; all of it is one calibration batch.", Required = true };
-        var format = new Option<string>("--format") { Description = "int8 (ORT quantize_static QDQ/QOperator), or weight-only opset-23 QDQ with float32 activations: fp8 (FLOAT8E4M3FN, per output channel), mxfp4 (FLOAT4E2M1, 32-blocks, power-of-two scales), nvfp4 (FLOAT4E2M1, 16-blocks, e4m3 x fp32 scales).", DefaultValueFactory = _ => "int8" };
+        var format = new Option<string>("--format") { Description = "int8 (ORT quantize_static QDQ/QOperator), or opset-23 QDQ: fp8 (FLOAT8E4M3FN weights per output channel, activations per tensor), mxfp4 (FLOAT4E2M1 weights in 32-blocks with power-of-two scales, float32 activations the array converts), nvfp4 (FLOAT4E2M1 weights in 16-blocks, e4m3 x fp32 scales; activations as TensorRT's NVFP4 quantizer with calibrated tensor scales).", DefaultValueFactory = _ => "int8" };
         var perChannel = new Option<bool>("--per-channel") { Description = "Per-channel weight scales with int8 activations (ORT's s8s8 per-channel recipe); default per-tensor with uint8 activations (ORT's u8s8 default)." };
         var calibration = new Option<string>("--calibration") { Description = "Activation range calibration: minmax (ORT's default), percentile or entropy.", DefaultValueFactory = _ => "minmax" };
         var qop = new Option<bool>("--qop") { Description = "QOperator form (QLinearConv, QLinearMatMul, ...) instead of QDQ." };
@@ -61,8 +61,9 @@ internal static class QuantizeCommand
                     throw new UserInputException(channel ? "--per-channel" : "--qop", $"applies to --format int8 only; {formatName} weights are always per channel or per block");
                 }
 
-                // fp8 quantizes activations per tensor from the calibration data; the fp4 formats leave activations to
-                // the hardware's per-block conversion (see LowPrecisionQuantizer).
+                // fp8 quantizes activations per tensor from the calibration data, nvfp4 calibrates their static tensor
+                // scale (the block scales follow the values); mxfp4 leaves activations to the hardware's per-block
+                // conversion (see LowPrecisionQuantizer).
                 var lowPrecision = formatName switch
                 {
                     "fp8" => LowPrecisionFormat.Fp8E4M3Fn,
@@ -72,7 +73,12 @@ internal static class QuantizeCommand
                 ModelGraph weights = LowPrecisionQuantizer.Quantize(fp32, lowPrecision, [new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = x }]);
                 // ONNX IR version 11 (onnx 1.18) is the first that admits FLOAT4E2M1 tensors.
                 Write(outPath, OnnxModelWriter.ToBytes(weights, irVersion: 11));
-                string activations = lowPrecision == LowPrecisionFormat.Fp8E4M3Fn ? "fp8 activations per tensor" : "float32 activations";
+                string activations = lowPrecision switch
+                {
+                    LowPrecisionFormat.Fp8E4M3Fn => "fp8 activations per tensor",
+                    LowPrecisionFormat.NvFp4 => "nvfp4 activations with calibrated tensor scales",
+                    _ => "float32 activations",
+                };
                 stdout.WriteLine($"quantized '{modelPath}' weights to {formatName} (opset {LowPrecisionQuantizer.Opset} QDQ, {activations}): '{outPath}' ({weights.Nodes.Length} nodes)");
                 return CliApp.Success;
             }

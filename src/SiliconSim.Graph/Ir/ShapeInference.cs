@@ -52,6 +52,19 @@ public static class ShapeInference
                 shapes[n.Outputs[0]] = output;
             }
 
+            // TensorRT's NVFP4 block quantization: its block scales have the input's shape, the blocked axis in blocks of 16.
+            if (n.OpType == "TRT_FP4DynamicQuantize" && output is not null && n.Outputs.Length > 1 && n.Outputs[1].Length > 0 && output.Length > 0)
+            {
+                long axis = Int(n, "axis", -1), block = Int(n, "block_size", 16);
+                int a = (int)(axis < 0 ? axis + output.Length : axis);
+                if (a >= 0 && a < output.Length && block > 0)
+                {
+                    int[] scales = [.. output];
+                    scales[a] = (int)((scales[a] + block - 1) / block);
+                    shapes[n.Outputs[1]] = scales;
+                }
+            }
+
             // DynamicQuantizeLinear's scale and zero point are scalars; knowing them lets Shape subgraphs downstream fold.
             if (n.OpType == "DynamicQuantizeLinear")
             {
@@ -189,7 +202,7 @@ public static class ShapeInference
 
             case "QuantizeLinear" or "DequantizeLinear" or "Relu" or "Clip" or "Sigmoid" or "Tanh" or "LeakyRelu" or "Softmax"
                 or "QLinearSoftmax" or "Identity" or "Cast" or "Erf" or "Sqrt" or "Exp" or "Neg" or "Abs" or "Gelu"
-                or "LayerNormalization" or "QLinearSigmoid" or "QLinearLeakyRelu" or "DynamicQuantizeLinear":
+                or "LayerNormalization" or "QLinearSigmoid" or "QLinearLeakyRelu" or "DynamicQuantizeLinear" or "TRT_FP4DynamicQuantize":
                 return x;
             default:
                 return null;

@@ -79,6 +79,9 @@ public static class TypeInference
                 return n.Attributes.TryGetValue("output_dtype", out var o) && o.Int != 0 ? (DataType)o.Int : In(n, 1, types);
             case "DynamicQuantizeLinear":
                 return DataType.UInt8;
+            case "TRT_FP4DynamicQuantize":
+                // TensorRT's NVFP4 block quantization: E2M1 codes, then the block scales (scale_type, FLOAT8E4M3FN).
+                return DataType.Float4E2M1;
             case "QLinearConv" or "QLinearMatMul":
                 return In(n, 7, types);
             case "QLinearAdd" or "QLinearMul":
@@ -118,6 +121,7 @@ public static class TypeInference
     private static DataType? SecondaryRuleType(Node n, int index) => n.OpType switch
     {
         "DynamicQuantizeLinear" => index == 1 ? DataType.Float : DataType.UInt8,
+        "TRT_FP4DynamicQuantize" => n.Attributes.TryGetValue("scale_type", out var s) && s.Int != 0 ? (DataType)s.Int : DataType.Float8E4M3FN,
         "MaxPool" => DataType.Int64,
         "LayerNormalization" => DataType.Float,
         _ => null,

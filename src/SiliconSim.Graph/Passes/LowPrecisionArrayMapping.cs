@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Formats.Blocks;
 using SiliconSim.Numerics.Kernels.LowPrecision;
 
 namespace SiliconSim.Graph.Passes;
@@ -13,7 +14,11 @@ namespace SiliconSim.Graph.Passes;
 /// format"), with the scaling the weight's layout names:
 /// <list type="bullet">
 /// <item>blocks of 32 along the reduction axis with power-of-two scales: OCP MX (MXFP4 / MXFP8) activations;</item>
-/// <item>fp4 blocks of 16: NVFP4 activations (16-element blocks, E4M3 scales, an fp32 scale per row);</item>
+/// <item>fp4 blocks of 16: NVFP4 activations (16-element blocks, E4M3 scales, an fp32 scale per row); or, when the
+/// activation already passes NVIDIA Model Optimizer's NVFP4 quantizer (<c>trt::TRT_FP4DynamicQuantize</c> with a
+/// calibrated static tensor scale, then two DequantizeLinears), X and that scale (input 4): the array takes the codes
+/// and block scales of X's NVFP4 form, 16 channels of a pixel or 16 elements of a row per block, which is how the value
+/// is stored between layers (<see cref="StoredFormats"/>);</item>
 /// <item>fp8 per output channel or per tensor: fp8 activations with one fp32 scale per row (per pixel or token); or, when
 /// the activation already passes a per-tensor fp8 QuantizeLinear → DequantizeLinear (the quantizer's calibrated
 /// activations), those codes and that scale as they are (the op reads the codes, the scale is input 4).</item>
@@ -57,10 +62,18 @@ public static class LowPrecisionArrayMapping
             if (Map(node, dq, codes, scale) is { } mapped)
             {
                 Node? activation = StaticActivation(editor, mapped, codes.Type);
+                NvFp4Chain? nvfp4 = activation is null ? StaticNvFp4Activation(editor, mapped, codes) : null;
+                string bias = mapped.Inputs.Length > 3 ? mapped.Inputs[3] : string.Empty;
                 if (activation is not null)
                 {
                     // The array reads the quantized activation and its scale (input 4) instead of the dequantized copy.
-                    mapped = mapped with { Inputs = [activation.Inputs[0], mapped.Inputs[1], mapped.Inputs[2], mapped.Inputs.Length > 3 ? mapped.Inputs[3] : string.Empty, activation.Inputs[1]] };
+                    mapped = mapped with { Inputs = [activation.Inputs[0], mapped.Inputs[1], mapped.Inputs[2], bias, activation.Inputs[1]] };
+                }
+                else if (nvfp4 is not null)
+                {
+                    // The array reads the float activation and its static tensor scale (input 4), and takes the codes and
+                    // block scales of its NVFP4 form: the conversion the chain of the model performs.
+                    mapped = mapped with { Inputs = [nvfp4.Quantize.Inputs[0], mapped.Inputs[1], mapped.Inputs[2], bias, nvfp4.Quantize.Inputs[1]] };
                 }
 
                 editor.Replace(node, mapped);
@@ -68,6 +81,13 @@ public static class LowPrecisionArrayMapping
                 if (activation is not null && editor.Consumers(activation.Outputs[0]).Count == 0 && !editor.IsGraphOutput(activation.Outputs[0]))
                 {
                     editor.Remove(activation);
+                }
+
+                if (nvfp4 is not null)
+                {
+                    RemoveIfUnread(editor, nvfp4.Codes);
+                    RemoveIfUnread(editor, nvfp4.BlockScales);
+                    RemoveIfUnread(editor, nvfp4.Quantize);
                 }
             }
         }
@@ -80,30 +100,42 @@ public static class LowPrecisionArrayMapping
         FuseQuantize(editor);
         verifier.After(PassName + "-fuse-quantize", editor);
         ModelGraph onArray = verifier.Finish(editor);
-        IReadOnlyDictionary<string, DataType> stored = StoredTypes(onArray);
+        IReadOnlyDictionary<string, StoredFormat> stored = StoredFormats(onArray);
         return onArray with
         {
-            Nodes = [.. onArray.Nodes.Select(n => IsArrayOp(n) && stored.ContainsKey(n.Outputs[0])
+            Nodes = [.. onArray.Nodes.Select(n => IsArrayOp(n) && stored.TryGetValue(n.Outputs[0], out StoredFormat? f) && f.BlockScaleType == DataType.Float8E8M0
                 ? n with { Attributes = n.Attributes.SetItem("store_mx", new AttributeValue(AttributeKind.Int) { Int = 1 }) }
                 : n)],
         };
     }
 
     /// <summary>
-    /// The activations the accelerator keeps in an OCP MX element type between layers (value name → element type):
-    /// the output of an MX array op, and of a vector op that only reads such values, whenever every reader of the value
-    /// is an MX array op of that type (as its activation) or such a vector op, and the value is not a graph output. The
-    /// array's epilogue (or the vector unit) writes the value in MX, 32 channels of one pixel per block (the last axis
-    /// of a GEMM's rows): exactly the blocks the next array op forms, so that op's own conversion changes nothing
-    /// (converting an MX block again is the identity). The array ops writing such values carry <c>store_mx</c> and
-    /// convert their output (<c>LowPrecisionArrayOps</c>); the timing model counts these values at the element width.
-    /// NVFP4 and per-row fp8 activations are converted per array row, which a stored tensor's layout cannot give, so
-    /// they stay fp32 between layers.
+    /// The values the accelerator keeps in a low-precision block format between layers (value name → format), so that
+    /// what is counted is what the array reads:
+    /// <list type="bullet">
+    /// <item>OCP MX: the output of an MX array op, and of a vector op that only reads such values, whenever every reader
+    /// of the value is an MX array op of that element type (as its activation) or such a vector op, and the value is
+    /// not a graph output. The array's epilogue (or the vector unit) writes the value in MX, 32 channels of one pixel per
+    /// block (the last axis of a GEMM's rows): exactly the blocks the next array op forms, so that op's own conversion
+    /// changes nothing (converting an MX block again is the identity). The array ops writing such values carry
+    /// <c>store_mx</c> and convert their output (<c>LowPrecisionArrayOps</c>).</item>
+    /// <item>NVFP4: a value every reader of which is an NVFP4 array op reading it as its activation with the same
+    /// static tensor scale (input 4, from the model's calibrated NVFP4 activation quantizer) and the same blocking (16
+    /// channels of one pixel for convs, 16 elements of a row for GEMMs), and that a node writes (not a graph input, an
+    /// initializer or a view such as Flatten, whose data its input's writer stored). The conversion depends only on the
+    /// value and the static scale, so the writer's epilogue (or output stage) produces exactly the codes and block
+    /// scales every reader takes (<c>NvFp4AxisQuantizer</c>).</item>
+    /// </list>
+    /// Everything else keeps its graph type: fp8 codes written by a fused QuantizeLinear are already FLOAT8; a value
+    /// read in fp32 by anything (a pooling op the graph runs in fp32, a per-row conversion) stays fp32. NVFP4 without a
+    /// static tensor scale and per-row fp8 are converted per array row (a conv's receptive field), which no stored
+    /// layout carries, so their activations stay fp32.
     /// </summary>
-    public static IReadOnlyDictionary<string, DataType> StoredTypes(ModelGraph graph)
+    public static IReadOnlyDictionary<string, StoredFormat> StoredFormats(ModelGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var consumers = new Dictionary<string, List<(Node Node, int Slot)>>(StringComparer.Ordinal);
+        var producers = new Dictionary<string, Node>(StringComparer.Ordinal);
         foreach (Node node in graph.Nodes)
         {
             for (int i = 0; i < node.Inputs.Length; i++)
@@ -114,6 +146,11 @@ public static class LowPrecisionArrayMapping
                 }
 
                 list.Add((node, i));
+            }
+
+            foreach (string output in node.Outputs.Where(o => o.Length > 0))
+            {
+                producers.TryAdd(output, node);
             }
         }
 
@@ -134,16 +171,51 @@ public static class LowPrecisionArrayMapping
             return result;
         }
 
-        var stored = new Dictionary<string, DataType>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, StoredFormat>(StringComparer.Ordinal);
         foreach (Node node in graph.Nodes)
         {
             if (IsMxArrayOp(graph, node, out DataType type) && Wants(node.Outputs[0], type))
             {
-                stored[node.Outputs[0]] = type;
+                stored[node.Outputs[0]] = StoredFormat.Mx(type, node.OpType == "ArrayConv" ? 1 : -1);
             }
-            else if (IsStorageFriendly(node) && node.Inputs.Length > 0 && stored.TryGetValue(node.Inputs[0], out DataType t) && Wants(node.Outputs[0], t))
+            else if (IsStorageFriendly(node) && node.Inputs.Length > 0 && stored.TryGetValue(node.Inputs[0], out StoredFormat? f)
+                && f.BlockScaleType == DataType.Float8E8M0 && Wants(node.Outputs[0], f.ElementType))
             {
-                stored[node.Outputs[0]] = t;
+                stored[node.Outputs[0]] = f;
+            }
+        }
+
+        foreach (var (value, readers) in consumers)
+        {
+            if (value.Length == 0 || outputs.Contains(value) || graph.Initializers.ContainsKey(value) || stored.ContainsKey(value)
+                || !producers.TryGetValue(value, out Node? writer) || IsView(writer) || readers.Count == 0)
+            {
+                continue;
+            }
+
+            (int Axis, int Bits)? common = null;
+            foreach ((Node reader, int slot) in readers)
+            {
+                if (slot != 0 || !IsArrayOp(reader) || reader.Attributes["scaling"].String != nameof(BlockScaling.NvFp4) || reader.Inputs.Length < 5
+                    || !graph.Initializers.TryGetValue(reader.Inputs[4], out TensorValue? scale) || scale is not { Type: DataType.Float, Length: 1 })
+                {
+                    common = null;
+                    break;
+                }
+
+                (int Axis, int Bits) mine = (reader.OpType == "ArrayConv" ? 1 : -1, BitConverter.SingleToInt32Bits(scale.Items<float>()[0]));
+                if (common is { } c && c != mine)
+                {
+                    common = null;
+                    break;
+                }
+
+                common = mine;
+            }
+
+            if (common is { } format)
+            {
+                stored[value] = StoredFormat.NvFp4(format.Axis);
             }
         }
 
@@ -173,6 +245,8 @@ public static class LowPrecisionArrayMapping
     /// Vector ops that read one activation per pixel's channel block and write one: their output, converted to MX, has
     /// the same blocks as their input. Reshapes are not among them (they can move elements between blocks).
     /// </summary>
+    private static bool IsView(Node node) => node.OpType is "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Identity";
+
     private static bool IsStorageFriendly(Node node) =>
         node.OpType is "Relu" or "MaxPool" or "AveragePool" or "GlobalAveragePool" or "GlobalMaxPool" or "NchwcAveragePool" or "NchwcGlobalAveragePool"
         && node.Outputs.Length == 1;
@@ -218,6 +292,60 @@ public static class LowPrecisionArrayMapping
             || (editor.Constant(adq.Inputs[2]) is { } zp && zp.Items<byte>().All(b => b == 0));
         return zeroPointIsZero ? adq : null;
     }
+
+    /// <summary>
+    /// An NVFP4 activation quantized as NVIDIA's Model Optimizer exports it, feeding an NVFP4 array op: X →
+    /// <c>trt::TRT_FP4DynamicQuantize(X, S)</c> → (codes, E4M3 block scales), <c>DequantizeLinear(block scales, S)</c>,
+    /// <c>DequantizeLinear(codes, those, axis, block_size 16)</c>, with S a constant scalar (the static tensor scale) and
+    /// the blocks along the axis the array blocks (a conv's channels, axis 1; a GEMM row's last axis, -1); or null. For a
+    /// grouped conv, each group's channels must lie in whole 16-channel blocks or within one (groups of 1, 2, 4, 8 or a
+    /// multiple of 16 channels), so every block the array forms is part of one stored block.
+    /// </summary>
+    private static NvFp4Chain? StaticNvFp4Activation(GraphEditor editor, Node mapped, TensorValue weightCodes)
+    {
+        if (mapped.Attributes["scaling"].String != nameof(BlockScaling.NvFp4)
+            || editor.Producer(mapped.Inputs[0]) is not { OpType: "DequantizeLinear" } codesDq || codesDq.NormalizedDomain.Length != 0
+            || (codesDq.Inputs.Length > 2 && codesDq.Inputs[2].Length > 0) || Int(codesDq, "block_size", 0) != NvFp4Codec.BlockSize
+            || editor.Producer(codesDq.Inputs[1]) is not { OpType: "DequantizeLinear" } scalesDq || scalesDq.NormalizedDomain.Length != 0
+            || (scalesDq.Inputs.Length > 2 && scalesDq.Inputs[2].Length > 0)
+            || editor.Constant(scalesDq.Inputs[1]) is not { Type: DataType.Float, Length: 1 } tensorScale
+            || editor.Producer(codesDq.Inputs[0]) is not { OpType: "TRT_FP4DynamicQuantize" } quantize || quantize.NormalizedDomain != Quantization.LowPrecisionQuantizer.TensorRtDomain
+            || quantize.Outputs.Length < 2 || quantize.Outputs[0] != codesDq.Inputs[0] || quantize.Outputs[1] != scalesDq.Inputs[0]
+            || editor.Constant(quantize.Inputs[1]) is not { Type: DataType.Float, Length: 1 } quantizeScale
+            || BitConverter.SingleToInt32Bits(quantizeScale.Items<float>()[0]) != BitConverter.SingleToInt32Bits(tensorScale.Items<float>()[0])
+            || Int(quantize, "block_size", NvFp4Codec.BlockSize) != NvFp4Codec.BlockSize || Int(quantize, "scale_type", (long)DataType.Float8E4M3FN) != (long)DataType.Float8E4M3FN
+            || editor.TypeOf(quantize.Inputs[0]) != DataType.Float)
+        {
+            return null;
+        }
+
+        long axis = Int(codesDq, "axis", 1);
+        bool conv = mapped.OpType == "ArrayConv";
+        if (Int(quantize, "axis", -1) != axis || axis != (conv ? 1 : -1))
+        {
+            return null;
+        }
+
+        long group = Int(mapped, "group", 1);
+        int channels = weightCodes.Rank > 1 ? weightCodes.Shape[1] : 0;
+        if (conv && group > 1 && channels % NvFp4Codec.BlockSize != 0 && NvFp4Codec.BlockSize % Math.Max(channels, 1) != 0)
+        {
+            return null;
+        }
+
+        return new NvFp4Chain(quantize, scalesDq, codesDq);
+    }
+
+    private static void RemoveIfUnread(GraphEditor editor, Node node)
+    {
+        if (node.Outputs.All(o => o.Length == 0 || (editor.Consumers(o).Count == 0 && !editor.IsGraphOutput(o))))
+        {
+            editor.Remove(node);
+        }
+    }
+
+    /// <summary>The nodes of a Model Optimizer NVFP4 activation: the quantizer and the two DequantizeLinears.</summary>
+    private sealed record NvFp4Chain(Node Quantize, Node BlockScales, Node Codes);
 
     /// <summary>
     /// MaxPool → per-tensor fp8 QuantizeLinear becomes QuantizeLinear → <c>siliconsim.MaxPool</c> on the codes: Q is

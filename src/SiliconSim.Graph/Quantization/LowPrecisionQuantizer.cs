@@ -7,10 +7,12 @@ using SiliconSim.Numerics.Formats.Blocks;
 namespace SiliconSim.Graph.Quantization;
 
 /// <summary>
-/// Weight-only low-precision quantization as a standard ONNX opset-23 QDQ graph: every float initializer weight of a
-/// Conv, Gemm or MatMul becomes a FLOAT8E4M3FN or FLOAT4E2M1 initializer behind a DequantizeLinear whose float32 scale
-/// is per output channel (fp8) or blocked along the reduction axis (<c>axis</c> + <c>block_size</c>, mxfp4/nvfp4).
-/// Activations stay float32 (W8A32 / W4A32): the graph keeps ORT's float kernels after the weight DQ.
+/// Low-precision quantization as an ONNX opset-23 QDQ graph: every float initializer weight of a Conv, Gemm or MatMul
+/// becomes a FLOAT8E4M3FN or FLOAT4E2M1 initializer behind a DequantizeLinear whose float32 scale is per output channel
+/// (fp8) or blocked along the reduction axis (<c>axis</c> + <c>block_size</c>, mxfp4/nvfp4). Without calibration data
+/// the activations stay float32 (W8A32 / W4A32) and the graph keeps ORT's float kernels after the weight DQ; with it,
+/// fp8 and nvfp4 quantize each matrix op's activation input too (see <see cref="Quantize"/>; nvfp4's through TensorRT's
+/// <c>trt</c> custom domain, as NVIDIA's Model Optimizer exports it).
 /// </summary>
 /// <remarks>
 /// ONNX opset 23 QuantizeLinear/DequantizeLinear have no E8M0 or two-level scale types, so the scales are stored as
@@ -22,22 +24,33 @@ public static class LowPrecisionQuantizer
 {
     private static readonly IReadOnlySet<string> s_matrixOps = new HashSet<string>(["Conv", "Gemm", "MatMul"], StringComparer.Ordinal);
 
+    /// <summary>The domain of TensorRT's custom ops (NVFP4 activations); the written graph imports it at version 1.</summary>
+    public const string TensorRtDomain = "trt";
+
     /// <summary>The opset the written graph declares: blocked DequantizeLinear and FLOAT4E2M1 need 23.</summary>
     public const int Opset = 23;
 
     /// <summary>
-    /// Quantizes the weights of <paramref name="fp32"/>; with fp8 and <paramref name="calibration"/>, also each
-    /// Conv/Gemm/MatMul activation input, per tensor: <c>QuantizeLinear</c> to FLOAT8E4M3FN with the scale amax / 448
-    /// from the calibration's MinMax range (saturating, as opset 19+ defaults) → <c>DequantizeLinear</c>. mxfp4 and
-    /// nvfp4 leave activations to the hardware: their block scales follow each block's values (OCP MX v1.0 §6.3), which no
-    /// static scale can state.
+    /// Quantizes the weights of <paramref name="fp32"/>; with <paramref name="calibration"/>, also each Conv/Gemm/MatMul
+    /// activation input, once per tensor, from the calibration's MinMax range:
+    /// <list type="bullet">
+    /// <item>fp8: <c>QuantizeLinear</c> to FLOAT8E4M3FN with the scale amax / 448 (saturating, as opset 19+ defaults)
+    /// → <c>DequantizeLinear</c>;</item>
+    /// <item>nvfp4: the pattern NVIDIA's Model Optimizer exports for NVFP4 activations (TensorRT's
+    /// <c>trt::TRT_FP4DynamicQuantize</c>, whose E4M3 block scales follow each block of 16 while the fp32 tensor scale
+    /// amax / (6 · 448) is calibrated and static, then <c>DequantizeLinear</c> of the block scales by the tensor scale
+    /// and a blocked <c>DequantizeLinear</c> of the E2M1 codes by those), blocked along the reduction axis (a conv's
+    /// channels, a GEMM row's last axis);</item>
+    /// <item>mxfp4: nothing: OCP MX has no tensor scale, its block scales follow each block's values (OCP MX v1.0 §6.3),
+    /// so the hardware converts the float activations itself.</item>
+    /// </list>
     /// </summary>
     public static ModelGraph Quantize(ModelGraph fp32, LowPrecisionFormat format, IReadOnlyList<IReadOnlyDictionary<string, TensorValue>>? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(fp32);
         var initializers = fp32.Initializers.ToBuilder();
         var nodes = ImmutableArray.CreateBuilder<Node>();
-        Dictionary<string, TensorRange>? ranges = format == LowPrecisionFormat.Fp8E4M3Fn && calibration is not null
+        Dictionary<string, TensorRange>? ranges = format is LowPrecisionFormat.Fp8E4M3Fn or LowPrecisionFormat.NvFp4 && calibration is not null
             ? Calibrator.MinMax(fp32, calibration, s_matrixOps)
             : null;
         var activations = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -52,13 +65,19 @@ public static class LowPrecisionQuantizer
                     dequantized = x + "_dequantized";
                     activations[x] = dequantized;
                     float amax = Math.Max(Math.Abs(range.Min), Math.Abs(range.Max));
-
-                    // amax / 448 puts the calibrated range's end on E4M3FN's largest finite value; an all-zero tensor gets 1.
-                    float activationScale = amax == 0 || !float.IsFinite(amax) ? 1f : amax / Fp8E4M3Fn.MaxFinite;
-                    initializers[x + "_scale"] = TensorValue.Scalar(DataType.Float, activationScale);
-                    initializers[x + "_zero_point"] = TensorValue.Create(DataType.Float8E4M3FN, [], new byte[] { 0 });
-                    nodes.Add(new Node(x + "_QuantizeLinear", "QuantizeLinear", string.Empty, [x, x + "_scale", x + "_zero_point"], [x + "_quantized"], ImmutableDictionary<string, AttributeValue>.Empty));
-                    nodes.Add(new Node(x + "_DequantizeLinear", "DequantizeLinear", string.Empty, [x + "_quantized", x + "_scale", x + "_zero_point"], [dequantized], ImmutableDictionary<string, AttributeValue>.Empty));
+                    if (format == LowPrecisionFormat.NvFp4)
+                    {
+                        NvFp4Activation(x, ReductionAxisOfInput(node), amax, initializers, nodes);
+                    }
+                    else
+                    {
+                        // amax / 448 puts the calibrated range's end on E4M3FN's largest finite value; an all-zero tensor gets 1.
+                        float activationScale = amax == 0 || !float.IsFinite(amax) ? 1f : amax / Fp8E4M3Fn.MaxFinite;
+                        initializers[x + "_scale"] = TensorValue.Scalar(DataType.Float, activationScale);
+                        initializers[x + "_zero_point"] = TensorValue.Create(DataType.Float8E4M3FN, [], new byte[] { 0 });
+                        nodes.Add(new Node(x + "_QuantizeLinear", "QuantizeLinear", string.Empty, [x, x + "_scale", x + "_zero_point"], [x + "_quantized"], ImmutableDictionary<string, AttributeValue>.Empty));
+                        nodes.Add(new Node(x + "_DequantizeLinear", "DequantizeLinear", string.Empty, [x + "_quantized", x + "_scale", x + "_zero_point"], [dequantized], ImmutableDictionary<string, AttributeValue>.Empty));
+                    }
                 }
 
                 node = node with { Inputs = node.Inputs.SetItem(0, dequantized) };
@@ -98,15 +117,50 @@ public static class LowPrecisionQuantizer
         }
 
         int opset = Math.Max(Opset, fp32.Opsets.GetValueOrDefault(string.Empty));
+        var opsets = fp32.Opsets.SetItem(string.Empty, opset);
+        if (nodes.Any(n => n.Domain == TensorRtDomain))
+        {
+            opsets = opsets.SetItem(TensorRtDomain, 1);
+        }
+
         return fp32 with
         {
             Nodes = nodes.ToImmutable(),
             Initializers = initializers.ToImmutable(),
             Inputs = [.. fp32.Inputs.Where(i => !fp32.Initializers.ContainsKey(i.Name) || used.Contains(i.Name))],
-            Opsets = fp32.Opsets.SetItem(string.Empty, opset),
+            Opsets = opsets,
             ProducerName = "siliconsim.quantize",
         };
     }
+
+    /// <summary>
+    /// NVFP4 activation quantization of <paramref name="x"/> as Model Optimizer exports it (ModelOpt's
+    /// <c>export_fp4</c> with the dynamic activation quantizer): the static tensor scale amax / (6 · 448) (1 for an
+    /// all-zero or non-finite range), <c>trt::TRT_FP4DynamicQuantize(x, scale)</c> → (E2M1 codes, E4M3 block scales),
+    /// <c>DequantizeLinear(block scales, scale)</c>, and <c>DequantizeLinear(codes, those, axis, block_size 16)</c>,
+    /// which writes <c>x + "_dequantized"</c>.
+    /// </summary>
+    private static void NvFp4Activation(string x, int axis, float amax, IDictionary<string, TensorValue> initializers, ImmutableArray<Node>.Builder nodes)
+    {
+        float tensorScale = float.IsFinite(amax) ? NvFp4Codec.TensorScale(amax) : 1f;
+        string scale = x + "_nvfp4_scale", codes = x + "_fp4", blockScales = x + "_fp4_block_scale";
+        initializers[scale] = TensorValue.Scalar(DataType.Float, tensorScale);
+        AttributeValue Int(long v) => new(AttributeKind.Int) { Int = v };
+        nodes.Add(new Node(x + "_TRT_FP4DynamicQuantize", "TRT_FP4DynamicQuantize", TensorRtDomain, [x, scale], [codes, blockScales],
+            ImmutableDictionary<string, AttributeValue>.Empty.Add("axis", Int(axis)).Add("block_size", Int(NvFp4Codec.BlockSize)).Add("scale_type", Int((long)DataType.Float8E4M3FN))));
+        nodes.Add(new Node(x + "_fp4_block_scale_DequantizeLinear", "DequantizeLinear", string.Empty, [blockScales, scale], [blockScales + "_dequantized"], ImmutableDictionary<string, AttributeValue>.Empty));
+        nodes.Add(new Node(x + "_fp4_DequantizeLinear", "DequantizeLinear", string.Empty, [codes, blockScales + "_dequantized"], [x + "_dequantized"],
+            ImmutableDictionary<string, AttributeValue>.Empty.Add("axis", Int(axis)).Add("block_size", Int(NvFp4Codec.BlockSize))));
+    }
+
+    /// <summary>The axis of a matrix op's activation input that the op reduces over: a conv's channels (1), a Gemm's
+    /// or MatMul's last axis (-1; a Gemm with transA reduces over axis 0).</summary>
+    private static int ReductionAxisOfInput(Node node) => node.OpType switch
+    {
+        "Conv" => 1,
+        "Gemm" => node.Attributes.TryGetValue("transA", out var t) && t.Int != 0 ? 0 : -1,
+        _ => -1,
+    };
 
     private static (TensorValue Codes, TensorValue Scale, ImmutableDictionary<string, AttributeValue> Attributes) Fp8PerChannel(TensorValue w, int axis)
     {

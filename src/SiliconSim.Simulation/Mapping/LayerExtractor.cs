@@ -202,7 +202,7 @@ public static class LayerExtractor
                 "NchwcGlobalAveragePool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
                 "ReduceL2", "ReduceSumSquare", "ArgMax", "ArgMin");
             Add(VectorOpClass.Normalization, Count.Input, "LayerNormalization", "SkipLayerNormalization", "InstanceNormalization");
-            Add(VectorOpClass.Quantize, Count.Output, "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear");
+            Add(VectorOpClass.Quantize, Count.Output, "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "TRT_FP4DynamicQuantize");
             Add(VectorOpClass.DataMovement, Count.None, "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Shape", "Size", "Constant");
             Add(VectorOpClass.DataMovement, Count.Output, "Transpose", "Concat", "Gather", "Slice", "Pad", "Expand", "Tile",
                 "Split", "ConstantOfShape", "Range");
@@ -218,15 +218,17 @@ public static class LayerExtractor
             input < node.Inputs.Length && TryShape(node.Inputs[input]) is { } s ? s
             : throw new InvalidOperationException($"node {node.Describe()}: the shape of input {input} is unknown; pass the shape of every value (e.g. observed from GraphExecutor.Run)");
 
-        private readonly IReadOnlyDictionary<string, DataType> _storedMx = LowPrecisionArrayMapping.StoredTypes(graph);
+        private readonly IReadOnlyDictionary<string, StoredFormat> _stored = LowPrecisionArrayMapping.StoredFormats(graph);
 
         public DataType Type(string name) => types.TryGetValue(name, out var t) ? t : DataType.Undefined;
 
-        /// <summary>The type a value is stored in: its own, or the MX element type the accelerator keeps it in between
-        /// low-precision array layers (<see cref="LowPrecisionArrayMapping.StoredTypes"/>).</summary>
-        public DataType StorageType(string name) => _storedMx.TryGetValue(name, out var t) ? t : Type(name);
+        /// <summary>The element type a value is stored in: its own, or the element type of the block format (OCP MX,
+        /// NVFP4) the accelerator keeps it in between low-precision array layers
+        /// (<see cref="LowPrecisionArrayMapping.StoredFormats"/>).</summary>
+        public DataType StorageType(string name) => _stored.TryGetValue(name, out var f) ? f.ElementType : Type(name);
 
-        /// <summary>Bytes of a value as stored; an MX value adds its E8M0 scales, one byte per 32 elements.</summary>
+        /// <summary>Bytes of a value as stored (<see cref="StorageBytes"/>): its elements packed at their width, plus,
+        /// in a block format, one scale per block.</summary>
         public long Bytes(string name)
         {
             int[]? s = TryShape(name);
@@ -236,8 +238,7 @@ public static class LayerExtractor
                 return 0;
             }
 
-            long n = ShapeMath.ElementCount(s);
-            return StorageBytes.Of(t, n) + (_storedMx.ContainsKey(name) ? (n + MxBlockCodec.BlockSize - 1) / MxBlockCodec.BlockSize : 0);
+            return _stored.TryGetValue(name, out StoredFormat? format) ? StorageBytes.Of(format, s) : StorageBytes.Of(t, ShapeMath.ElementCount(s));
         }
 
         public MatrixLayer Matrix(Node node, GemmShape gemm, int groups, int a, int b, ConvGeometry? conv) => new()

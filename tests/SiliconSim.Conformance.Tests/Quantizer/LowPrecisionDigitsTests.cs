@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using SiliconSim.Graph.Execution;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Graph.Onnx;
 using SiliconSim.Graph.Passes;
@@ -88,6 +89,57 @@ public sealed class LowPrecisionDigitsTests(ITestOutputHelper output)
         Assert.Equal(basic.Select(BitConverter.SingleToInt32Bits), a.Select(BitConverter.SingleToInt32Bits));
         output.WriteLine($"fp8 MLP with per-tensor fp8 activations: first logits ORT ALL {all[0]}, {all[1]}; ORT BASIC and SiliconSim {basic[0]}, {basic[1]}; "
             + $"{Enumerable.Range(0, all.Length).Count(i => all[i] != basic[i])}/{all.Length} logits differ between ORT's levels");
+    }
+
+    [Theory]
+    [InlineData("cnn")]
+    [InlineData("mlp")]
+    public void NvFp4WithCalibratedActivations_QuantizesEveryMatrixInput_AsModelOptimizerExportsIt(string model)
+    {
+        ModelGraph fp32 = DigitsQuantizerTests.Load($"digits_{model}_fp32");
+        ModelGraph q = OnnxModelReader.Read(new MemoryStream(OnnxModelWriter.ToBytes(
+            LowPrecisionQuantizer.Quantize(fp32, LowPrecisionFormat.NvFp4, [DigitsQuantizerTests.Calibration.Value]), irVersion: 11)));
+        Assert.Equal(1, q.Opsets["trt"]);
+
+        // Each matrix op's activation: X → trt::TRT_FP4DynamicQuantize(X, S) → (codes, block scales);
+        // DequantizeLinear(block scales, S); DequantizeLinear(codes, those, axis, 16). Blocked along what the op reduces:
+        // a conv's channels, a Gemm row.
+        var producers = q.Nodes.SelectMany(n => n.Outputs.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n, StringComparer.Ordinal);
+        var fp32Matrix = fp32.Nodes.Where(n => n.OpType is "Conv" or "Gemm").ToList();
+        var matrix = q.Nodes.Where(n => n.OpType is "Conv" or "Gemm").ToList();
+        Assert.Equal(fp32Matrix.Count, matrix.Count);
+        var amaxOf = CalibrationAmax(fp32, [.. fp32Matrix.Select(n => n.Inputs[0])]);
+        for (int i = 0; i < matrix.Count; i++)
+        {
+            long axis = matrix[i].OpType == "Conv" ? 1 : -1;
+            Node codesDq = producers[matrix[i].Inputs[0]];
+            Assert.Equal(("DequantizeLinear", axis, 16L), (codesDq.OpType, codesDq.Attributes["axis"].Int, codesDq.Attributes["block_size"].Int));
+            Node scalesDq = producers[codesDq.Inputs[1]];
+            Node quantize = producers[codesDq.Inputs[0]];
+            Assert.Equal(("DequantizeLinear", "TRT_FP4DynamicQuantize", "trt"), (scalesDq.OpType, quantize.OpType, quantize.Domain));
+            Assert.Same(quantize, producers[scalesDq.Inputs[0]]);
+            Assert.Equal([fp32Matrix[i].Inputs[0], scalesDq.Inputs[1]], quantize.Inputs.ToArray());
+            Assert.Equal((axis, 16L, (long)DataType.Float8E4M3FN), (quantize.Attributes["axis"].Int, quantize.Attributes["block_size"].Int, quantize.Attributes["scale_type"].Int));
+
+            // The static tensor scale puts the calibration set's amax on E4M3's 448 times E2M1's 6.
+            Assert.Equal(amaxOf[fp32Matrix[i].Inputs[0]] / 2688f, q.Initializers[scalesDq.Inputs[1]].Items<float>()[0]);
+        }
+
+        // Under ONNX semantics (no low-precision array) the model runs, activations fake-quantized to NVFP4.
+        TensorValue x = QuantizedDigitsOrtTests.TestImages.Value;
+        double accuracy = QuantizedDigitsOrtTests.Top1(QuantizedDigitsOrtTests.RunSiliconSim(OnnxModelWriter.ToBytes(q, irVersion: 11), x));
+        double fp32Accuracy = QuantizedDigitsOrtTests.Top1(OrtOracle.RunSingle(OnnxModelWriter.ToBytes(fp32), ("input", x)));
+        output.WriteLine($"digits {model} nvfp4 with calibrated activations, ONNX semantics: top-1 {accuracy:P2} (fp32 {fp32Accuracy:P2})");
+        Assert.InRange(accuracy, fp32Accuracy - 0.03, 1.0);
+    }
+
+    /// <summary>The largest |value| of each named tensor of the fp32 model over the calibration set, from a run of the
+    /// model with those tensors as extra outputs.</summary>
+    private static Dictionary<string, float> CalibrationAmax(ModelGraph fp32, string[] tensors)
+    {
+        ModelGraph probed = fp32 with { Outputs = [.. fp32.Outputs, .. tensors.Where(t => fp32.Outputs.All(o => o.Name != t)).Select(t => new ValueInfo(t, DataType.Float, []))] };
+        var outputs = GraphExecutor.Run(probed, DigitsQuantizerTests.Calibration.Value);
+        return tensors.ToDictionary(t => t, t => outputs.First(o => o.Name == t).Value.Items<float>().Max(MathF.Abs), StringComparer.Ordinal);
     }
 
     [Theory]

@@ -167,7 +167,7 @@ public sealed class LowPrecisionArrayTests
         Assert.Equal("Relu", first.Attributes["activation"].String);
         Assert.Equal(1, first.Attributes["store_mx"].Int);
         Assert.False(mapped.Nodes[1].Attributes.ContainsKey("store_mx")); // the graph output stays fp32
-        Assert.Equal(DataType.Float4E2M1, Assert.Single(LowPrecisionArrayMapping.StoredTypes(mapped)).Value);
+        Assert.Equal(DataType.Float4E2M1, Assert.Single(LowPrecisionArrayMapping.StoredFormats(mapped)).Value.ElementType);
 
         // The same ops unfused and unstored: a separate Relu, no conversion on the way out.
         ModelGraph plain = mapped with
@@ -258,6 +258,170 @@ public sealed class LowPrecisionArrayTests
         Assert.Equal(NchwcSelection.Domain, mapped.Nodes[1].Domain);
         var feeds = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { ["x"] = TensorValue.FromFloats([2, 3, 7, 7], x) };
         Assert.Equal(GraphExecutor.Run(original, feeds)[0].Value.Items<byte>(), GraphExecutor.Run(mapped, feeds)[0].Value.Items<byte>());
+    }
+
+    [Theory]
+    [InlineData(40, 3, 1, 3, 1, 1)]  // 40 channels: two blocks of 16 and a partial one per pixel; padding
+    [InlineData(16, 2, 2, 3, 2, 1)]  // groups of 8 channels, two to a stored block; stride 2
+    [InlineData(8, 1, 8, 3, 1, 1)]   // depthwise: eight one-channel groups in one stored block
+    [InlineData(32, 4, 2, 1, 1, 0)]  // 1x1, groups of 16: one stored block each
+    public void Apply_TakesACalibratedNvFp4Activation_AndTheArrayReadsTheCodesItsQuantizerWrites(int channels, int outPerGroup, int group, int kernel, int stride, int pad)
+    {
+        var rng = new Random((channels * 10) + group);
+        const float S = 0.0625f;
+        int cg = channels / group, oc = outPerGroup * group, h = 5, w = 4;
+        float[] x = NvFp4Blocks(rng, 2, channels, h * w, S);
+        float[] wv = Grid(rng, oc * cg * kernel * kernel);
+        float[] bias = Grid(rng, oc);
+        int wBlocks = (cg + 15) / 16;
+        float[] wScales = [.. Enumerable.Range(0, oc * wBlocks * kernel * kernel).Select(_ => rng.Next(2) == 0 ? 1f : 0.5f)];
+        var b = NvFp4Activation(new OnnxBuilder(23).Input("x", DataType.Float, 2, channels, h, w), S, axis: 1)
+            .Initializer("wq", Fp4(wv, [oc, cg, kernel, kernel]))
+            .Initializer("ws", TensorValue.FromFloats([oc, wBlocks, kernel, kernel], wScales))
+            .Initializer("b", TensorValue.FromFloats([oc], bias))
+            .Node("DequantizeLinear", ["wq", "ws"], ["wd"], attributes: [("axis", 1L), ("block_size", 16L)])
+            .Node("Conv", ["xd", "wd", "b"], ["y"], name: "conv", attributes: [("group", (long)group), ("kernel_shape", new long[] { kernel, kernel }), ("strides", new long[] { stride, stride }), ("pads", new long[] { pad, pad, pad, pad })])
+            .Output("y", DataType.Float);
+        ModelGraph original = Read(b);
+        ModelGraph mapped = LowPrecisionArrayMapping.Apply(original, _ => true);
+
+        // The quantizer chain is gone: the array reads X and the static tensor scale.
+        Node conv = Assert.Single(mapped.Nodes);
+        Assert.Equal(("ArrayConv", "x", "s"), (conv.OpType, conv.Inputs[0], conv.Inputs[4]));
+
+        // The activation values the model's own quantizer chain produces (ONNX semantics, no array): each block's
+        // largest value is 6 · 2^e · S, so its E4M3 scale is exactly 2^e, and the others round to the E2M1 grid.
+        var feeds = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { ["x"] = TensorValue.FromFloats([2, channels, h, w], x) };
+        var reference = GraphExecutor.Run(original with { Outputs = [.. original.Outputs, original.Outputs[0] with { Name = "xd" }] }, feeds);
+        float[] xd = reference[1].Value.Items<float>();
+        Assert.Contains(Enumerable.Range(0, x.Length), i => xd[i] != x[i]); // the conversion is lossy
+
+        // Every product and sum is exact in fp32 (few significant bits, a narrow exponent range), so the array's result
+        // is the exact conv of those values: a wrong code, block scale, pixel, group or padding shows.
+        float[] y = GraphExecutor.Run(mapped, feeds)[0].Value.Items<float>();
+        Assert.Equal(reference[0].Value.Items<float>().Select(BitConverter.SingleToInt32Bits), y.Select(BitConverter.SingleToInt32Bits));
+        int oh = ((h + (2 * pad) - kernel) / stride) + 1, ow = ((w + (2 * pad) - kernel) / stride) + 1;
+        for (int n = 0; n < 2; n++)
+        {
+            for (int o = 0; o < oc; o++)
+            {
+                int gi = o / outPerGroup;
+                for (int i = 0; i < oh; i++)
+                {
+                    for (int j = 0; j < ow; j++)
+                    {
+                        double sum = bias[o];
+                        for (int c = 0; c < cg; c++)
+                        {
+                            for (int ki = 0; ki < kernel; ki++)
+                            {
+                                for (int kj = 0; kj < kernel; kj++)
+                                {
+                                    int r = (i * stride) - pad + ki, t = (j * stride) - pad + kj;
+                                    if (r >= 0 && r < h && t >= 0 && t < w)
+                                    {
+                                        int wi = (((o * cg) + c) * kernel + ki) * kernel + kj;
+                                        double weight = (double)wv[wi] * wScales[(((o * wBlocks) + (c / 16)) * kernel + ki) * kernel + kj];
+                                        sum += (double)xd[((((n * channels) + (gi * cg) + c) * h) + r) * w + t] * weight;
+                                    }
+                                }
+                            }
+                        }
+
+                        Assert.Equal((float)sum, y[((((n * oc) + o) * oh) + i) * ow + j]);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Apply_TakesACalibratedNvFp4Activation_IntoAGemm()
+    {
+        var rng = new Random(5);
+        const float S = 0.25f;
+        int m = 3, k = 40, n = 4, blocks = 3;
+        float[] a = NvFp4Blocks(rng, m, k, 1, S);
+        float[] wv = Grid(rng, n * k); // [n, k], transB
+        var b = NvFp4Activation(new OnnxBuilder(23).Input("x", DataType.Float, m, k), S, axis: -1)
+            .Initializer("wq", Fp4(wv, [n, k]))
+            .Initializer("ws", TensorValue.FromFloats([n, blocks], [.. Enumerable.Repeat(0.5f, n * blocks)]))
+            .Node("DequantizeLinear", ["wq", "ws"], ["wd"], attributes: [("axis", 1L), ("block_size", 16L)])
+            .Node("Gemm", ["xd", "wd"], ["y"], name: "g", attributes: [("transB", 1L)])
+            .Output("y", DataType.Float);
+        ModelGraph original = Read(b);
+        ModelGraph mapped = LowPrecisionArrayMapping.Apply(original, _ => true);
+        Node gemm = Assert.Single(mapped.Nodes);
+        Assert.Equal(("ArrayGemm", "x", "s"), (gemm.OpType, gemm.Inputs[0], gemm.Inputs[4]));
+
+        var feeds = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { ["x"] = TensorValue.FromFloats([m, k], a) };
+        float[] xd = GraphExecutor.Run(original with { Outputs = [original.Outputs[0] with { Name = "xd" }] }, feeds)[0].Value.Items<float>();
+        float[] y = GraphExecutor.Run(mapped, feeds)[0].Value.Items<float>();
+        for (int r = 0; r < m; r++)
+        {
+            for (int c = 0; c < n; c++)
+            {
+                double sum = 0;
+                for (int i = 0; i < k; i++)
+                {
+                    sum += (double)xd[(r * k) + i] * wv[(c * k) + i] * 0.5;
+                }
+
+                Assert.Equal((float)sum, y[(r * n) + c]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Apply_KeepsTheNvFp4Quantizer_WhenGroupsStraddleTheStoredBlocks()
+    {
+        // Groups of 24 channels: the second group starts in the middle of a 16-channel block, so a block the array
+        // forms would take elements with two different scales. The chain stays, the array converts its output itself.
+        var b = NvFp4Activation(new OnnxBuilder(23).Input("x", DataType.Float, 1, 48, 3, 3), 1f, axis: 1)
+            .Initializer("wq", Fp4(new float[4 * 24], [4, 24, 1, 1]))
+            .Initializer("ws", TensorValue.FromFloats([4, 2, 1, 1], [.. Enumerable.Repeat(1f, 8)]))
+            .Node("DequantizeLinear", ["wq", "ws"], ["wd"], attributes: [("axis", 1L), ("block_size", 16L)])
+            .Node("Conv", ["xd", "wd"], ["y"], name: "conv", attributes: [("group", 2L)])
+            .Output("y", DataType.Float);
+        ModelGraph mapped = LowPrecisionArrayMapping.Apply(Read(b), _ => true);
+        Assert.Equal(["TRT_FP4DynamicQuantize", "DequantizeLinear", "DequantizeLinear", "ArrayConv"], mapped.Nodes.Select(n => n.OpType));
+        Assert.Equal(["xd", "wq", "ws"], mapped.Nodes[3].Inputs.ToArray()); // the dequantized activation, no static scale
+    }
+
+    /// <summary>X → trt::TRT_FP4DynamicQuantize(X, s) → DequantizeLinear(block scales, s) → DequantizeLinear(codes, ·,
+    /// axis, 16) → "xd", as NVIDIA's Model Optimizer exports an NVFP4 activation (s: the static tensor scale).</summary>
+    private static OnnxBuilder NvFp4Activation(OnnxBuilder b, float s, long axis) => b
+        .Initializer("s", TensorValue.Scalar(DataType.Float, s))
+        .Node("TRT_FP4DynamicQuantize", ["x", "s"], ["xq", "xqs"], domain: "trt", name: "quantize", attributes: [("axis", axis), ("block_size", 16L), ("scale_type", (long)DataType.Float8E4M3FN)])
+        .Node("DequantizeLinear", ["xqs", "s"], ["xqsd"], name: "scales")
+        .Node("DequantizeLinear", ["xq", "xqsd"], ["xd"], name: "codes", attributes: [("axis", axis), ("block_size", 16L)]);
+
+    /// <summary>
+    /// [outer, channels, inner] values in blocks of 16 channels (the last partial): in each, one element is ±6 · 2^e · S
+    /// (e from 0 to 2) and the others are uniform within it, so NVFP4 under S gives the block the E4M3 scale 2^e and
+    /// rounds the others.
+    /// </summary>
+    private static float[] NvFp4Blocks(Random rng, int outer, int channels, int inner, float s)
+    {
+        float[] x = new float[outer * channels * inner];
+        for (int o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inner; i++)
+            {
+                for (int start = 0; start < channels; start += 16)
+                {
+                    int size = Math.Min(16, channels - start), top = rng.Next(size);
+                    float max = 6f * (1 << rng.Next(3)) * s;
+                    for (int c = start; c < start + size; c++)
+                    {
+                        float v = c - start == top ? max : (float)((rng.NextDouble() * 2) - 1) * max;
+                        x[(((o * channels) + c) * inner) + i] = rng.Next(2) == 0 ? v : -v;
+                    }
+                }
+            }
+        }
+
+        return x;
     }
 
     private static float[] Grid(Random rng, int count) => [.. Enumerable.Range(0, count).Select(_ => s_grid[rng.Next(s_grid.Length)])];

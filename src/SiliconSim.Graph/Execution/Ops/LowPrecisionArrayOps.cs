@@ -12,10 +12,13 @@ namespace SiliconSim.Graph.Execution.Ops;
 /// matrix op as a low-precision MAC array computes it. Inputs: X, weight codes, weight scale, [bias], [X scale],
 /// [output scale, output zero point]. The weight codes and scales come straight from the model; float activations are
 /// quantized per output pixel (or row) to the weight's element type with the node's scaling
-/// (<see cref="OperandQuantizer"/>), while fp8 activations quantized per tensor arrive as codes with their scale;
+/// (<see cref="OperandQuantizer"/>), fp8 activations quantized per tensor arrive as codes with their scale, and NVFP4
+/// activations with a static tensor scale (input 4, calibrated) are read in their stored form: X converted once in
+/// blocks of 16 channels of a pixel (16 elements of a row) under that scale (<see cref="NvFp4AxisQuantizer"/>), those
+/// codes and block scales gathered into the array's blocks, the tensor scale applied after the dot product;
 /// <see cref="ScaledMatMul"/> forms the dot products under <see cref="ExecutionOptions.LowPrecisionAccumulation"/>; the
 /// fp32 bias is added last, then the epilogue (a fused Relu; then a fused QuantizeLinear, or the conversion to MX of a
-/// value stored in MX, see <see cref="LowPrecisionArrayMapping.StoredTypes"/>).
+/// value stored in MX, see <see cref="LowPrecisionArrayMapping.StoredFormats"/>).
 /// <para>The reduction runs in the order of the weight's blocks: for a conv, kernel position by kernel position, and
 /// within one, the input channels in blocks of the block size (ONNX blocks a conv weight along its channel axis, so a
 /// block never spans kernel positions); channel counts that do not fill a block are zero-padded, which changes no
@@ -29,7 +32,7 @@ internal static class LowPrecisionArrayOps
         TensorValue x = ctx.Input(0), codes = ctx.Input(1), scale = ctx.Input(2);
         TensorValue? bias = ctx.OptionalInput(3);
         (MxElementType type, BlockScaling scaling, int blockSize) = Format(ctx, codes);
-        float? inputScale = InputScale(ctx, x, codes);
+        ActivationInput input = Activation(ctx, x, codes);
         if (x.Rank < 3 || codes.Rank != x.Rank)
         {
             throw new OpException($"ArrayConv needs X [N,C,...] and W of the same rank, got X {DataTypeInfo.Name(x.Type)}{x.ShapeText}, W {codes.ShapeText}");
@@ -46,6 +49,11 @@ internal static class LowPrecisionArrayOps
         ConvGeometry g = ConvGeometry.Resolve(x.Shape.AsSpan(), outChannels, kernel, ctx.IntsOrNull("strides"), ctx.IntsOrNull("dilations"),
             ctx.IntsOrNull("pads"), ctx.String("auto_pad", "NOTSET"), group);
         int s = g.KernelSize, og = outChannels / group;
+        if (input.Kind == ActivationKind.StoredNvFp4 && group > 1 && cg % NvFp4Codec.BlockSize != 0 && NvFp4Codec.BlockSize % cg != 0)
+        {
+            throw new OpException($"stored NVFP4 activations are blocked by 16 channels, which groups of {cg} channels straddle");
+        }
+
         var layout = new ReductionLayout(cg, s, scaling, blockSize);
         float[] scales = scale.Items<float>();
         CheckScales(scaling, scales.Length, layout, outChannels, s);
@@ -55,6 +63,7 @@ internal static class LowPrecisionArrayOps
             byte[] wc = codes.Items<byte>();
             int[] inputIndex = InputIndex(g);
             int rows = g.Batch * g.OutSize;
+            NvFp4Tensor? stored = input.Kind == ActivationKind.StoredNvFp4 ? NvFp4AxisQuantizer.Quantize(x.Items<float>(), x.Shape.AsSpan(), 1, input.Scale) : null;
             float[] y = new float[g.Batch * outChannels * g.OutSize];
             for (int gi = 0; gi < group; gi++)
             {
@@ -67,7 +76,7 @@ internal static class LowPrecisionArrayOps
                     return at < 0 ? -1 : ((((((r / g.OutSize) * group) + gi) * cg) + c) * g.InSize) + at;
                 }
 
-                ScaledOperand activations = Activations(x, inputScale, rows, layout, type, scaling, Source);
+                ScaledOperand activations = Activations(x, input, stored, rows, layout, type, scaling, Source);
                 float[] prod = ScaledMatMul.Compute(activations, w, ctx.Options.LowPrecisionAccumulation);
                 for (int r = 0; r < rows; r++)
                 {
@@ -90,7 +99,7 @@ internal static class LowPrecisionArrayOps
         TensorValue a = ctx.Input(0), codes = ctx.Input(1), scale = ctx.Input(2);
         TensorValue? c = ctx.OptionalInput(3);
         (MxElementType type, BlockScaling scaling, int blockSize) = Format(ctx, codes);
-        float? inputScale = InputScale(ctx, a, codes);
+        ActivationInput input = Activation(ctx, a, codes);
         bool transB = ctx.Int("transB", 0) != 0;
         if (a.Rank < 1 || codes.Rank != 2)
         {
@@ -120,7 +129,8 @@ internal static class LowPrecisionArrayOps
             ScaledOperand w = layout.Weights(type, n, o => (kk, _) => wc[transB ? (o * k) + kk : (kk * n) + o],
                 o => (bi, _) => scales[transB ? (o * cb) + bi : (bi * n) + o],
                 o => scales.Length == 1 ? scales[0] : scales[o]);
-            ScaledOperand activations = Activations(a, inputScale, rows, layout, type, scaling, (r, kk, _) => (r * k) + kk);
+            NvFp4Tensor? stored = input.Kind == ActivationKind.StoredNvFp4 ? NvFp4AxisQuantizer.Quantize(a.Items<float>(), a.Shape.AsSpan(), -1, input.Scale) : null;
+            ScaledOperand activations = Activations(a, input, stored, rows, layout, type, scaling, (r, kk, _) => (r * k) + kk);
             float[] y = ScaledMatMul.Compute(activations, w, ctx.Options.LowPrecisionAccumulation);
             if (cv is not null)
             {
@@ -136,14 +146,22 @@ internal static class LowPrecisionArrayOps
 
     /// <summary>
     /// The activation operand in reduction order, <paramref name="source"/>(row, channel, position) giving the flat
-    /// index into X (or -1 in the padding): float activations converted by the array with the node's scaling, or codes
-    /// already quantized per tensor (<paramref name="inputScale"/>) taken as they are.
+    /// index into X (or -1 in the padding): float activations converted by the array with the node's scaling; codes
+    /// already quantized per tensor (fp8) taken as they are; or the codes and block scales of X's stored NVFP4 form
+    /// (<paramref name="stored"/>: 16 channels of one pixel, or 16 elements of a row, under the static tensor scale),
+    /// gathered into the array's blocks, each of which lies in one stored block.
     /// </summary>
-    private static ScaledOperand Activations(TensorValue x, float? inputScale, int rows, ReductionLayout layout, MxElementType type, BlockScaling scaling, Func<int, int, int, int> source)
+    private static ScaledOperand Activations(TensorValue x, ActivationInput input, NvFp4Tensor? stored, int rows, ReductionLayout layout, MxElementType type, BlockScaling scaling, Func<int, int, int, int> source)
     {
         int depth = layout.Depth;
-        if (inputScale is float xs)
+        if (stored is not null)
         {
+            return layout.Gather(type, rows, source, stored);
+        }
+
+        if (input.Kind == ActivationKind.Codes)
+        {
+            float xs = input.Scale;
             byte[] xc = x.Items<byte>();
             byte[] codes = new byte[rows * depth];
             for (int r = 0; r < rows; r++)
@@ -167,22 +185,35 @@ internal static class LowPrecisionArrayOps
     }
 
     /// <summary>
-    /// The scale of activations that arrive quantized (per tensor, in the weight's type, input 4), or null for float
-    /// activations the array converts itself.
+    /// How the activations arrive: float, converted by the array with the node's scaling (no input 4); float with a
+    /// static NVFP4 tensor scale (input 4, NvFp4 scaling), read in their stored NVFP4 form; or quantized per tensor in
+    /// the weight's fp8 type with their scale (input 4, per-row scaling).
     /// </summary>
-    private static float? InputScale(OpContext ctx, TensorValue x, TensorValue codes)
+    private static ActivationInput Activation(OpContext ctx, TensorValue x, TensorValue codes)
     {
+        string scaling = ctx.String("scaling", string.Empty);
+        TensorValue? scale = ctx.OptionalInput(4);
         if (x.Type == DataType.Float)
         {
-            return null;
+            if (scale is null)
+            {
+                return new ActivationInput(ActivationKind.Convert, 1f);
+            }
+
+            if (scaling != nameof(BlockScaling.NvFp4) || scale is not { Type: DataType.Float, Length: 1 } || !(scale.Items<float>()[0] is > 0 and < float.PositiveInfinity))
+            {
+                throw new OpException("float activations with a scale (input 4) need NvFp4 scaling and a finite positive scalar float tensor scale");
+            }
+
+            return new ActivationInput(ActivationKind.StoredNvFp4, scale.Items<float>()[0]);
         }
 
-        if (x.Type != codes.Type || ctx.OptionalInput(4) is not { Type: DataType.Float, Length: 1 } s || ctx.String("scaling", string.Empty) != nameof(BlockScaling.PerRow))
+        if (x.Type != codes.Type || scale is not { Type: DataType.Float, Length: 1 } || scaling != nameof(BlockScaling.PerRow))
         {
             throw new OpException($"activations of type {DataTypeInfo.Name(x.Type)} need the weight's type {DataTypeInfo.Name(codes.Type)}, per-row scaling and a scalar float scale as input 4");
         }
 
-        return s.Items<float>()[0];
+        return new ActivationInput(ActivationKind.Codes, scale.Items<float>()[0]);
     }
 
     /// <summary>
@@ -316,6 +347,20 @@ internal static class LowPrecisionArrayOps
         return index;
     }
 
+    private enum ActivationKind
+    {
+        /// <summary>Float activations the array converts with the node's scaling.</summary>
+        Convert,
+
+        /// <summary>fp8 codes quantized per tensor, with their scale.</summary>
+        Codes,
+
+        /// <summary>Float activations stored in NVFP4 under a static tensor scale.</summary>
+        StoredNvFp4,
+    }
+
+    private readonly record struct ActivationInput(ActivationKind Kind, float Scale);
+
     /// <summary>
     /// The array's reduction order: <c>Channels</c> reduction channels at each of <c>Positions</c> kernel positions.
     /// Blocked: position by position, the channels padded to whole blocks; per row: one block, the model's own order
@@ -374,6 +419,53 @@ internal static class LowPrecisionArrayOps
             }
 
             return new ScaledOperand(type, rows, depth, _blocked ? blockSize : Math.Max(1, depth), codes, blockScales, rowScales);
+        }
+
+        /// <summary>
+        /// The activation operand from a tensor stored in NVFP4 (<paramref name="stored"/>): each row's codes from the
+        /// stored codes (padding: code 0), each of its blocks' scale from the stored block its real elements lie in (a
+        /// block of padding only: 1, which multiplies zeros), and the stored tensor scale as every row's scale.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">a block of the array takes elements from two stored blocks of
+        /// different scales (the mapping only stores NVFP4 for layouts where this cannot happen).</exception>
+        public ScaledOperand Gather(MxElementType type, int rows, Func<int, int, int, int> source, NvFp4Tensor stored)
+        {
+            int depth = Depth, blocks = positions * BlocksPerPosition;
+            byte[] codes = new byte[rows * depth];
+            float[] blockScales = new float[rows * blocks];
+            bool[] set = new bool[blocks];
+            for (int r = 0; r < rows; r++)
+            {
+                Array.Clear(set);
+                for (int slot = 0; slot < depth; slot++)
+                {
+                    (int c, int q) = Source(slot);
+                    int at = c < 0 ? -1 : source(r, c, q);
+                    if (at < 0)
+                    {
+                        continue;
+                    }
+
+                    codes[(r * depth) + slot] = stored.Codes[at];
+                    int j = slot / blockSize;
+                    float scale = stored.BlockScaleOf(at);
+                    if (!set[j])
+                    {
+                        (blockScales[(r * blocks) + j], set[j]) = (scale, true);
+                    }
+                    else if (BitConverter.SingleToInt32Bits(blockScales[(r * blocks) + j]) != BitConverter.SingleToInt32Bits(scale))
+                    {
+                        throw new InvalidOperationException($"array block {j} of row {r} spans two stored NVFP4 blocks");
+                    }
+                }
+
+                for (int j = 0; j < blocks; j++)
+                {
+                    blockScales[(r * blocks) + j] = set[j] ? blockScales[(r * blocks) + j] : 1f;
+                }
+            }
+
+            return new ScaledOperand(type, rows, depth, blockSize, codes, blockScales, [.. Enumerable.Repeat(stored.TensorScale, rows)]);
         }
 
         private (int Channel, int Position) Source(int slot)

@@ -7,7 +7,8 @@ namespace SiliconSim.Numerics.Formats.Blocks;
 /// </summary>
 /// <remarks>
 /// Conversion, every step in fp32 in this order:
-/// S_tensor = amax(tensor) / (6 · 448), or 1 for an all-zero tensor, so the largest block scale lands on E4M3's max;
+/// S_tensor = amax(tensor) / (6 · 448), or 1 for an all-zero tensor, so the largest block scale lands on E4M3's max (or
+/// a given, calibrated S_tensor: the overload that takes one);
 /// S_block = E4M3(amax(block) / 6 / S_tensor) with round-to-nearest-even and saturation;
 /// P_i = E2M1(V_i / (decode(S_block) · S_tensor)) with round-to-nearest-even and saturation, or 0 when the block scale
 /// decodes to 0. Non-finite inputs are outside the recipe and rejected.
@@ -21,14 +22,9 @@ public static class NvFp4Codec
 
     public static int ScaleCount(int count) => (count + BlockSize - 1) / BlockSize;
 
-    /// <summary>Quantizes <paramref name="values"/>; returns the fp32 tensor scale.</summary>
+    /// <summary>Quantizes <paramref name="values"/> with the tensor scale their own amax gives; returns that scale.</summary>
     public static float Quantize(ReadOnlySpan<float> values, Span<byte> codes, Span<byte> blockScales)
     {
-        if (codes.Length != values.Length || blockScales.Length != ScaleCount(values.Length))
-        {
-            throw new ArgumentException("codes must match values and block scales must have one entry per 16 values");
-        }
-
         float tensorMax = 0;
         foreach (float v in values)
         {
@@ -40,7 +36,47 @@ public static class NvFp4Codec
             tensorMax = Math.Max(tensorMax, Math.Abs(v));
         }
 
-        float tensorScale = tensorMax == 0 ? 1f : tensorMax / (E2M1Max * E4M3Max);
+        float tensorScale = TensorScale(tensorMax);
+        QuantizeBlocks(values, tensorScale, codes, blockScales);
+        return tensorScale;
+    }
+
+    /// <summary>The tensor scale that puts <paramref name="amax"/> on the largest block scale (E4M3's 448) times
+    /// E2M1's 6: amax / 2688 in fp32, or 1 for a zero amax. A calibrated tensor scale is this of the calibration amax.</summary>
+    public static float TensorScale(float amax) => amax == 0 ? 1f : amax / (E2M1Max * E4M3Max);
+
+    /// <summary>
+    /// Quantizes <paramref name="values"/> under a given fp32 <paramref name="tensorScale"/> (a static one, calibrated
+    /// beforehand, as TensorRT's dynamic block quantization takes it: only the block scales follow the values). A block
+    /// whose amax / 6 / tensorScale exceeds 448 saturates its E4M3 scale at 448 and its elements at ±6.
+    /// </summary>
+    /// <exception cref="ArgumentException">a value is not finite, the tensor scale is not finite and positive, or the
+    /// spans disagree in size.</exception>
+    public static void Quantize(ReadOnlySpan<float> values, float tensorScale, Span<byte> codes, Span<byte> blockScales)
+    {
+        if (!float.IsFinite(tensorScale) || tensorScale <= 0)
+        {
+            throw new ArgumentException($"the NVFP4 tensor scale must be finite and positive, got {tensorScale}", nameof(tensorScale));
+        }
+
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                throw new ArgumentException("NVFP4 conversion needs finite values", nameof(values));
+            }
+        }
+
+        QuantizeBlocks(values, tensorScale, codes, blockScales);
+    }
+
+    private static void QuantizeBlocks(ReadOnlySpan<float> values, float tensorScale, Span<byte> codes, Span<byte> blockScales)
+    {
+        if (codes.Length != values.Length || blockScales.Length != ScaleCount(values.Length))
+        {
+            throw new ArgumentException("codes must match values and block scales must have one entry per 16 values");
+        }
+
         for (int b = 0; b < blockScales.Length; b++)
         {
             int start = b * BlockSize;
@@ -59,8 +95,6 @@ public static class NvFp4Codec
                 codes[start + i] = divisor == 0 ? (byte)0 : Fp4E2M1.Encode(block[i] / divisor, saturate: true);
             }
         }
-
-        return tensorScale;
     }
 
     /// <summary>V_i = (P_i · S_block) · S_tensor in fp32 (the first product is exact).</summary>
