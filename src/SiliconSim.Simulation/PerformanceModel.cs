@@ -74,12 +74,14 @@ public static class PerformanceModel
 
     /// <summary>
     /// The DRAM bytes no plan can avoid: each layer's constants once (none while weights stay resident), each graph
-    /// input once and each graph output once, burst-rounded per tensor.
+    /// output once, and of each graph input what its readers need once: all of it, except where every reader is a conv
+    /// whose windows skip part of it (a strided 1x1 conv reads every other pixel), which needs only the pixels some
+    /// window touches. Burst-rounded per tensor.
     /// </summary>
     public static long LowerBound(ImmutableArray<LayerWork> layers, bool weightsResident, int burstBytes)
     {
         long bytes = 0;
-        var inputs = new HashSet<string>(StringComparer.Ordinal);
+        var inputs = new Dictionary<string, (long Bytes, List<MatrixLayer>? Convs)>(StringComparer.Ordinal);
         foreach (LayerWork layer in layers)
         {
             if (layer is VectorLayer { MovesData: false })
@@ -89,13 +91,30 @@ public static class PerformanceModel
 
             foreach (TensorUse read in layer.Reads)
             {
-                if ((read.Origin == TensorOrigin.Constant && !weightsResident) || (read.Origin == TensorOrigin.GraphInput && inputs.Add(read.Name)))
+                if (read.Origin == TensorOrigin.Constant && !weightsResident)
                 {
                     bytes += TileSearch.Burst(read.Bytes, burstBytes);
+                }
+                else if (read.Origin == TensorOrigin.GraphInput)
+                {
+                    List<MatrixLayer>? convs = inputs.TryGetValue(read.Name, out var seen) ? seen.Convs : [];
+                    bool windowed = layer is MatrixLayer { Conv: not null } m && m.InputTensor == read.Name;
+                    if (windowed && convs is not null)
+                    {
+                        convs.Add((MatrixLayer)layer);
+                    }
+
+                    inputs[read.Name] = (read.Bytes, windowed ? convs : null);
                 }
             }
 
             bytes += layer.Writes.Where(w => w.IsGraphOutput).Sum(w => TileSearch.Burst(w.Bytes, burstBytes));
+        }
+
+        foreach ((long whole, List<MatrixLayer>? convs) in inputs.Values)
+        {
+            long needed = convs is { Count: > 0 } ? Math.Min(whole, LayerGeometry.TouchedInputBytes(convs)) : whole;
+            bytes += TileSearch.Burst(needed, burstBytes);
         }
 
         return bytes;

@@ -96,6 +96,44 @@ internal sealed class LayerGeometry
     /// <summary>Bytes of <paramref name="elements"/> elements of <paramref name="bits"/> bits, packed (sub-byte types share bytes).</summary>
     public static long Bytes(long elements, int bits) => ((elements * bits) + 7) / 8;
 
+    /// <summary>
+    /// Bytes of an input that the windows of <paramref name="convs"/> (convs reading it as their input) touch at all,
+    /// padding excluded: the union over the convs of the input pixels some window reads, times the channels and the
+    /// batch. Less than the whole input where strides or dilations skip pixels.
+    /// </summary>
+    public static long TouchedInputBytes(IReadOnlyList<MatrixLayer> convs)
+    {
+        var first = new LayerGeometry(convs[0], accumulatorBits: 32);
+        OutputAxis[] axes0 = first.Axes;
+        long pixels = 1;
+        for (int a = 1; a < axes0.Length; a++)
+        {
+            pixels *= axes0[a].In;
+        }
+
+        var touched = new bool[pixels];
+        foreach (MatrixLayer conv in convs)
+        {
+            OutputAxis[] axes = new LayerGeometry(conv, accumulatorBits: 32).Axes;
+            bool[][] masks = [.. axes.Skip(1).Select(x => x.TouchedMask())];
+            for (long p = 0; p < pixels; p++)
+            {
+                long rest = p;
+                bool hit = true;
+                for (int a = masks.Length - 1; a >= 0 && hit; a--)
+                {
+                    hit = masks[a][rest % masks[a].Length];
+                    rest /= masks[a].Length;
+                }
+
+                touched[p] |= hit;
+            }
+        }
+
+        long elements = touched.LongCount(t => t) * first.Groups * first.KUnits * axes0[0].In;
+        return Bytes(elements, first.InputBits);
+    }
+
     /// <summary>M tiles for a cut of <paramref name="extent"/> along <paramref name="axis"/>.</summary>
     public long MTiles(int axis, long extent)
     {

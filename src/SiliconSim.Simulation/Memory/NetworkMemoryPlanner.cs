@@ -49,6 +49,7 @@ internal sealed class NetworkMemoryPlanner
             .DistinctBy(r => r.Name).Sum(r => r.Bytes);
         WeightCapacityBytes = WeightHome(spec.Memory.Buffers).Sum(b => b.CapacityBytes);
         WeightsResident = spec.Memory.Weights == WeightPlacement.Resident && ConstantBytes <= WeightCapacityBytes / 2;
+        _inDram.UnionWith(layers.SelectMany(l => l.Reads).Where(r => r.Origin == TensorOrigin.GraphInput).Select(r => r.Name));
         FindEpilogues();
         if (spec.Memory.Schedule == ExecutionSchedule.DepthFirst)
         {
@@ -242,7 +243,7 @@ internal sealed class NetworkMemoryPlanner
             return new PlannedLayer(layer, alone, null, traffic, Occupancy(alone, OperandPlacement.Alone, []), 0);
         }
 
-        var kept = layer.Writes.Where(o => Keeps(o, i)).Select(Stored).ToList();
+        var kept = layer.Writes.Where(o => Keeps(o, i)).Select(Stored).Concat(Admitted(i, layer)).ToList();
         var spilledHere = new List<string>();
         long spillWrite = 0;
         while (true)
@@ -250,31 +251,47 @@ internal sealed class NetworkMemoryPlanner
             OperandPlacement placement = Placement(i, layer, kept);
             MatrixLayerResult result = _matrix(layer, placement);
             bool feasible = result.Status == MappingStatus.Feasible;
-            string? victim = Victim(i, kept);
-            if (victim is null && !feasible && _stackWeights.Remove(i))
+            if (!feasible && _stackWeights.Remove(i))
             {
-                continue; // the stack's held weights or the band leave no tiling: run this layer whole
+                continue; // the stack's held weights or the band leave no tiling: run this layer whole before spilling
             }
+
+            string? victim = Victim(i, kept);
 
             if (victim is null && !feasible)
             {
                 // Last resort: the layer's own resident inputs leave too, and its tiles stream them back.
-                victim = _resident.Keys.Where(n => layer.Reads.Any(r => r.Name == n)).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
-                if (victim is null)
+                string? own = _resident.Keys.Where(n => layer.Reads.Any(r => r.Name == n)).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
+                if (own is null)
                 {
-                    // Nothing left to spill: the layer cannot be tiled even alone; say why as a layer alone.
-                    return new PlannedLayer(layer, _matrix(layer, OperandPlacement.Alone), null, DramTraffic.Zero, LayerOccupancy.None, 0);
+                    // Nothing left to spill: the layer cannot be tiled beside what must stay (resident weights, a
+                    // stack's held weights); its infeasible mapping says why.
+                    return new PlannedLayer(layer, result, null, DramTraffic.Zero, LayerOccupancy.None, 0);
                 }
+
+                // The outputs given up for room may fit again beside the tiles once the input has left.
+                spillWrite += Evict(own, kept);
+                spilledHere.Add(own);
+                foreach (TensorUse output in layer.Writes.Where(o => Keeps(o, i) && !IsKept(kept, o)).Select(Stored))
+                {
+                    kept.Add(output);
+                    spilledHere.Remove(output.Name);
+                }
+
+                continue;
             }
 
-            if (victim is null)
+            if (victim is null || (feasible && !WorthSpilling(i, layer, kept, victim, result)))
             {
-                return Finish(i, layer, result, placement, kept, spilledHere, spillWrite);
-            }
+                if (feasible && layer.InputTensor is string input && InputWorthSpilling(i, layer, input, kept, result))
+                {
+                    spillWrite += Evict(input, kept);
+                    spilledHere.Add(input);
+                    continue;
+                }
 
-            if (feasible && !WorthSpilling(i, layer, kept, victim, result))
-            {
-                return Finish(i, layer, result, placement, kept, spilledHere, spillWrite);
+                (result, placement, long stagedWrite) = Stage(i, layer, kept, result, placement);
+                return Finish(i, layer, result, placement, kept, spilledHere, spillWrite, stagedWrite);
             }
 
             spillWrite += Evict(victim, kept);
@@ -317,7 +334,90 @@ internal sealed class NetworkMemoryPlanner
         return withVictim.Dram.TotalBytes - alternative.Dram.TotalBytes > cost;
     }
 
-    private PlannedLayer Finish(int i, MatrixLayer layer, MatrixLayerResult result, OperandPlacement placement, List<TensorUse> kept, List<string> spilledHere, long spillWrite)
+    /// <summary>
+    /// Staging: an input the tiles would fetch from DRAM is loaded whole into the activation buffers first, and outputs
+    /// bound for DRAM are left there by the tiles and written once, whole, at the end. Staged tensors are held once
+    /// (not double buffered) and cost their bytes once, so staging pays where the tiles would fetch an input more than
+    /// once (halos, the bands of a depth-first stack, loop-order refetches), write outputs in burst-rounded pieces, or
+    /// cannot fit one pass of the other operands beside double-buffered tiles. Asked only when the layer moves more than
+    /// each off-chip operand once; of the feasible combinations the one moving the fewest bytes wins (ties: the least
+    /// staging). A staged input joins <paramref name="kept"/>; the returned bytes are the staged outputs' final write.
+    /// </summary>
+    private (MatrixLayerResult Result, OperandPlacement Placement, long OutputWriteBytes) Stage(int i, MatrixLayer layer, List<TensorUse> kept, MatrixLayerResult result, OperandPlacement placement)
+    {
+        if (result.Status != MappingStatus.Feasible)
+        {
+            return (result, placement, 0);
+        }
+
+        TensorUse? input = !placement.InputOnChip && layer.Reads.FirstOrDefault(r => r.Name == layer.InputTensor) is { Name: not null } x
+            && x.Origin != TensorOrigin.Constant && !_lineBuffered.ContainsKey(x.Name) ? x : null;
+        var leaving = placement.OutputToDram
+            ? layer.Writes.Where(o => o.IsGraphOutput || (!IsKept(kept, o) && !_epilogueTensors.Contains(o.Name) && _lifetimes.UsesAfter(o.Name, i) > 0)).ToList()
+            : [];
+        long inputWhole = input is { } ix ? Burst(ix.Bytes) : 0;
+        long outputWhole = leaving.Sum(o => Burst(o.Bytes));
+        long weightOnce = placement.WeightOnChip ? 0 : layer.Reads.Where(r => r.Name == layer.WeightTensor).Sum(r => Burst(r.Bytes));
+        if ((input is null && leaving.Count == 0) || result.Dram.TotalBytes <= inputWhole + outputWhole + weightOnce)
+        {
+            return (result, placement, 0);
+        }
+
+        (MatrixLayerResult Result, OperandPlacement Placement, long Write, bool Input, long Total) best = (result, placement, 0, false, result.Dram.TotalBytes);
+        foreach ((bool stageIn, bool stageOut) in new[] { (true, false), (false, true), (true, true) })
+        {
+            if ((stageIn && input is null) || (stageOut && leaving.Count == 0))
+            {
+                continue;
+            }
+
+            OperandPlacement staged = placement with
+            {
+                InputOnChip = placement.InputOnChip || stageIn,
+                OutputToDram = placement.OutputToDram && !stageOut,
+                ReservedActivationBytes = placement.ReservedActivationBytes + (stageIn ? input!.Value.Bytes : 0)
+                    + (stageOut ? leaving.Where(o => !IsKept(kept, o)).Sum(o => o.Bytes) : 0),
+            };
+            MatrixLayerResult candidate = _matrix(layer, staged);
+            long total = candidate.Dram.TotalBytes + (stageIn ? inputWhole : 0) + (stageOut ? outputWhole : 0);
+            if (candidate.Status == MappingStatus.Feasible && total < best.Total)
+            {
+                best = (candidate, staged, stageOut ? outputWhole : 0, stageIn, total);
+            }
+        }
+
+        if (best.Input)
+        {
+            kept.Add(input!.Value);
+        }
+
+        return (best.Result, best.Placement, best.Write);
+    }
+
+    /// <summary>
+    /// Whether the layer's own resident input should leave for its tiles: when what it occupies starves the tiles (tiny,
+    /// burst-rounded pieces of the other operands), streaming the input instead can move fewer bytes in all, its spill
+    /// and its later refills included. Asked once the layer is feasible with nothing else to spill.
+    /// </summary>
+    private bool InputWorthSpilling(int i, MatrixLayer layer, string input, List<TensorUse> kept, MatrixLayerResult withInput)
+    {
+        if (!_resident.TryGetValue(input, out long bytes) || _lineBuffered.ContainsKey(input))
+        {
+            return false;
+        }
+
+        OperandPlacement streamed = Placement(i, layer, kept) with { InputOnChip = false, ReservedActivationBytes = Reserved(kept) - bytes };
+        MatrixLayerResult alternative = _matrix(layer, streamed);
+        if (alternative.Status != MappingStatus.Feasible)
+        {
+            return false;
+        }
+
+        long cost = (_inDram.Contains(input) ? 0 : Burst(bytes)) + (_lifetimes.UsesAfter(input, i) * Burst(bytes));
+        return withInput.Dram.TotalBytes - alternative.Dram.TotalBytes > cost;
+    }
+
+    private PlannedLayer Finish(int i, MatrixLayer layer, MatrixLayerResult result, OperandPlacement placement, List<TensorUse> kept, List<string> spilledHere, long spillWrite, long stagedWrite)
     {
         // Reads that are neither of the two operands (a bias, scales, a second activation) stream in whole.
         long auxWeights = 0, auxIn = 0, auxRefill = 0;
@@ -327,9 +427,12 @@ internal sealed class NetworkMemoryPlanner
         }
 
         long inWeights = 0, inIn = 0, inRefill = 0;
+        bool inputAdmitted = false;
         if (layer.Reads.FirstOrDefault(r => r.Name == layer.InputTensor) is { Name: not null } input)
         {
-            Classify(input, result.Dram.InputReadBytes, ref inWeights, ref inIn, ref inRefill);
+            // An admitted input is loaded whole before the tiles run (and stays for its later readers).
+            inputAdmitted = IsKept(kept, input) && !OnChip(input);
+            Classify(input, inputAdmitted ? Burst(input.Bytes) : result.Dram.InputReadBytes, ref inWeights, ref inIn, ref inRefill);
         }
 
         long wWeights = 0, wIn = 0, wRefill = 0;
@@ -339,18 +442,20 @@ internal sealed class NetworkMemoryPlanner
         }
 
         bool graphOutput = layer.Writes.Any(o => o.IsGraphOutput);
+        long outputWrite = stagedWrite > 0 ? stagedWrite : result.Dram.OutputWriteBytes;
         var traffic = new DramTraffic
         {
             WeightReadBytes = auxWeights + inWeights + wWeights,
             ActivationInReadBytes = auxIn + inIn + wIn,
             RefillReadBytes = auxRefill + inRefill + wRefill + result.Dram.PartialSumReadBytes,
-            ActivationOutWriteBytes = graphOutput ? result.Dram.OutputWriteBytes : 0,
-            SpillWriteBytes = (graphOutput ? 0 : result.Dram.OutputWriteBytes) + result.Dram.PartialSumWriteBytes + spillWrite,
+            ActivationOutWriteBytes = graphOutput ? outputWrite : 0,
+            SpillWriteBytes = (graphOutput ? 0 : outputWrite) + result.Dram.PartialSumWriteBytes + spillWrite,
         };
 
         // Whole-tensor transfers beside the tiles (aux reads, spills of other tensors) are DMA work the layer waits for.
-        long background = TileWalker.TransferCycles(auxWeights + auxIn + auxRefill + spillWrite, BytesPerCycle, LatencyCycles);
-        Place(i, layer.Writes, kept, placement.OutputToDram);
+        long admittedBytes = inputAdmitted ? inWeights + inIn + inRefill : 0;
+        long background = TileWalker.TransferCycles(auxWeights + auxIn + auxRefill + spillWrite + admittedBytes + stagedWrite, BytesPerCycle, LatencyCycles);
+        Place(i, layer.Writes, kept, placement.OutputToDram || stagedWrite > 0);
         LayerOccupancy occupancy = Occupancy(result, placement, spilledHere);
         _totalCycles[i] = result.TotalCycles + background;
         return new PlannedLayer(layer, result, null, traffic, occupancy, background);
@@ -373,7 +478,7 @@ internal sealed class NetworkMemoryPlanner
             return new PlannedLayer(layer, null, VectorUnitModel.Evaluate(layer, _spec, 0, 0), DramTraffic.Zero, LayerOccupancy.None, 0);
         }
 
-        var kept = layer.Writes.Where(o => Keeps(o, i)).Select(Stored).ToList();
+        var kept = layer.Writes.Where(o => Keeps(o, i)).Select(Stored).Concat(Admitted(i, layer)).ToList();
         var spilledHere = new List<string>();
         long spillWrite = 0;
         while (Reserved(kept) > ActivationCapacityBytes && Victim(i, kept) is string victim)
@@ -443,6 +548,15 @@ internal sealed class NetworkMemoryPlanner
 
     private static bool IsKept(List<TensorUse> kept, TensorUse output) => kept.Any(k => k.Name == output.Name);
 
+    /// <summary>
+    /// The activations layer <paramref name="i"/> reads from DRAM (graph inputs, spilled tensors) that a later layer
+    /// reads again: loaded whole, they stay on chip for those readers, as produced tensors do. Like kept outputs they
+    /// yield to pressure (<see cref="Victim"/>), at no write cost: DRAM has their copy.
+    /// </summary>
+    private IEnumerable<TensorUse> Admitted(int i, LayerWork layer) => layer.Reads
+        .Where(r => r.Origin != TensorOrigin.Constant && !OnChip(r) && !_lineBuffered.ContainsKey(r.Name) && _lifetimes.UsesAfter(r.Name, i) > 0)
+        .DistinctBy(r => r.Name);
+
     /// <summary>A tensor as the buffers hold it: whole, or the line buffer a depth-first stack carries it in.</summary>
     private TensorUse Stored(TensorUse output) => _lineBuffered.TryGetValue(output.Name, out long line) ? output with { Bytes = line } : output;
 
@@ -474,7 +588,7 @@ internal sealed class NetworkMemoryPlanner
         bool outputNeeded = layer.Writes.Any(o => o.IsGraphOutput || (!IsKept(kept, o) && !_epilogueTensors.Contains(o.Name) && _lifetimes.UsesAfter(o.Name, i) > 0));
         return new OperandPlacement
         {
-            InputOnChip = input is { } x && OnChip(x),
+            InputOnChip = input is { } x && (OnChip(x) || IsKept(kept, x)),
             WeightOnChip = weight is { } ww && OnChip(ww),
             OutputToDram = outputNeeded,
             ReservedActivationBytes = Reserved(kept),
@@ -487,15 +601,17 @@ internal sealed class NetworkMemoryPlanner
 
     /// <summary>
     /// The tensor to spill next: among the resident tensors the layer does not read and its outputs it would keep, the
-    /// one read again furthest in the future (ties: the larger, then by name); null when there is none.
+    /// one read again furthest in the future (ties: the larger, then by name); a depth-first line buffer only when
+    /// nothing else is left (its stack then reads it whole from DRAM); null when there is none.
     /// </summary>
     private string? Victim(int i, List<TensorUse> kept)
     {
         var reads = _layers[i].Reads.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-        var candidates = _resident.Where(kv => !reads.Contains(kv.Key) && !_lineBuffered.ContainsKey(kv.Key)).Select(kv => (Name: kv.Key, Bytes: kv.Value))
-            .Concat(kept.Where(k => !_lineBuffered.ContainsKey(k.Name)).Select(k => (k.Name, k.Bytes)));
+        var candidates = _resident.Where(kv => !reads.Contains(kv.Key)).Select(kv => (Name: kv.Key, Bytes: kv.Value))
+            .Concat(kept.Select(k => (k.Name, k.Bytes)));
         return candidates
-            .OrderByDescending(c => _lifetimes.NextUse(c.Name, i))
+            .OrderBy(c => _lineBuffered.ContainsKey(c.Name))
+            .ThenByDescending(c => _lifetimes.NextUse(c.Name, i))
             .ThenByDescending(c => c.Bytes)
             .ThenBy(c => c.Name, StringComparer.Ordinal)
             .Select(c => c.Name)
@@ -505,6 +621,7 @@ internal sealed class NetworkMemoryPlanner
     /// <summary>Spills <paramref name="victim"/>; returns the DRAM bytes written now (a kept output leaves through the tiler instead).</summary>
     private long Evict(string victim, List<TensorUse> kept)
     {
+        _lineBuffered.Remove(victim);
         int at = kept.FindIndex(k => k.Name == victim);
         if (at >= 0)
         {
@@ -521,6 +638,11 @@ internal sealed class NetworkMemoryPlanner
     /// <summary>After layer <paramref name="i"/>: kept outputs become resident, written ones have a DRAM copy.</summary>
     private void Place(int i, ImmutableArray<TensorUse> writes, List<TensorUse> kept, bool toDram)
     {
+        foreach (TensorUse admitted in kept.Where(k => !writes.Any(w => w.Name == k.Name)))
+        {
+            _resident[admitted.Name] = admitted.Bytes;
+        }
+
         foreach (TensorUse output in writes)
         {
             if (kept.FirstOrDefault(k => k.Name == output.Name) is { Name: not null } stored)

@@ -43,4 +43,23 @@ internal readonly record struct OutputAxis(long Out, long In, long Kernel, long 
 
         return count;
     }
+
+    /// <summary>Which input elements along this axis some output reads (padding excluded).</summary>
+    public bool[] TouchedMask()
+    {
+        var mask = new bool[In];
+        for (long o = 0; o < Out; o++)
+        {
+            for (long j = 0; j < Kernel; j++)
+            {
+                long i = (o * Stride) - PadBegin + (j * Dilation);
+                if (i >= 0 && i < In)
+                {
+                    mask[i] = true;
+                }
+            }
+        }
+
+        return mask;
+    }
 }

@@ -36,8 +36,10 @@ internal static class TileSearch
             long gTiles = LayerGeometry.CeilDiv(geo.Groups, gt);
             foreach ((int axis, long extent) in MCuts(geo))
             {
-                // A band of output rows: cut along the outer spatial axis by at most the band, or finer along an inner one.
-                if (placement.BandRows is long band && geo.Axes.Length > 1 && !(axis > 1 || (axis == 1 && extent <= band)))
+                // A band of output rows: cut along the outer spatial axis by at most the band, or finer along an inner one; a
+                // band as tall as the image is one image.
+                if (placement.BandRows is long band && geo.Axes.Length > 1
+                    && !(axis > 1 || (axis == 1 && extent <= band) || (axis == 0 && extent == 1 && band >= geo.Axes[1].Out)))
                 {
                     continue;
                 }

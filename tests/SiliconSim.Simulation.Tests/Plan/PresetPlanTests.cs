@@ -68,7 +68,6 @@ public sealed class PresetPlanTests
             (PreparedWorkload prepared, SimulationResult r) = Time(roomy, model, batch);
             long everything = prepared.Layers.SelectMany(l => l.Reads.Concat(l.Writes)).DistinctBy(u => u.Name).Sum(u => u.Bytes);
             Assert.True(everything <= 16L << 20, $"{everything} B of tensors: the 64 MiB buffers may not be enough");
-            Assert.True(NetworkPlanProperties.GraphInputsHaveOneWholeReader(prepared.Layers), "a graph input has several readers, or a conv or view reads it");
             Assert.True(NetworkPlanProperties.NetworkDram(r) == r.Plan.LowerBoundDramBytes, $"{preset}, {model}, batch {batch}: network DRAM {NetworkPlanProperties.NetworkDram(r)} B != lower bound {r.Plan.LowerBoundDramBytes} B\n{NetworkPlanProperties.Split(r)}");
         }
     }
