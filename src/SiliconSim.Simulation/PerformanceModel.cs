@@ -28,7 +28,21 @@ public static class PerformanceModel
             CheckOperandTypes(spec, matrix, operandTypes, problems);
         }
 
-        var planner = new NetworkMemoryPlanner(spec, layers, (layer, placement) => MatrixMemory(spec, layer, placement));
+        // Layers of one shape under one placement tile alike (a transformer's blocks): each is mapped once per run.
+        var mapped = new Dictionary<(MatrixSignature, OperandPlacement), MatrixLayerResult>();
+        MatrixLayerResult Mapped(MatrixLayer layer, OperandPlacement placement)
+        {
+            var key = (MatrixSignature.Of(layer), placement);
+            if (!mapped.TryGetValue(key, out MatrixLayerResult? result))
+            {
+                result = MatrixMemory(spec, layer, placement);
+                mapped[key] = result;
+            }
+
+            return result.LayerName == layer.Name ? result : result with { LayerName = layer.Name };
+        }
+
+        var planner = new NetworkMemoryPlanner(spec, layers, Mapped);
         var results = ImmutableArray.CreateBuilder<LayerResult>(layers.Length);
         foreach (PlannedLayer planned in planner.Run())
         {

@@ -72,7 +72,7 @@ public sealed class BadConfigTests
     [InlineData(5, "  dataflow: rs", "edge.yaml:5:3: array.dataflow: must be one of os, ws, is; got 'rs' (did you mean 'os'?)")]
     [InlineData(5, "  overflow: clamp", "edge.yaml:5:3: array.overflow: must be one of wrap, saturate; got 'clamp'")]
     [InlineData(5, "  operand_types: [uint8, Int8]", "edge.yaml:5:26: array.operand_types[1]: must be one of int2, uint2, int4, uint4, int8, uint8, int16, uint16, float8e4m3fn, float8e5m2, float4e2m1, float16, bfloat16; got 'Int8' (did you mean 'int8'?)")]
-    [InlineData(22, "    type: lpdd4\n    bandwidth_gbps: 8", "edge.yaml:22:5: memory.dram.type: must be one of lpddr4, lpddr4x, lpddr5, ddr3, ddr4, ddr5, gddr6, hbm2, hbm2e, hbm3; got 'lpdd4' (did you mean 'lpddr4'?)")]
+    [InlineData(22, "    type: lpdd4\n    bandwidth_gbps: 8", "edge.yaml:22:5: memory.dram.type: must be one of lpddr4, lpddr4x, lpddr5, lpddr5x, ddr3, ddr4, ddr5, gddr6, hbm2, hbm2e, hbm3; got 'lpdd4' (did you mean 'lpddr4'?)")]
     [InlineData(1, "timing: fast\nclock_mhz: 500", "edge.yaml:1:1: timing: must be one of corrected, scalesim; got 'fast'")]
     public void ValueNotInTheList_ListsTheChoices(int line, string text, string expected) =>
         Assert.Equal([expected], Load(Yamls.ValidWith(line, text)));

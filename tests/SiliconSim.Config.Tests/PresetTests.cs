@@ -10,9 +10,9 @@ public sealed class PresetTests
     public static TheoryData<string> Presets => new(PresetCatalog.Names());
 
     [Fact]
-    public void Catalog_FindsTheFivePresets()
+    public void Catalog_FindsTheSevenPresets()
     {
-        Assert.Equal(["edge-npu", "edge-npu-mx", "eyeriss", "scalesim-google", "tpu-v1"], PresetCatalog.Names().ToArray());
+        Assert.Equal(["edge-npu", "edge-npu-mx", "eyeriss", "phone-npu", "scalesim-google", "tpu-v1", "tpu-v4"], PresetCatalog.Names().ToArray());
         Assert.Contains(PresetCatalog.DefaultPreset, PresetCatalog.Names());
     }
 
@@ -88,6 +88,6 @@ public sealed class PresetTests
         ConfigLoadResult result = PresetCatalog.Load("tpu-v9");
         Assert.False(result.Success);
         string message = Assert.Single(result.Diagnostics).ToString();
-        Assert.StartsWith("tpu-v9:1:1: no such file or preset (presets: edge-npu, edge-npu-mx, eyeriss, scalesim-google, tpu-v1)", message, StringComparison.Ordinal);
+        Assert.StartsWith("tpu-v9:1:1: no such file or preset (presets: edge-npu, edge-npu-mx, eyeriss, phone-npu, scalesim-google, tpu-v1, tpu-v4)", message, StringComparison.Ordinal);
     }
 }

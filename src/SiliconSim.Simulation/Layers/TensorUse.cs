@@ -20,4 +20,8 @@ public enum TensorOrigin
 /// <param name="Bytes">Stored bytes of the whole tensor.</param>
 /// <param name="Origin">Where it comes from (reads); writes are always <see cref="TensorOrigin.Activation"/>.</param>
 /// <param name="IsGraphOutput">Whether the tensor is a graph output, which the plan must write to DRAM.</param>
-public readonly record struct TensorUse(string Name, long Bytes, TensorOrigin Origin, bool IsGraphOutput = false);
+/// <param name="Transient">
+/// Whether the tensor lives only in the array's output path and the vector unit between fused ops, never in a buffer or
+/// DRAM: the scores and probabilities of a fused attention, which FlashAttention-style kernels compute tile by tile.
+/// </param>
+public readonly record struct TensorUse(string Name, long Bytes, TensorOrigin Origin, bool IsGraphOutput = false, bool Transient = false);

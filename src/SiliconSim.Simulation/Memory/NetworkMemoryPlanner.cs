@@ -51,6 +51,7 @@ internal sealed class NetworkMemoryPlanner
         WeightsResident = spec.Memory.Weights == WeightPlacement.Resident && ConstantBytes <= WeightCapacityBytes / 2;
         _inDram.UnionWith(layers.SelectMany(l => l.Reads).Where(r => r.Origin == TensorOrigin.GraphInput).Select(r => r.Name));
         FindEpilogues();
+        _epilogueTensors.UnionWith(layers.SelectMany(l => l.Writes).Where(w => w.Transient).Select(w => w.Name));
         if (spec.Memory.Schedule == ExecutionSchedule.DepthFirst)
         {
             FindStacks();

@@ -55,6 +55,6 @@ public static class SpecNames
 
     /// <summary>DRAM standards: config name to <see cref="DramSpec.Type"/> (upper case, as the energy tables name them).</summary>
     public static NameTable<string> DramTypes { get; } = new(
-        ("lpddr4", "LPDDR4"), ("lpddr4x", "LPDDR4X"), ("lpddr5", "LPDDR5"), ("ddr3", "DDR3"), ("ddr4", "DDR4"),
+        ("lpddr4", "LPDDR4"), ("lpddr4x", "LPDDR4X"), ("lpddr5", "LPDDR5"), ("lpddr5x", "LPDDR5X"), ("ddr3", "DDR3"), ("ddr4", "DDR4"),
         ("ddr5", "DDR5"), ("gddr6", "GDDR6"), ("hbm2", "HBM2"), ("hbm2e", "HBM2E"), ("hbm3", "HBM3"));
 }

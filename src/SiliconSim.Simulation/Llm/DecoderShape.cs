@@ -1,0 +1,68 @@
+namespace SiliconSim.Simulation.Llm;
+
+/// <summary>
+/// The shape of a decoder-only transformer (Llama, Mistral, Qwen2, Phi-3, Gemma): what timing a generation needs, and
+/// no weights. Every block is pre-norm attention with grouped-query heads and rotary positions, then a gated MLP.
+/// </summary>
+public sealed record DecoderShape
+{
+    /// <summary>The family as its config names it (e.g. LlamaForCausalLM), for reports.</summary>
+    public required string Architecture { get; init; }
+
+    public required int HiddenSize { get; init; }
+
+    public required int IntermediateSize { get; init; }
+
+    public required int Layers { get; init; }
+
+    /// <summary>Query heads.</summary>
+    public required int Heads { get; init; }
+
+    /// <summary>Key/value heads; <see cref="Heads"/> is a multiple of it (grouped-query attention).</summary>
+    public required int KvHeads { get; init; }
+
+    public required int HeadDim { get; init; }
+
+    public required int VocabSize { get; init; }
+
+    /// <summary>Whether the output projection is the embedding table transposed (one tensor in DRAM, read by both).</summary>
+    public bool TiedEmbeddings { get; init; }
+
+    /// <summary>The longest sequence the model was trained for (prompt plus generated tokens must fit).</summary>
+    public int MaxPositions { get; init; } = int.MaxValue;
+
+    /// <summary>Query heads per key/value head.</summary>
+    public int GroupSize => Heads / KvHeads;
+
+    /// <summary>Weights of the whole model (embedding, blocks, final norm, output projection unless tied).</summary>
+    public long ParameterCount
+    {
+        get
+        {
+            long h = HiddenSize, q = (long)Heads * HeadDim, kv = (long)KvHeads * HeadDim;
+            long block = (h * q) + (2 * h * kv) + (q * h) + (3 * h * IntermediateSize) + (2 * h);
+            long embedding = (long)VocabSize * h;
+            return (Layers * block) + h + embedding + (TiedEmbeddings ? 0 : embedding);
+        }
+    }
+
+    /// <summary>The first field that makes no model, as "field: problem", or null when the shape is usable.</summary>
+    public string? Problem()
+    {
+        foreach ((string name, long value) in new (string, long)[]
+        {
+            ("hidden_size", HiddenSize), ("intermediate_size", IntermediateSize), ("num_hidden_layers", Layers),
+            ("num_attention_heads", Heads), ("num_key_value_heads", KvHeads), ("head_dim", HeadDim), ("vocab_size", VocabSize),
+        })
+        {
+            if (value <= 0)
+            {
+                return $"{name}: must be a positive integer, got {value}";
+            }
+        }
+
+        return Heads % KvHeads != 0
+            ? $"num_key_value_heads: {KvHeads} does not divide num_attention_heads {Heads}"
+            : null;
+    }
+}

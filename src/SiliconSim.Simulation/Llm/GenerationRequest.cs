@@ -1,0 +1,55 @@
+namespace SiliconSim.Simulation.Llm;
+
+/// <summary>A generation to time: a prompt of <see cref="PromptTokens"/> tokens, then <see cref="NewTokens"/> decode
+/// steps, for each of <see cref="Batch"/> sequences.</summary>
+public sealed record GenerationRequest
+{
+    public required string Model { get; init; }
+
+    public required DecoderShape Shape { get; init; }
+
+    public int PromptTokens { get; init; } = 128;
+
+    public int NewTokens { get; init; } = 128;
+
+    public int Batch { get; init; } = 1;
+
+    public LlmWeightFormat Weights { get; init; } = LlmWeightFormat.Int4;
+
+    public KvCacheFormat Kv { get; init; } = KvCacheFormat.Fp16;
+
+    /// <summary>Decode steps timed exactly; the others are interpolated between them (a step's cost is affine in its past
+    /// length, up to tiling). At least 2: the first and the last step.</summary>
+    public int DecodeSamples { get; init; } = 5;
+
+    /// <summary>The first parameter that makes no generation, as "--option: problem", or null.</summary>
+    public string? Problem()
+    {
+        if (Shape.Problem() is { } shape)
+        {
+            return shape;
+        }
+
+        if (PromptTokens <= 0)
+        {
+            return $"--prompt-tokens: must be a positive integer, got {PromptTokens}";
+        }
+
+        if (NewTokens <= 0)
+        {
+            return $"--new-tokens: must be a positive integer, got {NewTokens}";
+        }
+
+        if (Batch <= 0)
+        {
+            return $"--batch: must be a positive integer, got {Batch}";
+        }
+
+        if ((long)PromptTokens + NewTokens > Shape.MaxPositions)
+        {
+            return $"--prompt-tokens + --new-tokens: {(long)PromptTokens + NewTokens} tokens exceed the model's max_position_embeddings {Shape.MaxPositions}";
+        }
+
+        return DecodeSamples < 2 ? $"decode samples: at least 2, got {DecodeSamples}" : null;
+    }
+}
