@@ -61,7 +61,7 @@ public sealed class MatMulNBitsOrtProperties(ITestOutputHelper output) : IDispos
             string zp = string.Empty;
             if (zpKind == 1)
             {
-                int zpBytes = n * ((blocks * bits) + 7) / 8;
+                int zpBytes = n * (((blocks * bits) + 7) / 8);
                 var z = new byte[zpBytes];
                 rng.NextBytes(z);
                 b.Initializer("zp", TensorValue.Create(DataType.UInt8, [zpBytes], z));

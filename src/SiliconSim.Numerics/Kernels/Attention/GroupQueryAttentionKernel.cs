@@ -8,25 +8,24 @@ namespace SiliconSim.Numerics.Kernels.Attention;
 /// <param name="KvNumHeads">Key/value heads; N must be a multiple of it (N / KvNumHeads query heads share one).</param>
 /// <param name="Scale">The QKᵀ scale; 0 means 1/√head_size.</param>
 /// <param name="Softcap">When &gt; 0, scores become softcap·tanh(score/softcap) before the softmax.</param>
-/// <param name="LocalWindowSize">When &gt; 0, a query attends to at most the last LocalWindowSize + 1 keys; −1: no window.</param>
+/// <param name="LocalWindowSize">When ≥ 0, a query attends to at most its last LocalWindowSize keys; −1: no window.</param>
 /// <param name="DoRotary">Rotate Q and K with the cos/sin caches first.</param>
 /// <param name="RotaryInterleaved">Rotate neighbouring pairs rather than split halves.</param>
 public sealed record GroupQueryAttentionSpec(int NumHeads, int KvNumHeads, float Scale, float Softcap, int LocalWindowSize, bool DoRotary, bool RotaryInterleaved);
 
 /// <summary>
 /// com.microsoft GroupQueryAttention on fp32 as ORT 1.31's CPU kernel computes it (contrib_ops/cpu/bert/
-/// group_query_attention.cc and gqa_attention_base.h), single-threaded.
+/// group_query_attention.cc, gqa_attention_base.h, mlas/lib/flashattn_gqa.cpp), with one intra-op thread.
 /// <list type="number">
 /// <item>Q [B, S, N·H] (or packed QKV [B, S, (N + 2·Nkv)·H] when key is absent) is viewed as BNSH. With do_rotary, Q and
 /// K heads are rotated (<see cref="RotaryKernel"/>) at position s for the first prompt (S = total length), else at
 /// total_b − S + s, where total_b = seqlens_k[b] + 1; a position past total_b is 1 (padding).</item>
 /// <item>present K/V [B, Nkv, T, H], T = max(total_sequence_length, past buffer length), is zeroed; per head the first
 /// past_b = (first prompt ? 0 : total_b − S) rows of past are copied and the S new rows appended.</item>
-/// <item>Per (b, query head n) with kv head n / (N/Nkv): scores = MLAS SGEMM(Q_n, K_kvᵀ, alpha = scale), M = S,
-/// N = total_b, K = H, ldc = T (<see cref="FloatGemm.Sgemm"/>). Row s attends to keys [0, past_b + s]; with a local
-/// window only to the last window + 1 of them; masked entries are 0. Softcap (MLAS tanh) then MLAS softmax
-/// (<see cref="SoftmaxKernel.RowFloat"/>) run on the attended span only.</item>
-/// <item>out[b, s, n·H..] = SGEMM(probs, V_kv), M = S, N = H, K = total_b, alpha 1 (so S = 1 takes MLAS's M1 kernel).</item>
+/// <item>Attention then takes one of three paths: the flash kernel's tiled online softmax for S &gt; 1
+/// (<see cref="Flash"/>), its GEMV decode for S = 1 (<see cref="Decode"/>), both when the total length exceeds 1 and
+/// there is no softcap; otherwise full scores, softcap and MLAS softmax, then probs·V (<see cref="Naive"/>). A local
+/// window keeps the last local_window_size keys.</item>
 /// </list>
 /// </summary>
 public static class GroupQueryAttentionKernel

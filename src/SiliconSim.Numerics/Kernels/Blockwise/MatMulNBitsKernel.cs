@@ -14,7 +14,8 @@ public sealed record MatMulNBitsSpec(int K, int N, int Bits, int BlockSize, int 
 /// com.microsoft MatMulNBits on fp32 A as ORT 1.31's CPU kernel computes it on x86-64 with AVX-512 (contrib_ops/cpu/
 /// quantization/matmul_nbits.cc, MLAS qnbitgemm.cpp), single-threaded. B is [N, ⌈K/bs⌉, bs·bits/8] bytes, element k of
 /// a block in byte k·bits/8 (low nibble first for 4 bits); a weight dequantizes to (q − zp)·scale, one fp32 product,
-/// with zp = 2^(bits−1) when no zero points are given (4-bit zero points are packed two blocks a byte, low first).
+/// with zp = 2^(bits−1) when no zero points are given (4-bit zero points are packed two blocks a byte, low first,
+/// each column's row padded to a whole byte); float zero points dequantize as q·scale + (−scale·zp).
 /// <list type="bullet">
 /// <item>4 bits, uint8 or no zero points, B constant (prepacked, SQNBIT_CompFp32): with M = 1 the AVX-512 M1 kernel: per
 /// column 16 lanes; each block is walked in chunks of 32, lane l taking k = chunk + l then chunk + 16 + l, each an fma
@@ -242,7 +243,7 @@ public static class MatMulNBitsKernel
 
         if (zeroPoints is not null)
         {
-            int packedLength = spec.N * ((blocks * spec.Bits) + 7) / 8;
+            int packedLength = spec.N * (((blocks * spec.Bits) + 7) / 8);
             bool ok = zeroPoints.Type == DataType.UInt8 ? zeroPoints.Length == packedLength : zeroPoints.Type == DataType.Float && zeroPoints.Length == spec.N * blocks;
             if (!ok)
             {
@@ -308,8 +309,11 @@ public static class MatMulNBitsKernel
                 int blk = k / spec.BlockSize;
                 if (_zpFloats is not null)
                 {
-                    // DequantizeBlockwise<float, float>: (q − zp) in fp32, then the scale.
-                    dst[k] = (Code(col, k) - _zpFloats[(col * _blocks) + blk]) * Scale(col, blk);
+                    // DequantizeBlockwise<float, float> (matmul_nbits_impl.cc): q·scale + (−scale·zp), each rounded.
+                    float scale = Scale(col, blk);
+                    float adjust = -scale * _zpFloats[(col * _blocks) + blk];
+                    float scaled = Code(col, k) * scale;
+                    dst[k] = scaled + adjust;
                 }
                 else
                 {
