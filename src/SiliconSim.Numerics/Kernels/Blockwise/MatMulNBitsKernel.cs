@@ -124,11 +124,11 @@ public static class MatMulNBitsKernel
         acc.Clear();
         int k = w.Spec.K;
         int bs = w.Spec.BlockSize;
+        Span<float> deq = stackalloc float[256];
         for (int k0 = 0, blk = 0; k0 < k; k0 += bs, blk++)
         {
             int ck = Math.Min(k - k0, bs);
-            float scale = w.Scale(col, blk);
-            int zp = w.ZeroPoint(col, blk);
+            w.DequantizeBlock(col, blk, ck, deq);
             for (int kk = 0; kk < ck; kk += ChunkLength)
             {
                 for (int l = 0; l < 16; l++)
@@ -138,12 +138,12 @@ public static class MatMulNBitsKernel
                     int hi = kk + 16 + l;
                     if (lo < ck)
                     {
-                        acc[l] = MathF.FusedMultiplyAdd((w.Code(col, k0 + lo) - zp) * scale, a[k0 + lo], acc[l]);
+                        acc[l] = MathF.FusedMultiplyAdd(deq[lo], a[k0 + lo], acc[l]);
                     }
 
                     if (hi < ck)
                     {
-                        acc[l] = MathF.FusedMultiplyAdd((w.Code(col, k0 + hi) - zp) * scale, a[k0 + hi], acc[l]);
+                        acc[l] = MathF.FusedMultiplyAdd(deq[hi], a[k0 + hi], acc[l]);
                     }
                 }
             }
@@ -301,23 +301,40 @@ public static class MatMulNBitsKernel
             return (within & 1) == 0 ? data[offset] & 0x0F : data[offset] >> 4;
         }
 
+        /// <summary>The first <paramref name="count"/> weights of block <paramref name="blk"/> of column
+        /// <paramref name="col"/>, (q − zp)·scale (uint8 or default zero points).</summary>
+        public void DequantizeBlock(int col, int blk, int count, Span<float> dst)
+        {
+            float scale = Scale(col, blk);
+            int zp = ZeroPoint(col, blk);
+            int offset = ((col * _blocks) + blk) * BlobBytes;
+            for (int i = 0; i < count; i++)
+            {
+                int code = spec.Bits == 8 ? data[offset + i] : (i & 1) == 0 ? data[offset + (i / 2)] & 0x0F : data[offset + (i / 2)] >> 4;
+                dst[i] = (code - zp) * scale;
+            }
+        }
+
         /// <summary>Column <paramref name="col"/> of dequant(B) as the kernels compute it.</summary>
         public void DequantizeColumn(int col, Span<float> dst)
         {
-            for (int k = 0; k < spec.K; k++)
+            for (int k0 = 0, blk = 0; k0 < spec.K; k0 += spec.BlockSize, blk++)
             {
-                int blk = k / spec.BlockSize;
-                if (_zpFloats is not null)
+                int count = Math.Min(spec.BlockSize, spec.K - k0);
+                Span<float> block = dst.Slice(k0, count);
+                if (_zpFloats is null)
                 {
-                    // DequantizeBlockwise<float, float> (matmul_nbits_impl.cc): q·scale + (−scale·zp), each rounded.
-                    float scale = Scale(col, blk);
-                    float adjust = -scale * _zpFloats[(col * _blocks) + blk];
-                    float scaled = Code(col, k) * scale;
-                    dst[k] = scaled + adjust;
+                    DequantizeBlock(col, blk, count, block);
+                    continue;
                 }
-                else
+
+                // DequantizeBlockwise<float, float> (matmul_nbits_impl.cc): q·scale + (−scale·zp), each rounded.
+                float scale = Scale(col, blk);
+                float adjust = -scale * _zpFloats[(col * _blocks) + blk];
+                for (int i = 0; i < count; i++)
                 {
-                    dst[k] = (Code(col, k) - ZeroPoint(col, blk)) * Scale(col, blk);
+                    float scaled = Code(col, k0 + i) * scale;
+                    block[i] = scaled + adjust;
                 }
             }
         }
