@@ -202,8 +202,25 @@ public static class ShapeInference
 
             case "QuantizeLinear" or "DequantizeLinear" or "Relu" or "Clip" or "Sigmoid" or "Tanh" or "LeakyRelu" or "Softmax"
                 or "QLinearSoftmax" or "Identity" or "Cast" or "Erf" or "Sqrt" or "Exp" or "Neg" or "Abs" or "Gelu"
-                or "LayerNormalization" or "QLinearSigmoid" or "QLinearLeakyRelu" or "DynamicQuantizeLinear" or "TRT_FP4DynamicQuantize":
+                or "LayerNormalization" or "QLinearSigmoid" or "QLinearLeakyRelu" or "DynamicQuantizeLinear" or "TRT_FP4DynamicQuantize"
+                or "QuickGelu" or "SimplifiedLayerNormalization" or "SkipSimplifiedLayerNormalization" or "RotaryEmbedding":
                 return x;
+            case "MatMulNBits":
+                return x is null ? null : [.. x[..^1], (int)Int(n, "N", 0)];
+            case "GroupQueryAttention":
+                {
+                    // [batch, sequence, num_heads·head_size]; packed QKV (no key) splits its width into N + 2·Nkv heads.
+                    if (x is null || x.Length != 3)
+                    {
+                        return null;
+                    }
+
+                    long heads = Int(n, "num_heads", 0);
+                    long kvHeads = Int(n, "kv_num_heads", 0);
+                    bool packed = n.Inputs.Length < 2 || n.Inputs[1].Length == 0;
+                    return packed ? [x[0], x[1], (int)(x[2] / (heads + (2 * kvHeads)) * heads)] : x;
+                }
+
             default:
                 return null;
         }

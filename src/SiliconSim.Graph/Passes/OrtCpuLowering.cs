@@ -25,7 +25,7 @@ public static class OrtCpuLowering
 
     /// <summary>Level 2 (ORT_ENABLE_EXTENDED): the rewrite rules first, then S8→U8 and the node-unit fusion, then the
     /// dynamic-quantization fusions (MatMulIntegerToFloat, DynamicQuantizeMatMul) and the float transformer fusions
-    /// GeluFusion, BiasGeluFusion, SkipLayerNormFusion and MatMulScaleFusion, in graph_transformer_utils.cc's order.</summary>
+    /// GeluFusion, BiasGeluFusion, SkipLayerNormFusion, QuickGeluFusion and MatMulScaleFusion, in graph_transformer_utils.cc's order.</summary>
     public static IReadOnlyList<IGraphPass> ExtendedPasses { get; } =
     [
         new ClipQuantFusion(),
@@ -37,6 +37,7 @@ public static class OrtCpuLowering
         new GeluFusion(),
         new BiasGeluFusion(),
         new SkipLayerNormFusion(),
+        new QuickGeluFusion(),
         new MatMulScaleFusion(),
     ];
 

@@ -201,7 +201,13 @@ public static class LayerExtractor
             Add(VectorOpClass.Reduction, Count.Input, "GlobalAveragePool", "GlobalMaxPool", "QLinearGlobalAveragePool",
                 "NchwcGlobalAveragePool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
                 "ReduceL2", "ReduceSumSquare", "ArgMax", "ArgMin");
-            Add(VectorOpClass.Normalization, Count.Input, "LayerNormalization", "SkipLayerNormalization", "InstanceNormalization");
+            Add(VectorOpClass.Normalization, Count.Input, "LayerNormalization", "SkipLayerNormalization", "InstanceNormalization",
+                "SimplifiedLayerNormalization", "SkipSimplifiedLayerNormalization");
+
+            // Decoder ops the executor runs; provisional classes so mapping does not fail. MatMulNBits and
+            // GroupQueryAttention are matrix work that the timing side has yet to map (their costs here are placeholders).
+            Add(VectorOpClass.Transcendental, Count.Output, "QuickGelu");
+            Add(VectorOpClass.Elementwise, Count.Output, "RotaryEmbedding", "MatMulNBits", "GroupQueryAttention");
             Add(VectorOpClass.Quantize, Count.Output, "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "TRT_FP4DynamicQuantize");
             Add(VectorOpClass.DataMovement, Count.None, "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Shape", "Size", "Constant");
             Add(VectorOpClass.DataMovement, Count.Output, "Transpose", "Concat", "Gather", "Slice", "Pad", "Expand", "Tile",
