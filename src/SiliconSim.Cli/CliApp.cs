@@ -27,6 +27,7 @@ internal static class CliApp
             CompareCommand.Create(stdout),
             SweepCommand.Create(stdout, stderr),
             ReportCommand.Create(stdout),
+            VectorsCommand.Create(stdout),
         };
 
         ParseResult parse = root.Parse(args);
