@@ -114,6 +114,27 @@ public sealed class VectorsCommandTests
         Assert.Contains("at (n=1, c=0, w=2)", flipped.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("fp8", "float8e4m3fn", "npy")]
+    [InlineData("nvfp4", "float4e2m1", "hex")]
+    [InlineData("mxfp4", "float4e2m1", "bin")]
+    public void LowPrecisionArrayLayers_ExportAndCheckTheirPackedOperands(string quantFormat, string elementType, string format)
+    {
+        using var dir = new TempFolder();
+        string model = Path.Combine(dir.Path, "q.onnx"), golden = Path.Combine(dir.Path, "golden");
+        string digits = Path.Combine(Repository.Root, "workloads", "digits");
+        Assert.Equal(0, CliRunner.Run("quantize", "--model", Path.Combine(digits, "digits_cnn_fp32", "model.onnx"), "--calib", Path.Combine(digits, "digits_calib_x.npy"), "--format", quantFormat, "--out", model).Exit);
+        var export = CliRunner.Run("vectors", "export", "--config", "edge-npu-mx", "--model", model, "--input", Path.Combine(digits, "digits_test_x.npy"), "--layers", "/f/f.2/Conv,/fc/Gemm", "--format", format, "--out", golden);
+        Assert.True(export.Exit == 0, export.Err);
+        VectorManifest manifest = VectorFolder.ReadManifest(golden)!;
+        Assert.Contains(manifest.Files, f => f.ElementType == elementType);
+
+        var check = CliRunner.Run("vectors", "check", "--golden", golden, "--actual", golden);
+
+        Assert.True(check.Exit == 0, check.Out + check.Err);
+        Assert.Contains($"{manifest.Files.Count} tensors compared, 0 with mismatches", check.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void CheckWithoutGoldenManifest_IsBadInputNamingTheFile()
     {
@@ -158,6 +179,17 @@ public sealed class VectorsCommandTests
         string text = System.Text.Encoding.ASCII.GetString(VectorCodec.Encode(value, VectorFormat.Hex, 8));
         // Byte 0 = element 0 in the low nibble (1) and element 1 in the high nibble (-2 = 0xe); byte 1 = element 2, padded.
         Assert.Equal("e1\n07\n", text);
+    }
+
+    [Fact]
+    public void HexWords_WiderThanAnElement_HoldSeveralLittleEndian()
+    {
+        TensorValue value = TensorValue.Create(DataType.Int8, [5], new sbyte[] { 1, 2, 3, -1, 5 });
+        string text = System.Text.Encoding.ASCII.GetString(VectorCodec.Encode(value, VectorFormat.Hex, 32));
+        Assert.Equal("ff030201\n00000005\n", text);
+        (TensorValue? back, string? problem) = VectorCodec.Decode(System.Text.Encoding.ASCII.GetBytes(text), VectorFormat.Hex, DataType.Int8, [5], 32);
+        Assert.Null(problem);
+        Assert.Equal(value.Items<sbyte>(), back!.Items<sbyte>());
     }
 
     [Fact]
