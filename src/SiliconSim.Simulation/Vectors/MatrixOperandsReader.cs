@@ -95,7 +95,7 @@ public static class MatrixOperandsReader
         };
     }
 
-    private static MatrixOperands Gemm(OpContext ctx, MatrixNumerics numerics)
+    private static MatrixOperands? Gemm(OpContext ctx, MatrixNumerics numerics)
     {
         TensorValue a = ctx.Input(0), b = ctx.Input(3);
         bool transA = ctx.Int("transA", 0) != 0, transB = ctx.Int("transB", 0) != 0;
@@ -123,7 +123,9 @@ public static class MatrixOperandsReader
         TensorValue? c = ctx.OptionalInput(6);
         if (c is not null && c.Rank > 1 && c.Shape[0] != 1)
         {
-            throw new NotSupportedException($"node {ctx.Node.Describe()}: a C of shape {c.ShapeText} is not one value per column; the array seeds each column's accumulators with one bias");
+            // A C with one value per output element is not a per-column bias the array seeds its columns with: such a
+            // layer gets plain input and output vectors.
+            return null;
         }
 
         float aScale = Scalar(ctx.Input(1));
