@@ -100,6 +100,12 @@ internal static class VectorFolder
             {
                 throw new UserInputException(path, $"entry '{e.File}': shape and axes must have one non-negative extent and one name per dimension");
             }
+
+            // One tensor is one array: a shape past int.MaxValue elements is malformed, not something to allocate.
+            if (e.Shape.Aggregate(1.0, (p, d) => p * d) > int.MaxValue)
+            {
+                throw new UserInputException(path, $"entry '{e.File}': shape [{string.Join(", ", e.Shape)}] has more than {int.MaxValue} elements");
+            }
         }
 
         return manifest;

@@ -163,6 +163,21 @@ public sealed class VectorsCommandTests
     }
 
     [Fact]
+    public void CheckOfAManifestWithAnEnormousShape_IsBadInputNotAnAllocation()
+    {
+        using var dir = new TempFolder();
+        string golden = Path.Combine(dir.Path, "golden");
+        WriteFolder(golden, Codes(DataType.Int8, [2, 3, 5], seed: 1), "bin");
+        string manifest = Path.Combine(golden, "manifest.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"shape\": [\n        2,\n        3,\n        5\n      ]", "\"shape\": [\n        200000,\n        300000,\n        5\n      ]", StringComparison.Ordinal));
+
+        var r = CliRunner.Run("vectors", "check", "--golden", golden, "--actual", golden);
+
+        Assert.Equal(2, r.Exit);
+        Assert.Contains("has more than 2147483647 elements", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ExportOfAnUnknownLayer_IsBadInputListingTheNodes()
     {
         using var dir = new TempFolder();
