@@ -28,6 +28,7 @@ internal static class CliApp
             SweepCommand.Create(stdout, stderr),
             ReportCommand.Create(stdout),
             GenerateCommand.Create(stdout, stderr),
+            VectorsCommand.Create(stdout),
         };
 
         ParseResult parse = root.Parse(args);

@@ -193,6 +193,7 @@ public static class PerformanceModel
             Dram = planned.Traffic,
             Occupancy = planned.Occupancy,
             Buffers = memory.Buffers,
+            Mapping = memory.Mapping,
             InputType = input,
             WeightType = weight,
         };

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Reflection;
 using SiliconSim.Cli.Io;
+using SiliconSim.Cli.Vectors;
 using SiliconSim.Config;
 using SiliconSim.Numerics;
 using SiliconSim.Reporting;
@@ -28,9 +29,11 @@ internal static class RunCommand
         var thermal = new Option<double>("--thermal-seconds") { Description = "Seconds of back-to-back inference to drive the thermal model with (0 turns it off).", DefaultValueFactory = _ => 600 };
         var set = new Option<string[]>("--set") { Description = "Override a config field before validation, PATH=VALUE with PATH as in `siliconsim describe` (e.g. thermal.ambient_c=85, memory.buffers[0].capacity_kib=64); repeatable.", Arity = ArgumentArity.ZeroOrMore };
         var maxMemory = MaxMemoryOption.Create();
-        var command = new Command("run", "Run a model on a modeled accelerator: values, cycles, traffic, energy and temperature.") { config, model, topology, input, output, batch, thermal, set, maxMemory };
+        var kernel = KernelOptions.Kernel();
+        var kernelTimeout = KernelOptions.Timeout();
+        var command = new Command("run", "Run a model on a modeled accelerator: values, cycles, traffic, energy and temperature.") { config, model, topology, input, output, batch, thermal, set, maxMemory, kernel, kernelTimeout };
         command.SetAction(parse => Execute(
-            new RunOptions(parse.GetValue(config), parse.GetValue(model), parse.GetValue(topology), parse.GetValue(input), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(thermal), [.. parse.GetValue(set) ?? []]) { MemoryBudget = MaxMemoryOption.Budget(parse, maxMemory) },
+            new RunOptions(parse.GetValue(config), parse.GetValue(model), parse.GetValue(topology), parse.GetValue(input), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(thermal), [.. parse.GetValue(set) ?? []]) { MemoryBudget = MaxMemoryOption.Budget(parse, maxMemory), Kernels = ExternalKernel.Parse(parse.GetValue(kernel) ?? []), KernelTimeout = KernelOptions.TimeoutOf(parse, kernelTimeout) },
             stdout,
             stderr));
         return command;
@@ -62,8 +65,16 @@ internal static class RunCommand
             OutputFolder.Prepare(outDir, "--out");
         }
 
-        workload = workload with { Request = workload.Request with { MemoryBudget = options.MemoryBudget } };
+        ExternalKernel? kernels = null;
+        if (options.Kernels.Count > 0)
+        {
+            string folder = Path.Combine(outDir ?? Path.Combine("reports", $"{config.Spec.Name}_{workload.Request.Name}"), "kernels");
+            kernels = KernelOptions.Create(options.Kernels, config.Spec, folder, options.KernelTimeout, workload);
+        }
+
+        workload = workload with { Request = workload.Request with { MemoryBudget = options.MemoryBudget, NodeOverride = kernels } };
         PreparedWorkload prepared = workload.Prepare(config.Spec);
+        KernelOptions.CheckAllRan(kernels, workload.ModelPath);
         RunOutcome outcome = SimulationPipeline.Evaluate(prepared, config.Spec, config.EnergyTable, new EvaluationOptions { ThermalSeconds = options.ThermalSeconds });
         if (!outcome.Success)
         {
@@ -77,6 +88,7 @@ internal static class RunCommand
 
         RunResult result = outcome.Result!;
         RunText.Print(result, workload.IsTopology, options.Overrides, stdout);
+        KernelReportText.Print(kernels?.Reports ?? [], result.Outputs, stdout);
         outDir ??= Path.Combine("reports", $"{config.Spec.Name}_{result.Model}");
         var report = new RunReport
         {
@@ -91,7 +103,8 @@ internal static class RunCommand
         var written = RunReportFiles.Write(report, outDir);
         int charts = written.Count(f => f.EndsWith(".png", StringComparison.Ordinal));
         stdout.WriteLine($"wrote {Path.Combine(outDir, RunReportFiles.JsonFileName)}, {Path.Combine(outDir, RunReportFiles.CsvFileName)}, {Path.Combine(outDir, RunReportFiles.HtmlFileName)} and {charts} charts");
-        return result.Values == ValuesOutcome.Mismatch ? CliApp.Failures : CliApp.Success;
+        bool kernelMismatch = kernels?.Reports.Any(r => r.Mismatches > 0) == true;
+        return result.Values == ValuesOutcome.Mismatch || kernelMismatch ? CliApp.Failures : CliApp.Success;
     }
 
     internal static string ToolVersion() =>
@@ -100,5 +113,9 @@ internal static class RunCommand
     private sealed record RunOptions(string? Config, string? Model, string? Topology, string? Input, string? Out, int Batch, double ThermalSeconds, ImmutableArray<string> Overrides)
     {
         public MemoryBudget MemoryBudget { get; init; } = MemoryBudget.Default;
+
+        public ImmutableDictionary<string, string> Kernels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+        public TimeSpan KernelTimeout { get; init; } = ExternalKernel.DefaultTimeout;
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using SiliconSim.Cli.Io;
 using SiliconSim.Cli.Validation;
+using SiliconSim.Cli.Vectors;
 using SiliconSim.Numerics;
 
 namespace SiliconSim.Cli.Commands;
@@ -55,9 +56,11 @@ internal static class ValidateCommand
         };
 
         var maxMemory = MaxMemoryOption.Create();
+        var kernel = KernelOptions.Kernel();
+        var kernelTimeout = KernelOptions.Timeout();
         var command = new Command("validate", "Execute ONNX test cases bit-exactly as ONNX Runtime's CPU provider and compare with their expected outputs.")
         {
-            paths, json, labels, rtol, atol, config, traceNode, traceAll, traceExpect, maxMemory,
+            paths, json, labels, rtol, atol, config, traceNode, traceAll, traceExpect, maxMemory, kernel, kernelTimeout,
         };
         command.SetAction(parse =>
         {
@@ -69,7 +72,7 @@ internal static class ValidateCommand
             }
 
             int[]? labelValues = parse.GetValue(labels) is { } labelPath ? LoadLabels(labelPath) : null;
-            var options = new ValidateOptions(r, a, labelValues) { Hardware = LoadConfig(parse.GetValue(config)), MemoryBudget = MaxMemoryOption.Budget(parse, maxMemory) };
+            var options = new ValidateOptions(r, a, labelValues) { Hardware = LoadConfig(parse.GetValue(config)), MemoryBudget = MaxMemoryOption.Budget(parse, maxMemory), Kernels = ExternalKernel.Parse(parse.GetValue(kernel) ?? []), KernelTimeout = KernelOptions.TimeoutOf(parse, kernelTimeout) };
             var trace = new TraceOptions(parse.GetValue(traceNode) ?? [], parse.GetValue(traceAll), parse.GetValue(traceExpect));
             return Run(parse.GetValue(paths)!, parse.GetValue(json), options, stdout, trace);
         });
@@ -91,6 +94,12 @@ internal static class ValidateCommand
             CaseResult result = validator.Validate(testCase);
             results.Add(result);
             stdout.WriteLine(FormatLine(result, nameWidth));
+            foreach (KernelReport k in validator.TakeKernelReports())
+            {
+                stdout.WriteLine($"  kernel for {k.Layer}: {k.Command}");
+                VectorCheckText.Print(k.Checks, stdout);
+            }
+
             stdout.Flush();
         }
 

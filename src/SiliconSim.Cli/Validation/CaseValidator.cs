@@ -1,4 +1,5 @@
 using SiliconSim.Cli.Io;
+using SiliconSim.Cli.Vectors;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Numerics;
 using SiliconSim.Simulation.Numerics;
@@ -16,7 +17,17 @@ internal sealed class CaseValidator
 {
     private readonly ValidateOptions _options;
 
+    private readonly List<KernelReport> _kernelReports = [];
+
     public CaseValidator(ValidateOptions options) => _options = options;
+
+    /// <summary>The co-simulated kernels' reports of the cases validated since the last call, then cleared.</summary>
+    public IReadOnlyList<KernelReport> TakeKernelReports()
+    {
+        var reports = _kernelReports.ToList();
+        _kernelReports.Clear();
+        return reports;
+    }
 
     public CaseResult Validate(TestCase testCase)
     {
@@ -58,7 +69,20 @@ internal sealed class CaseValidator
             }
 
             var request = new WorkloadRequest { Name = testCase.Name, Model = model, Inputs = WorkloadFiles.DataSetInputs(runtimeInputs, dataSet), MemoryBudget = _options.MemoryBudget };
+            ExternalKernel? kernels = null;
+            if (_options.Kernels.Count > 0)
+            {
+                string folder = Path.Combine("reports", "kernels", VectorFolder.FolderName(testCase.Name), Path.GetFileName(dataSet));
+                kernels = KernelOptions.Create(_options.Kernels, hardware?.Spec, folder, _options.KernelTimeout, new LoadedWorkload(request, testCase.ModelPath, dataSet));
+                request = request with { NodeOverride = kernels };
+            }
+
             PreparedWorkload prepared = SimulationPipeline.Prepare(request, hardware?.Spec);
+            if (kernels is not null)
+            {
+                KernelOptions.CheckAllRan(kernels, testCase.ModelPath);
+                _kernelReports.AddRange(kernels.Reports);
+            }
 
             // With a config, the case is timed and priced as `run` would the first data set (no thermal run).
             if (hardware is not null && timed is null)

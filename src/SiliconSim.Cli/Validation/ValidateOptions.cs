@@ -20,6 +20,12 @@ internal sealed record ValidateOptions(double? RelativeTolerance, double? Absolu
     /// <summary>The memory budget each case's lowering and execution must stay within (<c>--max-memory-gib</c>).</summary>
     public Numerics.MemoryBudget MemoryBudget { get; init; } = Numerics.MemoryBudget.Default;
 
+    /// <summary>Co-simulated layers (<c>--kernel LAYER=COMMAND</c>): command per lowered node name; empty: none.</summary>
+    public System.Collections.Immutable.ImmutableDictionary<string, string> Kernels { get; init; } = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>How long one kernel command may run (<c>--kernel-timeout-s</c>).</summary>
+    public TimeSpan KernelTimeout { get; init; } = Vectors.ExternalKernel.DefaultTimeout;
+
     /// <summary>
     /// The float tolerance for a case. Given tolerances win. Otherwise a model made by ONNX's backend-test generator
     /// (producer_name "backend-test") carries outputs of the ONNX reference implementation, whose float arithmetic no

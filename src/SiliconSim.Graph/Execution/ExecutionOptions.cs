@@ -30,4 +30,10 @@ public sealed record ExecutionOptions
     /// <see cref="MemoryBudget.Default"/>, 2 GiB per tensor and 8 GiB per run, which a laptop holds.
     /// </summary>
     public MemoryBudget MemoryBudget { get; init; } = MemoryBudget.Default;
+
+    /// <summary>
+    /// Nodes whose outputs something outside the executor replaces or records (<see cref="INodeOverride"/>); default
+    /// null: every node's own kernel decides its outputs.
+    /// </summary>
+    public INodeOverride? NodeOverride { get; init; }
 }

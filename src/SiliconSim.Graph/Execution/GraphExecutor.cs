@@ -86,6 +86,11 @@ public static class GraphExecutor
                 throw new ExecutionException($"node {node.Describe()}: {e.Message}", e);
             }
 
+            if (options?.NodeOverride is { } hook && hook.Overrides(node))
+            {
+                outputs = Replace(node, outputs, hook.Run(node, args, outputs));
+            }
+
             for (int k = 0; k < node.Outputs.Length && k < outputs.Length; k++)
             {
                 if (node.Outputs[k].Length > 0)
@@ -128,6 +133,27 @@ public static class GraphExecutor
         }
 
         return result;
+    }
+
+    // An override must keep the node's contract: the same number of outputs with the same types and shapes, so the
+    // nodes after it run as they would have.
+    private static TensorValue[] Replace(Node node, TensorValue[] computed, IReadOnlyList<TensorValue> replacement)
+    {
+        if (replacement.Count != computed.Length)
+        {
+            throw new ExecutionException($"node {node.Describe()}: the override returned {replacement.Count} outputs, the node has {computed.Length}");
+        }
+
+        for (int k = 0; k < computed.Length; k++)
+        {
+            TensorValue want = computed[k], got = replacement[k];
+            if (got.Type != want.Type || !got.Shape.SequenceEqual(want.Shape))
+            {
+                throw new ExecutionException($"node {node.Describe()}: override output {k} is {got}, the node produces {want}");
+            }
+        }
+
+        return [.. replacement];
     }
 
     private static void CheckInput(ValueInfo declared, TensorValue given)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SiliconSim.Graph.Execution;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Numerics;
 using SiliconSim.Simulation.Layers;
@@ -36,6 +37,12 @@ public sealed record WorkloadRequest
     /// <summary>The memory one tensor and the whole preparation may take (lowering, shape inference, execution),
     /// checked before each allocation; a model over it is a <see cref="WorkloadException"/> naming the node.</summary>
     public MemoryBudget MemoryBudget { get; init; } = MemoryBudget.Default;
+
+    /// <summary>
+    /// Nodes whose outputs an outside kernel replaces or a recorder observes while the model executes (co-simulation,
+    /// test-vector export); null: SiliconSim's own kernels throughout.
+    /// </summary>
+    public INodeOverride? NodeOverride { get; init; }
 
     /// <summary>A timing-only request for a model: shapes inferred with <paramref name="batch"/> for symbolic dims.</summary>
     public static WorkloadRequest TimingOnly(string name, ModelGraph model, int batch) => new() { Name = name, Model = model, Batch = batch };

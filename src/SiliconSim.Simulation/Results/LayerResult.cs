@@ -59,6 +59,9 @@ public sealed record LayerResult
     /// <summary>Traffic per SRAM buffer, in spec order (the energy model prices each buffer's accesses).</summary>
     public ImmutableArray<BufferCounters> Buffers { get; init; } = [];
 
+    /// <summary>The tiling the memory model chose for a matrix layer (test vectors cut per tile follow it); null otherwise.</summary>
+    public TileMapping? Mapping { get; init; }
+
     /// <summary>The activation operand's type on the array (matrix layers; Undefined for vector layers). Prices the MACs.</summary>
     public DataType InputType { get; init; }
 

@@ -1,0 +1,123 @@
+using System.Collections.Immutable;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels;
+using SiliconSim.Simulation.Memory;
+using SiliconSim.Simulation.Tests.Memory;
+using SiliconSim.Simulation.Vectors;
+
+namespace SiliconSim.Simulation.Tests.Vectors;
+
+/// <summary>Per-tile, per-fold vectors put back together give the layer's vectors, for every dataflow.</summary>
+[Properties(Arbitrary = [typeof(VectorGenerators)], MaxTest = 150)]
+public sealed class TileVectorProperties
+{
+    [Property]
+    public void TileVectors_ReassembleIntoTheLayersVectors(TileCase c)
+    {
+        MatrixOperands o = c.Operands;
+        ImmutableArray<VectorTensor> tiles = TileVectorSplitter.Split(o, c.Plan, c.Dataflow, c.Rows, c.Cols);
+        int?[] a = new int?[o.A.Length], w = new int?[o.W.Length];
+        int[] acc = [.. Enumerable.Range(0, o.Groups * o.M * o.N).Select(p => o.Bias[((p / (o.M * o.N)) * o.N) + (p % o.N)])];
+        foreach (VectorTensor t in tiles)
+        {
+            int g = (int)t.Origin[0], r0 = (int)t.Origin[1], c0 = (int)t.Origin[2];
+            int rows = t.Value.Shape[0], cols = t.Value.Shape[1];
+            int[] values = TensorCodes.Ints(t.Value);
+            Assert.True(t.Tile is not null && t.Fold is not null, $"{t.Name} has no tile or fold");
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    int v = values[(i * cols) + j];
+                    switch (t.Role)
+                    {
+                        case VectorRole.Operand: Place(a, (((g * o.M) + r0 + i) * o.K) + c0 + j, v, t.Name); break;
+                        case VectorRole.Weight: Place(w, (((g * o.K) + r0 + i) * o.N) + c0 + j, v, t.Name); break;
+                        default:
+                            int p = (((g * o.M) + r0 + i) * o.N) + c0 + j;
+                            acc[p] = unchecked(acc[p] + v);
+                            break;
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(o.A, a.Select(v => v ?? int.MinValue));
+        Assert.Equal(o.W, w.Select(v => v ?? int.MinValue));
+        Assert.Equal(Accumulators(o), acc);
+    }
+
+    [Property]
+    public void EveryFold_FitsTheArray(TileCase c)
+    {
+        foreach (VectorTensor t in TileVectorSplitter.Split(c.Operands, c.Plan, c.Dataflow, c.Rows, c.Cols).Where(t => t.Role == VectorRole.Weight))
+        {
+            int k = t.Value.Shape[0], n = t.Value.Shape[1];
+            switch (c.Dataflow)
+            {
+                case Dataflow.WeightStationary: Assert.True(k <= c.Rows && n <= c.Cols, $"{t.Name}: weight block {k}x{n} on a {c.Rows}x{c.Cols} array"); break;
+                case Dataflow.InputStationary: Assert.True(k <= c.Rows, $"{t.Name}: {k} reduction rows on {c.Rows} array rows"); break;
+                default: Assert.True(n <= c.Cols, $"{t.Name}: {n} columns on {c.Cols} array columns"); break;
+            }
+        }
+    }
+
+    /// <summary>The chosen mapping of a real memory model run cuts M into ranges that cover every row once.</summary>
+    [Property(Arbitrary = [typeof(MemoryGenerators)], MaxTest = 60)]
+    public void ChosenMapping_CoversEveryRowOnce(MemoryCase c)
+    {
+        MatrixLayerResult r = MatrixMemoryModel.Evaluate(c.Layer, c.Spec, gemm => Math.Max(1, gemm.Macs / 16));
+        if (r.Mapping is null)
+        {
+            return;
+        }
+
+        MatrixOperands o = VectorGenerators.Operands(c.Layer.Groups, (int)c.Layer.Gemm.M, (int)c.Layer.Gemm.N, (int)c.Layer.Gemm.K, 1) with { Conv = c.Layer.Conv };
+        TilePlan plan = TilePlan.From(r.Mapping, o);
+        int[] seen = new int[o.M];
+        foreach ((int start, int count) in plan.MRanges)
+        {
+            for (int i = start; i < start + count; i++)
+            {
+                seen[i]++;
+            }
+        }
+
+        Assert.All(seen, s => Assert.Equal(1, s));
+        Assert.Equal(r.Mapping.MTiles, plan.MRanges.Length);
+    }
+
+    // The accumulators by the definition, independent of ArrayMatrix: bias + Σ_k (a − a_zp)(w − w_zp), int32 wrap.
+    private static int[] Accumulators(MatrixOperands o)
+    {
+        var acc = new int[o.Groups * o.M * o.N];
+        for (int g = 0; g < o.Groups; g++)
+        {
+            for (int i = 0; i < o.M; i++)
+            {
+                for (int j = 0; j < o.N; j++)
+                {
+                    long sum = o.Bias[(g * o.N) + j];
+                    for (int t = 0; t < o.K; t++)
+                    {
+                        sum += (long)(o.A[(((g * o.M) + i) * o.K) + t] - o.AZeroPoint) * (o.W[(((g * o.K) + t) * o.N) + j] - o.WZeroPoints[(g * o.N) + j]);
+                    }
+
+                    acc[(((g * o.M) + i) * o.N) + j] = unchecked((int)sum);
+                }
+            }
+        }
+
+        return acc;
+    }
+
+    private static void Place(int?[] target, int index, int value, string name)
+    {
+        Assert.True(target[index] is null || target[index] == value, $"{name} puts {value} where another fold put {target[index]}");
+        target[index] = value;
+    }
+}

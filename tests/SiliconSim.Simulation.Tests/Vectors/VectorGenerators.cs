@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels;
+using SiliconSim.Simulation.Memory;
+using SiliconSim.Simulation.Tests.Memory;
+using SiliconSim.Simulation.Vectors;
+
+namespace SiliconSim.Simulation.Tests.Vectors;
+
+/// <summary>Small random matrix layers with random tilings on random arrays, for the tile-vector laws.</summary>
+public static class VectorGenerators
+{
+    public static Arbitrary<TileCase> TileCases() => Arb.From(
+        from groups in Gen.Choose(1, 3)
+        from m in Gen.Choose(1, 13)
+        from n in Gen.Choose(1, 9)
+        from k in Gen.Choose(1, 11)
+        from seed in Gen.Choose(0, int.MaxValue)
+        from groupsPerTile in Gen.Choose(1, groups)
+        from cuts in Gen.ListOf(Gen.Choose(1, m - 1 < 1 ? 1 : m - 1))
+        from nTile in Gen.Choose(1, n)
+        from kTile in Gen.Choose(1, k)
+        from dataflow in Gen.Elements(Dataflow.OutputStationary, Dataflow.WeightStationary, Dataflow.InputStationary)
+        from rows in Gen.Choose(1, 5)
+        from cols in Gen.Choose(1, 5)
+        select new TileCase(Operands(groups, m, n, k, seed), new TilePlan(groupsPerTile, Ranges(m, cuts), nTile, kTile), dataflow, rows, cols));
+
+    /// <summary>Random int8 x uint8 operands with zero points and a bias large enough to wrap an int32 now and then.</summary>
+    public static MatrixOperands Operands(int groups, int m, int n, int k, int seed)
+    {
+        var random = new Random(seed);
+        int[] Codes(int count, int lo, int hi) => [.. Enumerable.Range(0, count).Select(_ => random.Next(lo, hi + 1))];
+        return new MatrixOperands
+        {
+            Groups = groups,
+            M = m,
+            N = n,
+            K = k,
+            A = Codes(groups * m * k, 0, 255),
+            AType = DataType.UInt8,
+            AZeroPoint = random.Next(0, 256),
+            W = Codes(groups * k * n, -128, 127),
+            WType = DataType.Int8,
+            WZeroPoints = Codes(groups * n, -3, 3),
+            Bias = [.. Enumerable.Range(0, groups * n).Select(_ => random.Next(int.MinValue, int.MaxValue))],
+            OutputType = DataType.UInt8,
+            OutputZeroPoint = 0,
+            Scales = [.. Enumerable.Repeat(0.01f, groups * n)],
+            RealMultipliers = [.. Enumerable.Repeat(0.01, groups * n)],
+            Numerics = MatrixNumerics.Reference,
+        };
+    }
+
+    private static ImmutableArray<(int, int)> Ranges(int m, IList<int> cuts)
+    {
+        int[] points = [0, .. cuts.Where(c => c > 0 && c < m).Distinct().Order(), m];
+        return [.. points.Zip(points.Skip(1), (a, b) => (a, b - a))];
+    }
+}
