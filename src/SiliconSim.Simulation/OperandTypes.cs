@@ -44,6 +44,18 @@ public sealed class OperandTypes
             return (DataType.UInt8, layer.WeightType);
         }
 
+        // A float decoder graph runs on the array in fp16: MatMulNBits dequantizes its codes in front of fp16 multipliers
+        // (W4A16, W8A16), and attention multiplies fp16 queries, keys and values.
+        if (node.OpType == "MatMulNBits")
+        {
+            return (DataType.Float16, layer.WeightType == DataType.UInt4 ? DataType.Int4 : DataType.Int8);
+        }
+
+        if (node.OpType == "GroupQueryAttention")
+        {
+            return (DataType.Float16, DataType.Float16);
+        }
+
         // The low-precision array quantizes its float activations to the weight's element type (LowPrecisionArrayMapping).
         if (node.OpType is "ArrayConv" or "ArrayGemm")
         {

@@ -22,6 +22,9 @@ namespace SiliconSim.Simulation.Mapping;
 /// <item>Gemm, QGemm, siliconsim.ArrayGemm (transA/transB), MatMul, MatMulInteger, MatMulIntegerToFloat, QLinearMatMul, com.microsoft.FusedMatMul
 /// (transA/transB): [..., M, K] x [..., K, N]. When the K x N operand has no batch (weights), A's batch folds into M (one
 /// GEMM against the same weights); otherwise each of the broadcast batch's matrices is a group.</item>
+/// <item>com.microsoft.MatMulNBits: A [..., K] x packed K x N codes, A's batch folded into M.</item>
+/// <item>com.microsoft.GroupQueryAttention: Q K^T and P V per sequence and key/value head, the group's query heads
+/// stacked into M: Groups = 2 x batch x kv heads of (new tokens x group) x total tokens x head size.</item>
 /// </list>
 /// <para>Everything else is a <see cref="VectorLayer"/> of its <see cref="VectorOpClass"/>: pools count output elements x
 /// window, reductions and normalizations their input elements, the rest their output elements. Reshape, Flatten,
@@ -64,6 +67,8 @@ public static class LayerExtractor
                 "FusedMatMul" or "ArrayGemm" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: true),
                 "MatMul" or "MatMulInteger" or "MatMulIntegerToFloat" or "DynamicQuantizeMatMul" => MatMul(ctx, node, a: 0, b: 1, gemmAttributes: false),
                 "QLinearMatMul" => MatMul(ctx, node, a: 0, b: 3, gemmAttributes: false),
+                "MatMulNBits" => MatMulNBits(ctx, node),
+                "GroupQueryAttention" => GroupQueryAttention(ctx, node),
                 _ => null,
             };
             if (matrix is not null)
@@ -134,6 +139,35 @@ public static class LayerExtractor
         return ctx.Matrix(node, new GemmShape(m, n, k), checked((int)batch.Aggregate(1L, (x, y) => x * y)), a, b, null);
     }
 
+    /// <summary>com.microsoft.MatMulNBits: A [..., K] x the packed K x N weights (attributes K, N, bits): one GEMM with
+    /// A's leading dimensions folded into M; the weights' scales and zero points are read beside them.</summary>
+    private static MatrixLayer MatMulNBits(Context ctx, Node node)
+    {
+        int[] sa = ctx.Shape(node, 0);
+        long k = ctx.Int(node, "K", 0), n = ctx.Int(node, "N", 0);
+        long m = sa[..^1].Aggregate(1L, (x, y) => x * y);
+        DataType codes = ctx.Int(node, "bits", 4) == 4 ? DataType.UInt4 : DataType.UInt8;
+        return ctx.Matrix(node, new GemmShape(m, n, k), 1, 0, 1, null) with { WeightType = codes };
+    }
+
+    /// <summary>
+    /// com.microsoft.GroupQueryAttention: per sequence and key/value head, the query heads that share it (stacked into M
+    /// = new tokens x group) against the total sequence, twice: Q K^T (K = head size, N = total tokens) and P V (the same
+    /// MACs), so Groups = 2 x batch x kv heads of M x T x head size. The K x N operand is the key/value cache (present_key,
+    /// present_value: past plus new), read from past_key/past_value; the softmax rides along in the vector unit.
+    /// </summary>
+    private static MatrixLayer GroupQueryAttention(Context ctx, Node node)
+    {
+        int[] q = ctx.Shape(node, 0);
+        long heads = ctx.Int(node, "num_heads", 1), kvHeads = ctx.Int(node, "kv_num_heads", 1);
+        int[] present = node.Outputs.Length > 1 && ctx.TryShape(node.Outputs[1]) is { Length: 4 } p ? p
+            : throw new InvalidOperationException($"node {node.Describe()}: the shape of present_key is unknown");
+        long batch = q[0], tokens = q[1], total = present[2], headSize = present[3];
+        int cache = node.Inputs.Length > 3 && node.Inputs[3].Length > 0 ? 3 : 0;
+        MatrixLayer layer = ctx.Matrix(node, new GemmShape(tokens * (heads / kvHeads), total, headSize), checked((int)(2 * batch * kvHeads)), 0, cache, null);
+        return layer with { WeightBytes = ctx.Bytes(node.Outputs[1]) + ctx.Bytes(node.Outputs[2]), WeightType = layer.InputType };
+    }
+
     private static (VectorLayer Layer, bool Known) Vector(Context ctx, Node node)
     {
         (VectorOpClass cls, Count count) = s_ops.Vector.TryGetValue(node.OpType, out var entry) ? entry : (VectorOpClass.Elementwise, Count.Output);
@@ -175,7 +209,7 @@ public static class LayerExtractor
         public readonly HashSet<string> Matrix = new(StringComparer.Ordinal)
         {
             "Conv", "ConvInteger", "NchwcConv", "ArrayConv", "ArrayGemm", "QLinearConv", "ConvTranspose", "Gemm", "QGemm", "FusedMatMul", "MatMul",
-            "MatMulInteger", "MatMulIntegerToFloat", "QLinearMatMul", "DynamicQuantizeMatMul",
+            "MatMulInteger", "MatMulIntegerToFloat", "QLinearMatMul", "DynamicQuantizeMatMul", "MatMulNBits", "GroupQueryAttention",
         };
 
         public readonly Dictionary<string, (VectorOpClass Class, Count Count)> Vector = Build();
@@ -204,10 +238,9 @@ public static class LayerExtractor
             Add(VectorOpClass.Normalization, Count.Input, "LayerNormalization", "SkipLayerNormalization", "InstanceNormalization",
                 "SimplifiedLayerNormalization", "SkipSimplifiedLayerNormalization");
 
-            // Decoder ops the executor runs; provisional classes so mapping does not fail. MatMulNBits and
-            // GroupQueryAttention are matrix work that the timing side has yet to map (their costs here are placeholders).
+            // Decoder ops around the matrix ones (MatMulNBits and GroupQueryAttention are matrix layers).
             Add(VectorOpClass.Transcendental, Count.Output, "QuickGelu");
-            Add(VectorOpClass.Elementwise, Count.Output, "RotaryEmbedding", "MatMulNBits", "GroupQueryAttention");
+            Add(VectorOpClass.Elementwise, Count.Output, "RotaryEmbedding");
             Add(VectorOpClass.Quantize, Count.Output, "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "TRT_FP4DynamicQuantize");
             Add(VectorOpClass.DataMovement, Count.None, "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Shape", "Size", "Constant");
             Add(VectorOpClass.DataMovement, Count.Output, "Transpose", "Concat", "Gather", "Slice", "Pad", "Expand", "Tile",

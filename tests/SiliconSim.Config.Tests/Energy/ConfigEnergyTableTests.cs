@@ -82,7 +82,7 @@ public sealed class ConfigEnergyTableTests : IDisposable
         string table = Write("t.yaml", Table().Replace("float32_add_pj: 0.9 ", "float32_add_pj: -0.9", StringComparison.Ordinal));
         string config = Write("npu.yaml", "base: edge-npu\nenergy: t.yaml\n");
 
-        Assert.Equal($"{config}:2:1: energy: {table}:55:17: float32_add_pj: must be a finite energy >= 0, got -0.9",
+        Assert.Equal($"{config}:2:1: energy: {table}:56:17: float32_add_pj: must be a finite energy >= 0, got -0.9",
             Assert.Single(ConfigLoader.LoadFile(config).Diagnostics).ToString());
     }
 
@@ -161,6 +161,6 @@ public sealed class ConfigEnergyTableTests : IDisposable
         Assert.False(sweep.Success);
         var d = Assert.Single(sweep.Diagnostics);
         Assert.Equal("base", d.Path);
-        Assert.Contains($"energy: {table}:55:17: float32_add_pj: must be a finite energy >= 0, got -0.9", d.Message, StringComparison.Ordinal);
+        Assert.Contains($"energy: {table}:56:17: float32_add_pj: must be a finite energy >= 0, got -0.9", d.Message, StringComparison.Ordinal);
     }
 }

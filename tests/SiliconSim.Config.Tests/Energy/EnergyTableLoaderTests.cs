@@ -116,7 +116,7 @@ public sealed partial class EnergyTableLoaderTests
         string yaml = File.ReadAllText(DefaultPath).Replace("float32_add_pj: 0.9 ", "float32_add_pj: -0.9", StringComparison.Ordinal);
         var result = EnergyTableLoader.LoadText(yaml, "e.yaml");
         Assert.Null(result.Table);
-        Assert.Equal("e.yaml:55:17: float32_add_pj: must be a finite energy >= 0, got -0.9", Assert.Single(result.Diagnostics).ToString());
+        Assert.Equal("e.yaml:56:17: float32_add_pj: must be a finite energy >= 0, got -0.9", Assert.Single(result.Diagnostics).ToString());
     }
 
     [Fact]
