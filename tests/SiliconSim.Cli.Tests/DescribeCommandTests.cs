@@ -16,7 +16,7 @@ public sealed class DescribeCommandTests
         Assert.All(SpecParameters.All, p => Assert.Contains(p.Path, stdout, StringComparison.Ordinal));
         Assert.Contains("capacity_kib", stdout, StringComparison.Ordinal);
         Assert.Contains("KiB", stdout, StringComparison.Ordinal);
-        Assert.Contains("Presets: edge-npu, edge-npu-mx, eyeriss, scalesim-google, tpu-v1", stdout, StringComparison.Ordinal);
+        Assert.Contains("Presets: edge-npu, edge-npu-mx, eyeriss, phone-npu, scalesim-google, tpu-v1, tpu-v4", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class DescribeCommandTests
     {
         var (exit, _, stderr) = CliRunner.Run("describe", "tpu-v9");
         Assert.Equal(2, exit);
-        Assert.Contains("tpu-v9:1:1: no such file or preset (presets: edge-npu, edge-npu-mx, eyeriss, scalesim-google, tpu-v1)", stderr, StringComparison.Ordinal);
+        Assert.Contains("tpu-v9:1:1: no such file or preset (presets: edge-npu, edge-npu-mx, eyeriss, phone-npu, scalesim-google, tpu-v1, tpu-v4)", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 }
