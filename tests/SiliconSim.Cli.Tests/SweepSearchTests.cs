@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using SiliconSim.Cli.Commands;
 using SiliconSim.Cli.Sweeps;
-using SiliconSim.Reporting;
 using SiliconSim.Reporting.Charts;
 using Xunit.Abstractions;
 
@@ -139,8 +138,7 @@ public sealed class SweepSearchTests(ITestOutputHelper output) : IDisposable
                 output.WriteLine($"{method} seed {seed}: {found.Count} evaluated, front {Front(found).Count}, hypervolume ratio {Hypervolume(Front(found), reference) / full:F4}");
                 if (method == "nsga2" && seed == 1)
                 {
-                    var plot = SearchComparisonChart.Build(all, found, "NSGA-II");
-                    ChartFiles.Save(plot, Path.Combine(RepositoryFolder.Root, "docs", "images"), "search-nsga2-vs-grid", "NSGA-II against the exhaustive grid");
+                    SearchComparisonChart.Build(all, found, "NSGA-II").SavePng(Path.Combine(RepositoryFolder.Root, "docs", "images", "search-nsga2-vs-grid.png"), ChartStyle.Width, ChartStyle.Height);
                 }
             }
         }

@@ -5,7 +5,8 @@ namespace SiliconSim.Reporting.Charts;
 /// <summary>
 /// A search against the exhaustive grid it samples: every grid point (grey), the points the search evaluated (blue), and
 /// both Pareto fronts (energy per inference against latency, both minimized) as stepped lines, so how much of the true
-/// front the search found reads off one picture.
+/// front the search found reads off one picture. The view is zoomed to the exhaustive front's neighbourhood (to 15 %
+/// beyond its slowest latency and 50 % beyond its highest energy): a grid's far points would shrink the front to a dot.
 /// </summary>
 public static class SearchComparisonChart
 {
@@ -18,7 +19,17 @@ public static class SearchComparisonChart
         Cloud(plot, searched, ChartStyle.Series(0).WithAlpha(0.6), 5, $"{searchName} ({searched.Count} evaluated)");
         Front(plot, grid, Colors.Black, MarkerShape.OpenCircle, 14, "exhaustive front");
         Front(plot, searched, Colors.Red, MarkerShape.FilledCircle, 7, $"{searchName} front");
-        plot.Title($"{searchName} against the exhaustive grid: energy per inference vs latency");
+        var front = ParetoFront.Of([.. grid]).Select(i => grid[i]).ToList();
+        if (front.Count > 0)
+        {
+            plot.Axes.SetLimits(
+                front.Min(p => p.LatencySeconds) * 1e6 * 0.995,
+                front.Max(p => p.LatencySeconds) * 1e6 * 1.15,
+                front.Min(p => p.EnergyJoules) * 1e6 * 0.9,
+                front.Max(p => p.EnergyJoules) * 1e6 * 1.5);
+        }
+
+        plot.Title($"{searchName} against the exhaustive grid near its front");
         plot.XLabel("Latency (µs)");
         plot.YLabel("Energy per inference (µJ)");
         plot.ShowLegend(Alignment.UpperRight);
