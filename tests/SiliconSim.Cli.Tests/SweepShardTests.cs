@@ -102,13 +102,21 @@ public sealed class SweepShardTests : IDisposable
     }
 
     [Fact]
-    public void AFolderHoldingAnotherSweep_IsRefused()
+    public void AnEditedSpecRunIntoTheSameFolder_BecomesTheSweepItHolds_ReusingTheUnchangedPoints()
     {
         string outDir = Path.Combine(_dir.Path, "one");
-        Assert.Equal(0, Sweep(Spec(axes: "  array.rows: [8, 16]\n"), outDir, new SweepShard(0, 2)).Exit);
-        var other = Sweep(Spec("other.yaml", "  array.rows: [8, 32]\n"), outDir, new SweepShard(1, 2));
-        Assert.Equal(2, other.Exit);
-        Assert.Contains($"--out: {outDir} holds another sweep", other.Err, StringComparison.Ordinal);
+        Assert.Equal(0, Sweep(Spec(axes: "  array.rows: [8, 16]\n"), outDir, null).Exit);
+        var edited = Sweep(Spec("edited.yaml", "  array.rows: [8, 32]\n"), outDir, new SweepShard(0, 1));
+        Assert.Equal(0, edited.Exit);
+        Assert.Contains($"note: {outDir} recorded another spec; it now records", edited.Out, StringComparison.Ordinal);
+        Assert.Contains("2 in this shard, 1 already stored, 1 to run", edited.Out, StringComparison.Ordinal);
+
+        // The merge lists the edited sweep's points (8 and 32 rows); the 16-row point stored before is not in its tables.
+        Assert.Equal(0, Merge(outDir).Exit);
+        string results = File.ReadAllText(Path.Combine(outDir, "results.csv"));
+        Assert.Equal(3, results.TrimEnd('\n').Split('\n').Length);
+        Assert.Contains("\n1,32,", results, StringComparison.Ordinal);
+        Assert.DoesNotContain(",16,", results, StringComparison.Ordinal);
     }
 
     [Fact]

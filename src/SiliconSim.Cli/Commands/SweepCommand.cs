@@ -79,7 +79,10 @@ internal static class SweepCommand
         try
         {
             OutputFolder.Prepare(options.OutDir, "--out");
-            SweepFolder.Record(options.SpecPath, File.ReadAllText(options.SpecPath), options.OutDir);
+            if (SweepFolder.Record(options.SpecPath, File.ReadAllText(options.SpecPath), options.OutDir))
+            {
+                stdout.WriteLine(ReplacedNote(options.OutDir, options.SpecPath));
+            }
             runner = new SweepRunner(definition, options.OutDir, RunCommand.ToolVersion()) { MemoryBudget = options.MemoryBudget };
             runner.LoadModels();
         }
@@ -191,6 +194,10 @@ internal static class SweepCommand
 
         return loaded.Definition;
     }
+
+    /// <summary>The note a run prints when its folder recorded another spec (an edited sweep, or another one).</summary>
+    internal static string ReplacedNote(string outDir, string specPath) =>
+        $"note: {outDir} recorded another spec; it now records {specPath} (stored points whose config, model and evaluation are unchanged are reused)";
 
     internal static int Fail(UserInputException e, TextWriter stderr)
     {

@@ -72,7 +72,10 @@ internal static partial class SweepSubmitCommand
         try
         {
             OutputFolder.Prepare(outDir, "--out");
-            SweepFolder.Record(specPath, File.ReadAllText(specPath), outDir);
+            if (SweepFolder.Record(specPath, File.ReadAllText(specPath), outDir))
+            {
+                stdout.WriteLine(SweepCommand.ReplacedNote(outDir, specPath));
+            }
             var runner = new SweepRunner(definition, outDir, RunCommand.ToolVersion());
             runner.LoadModels();
             var tasks = ShardsToRun(runner, options.Tasks);

@@ -5,33 +5,32 @@ namespace SiliconSim.Cli.Sweeps;
 
 /// <summary>
 /// What a sweep folder records about its sweep so <c>sweep merge DIR</c> knows the point set without being told the
-/// spec: <c>sweep.yaml</c> (the spec, byte for byte) and <c>sweep.source</c> (the spec's absolute path, against whose
-/// folder the spec's relative paths resolve). Every run into the folder checks it holds the same spec, so shards of two
-/// different sweeps can never mix their points in one table.
+/// spec: <c>sweep.yaml</c> (the spec's text) and <c>sweep.source</c> (the spec's absolute path, against whose folder
+/// the spec's relative paths resolve). The latest run into the folder defines the sweep it holds: an edited spec rerun
+/// into the same folder replaces the record (stored points are keyed by their resolved config, model and evaluation,
+/// so those the edit left unchanged are reused and no other point's outcome can reach the tables).
 /// </summary>
 internal static class SweepFolder
 {
     public const string SpecFile = "sweep.yaml";
     public const string SourceFile = "sweep.source";
 
-    /// <summary>Records <paramref name="specPath"/>'s text in <paramref name="outDir"/>, or checks the one recorded is the same.</summary>
-    /// <exception cref="UserInputException">the folder holds another sweep.</exception>
-    public static void Record(string specPath, string specText, string outDir)
+    /// <summary>Records <paramref name="specPath"/>'s text in <paramref name="outDir"/>; true when it replaced another sweep's.</summary>
+    public static bool Record(string specPath, string specText, string outDir)
     {
         string copy = Path.Combine(outDir, SpecFile);
-        if (File.Exists(copy))
+        string source = Path.GetFullPath(specPath) + "\n";
+        string sourceFile = Path.Combine(outDir, SourceFile);
+        bool existed = File.Exists(copy);
+        if (existed && File.ReadAllText(copy) == specText && File.Exists(sourceFile) && File.ReadAllText(sourceFile) == source)
         {
-            if (File.ReadAllText(copy) != specText)
-            {
-                throw new UserInputException("--out", $"{outDir} holds another sweep ({copy} differs from {specPath}); use another --out folder");
-            }
-
-            return;
+            return false;
         }
 
         // Temp file and rename, as for points: shards starting together all write the same two files.
         Atomic(copy, specText);
-        Atomic(Path.Combine(outDir, SourceFile), Path.GetFullPath(specPath) + "\n");
+        Atomic(sourceFile, source);
+        return existed;
     }
 
     /// <summary>The recorded spec text and the path it is resolved as.</summary>
