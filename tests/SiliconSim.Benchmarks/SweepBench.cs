@@ -37,10 +37,12 @@ internal static class SweepBench
         {
             long start = Stopwatch.GetTimestamp();
             var runner = new SweepRunner(sweep, outDir, "bench");
-            runner.PrepareModels();
-            var pending = runner.Pending();
+            runner.LoadModels();
+            var points = runner.NextGeneration([]);
+            runner.PrepareModels(points);
+            var pending = runner.Pending(points);
             runner.Run(pending, Environment.ProcessorCount, CancellationToken.None);
-            int stored = runner.WriteTables();
+            int stored = runner.WriteTables(points);
             return (Stopwatch.GetElapsedTime(start).TotalSeconds, stored);
         }
         finally

@@ -98,9 +98,11 @@ internal sealed class PointStore(string outDir, string version)
             json.WriteEndObject();
         }
 
-        // Temp file then atomic rename: a killed sweep leaves either no file or a complete one.
+        // Temp file then atomic rename: a killed sweep leaves either no file or a complete one. The temp name is unique
+        // to this host, process and thread, so shards on other machines sharing the folder never write the same temp
+        // file; two that store the same point rename the same bytes over each other (a point's outcome is deterministic).
         string final = FileOf(record.Key);
-        string temp = final + "." + Environment.CurrentManagedThreadId.ToString(CultureInfo.InvariantCulture) + ".tmp";
+        string temp = $"{final}.{Environment.MachineName}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Environment.CurrentManagedThreadId.ToString(CultureInfo.InvariantCulture)}.tmp";
         File.WriteAllBytes(temp, buffer.ToArray());
         File.Move(temp, final, overwrite: true);
     }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SiliconSim.Cli.Io;
 using SiliconSim.Config.Sweeps;
+using SiliconSim.Config.Sweeps.Search;
 using SiliconSim.Reporting.Sweeps;
 using SiliconSim.Simulation.Pipeline;
 
@@ -14,43 +15,81 @@ namespace SiliconSim.Cli.Sweeps;
 /// through the one pipeline (<see cref="SimulationPipeline.Evaluate"/>) on <c>--jobs</c> workers, each outcome stored
 /// in the <see cref="PointStore"/> under a key of the resolved config, model, tool version and what is evaluated, so a
 /// rerun skips finished points. The tables (<see cref="SweepTables"/>) are always rebuilt from the expansion and the
-/// stored points, in point order, so they depend on neither thread count nor interruptions.
+/// stored points, in point order, so they depend on neither thread count, interruptions nor how the points were shared
+/// among shards. A search's points come a generation at a time (<see cref="NextGeneration"/>).
 /// </summary>
 internal sealed class SweepRunner
 {
     private readonly SweepDefinition _sweep;
-    private readonly ImmutableArray<SweepPoint> _points;
     private readonly string _outDir;
     private readonly string _version;
     private readonly PointStore _store;
     private readonly Dictionary<string, SweepModel> _models = new(StringComparer.Ordinal);
     private readonly string _evaluation;
+    private readonly SweepSpace? _space;
 
     public SweepRunner(SweepDefinition sweep, string outDir, string version)
     {
         _sweep = sweep;
-        _points = [.. SweepExpander.Expand(sweep)];
         _outDir = outDir;
         _version = version;
         _store = new PointStore(outDir, version);
         string thermal = sweep.ThermalSeconds > 0 ? sweep.ThermalSeconds.ToString("R", CultureInfo.InvariantCulture) : "none";
         _evaluation = $"metrics {string.Join(',', SweepMetrics.Columns)}; thermal_seconds {thermal}";
+        _space = sweep.Search is null ? null : new SweepSpace(sweep);
     }
-
-    public ImmutableArray<SweepPoint> Points => _points;
 
     /// <summary>The memory budget each model's lowering and execution must stay within.</summary>
     public Numerics.MemoryBudget MemoryBudget { get; init; } = Numerics.MemoryBudget.Default;
+
+    /// <summary>True for a search (points a generation at a time), false for a grid or zip.</summary>
+    public bool Searches => _sweep.Search is not null;
+
+    /// <summary>The two metrics of the Pareto table: the search's objectives, else latency and <see cref="ParetoMetric"/>.</summary>
+    public (string X, string Y) Front => _sweep.Search is { } s ? (s.Objectives[0], s.Objectives[1]) : ("latency_s", ParetoMetric);
 
     /// <summary>The second Pareto metric beside latency.</summary>
     public static string ParetoMetric => SweepMetrics.ParetoMetric;
 
     /// <summary>
-    /// Reads every model once and prepares it for each lowering the runnable points need, before any point runs, so a
-    /// model that cannot run (an unsupported op, a failing node, a memory budget) fails the sweep at once, naming it.
+    /// The points of the next generation, given the generations already complete (every runnable point stored): a
+    /// grid's one generation is every point; a search's come from <see cref="SearchPlanner"/> and the stored outcomes.
+    /// Empty when there are no more.
     /// </summary>
-    /// <exception cref="UserInputException">a model is missing, malformed or cannot run.</exception>
-    public void PrepareModels()
+    public ImmutableArray<SweepPoint> NextGeneration(IReadOnlyList<ImmutableArray<SweepPoint>> done)
+    {
+        if (_sweep.Search is not { } search)
+        {
+            return done.Count == 0 ? [.. SweepExpander.Expand(_sweep)] : [];
+        }
+
+        var lengths = _space!.AxisLengths;
+        var outcomes = done.Select(g => (IReadOnlyList<SearchOutcome>)[.. g.Select(p => Outcome(p, search, lengths))]).ToList();
+        var genes = SearchPlanner.Generation(search, lengths, outcomes, at => _space.At(0, at).Runnable);
+        return [.. genes.Select(at => _space.At(0, at)).OrderBy(p => p.Index)];
+    }
+
+    private SearchOutcome Outcome(SweepPoint point, SweepSearch search, ImmutableArray<int> lengths)
+    {
+        int[] genes = new int[lengths.Length];
+        long index = point.Index;
+        for (int k = lengths.Length - 1; k >= 0; k--)
+        {
+            genes[k] = (int)(index % lengths[k]);
+            index /= lengths[k];
+        }
+
+        PointRecord? r = point.Runnable ? _store.TryRead(Key(point)) : null;
+        var values = search.Objectives.Select(o => r is { Status: "ok" } && r.Metrics.GetValueOrDefault(o) is double v ? v : double.NaN).ToImmutableArray();
+        return new SearchOutcome([.. genes], values.All(double.IsFinite) ? values : null);
+    }
+
+    /// <summary>
+    /// Reads every model once (its file and hash, which every point key needs), before any point runs, so a missing
+    /// or malformed model fails the sweep at once, naming it.
+    /// </summary>
+    /// <exception cref="UserInputException">a model is missing or malformed.</exception>
+    public void LoadModels()
     {
         foreach (string model in _sweep.Models.Distinct(StringComparer.Ordinal))
         {
@@ -58,8 +97,16 @@ internal sealed class SweepRunner
             workload = workload with { Request = workload.Request with { MemoryBudget = MemoryBudget } };
             _models[model] = new SweepModel(workload, WorkloadFiles.Sha256(workload.ModelPath));
         }
+    }
 
-        foreach (SweepPoint point in _points.Where(p => p.Runnable))
+    /// <summary>
+    /// Prepares each model for every lowering the runnable <paramref name="points"/> need, before any of them runs, so a
+    /// model that cannot run (an unsupported op, a failing node, a memory budget) fails the sweep at once, naming it.
+    /// </summary>
+    /// <exception cref="UserInputException">a model cannot run.</exception>
+    public void PrepareModels(IEnumerable<SweepPoint> points)
+    {
+        foreach (SweepPoint point in points.Where(p => p.Runnable))
         {
             _ = _models[point.Model].For(point.Spec!);
         }
@@ -73,8 +120,8 @@ internal sealed class SweepRunner
     public string Key(SweepPoint point) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{point.ConfigYaml}\n--\n{_models[point.Model].Sha256}\n--\n{_version}\n--\n{_evaluation}")));
 
-    /// <summary>The runnable points without a complete stored result, in index order.</summary>
-    public ImmutableArray<SweepPoint> Pending() => [.. _points.Where(p => p.Runnable && _store.TryRead(Key(p)) is null)];
+    /// <summary>The runnable points of <paramref name="points"/> without a complete stored result, in their order.</summary>
+    public ImmutableArray<SweepPoint> Pending(IEnumerable<SweepPoint> points) => [.. points.Where(p => p.Runnable && _store.TryRead(Key(p)) is null)];
 
     /// <summary>
     /// Runs <paramref name="pending"/> on <paramref name="jobs"/> workers; stops scheduling on cancellation (points in
@@ -103,6 +150,9 @@ internal sealed class SweepRunner
 
     private ImmutableArray<string> Axes => [.. _sweep.Axes.Select(a => a.Path)];
 
+    /// <summary>Axis <paramref name="k"/>'s config path.</summary>
+    public string AxisPath(int k) => _sweep.Axes[k].Path;
+
     private PointRecord Evaluate(SweepPoint point)
     {
         var spec = point.Spec!;
@@ -123,12 +173,12 @@ internal sealed class SweepRunner
         return new PointRecord(key, "ok", null, metrics);
     }
 
-    /// <summary>Rebuilds the tables from the stored points. Returns the number of points with a stored outcome.</summary>
-    public int WriteTables()
+    /// <summary>Rebuilds the tables of <paramref name="points"/> (in index order) from the store. Returns the number of points with a stored outcome.</summary>
+    public int WriteTables(IEnumerable<SweepPoint> points)
     {
-        var rows = new List<SweepRow>(_points.Length);
+        var rows = new List<SweepRow>();
         int stored = 0;
-        foreach (SweepPoint p in _points)
+        foreach (SweepPoint p in points.OrderBy(p => p.Index))
         {
             PointRecord? r = p.Runnable ? _store.TryRead(Key(p)) : null;
             stored += r is null ? 0 : 1;
@@ -136,7 +186,7 @@ internal sealed class SweepRunner
             rows.Add(new SweepRow(p.Index, p.Values, _models[p.Model].Name, status, p.DropReason ?? r?.Reason ?? string.Empty, r?.Metrics ?? ImmutableDictionary<string, double?>.Empty));
         }
 
-        SweepTables.Write(_outDir, Axes, rows, _sweep.ColorBy);
+        SweepTables.Write(_outDir, Axes, rows, _sweep.ColorBy, Front);
         return stored;
     }
 }

@@ -53,6 +53,9 @@ public sealed record SweepDefinition
     /// <summary>The axis whose values colour the Pareto plot; null: the first axis (config key <c>color_by</c>).</summary>
     public string? ColorBy { get; init; }
 
+    /// <summary>The search that picks points from the axes' grid (<c>search:</c>); null: every point of the grid or zip.</summary>
+    public Search.SweepSearch? Search { get; init; }
+
     /// <summary>See <see cref="ThermalSeconds"/>.</summary>
     public const double DefaultThermalSeconds = 600;
 

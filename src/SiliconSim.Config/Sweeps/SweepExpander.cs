@@ -22,9 +22,7 @@ public static class SweepExpander
 
         // The base tree is located in the base config's file, so a relative path an axis gives (energy: tables/x.yaml)
         // is taken from that file's folder, as it would be had it been written there.
-        string file = sweep.BaseConfigPath ?? (sweep.Base.EndsWith(".yaml", StringComparison.Ordinal) ? Path.GetFileName(sweep.Base) : sweep.Base + ".yaml");
-        YamlNode baseTree = YamlTreeReader.Read(sweep.BaseYaml, file, [])
-            ?? throw new InvalidOperationException("the resolved base config does not parse");
+        var (baseTree, file) = BaseTree(sweep);
         var combinations = Combinations(sweep).ToList();
         var configs = combinations.Select(values => Resolve(sweep, file, baseTree, values)).ToList();
         int index = 0;
@@ -73,6 +71,33 @@ public static class SweepExpander
                 yield break;
             }
         }
+    }
+
+    /// <summary>
+    /// The grid point with value index <paramref name="at"/>[k] on axis k, for model <paramref name="model"/> (a search's
+    /// points): its index is the one <see cref="Expand"/> gives it (models outermost, the last axis fastest), its spec
+    /// resolved and its constraints checked as there. <paramref name="baseTree"/> is <see cref="BaseTree"/>'s result.
+    /// </summary>
+    internal static SweepPoint At(SweepDefinition sweep, (YamlNode Tree, string File) baseTree, int model, ImmutableArray<int> at)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        long index = model;
+        for (int k = 0; k < at.Length; k++)
+        {
+            index = (index * sweep.Axes[k].Values.Length) + at[k];
+        }
+
+        ImmutableArray<string> values = [.. at.Select((v, k) => sweep.Axes[k].Values[v])];
+        var (spec, table, yaml, reason) = Resolve(sweep, baseTree.File, baseTree.Tree, values);
+        return new SweepPoint { Index = checked((int)index), Values = values, Model = sweep.Models[model], Spec = spec, EnergyTable = table, ConfigYaml = yaml, DropReason = reason };
+    }
+
+    /// <summary>The base config's tree and the file it is located in (see <see cref="Expand"/>), parsed once per sweep.</summary>
+    internal static (YamlNode Tree, string File) BaseTree(SweepDefinition sweep)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        string file = sweep.BaseConfigPath ?? (sweep.Base.EndsWith(".yaml", StringComparison.Ordinal) ? Path.GetFileName(sweep.Base) : sweep.Base + ".yaml");
+        return (YamlTreeReader.Read(sweep.BaseYaml, file, []) ?? throw new InvalidOperationException("the resolved base config does not parse"), file);
     }
 
     private static (AcceleratorSpec? Spec, EnergyTableSpec? Table, string Yaml, string? Reason) Resolve(SweepDefinition sweep, string file, YamlNode baseTree, ImmutableArray<string> values)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using SiliconSim.Config.Diagnostics;
 using SiliconSim.Config.Files;
+using SiliconSim.Config.Sweeps.Search;
 using SiliconSim.Config.Yaml;
 using SiliconSim.Hardware.Specs.Parameters;
 
@@ -28,6 +29,11 @@ namespace SiliconSim.Config.Sweeps;
 /// thermal_seconds: 600                 # back-to-back inference per point's thermal model; 0 = no thermal columns
 /// color_by: array.cols                 # the axis that colours the Pareto plot (default: the first axis)
 /// max_points: 10000                    # the most points (axes' combinations x models) the sweep may expand to
+/// search: nsga2                        # or random, latin_hypercube: evaluate `budget` points of the grid, not all
+/// seed: 1                              # the search's seed (its points are a function of it)
+/// budget: 300                          # points the search evaluates (at most max_points)
+/// population: 24                       # NSGA-II's population
+/// objectives: [latency_s, energy_j]    # metric columns the search minimizes
 /// </code>
 /// The point count is computed from the axes before any value list is built, so a range of 10^7 values (or
 /// <c>step: 1e-300</c>, <c>factor: 1.0000000001</c>) is an error naming its count, not minutes of expansion.
@@ -40,7 +46,7 @@ public static partial class SweepLoader
     /// </summary>
     public const long DefaultMaxPoints = 10_000;
 
-    private static readonly string[] s_keys = ["base", "models", "combine", "axes", "constraints", "thermal_seconds", "color_by", "max_points"];
+    private static readonly string[] s_keys = ["base", "models", "combine", "axes", "constraints", "thermal_seconds", "color_by", "max_points", "search", "seed", "budget", "population", "objectives"];
     private static readonly string[] s_rangeKinds = ["step", "count", "factor"];
 
     /// <summary>Loads a sweep file; an unreadable file is a diagnostic.</summary>
@@ -191,7 +197,8 @@ public static partial class SweepLoader
 
         // Counted in double: a product of axis lengths can pass 2^63 before it is compared.
         double points = (combine == SweepCombine.Zip ? (axes.Count == 0 ? 1 : axes[0].Values.Length) : axes.Aggregate(1.0, (n, a) => n * a.Values.Length)) * Math.Max(1, models.Count);
-        if (points > maxPoints && !diagnostics.Any(d => d.Path == "max_points"))
+        SweepSearch? search = ReadSearch(top, combine, models.Count, points, maxPoints, Error);
+        if (search is null && points > maxPoints && !diagnostics.Any(d => d.Path == "max_points"))
         {
             Error(Get("axes")?.Location ?? top.Location, "axes", $"the sweep expands to {Count(points)} points ({(combine == SweepCombine.Zip ? "zip" : "grid")} of {string.Join(" x ", axes.Select(a => a.Values.Length))} over {models.Count} model(s)), more than max_points {maxPoints}; set max_points to allow more");
         }
@@ -262,8 +269,99 @@ public static partial class SweepLoader
                 Constraints = constraints.ToImmutable(),
                 ThermalSeconds = thermalSeconds,
                 ColorBy = colorBy,
+                Search = search,
             },
             []);
+    }
+
+    /// <summary>
+    /// The search settings, or null without <c>search:</c> (then seed, budget, population and objectives are errors).
+    /// A search explores one model's grid: its objectives compare configs, which across models would compare workloads.
+    /// </summary>
+    private static SweepSearch? ReadSearch(YamlMapping top, SweepCombine combine, int modelCount, double gridPoints, long maxPoints, Action<SourceLocation, string, string> error)
+    {
+        YamlNode? Get(string key) => top.Entries.FirstOrDefault(e => e.Key.Text == key).Value;
+        string[] settings = ["seed", "budget", "population", "objectives"];
+        if (Get("search") is not YamlNode node)
+        {
+            foreach (var (key, _) in top.Entries.Where(e => settings.Contains(e.Key.Text)))
+            {
+                error(key.Location, key.Text, "only a search has this setting; add search: random, latin_hypercube or nsga2");
+            }
+
+            return null;
+        }
+
+        SearchMethod? method = node is YamlScalar { Text: "random" } ? SearchMethod.Random
+            : node is YamlScalar { Text: "latin_hypercube" } ? SearchMethod.LatinHypercube
+            : node is YamlScalar { Text: "nsga2" } ? SearchMethod.Nsga2 : null;
+        if (method is null)
+        {
+            error(node.Location, "search", $"must be random, latin_hypercube or nsga2, got '{(node as YamlScalar)?.Text ?? "a collection"}'");
+        }
+
+        if (combine == SweepCombine.Zip)
+        {
+            error(node.Location, "search", "a search explores the grid of the axes; remove combine: zip");
+        }
+
+        if (modelCount > 1)
+        {
+            error(node.Location, "search", $"a search explores one model's configs; got {modelCount} models (write one sweep per model)");
+        }
+
+        if (gridPoints > int.MaxValue)
+        {
+            error(node.Location, "search", $"the grid has {Count(gridPoints)} points, more than a point index holds ({int.MaxValue:N0})");
+        }
+
+        long? Integer(string key, long min, long fallback)
+        {
+            if (Get(key) is not YamlNode v)
+            {
+                return fallback;
+            }
+
+            if (v is YamlScalar { IsNull: false } vs && long.TryParse(vs.Text, NumberStyles.None, CultureInfo.InvariantCulture, out long x) && x >= min)
+            {
+                return x;
+            }
+
+            error(v.Location, key, $"must be an integer >= {min}, got '{(v as YamlScalar)?.Text ?? "a collection"}'");
+            return null;
+        }
+
+        long? seed = Integer("seed", 0, (long)SweepSearch.DefaultSeed);
+        long? budget = Get("budget") is null ? null : Integer("budget", 1, 0);
+        if (Get("budget") is null)
+        {
+            error(node.Location, "budget", "a search needs budget: the number of points it may evaluate");
+        }
+        else if (budget > maxPoints)
+        {
+            error(Get("budget")!.Location, "budget", $"{budget} is more than max_points {maxPoints}; set max_points to allow more");
+        }
+
+        // Two parents are the least a tournament and a crossover need.
+        long? population = Integer("population", 2, SweepSearch.DefaultPopulation);
+        var objectives = SweepSearch.DefaultObjectives;
+        SourceLocation objectivesAt = node.Location;
+        if (Get("objectives") is YamlNode o)
+        {
+            objectivesAt = o.Location;
+            if (o is YamlSequence { Items.Length: 2 } seq && seq.Items.All(i => i is YamlScalar { IsNull: false }))
+            {
+                objectives = [.. seq.Items.Select(i => ((YamlScalar)i).Text)];
+            }
+            else
+            {
+                error(o.Location, "objectives", "must list two metric columns to minimize, like [latency_s, energy_j]");
+            }
+        }
+
+        return method is SearchMethod m && seed is long s && budget is long b && population is long p
+            ? new SweepSearch(m, (ulong)s, (int)Math.Min(b, int.MaxValue), (int)Math.Min(p, int.MaxValue), objectives, objectivesAt)
+            : null;
     }
 
     private static string Count(double n) => n < 1e15 ? n.ToString("N0", CultureInfo.InvariantCulture) : n.ToString("0.###e0", CultureInfo.InvariantCulture);

@@ -20,8 +20,10 @@ public static class SweepTables
     /// <summary>Writes the tables into <paramref name="outDir"/>.</summary>
     /// <param name="axes">The axis paths, in axis order (the rows' values follow it).</param>
     /// <param name="colorBy">The axis that colours the Pareto chart; null: the first axis, or the point index without axes.</param>
-    public static void Write(string outDir, ImmutableArray<string> axes, IReadOnlyList<SweepRow> rows, string? colorBy)
+    /// <param name="front">The two metrics of pareto.csv (a search's objectives); null: latency_s and <see cref="SweepMetrics.ParetoMetric"/>.</param>
+    public static void Write(string outDir, ImmutableArray<string> axes, IReadOnlyList<SweepRow> rows, string? colorBy, (string X, string Y)? front = null)
     {
+        var (x, y) = front ?? ("latency_s", SweepMetrics.ParetoMetric);
         ArgumentNullException.ThrowIfNull(rows);
         Directory.CreateDirectory(outDir);
         var header = new List<string> { "index" };
@@ -34,21 +36,21 @@ public static class SweepTables
             .. SweepMetrics.Columns.Select(c => r.Metrics.GetValueOrDefault(c) is double v ? Format(v) : string.Empty),
         ]).ToList();
         File.WriteAllText(Path.Combine(outDir, "results.csv"), CsvText(header, cells));
-        var pareto = ParetoTable(axes, rows);
+        var pareto = ParetoTable(axes, rows, x, y);
         File.WriteAllText(Path.Combine(outDir, "pareto.csv"), CsvText(pareto.Header, pareto.Rows));
         RenderedChart? chart = ParetoChartFile(outDir, axes, rows, colorBy);
-        WriteReport(outDir, header, cells, axes.Length, pareto, chart);
+        WriteReport(outDir, header, cells, axes.Length, pareto, chart, $"{x} and {y}");
     }
 
     /// <summary>
     /// report.html: the Pareto front, every point with its swept values and headline metrics (the rest are in
     /// results.csv), and the Pareto chart, in one self-contained page.
     /// </summary>
-    private static void WriteReport(string outDir, List<string> header, List<IReadOnlyList<string>> cells, int axisCount, (List<string> Header, List<IReadOnlyList<string>> Rows) pareto, RenderedChart? chart)
+    private static void WriteReport(string outDir, List<string> header, List<IReadOnlyList<string>> cells, int axisCount, (List<string> Header, List<IReadOnlyList<string>> Rows) pareto, RenderedChart? chart, string frontMetrics)
     {
         int[] columns = [.. Enumerable.Range(0, header.Count).Where(c => c < axisCount + 4 || s_headline.Contains(header[c], StringComparer.Ordinal))];
         int status = header.IndexOf("status");
-        var front = new TablePage.Table("Pareto front (latency and " + SweepMetrics.ParetoMetric + ", per model)", pareto.Header, pareto.Rows);
+        var front = new TablePage.Table($"Pareto front ({(frontMetrics == $"latency_s and {SweepMetrics.ParetoMetric}" ? "latency and " + SweepMetrics.ParetoMetric : frontMetrics)}, per model)", pareto.Header, pareto.Rows);
         var points = new TablePage.Table(
             $"Points ({cells.Count(r => r[status] == "ok")} ok of {cells.Count}; every column in results.csv)",
             [.. columns.Select(c => header[c])],
@@ -58,21 +60,21 @@ public static class SweepTables
     }
 
     /// <summary>The finished points that have both Pareto metrics, as chart points (energy slot: the second metric).</summary>
-    private static List<(SweepRow Row, SweepPoint Point)> Measured(IReadOnlyList<SweepRow> rows, Func<SweepRow, double> parameter) =>
-        [.. rows.Where(r => r.Status == "ok" && r.Metrics.GetValueOrDefault("latency_s") is double && r.Metrics.GetValueOrDefault(SweepMetrics.ParetoMetric) is double)
-            .Select(r => (r, new SweepPoint(r.Index.ToString(CultureInfo.InvariantCulture), r.Metrics["latency_s"]!.Value, r.Metrics[SweepMetrics.ParetoMetric]!.Value, parameter(r))))];
+    private static List<(SweepRow Row, SweepPoint Point)> Measured(IReadOnlyList<SweepRow> rows, Func<SweepRow, double> parameter, string x = "latency_s", string y = SweepMetrics.ParetoMetric) =>
+        [.. rows.Where(r => r.Status == "ok" && r.Metrics.GetValueOrDefault(x) is double && r.Metrics.GetValueOrDefault(y) is double)
+            .Select(r => (r, new SweepPoint(r.Index.ToString(CultureInfo.InvariantCulture), r.Metrics[x]!.Value, r.Metrics[y]!.Value, parameter(r))))];
 
     /// <summary>
-    /// Per model, the points not dominated in (latency_s, the Pareto metric), both minimized (<see cref="ParetoFront"/>);
-    /// sorted by latency, then the metric, then the point index.
+    /// Per model, the points not dominated in (<paramref name="x"/>, <paramref name="y"/>), both minimized
+    /// (<see cref="ParetoFront"/>); sorted by x, then y, then the point index.
     /// </summary>
-    private static (List<string> Header, List<IReadOnlyList<string>> Rows) ParetoTable(ImmutableArray<string> axes, IReadOnlyList<SweepRow> rows)
+    private static (List<string> Header, List<IReadOnlyList<string>> Rows) ParetoTable(ImmutableArray<string> axes, IReadOnlyList<SweepRow> rows, string x, string y)
     {
         var header = new List<string> { "model", "index" };
         header.AddRange(axes);
-        header.AddRange(["latency_s", SweepMetrics.ParetoMetric]);
+        header.AddRange([x, y]);
         var table = new List<IReadOnlyList<string>>();
-        foreach (var model in Measured(rows, r => r.Index).GroupBy(m => m.Row.Model, StringComparer.Ordinal))
+        foreach (var model in Measured(rows, r => r.Index, x, y).GroupBy(m => m.Row.Model, StringComparer.Ordinal))
         {
             var list = model.ToList();
             var front = ParetoFront.Indices([.. list.Select(m => m.Point)]).Select(i => list[i])

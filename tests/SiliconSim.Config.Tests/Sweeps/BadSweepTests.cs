@@ -61,6 +61,6 @@ public sealed class BadSweepTests : IDisposable
 
     [Fact]
     public void UnknownTopLevelKey_SuggestsTheClosest() =>
-        Assert.Equal("s.yaml:3:1: axis: unknown key 'axis' (did you mean 'axes'?); expected one of base, models, combine, axes, constraints, thermal_seconds, color_by, max_points",
+        Assert.Equal("s.yaml:3:1: axis: unknown key 'axis' (did you mean 'axes'?); expected one of base, models, combine, axes, constraints, thermal_seconds, color_by, max_points, search, seed, budget, population, objectives",
             Error("base: edge-npu\nmodels: [m.onnx]\naxis:\n  array.rows: [8]\n"));
 }
