@@ -36,6 +36,13 @@ public static partial class ChartFiles
         });
     }
 
+    /// <summary>
+    /// The SVG with its clip-path ids prefixed by <paramref name="prefix"/>, for inlining beside other charts in one HTML
+    /// page: ids numbered per chart repeat across charts, and a document's first definition of an id would clip every
+    /// later chart that names it.
+    /// </summary>
+    internal static string PrefixClipIds(string svg, string prefix) => ClipId().Replace(svg, m => prefix + "-" + m.Value);
+
     [GeneratedRegex(@"\bcl_[0-9a-f]+\b", RegexOptions.CultureInvariant)]
     private static partial Regex ClipId();
 }

@@ -29,6 +29,11 @@ public sealed class RunReportFilesTests
         Assert.Contains("siliconsim.run/2", html, StringComparison.Ordinal);
         Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"http", html, StringComparison.Ordinal);
+
+        // The charts' SVGs share one document: an id two of them define would clip every later chart by the first's.
+        var ids = System.Text.RegularExpressions.Regex.Matches(html, "\\bid=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.True(ids.Count > s_charts.Length, "the charts define clip-path ids");
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
     }
 
     [Fact]

@@ -119,7 +119,7 @@ public static partial class HtmlReport
         foreach (RenderedChart c in charts)
         {
             w.WriteLine($"<figure id=\"{E(c.FileStem)}\"><figcaption>{E(c.Title)}</figcaption>");
-            w.WriteLine(InlineSvg(c.Svg));
+            w.WriteLine(InlineSvg(ChartFiles.PrefixClipIds(c.Svg, c.FileStem)));
             w.WriteLine("</figure>");
         }
     }
