@@ -92,12 +92,11 @@ internal static class GenerateCommand
         return CliApp.Success;
     }
 
+    /// <summary>The format named <paramref name="text"/> (case ignored; never a number, as Enum.TryParse would allow).</summary>
     private static T ParseFormat<T>(string text, string option)
         where T : struct, Enum =>
-        Enum.GetValues<T>().FirstOrDefault(v => string.Equals(v.ToString(), text, StringComparison.OrdinalIgnoreCase)) is var value
-        && string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase)
-            ? value
-            : throw new UserInputException(option, $"'{text}' is not a format; use one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
+        Enum.GetValues<T>().Where(v => string.Equals(v.ToString(), text, StringComparison.OrdinalIgnoreCase)).Select(v => (T?)v).FirstOrDefault()
+            ?? throw new UserInputException(option, $"'{text}' is not a format; use one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
 
     /// <summary>The config.json named (or inside the folder named) and the decoder shape it describes.</summary>
     private static (string Path, DecoderShape Shape) LoadShape(string modelPath)
