@@ -61,8 +61,23 @@ public sealed record DecoderShape
             }
         }
 
+        // Bounds far past any published decoder (the largest open models have hidden sizes near 2^14, vocabularies near
+        // 2^18 and a few hundred layers), so a corrupt config is refused instead of sizing tensors past memory.
+        foreach ((string name, long value, long max) in new (string, long, long)[]
+        {
+            ("hidden_size", HiddenSize, 1 << 17), ("intermediate_size", IntermediateSize, 1 << 19), ("num_hidden_layers", Layers, 4096),
+            ("num_attention_heads", Heads, 4096), ("head_dim", HeadDim, 4096), ("vocab_size", VocabSize, 1 << 22),
+        })
+        {
+            if (value > max)
+            {
+                return $"{name}: {value} is beyond any decoder SiliconSim times (at most {max})";
+            }
+        }
+
         return Heads % KvHeads != 0
             ? $"num_key_value_heads: {KvHeads} does not divide num_attention_heads {Heads}"
+            : (long)Heads * HeadDim > 1 << 20 ? $"num_attention_heads x head_dim: {(long)Heads * HeadDim} is beyond any decoder SiliconSim times (at most {1 << 20})"
             : null;
     }
 }

@@ -45,6 +45,12 @@ public sealed record GenerationRequest
             return $"--batch: must be a positive integer, got {Batch}";
         }
 
+        // A pass's rows (batch x tokens) size its activations; past 2^20 they outgrow any accelerator's memory by far.
+        if ((long)Batch * ((long)PromptTokens + NewTokens) > 1 << 20)
+        {
+            return $"--batch x (--prompt-tokens + --new-tokens): {(long)Batch * ((long)PromptTokens + NewTokens)} tokens in flight, more than the {1 << 20} SiliconSim times";
+        }
+
         if ((long)PromptTokens + NewTokens > Shape.MaxPositions)
         {
             return $"--prompt-tokens + --new-tokens: {(long)PromptTokens + NewTokens} tokens exceed the model's max_position_embeddings {Shape.MaxPositions}";

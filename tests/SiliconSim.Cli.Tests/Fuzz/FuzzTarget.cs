@@ -20,4 +20,7 @@ internal enum FuzzTarget
 
     /// <summary>A SCALE-Sim topology CSV, through <c>run --topology</c>.</summary>
     Topology,
+
+    /// <summary>A Hugging Face config.json, through <c>generate</c>.</summary>
+    HuggingFaceConfig,
 }

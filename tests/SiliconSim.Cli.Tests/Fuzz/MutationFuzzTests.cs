@@ -118,6 +118,7 @@ public sealed class MutationFuzzTests(ITestOutputHelper output) : IDisposable
         private readonly byte[] _sweep;
         private readonly byte[] _npy;
         private readonly byte[] _topology;
+        private readonly byte[] _hfConfig = File.ReadAllBytes(Path.Combine(Repository.Root, "workloads", "llm", "llama-3.2-1b", "config.json"));
 
         public Seeds(TempFolder dir)
         {
@@ -158,6 +159,7 @@ public sealed class MutationFuzzTests(ITestOutputHelper output) : IDisposable
                 FuzzTarget.TensorPb => ["validate", Case(_model, m.Apply(_inputPb))],
                 FuzzTarget.Config => ["run", "--config", Write("npu.yaml", m.Apply(_config)), "--model", _mlpCase, "--thermal-seconds", "1", "--out", outDir],
                 FuzzTarget.SweepSpec => ["sweep", WriteSweep(), "--out", outDir, "--jobs", "1"],
+                FuzzTarget.HuggingFaceConfig => ["generate", "--model", Write("llm/config.json", m.Apply(_hfConfig)), "--config", "phone-npu", "--prompt-tokens", "8", "--new-tokens", "2", "--out", outDir],
                 FuzzTarget.Npy => ["run", "--model", Path.Combine(_mlpCase, "model.onnx"), "--input", Write("x.npy", m.Apply(_npy)), "--thermal-seconds", "0", "--out", outDir],
                 _ => ["run", "--topology", Write("topology.csv", m.Apply(_topology)), "--thermal-seconds", "0", "--out", outDir],
             };

@@ -46,6 +46,8 @@ public sealed class HuggingFaceConfigTests
     [InlineData("""{"model_type": "llama", "hidden_size": 63, "intermediate_size": 8, "num_attention_heads": 4, "num_hidden_layers": 2, "vocab_size": 9}""", "head_dim: missing, and hidden_size 63 is not a multiple of num_attention_heads 4")]
     [InlineData("""{"model_type": "llama", "hidden_size": 64, "intermediate_size": 8, "num_attention_heads": 4, "num_hidden_layers": -2, "vocab_size": 9}""", "num_hidden_layers: must be a positive integer, got -2")]
     [InlineData("""{"model_type": "llama", "hidden_size": 64, "intermediate_size": 8, "num_attention_heads": 4, "num_hidden_layers": 2, "vocab_size": 9, "tie_word_embeddings": 1}""", "tie_word_embeddings: must be true or false, got 1")]
+    [InlineData("""{"model_type": "llama", "hidden_size": 1048576, "intermediate_size": 8, "num_attention_heads": 4, "num_hidden_layers": 2, "vocab_size": 9}""", "hidden_size: 1048576 is beyond any decoder SiliconSim times (at most 131072)")]
+    [InlineData("""{"model_type": "llama", "hidden_size": 64, "intermediate_size": 8, "num_attention_heads": 4096, "head_dim": 4096, "num_hidden_layers": 2, "vocab_size": 9}""", "num_attention_heads x head_dim: 16777216 is beyond any decoder SiliconSim times (at most 1048576)")]
     public void BadConfigs_NameTheFieldAndTheProblem(string json, string message)
     {
         var e = Assert.Throws<HuggingFaceConfigException>(() => HuggingFaceConfig.Parse(json));

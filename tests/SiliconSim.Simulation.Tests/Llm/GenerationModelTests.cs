@@ -114,6 +114,7 @@ public sealed class GenerationModelTests
     [InlineData(1, 0, 1, "--new-tokens: must be a positive integer, got 0")]
     [InlineData(1, 1, -1, "--batch: must be a positive integer, got -1")]
     [InlineData(8000, 193, 1, "--prompt-tokens + --new-tokens: 8193 tokens exceed the model's max_position_embeddings 8192")]
+    [InlineData(4096, 4096, 256, "--batch x (--prompt-tokens + --new-tokens): 2097152 tokens in flight, more than the 1048576 SiliconSim times")]
     public void BadRequests_AreProblems_NotRuns(int prompt, int tokens, int batch, string message)
     {
         var (spec, table) = Preset("phone-npu");
