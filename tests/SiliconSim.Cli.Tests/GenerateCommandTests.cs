@@ -50,6 +50,15 @@ public sealed class GenerateCommandTests
     }
 
     [Fact]
+    public void WithoutConfig_ThePhoneNpuTimesIt()
+    {
+        using var dir = new TempFolder();
+        var (exit, stdout, stderr) = CliRunner.Run("generate", "--model", s_llama1B, "--prompt-tokens", "16", "--new-tokens", "2", "--out", Path.Combine(dir.Path, "g"));
+        Assert.True(exit == 0, stderr);
+        Assert.Contains(" on phone-npu: weights int4", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadModelFiles_NameTheFile()
     {
         using var dir = new TempFolder();

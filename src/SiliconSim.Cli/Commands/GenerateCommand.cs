@@ -17,13 +17,16 @@ namespace SiliconSim.Cli.Commands;
 /// </summary>
 internal static class GenerateCommand
 {
+    /// <summary>The preset when --config is absent: a phone NPU with LPDDR5X that multiplies every format generate offers.</summary>
+    private const string DefaultPreset = "phone-npu";
+
     /// <summary>A config.json is a few kilobytes; anything this large is not one.</summary>
     private const long MaxConfigBytes = 4 << 20;
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = new Option<string>("--model") { Description = "A Hugging Face config.json (Llama, Mistral, Qwen2, Phi-3, Gemma), or a folder holding one.", Required = true };
-        var config = new Option<string?>("--config") { Description = "An accelerator config (YAML file) or a preset name from configs/presets." };
+        var config = new Option<string?>("--config") { Description = $"An accelerator config (YAML file) or a preset name from configs/presets (default {DefaultPreset}, an LLM-class part; the default `run` preset has no fp16 multipliers)." };
         var prompt = new Option<int>("--prompt-tokens") { Description = "Tokens of the prompt (prefill).", DefaultValueFactory = _ => 128 };
         var newTokens = new Option<int>("--new-tokens") { Description = "Tokens to generate (decode steps).", DefaultValueFactory = _ => 128 };
         var batch = new Option<int>("--batch") { Description = "Sequences generated together.", DefaultValueFactory = _ => 1 };
@@ -46,7 +49,7 @@ internal static class GenerateCommand
         LlmWeightFormat weightFormat = ParseFormat<LlmWeightFormat>(weights, "--weights");
         KvCacheFormat kvFormat = ParseFormat<KvCacheFormat>(kv, "--kv");
         (string configPath, DecoderShape shape) = LoadShape(modelPath);
-        HardwareConfig config = HardwareConfig.Load(configName, overrides);
+        HardwareConfig config = HardwareConfig.Load(configName ?? DefaultPreset, overrides);
         string name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) is { Length: > 0 } folder ? folder : shape.Architecture;
         var request = new GenerationRequest
         {
