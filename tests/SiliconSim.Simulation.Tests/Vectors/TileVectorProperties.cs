@@ -91,6 +91,12 @@ public sealed class TileVectorProperties
                         {
                             Place(acc, (((g * o.M) + m) * o.N) + n, v[e], t.Name);
                         }
+                        else
+                        {
+                            // A tile before the end of K holds bias + the products below its folds' K end.
+                            int kEnd = tiles.Where(u => u.Tile == t.Tile && u.Role == VectorRole.Operand).Max(u => (int)u.Origin[2] + u.Value.Shape[1]);
+                            Assert.Equal(Accumulators(o, kEnd)[(((g * o.M) + m) * o.N) + n], v[e]);
+                        }
 
                         break;
                     default:
@@ -147,7 +153,7 @@ public sealed class TileVectorProperties
     }
 
     // The accumulators by the definition, independent of ArrayMatrix: bias + Σ_k (a − a_zp)(w − w_zp), int32 wrap.
-    private static int[] Accumulators(MatrixOperands o)
+    private static int[] Accumulators(MatrixOperands o, int? kEnd = null)
     {
         var acc = new int[o.Groups * o.M * o.N];
         for (int g = 0; g < o.Groups; g++)
@@ -157,7 +163,7 @@ public sealed class TileVectorProperties
                 for (int j = 0; j < o.N; j++)
                 {
                     long sum = o.Bias[(g * o.N) + j];
-                    for (int t = 0; t < o.K; t++)
+                    for (int t = 0; t < (kEnd ?? o.K); t++)
                     {
                         sum += (long)(o.A[(((g * o.M) + i) * o.K) + t] - o.AZeroPoint) * (o.W[(((g * o.K) + t) * o.N) + j] - o.WZeroPoints[(g * o.N) + j]);
                     }
