@@ -64,6 +64,26 @@ public sealed class TileVectorProperties
         int[] expectedOut = TensorCodes.Ints(o.Requantize(o.ToOutputLayout(expectedAcc)));
         int?[] acc = new int?[expectedAcc.Length], y = new int?[expectedAcc.Length], bias = new int?[o.Bias.Length], x = new int?[stored.Length];
         int[] storedCodes = TensorCodes.Ints(stored);
+        FixedPointMultiplier[] fp = o.FixedPointMultipliers();
+        int?[] m0s = new int?[o.Bias.Length];
+        foreach (VectorTensor t in tiles.Where(t => t.Name.EndsWith("_m0", StringComparison.Ordinal)))
+        {
+            int[] v = TensorCodes.Ints(t.Value);
+            for (int e = 0; e < v.Length; e++)
+            {
+                Place(m0s, ((int)(t.Origin[0] + (e / t.Value.Shape[1])) * o.N) + (int)t.Origin[1] + (e % t.Value.Shape[1]), v[e], t.Name);
+            }
+        }
+
+        if (o.Numerics.Requantizer == RequantizerArithmetic.FixedPoint)
+        {
+            Assert.Equal(fp.Select(f => f.Multiplier), m0s.Select(v => v ?? int.MinValue));
+        }
+        else
+        {
+            Assert.All(m0s, v => Assert.Null(v));
+        }
+
         foreach (VectorTensor t in tiles.Where(t => t.Fold is null && t.Role != VectorRole.Requantization))
         {
             int[] v = TensorCodes.Ints(t.Value);

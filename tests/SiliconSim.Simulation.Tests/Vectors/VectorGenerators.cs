@@ -27,7 +27,8 @@ public static class VectorGenerators
         from dataflow in Gen.Elements(Dataflow.OutputStationary, Dataflow.WeightStationary, Dataflow.InputStationary)
         from rows in Gen.Choose(1, 5)
         from cols in Gen.Choose(1, 5)
-        select new TileCase(Operands(groups, m, n, k, seed) with { Conv = OneByOne(groups, m, n, k) }, new TilePlan(groupsPerTile, Ranges(m, cuts), nTile, kTile), dataflow, rows, cols));
+        from fixedPoint in Gen.Elements(false, true)
+        select new TileCase(Operands(groups, m, n, k, seed) with { Conv = OneByOne(groups, m, n, k), Numerics = fixedPoint ? MatrixNumerics.Reference with { Requantizer = RequantizerArithmetic.FixedPoint } : MatrixNumerics.Reference }, new TilePlan(groupsPerTile, Ranges(m, cuts), nTile, kTile), dataflow, rows, cols));
 
     /// <summary>Random int8 x uint8 operands with zero points and a bias large enough to wrap an int32 now and then.</summary>
     public static MatrixOperands Operands(int groups, int m, int n, int k, int seed)
