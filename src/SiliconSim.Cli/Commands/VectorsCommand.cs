@@ -27,7 +27,7 @@ internal static class VectorsCommand
         var config = new Option<string?>("--config") { Description = $"An accelerator config (YAML file) or a preset name (default {PresetCatalog.DefaultPreset}): its dataflow, array and numerics shape the vectors." };
         var input = new Option<string?>("--input") { Description = "The model's input (TensorProto .pb or .npy); default the test case's test_data_set_0." };
         var layers = new Option<string>("--layers") { Description = "Node names of the lowered graph (see `siliconsim inspect --lowered`), comma-separated, or 'all'.", Required = true };
-        var tiles = new Option<bool>("--tiles") { Description = "Also write every tile and array fold of the mapping the memory model chose." };
+        var tiles = new Option<bool>("--tiles") { Description = "Also write every tile (input region, bias and requantization slices, accumulators, outputs) and array fold of the mapping the memory model chose." };
         var format = new Option<string>("--format") { Description = "npy, hex ($readmemh) or bin (raw little-endian).", DefaultValueFactory = _ => "npy" };
         var wordBits = new Option<int?>("--word-bits") { Description = "Bits per line of hex files (a multiple of 8; default one element per line, at least 8)." };
         var output = new Option<string>("--out") { Description = "The folder to write the vectors and manifest.json into.", Required = true };

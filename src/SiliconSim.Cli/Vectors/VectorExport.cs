@@ -48,7 +48,7 @@ internal static class VectorExport
         ImmutableArray<LayerResult> timed = outcome.Result!.Performance.Layers;
         ArraySpec array = config.Spec.Array;
         return [.. recorder.Recorded.Select(layer => layer.Matrix is { } matrix && timed.FirstOrDefault(l => l.Name == layer.Layer)?.Mapping is TileMapping mapping
-            ? layer with { Tensors = layer.Tensors.AddRange(TileVectorSplitter.Split(matrix, TilePlan.From(mapping, matrix), array.Dataflow, array.Rows, array.Cols)) }
+            ? layer with { Tensors = layer.Tensors.AddRange(TileVectorSplitter.Split(matrix, TilePlan.From(mapping, matrix), array.Dataflow, array.Rows, array.Cols, layer["input"].Value)) }
             : layer)];
     }
 }

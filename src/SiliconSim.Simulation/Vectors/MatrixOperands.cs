@@ -55,6 +55,9 @@ public sealed record MatrixOperands
     /// <summary>The conv window, or null for a gemm (then the output is [M, N] and groups is 1).</summary>
     public ConvGeometry? Conv { get; init; }
 
+    /// <summary>Whether a gemm's input is stored [K, M] (transA); false for a conv.</summary>
+    public bool TransposedA { get; init; }
+
     /// <summary>The accumulators of every output, [group, m, n] row-major: the bias plus the products in K order,
     /// under the array's accumulator width and overflow (<see cref="ArrayMatrix.Gemm{TA, TB}"/>).</summary>
     public int[] GemmAccumulators()
@@ -72,6 +75,45 @@ public sealed record MatrixOperands
         }
 
         return acc;
+    }
+
+    /// <summary>
+    /// The accumulators after the first <paramref name="kEnd"/> products of every output, [group, m, n] row-major: the
+    /// state a K-tiled run leaves in them once the K tiles ending at <paramref name="kEnd"/> are done, under the
+    /// array's accumulator width and overflow. At <c>kEnd = K</c> they are <see cref="GemmAccumulators"/>.
+    /// </summary>
+    public int[] AccumulatorsThrough(int kEnd)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(kEnd);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(kEnd, K);
+        var acc = new int[Groups * M * N];
+        var init = new int[M * N];
+        var a = new int[M * kEnd];
+        for (int g = 0; g < Groups; g++)
+        {
+            for (int i = 0; i < M; i++)
+            {
+                Array.Copy(Bias, g * N, init, i * N, N);
+                Array.Copy(A, ((g * M) + i) * K, a, i * kEnd, kEnd);
+            }
+
+            ArrayMatrix.Gemm<int, int>(a, [AZeroPoint], false, W.AsSpan(g * K * N, kEnd * N), WZeroPoints.AsSpan(g * N, N), false, M, kEnd, N, init, Numerics, acc.AsSpan(g * M * N, M * N));
+        }
+
+        return acc;
+    }
+
+    /// <summary>Where GEMM element [<paramref name="g"/>, <paramref name="m"/>, <paramref name="n"/>] sits in the
+    /// output's layout (NCHW for a conv, [M, N] for a gemm).</summary>
+    public int OutputIndex(int g, int m, int n)
+    {
+        if (Conv is null)
+        {
+            return (m * N) + n;
+        }
+
+        int plane = PlaneLength, image = m / plane;
+        return (((image * Groups * N) + (g * N) + n) * plane) + (m % plane);
     }
 
     /// <summary>

@@ -141,6 +141,7 @@ public static class MatrixOperandsReader
             A = am,
             AType = a.Type,
             AZeroPoint = ZeroPoint(ctx.OptionalInput(2)),
+            TransposedA = transA,
             W = wk,
             WType = b.Type,
             WZeroPoints = ctx.OptionalInput(5) is { } bz ? Expand(Ints(bz), n) : new int[n],

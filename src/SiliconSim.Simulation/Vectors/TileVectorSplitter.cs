@@ -15,17 +15,20 @@ namespace SiliconSim.Simulation.Vectors;
 /// follow each other); folds row-fold-major within a tile and group. Each fold gets its operand block
 /// <c>tTTTT_fFFF_a</c> [rows, k], weight block <c>_w</c> [k, cols] and partial sums <c>_psum</c> [rows, cols]
 /// (int32 wrap-around, no bias), each with its origin in the layer's GEMM. The bias plus the sum of a block's partial
-/// sums over every K tile and fold is its 32-bit accumulator.
+/// sums over every K tile and fold is its 32-bit accumulator. After its folds each tile gets its whole-tile vectors
+/// (<see cref="TileTensors"/>): input region, bias and requantization slices, accumulators and, once K is done, outputs.
 /// </summary>
 public static class TileVectorSplitter
 {
     /// <summary>The per-tile, per-fold vectors of <paramref name="operands"/> under <paramref name="plan"/> on a
-    /// <paramref name="rows"/> x <paramref name="cols"/> array with <paramref name="dataflow"/>.</summary>
-    public static ImmutableArray<VectorTensor> Split(MatrixOperands operands, TilePlan plan, Dataflow dataflow, int rows, int cols)
+    /// <paramref name="rows"/> x <paramref name="cols"/> array with <paramref name="dataflow"/>; <paramref name="input"/>
+    /// is the layer's input as stored, which each tile's input region is cut from (none without it).</summary>
+    public static ImmutableArray<VectorTensor> Split(MatrixOperands operands, TilePlan plan, Dataflow dataflow, int rows, int cols, TensorValue? input = null)
     {
         ArgumentNullException.ThrowIfNull(operands);
         ArgumentNullException.ThrowIfNull(plan);
         var result = ImmutableArray.CreateBuilder<VectorTensor>();
+        var wholeTile = new TileTensors(operands, input);
         int tile = 0;
         for (int g0 = 0; g0 < operands.Groups; g0 += plan.GroupsPerTile)
         {
@@ -36,8 +39,8 @@ public static class TileVectorSplitter
                     for (int k0 = 0; k0 < operands.K; k0 += plan.KTile)
                     {
                         var block = new Block(m0, mCount, n0, Math.Min(plan.NTile, operands.N - n0), k0, Math.Min(plan.KTile, operands.K - k0));
-                        int fold = 0;
-                        for (int g = g0; g < Math.Min(g0 + plan.GroupsPerTile, operands.Groups); g++)
+                        int fold = 0, gEnd = Math.Min(g0 + plan.GroupsPerTile, operands.Groups);
+                        for (int g = g0; g < gEnd; g++)
                         {
                             foreach (Block f in Folds(block, dataflow, rows, cols))
                             {
@@ -45,6 +48,7 @@ public static class TileVectorSplitter
                             }
                         }
 
+                        wholeTile.Add(result, tile, g0, gEnd - g0, block.M0, block.MCount, block.N0, block.NCount, block.K0, block.KCount);
                         tile++;
                     }
                 }

@@ -29,6 +29,32 @@ public sealed class VectorsCommandTests
         Assert.DoesNotContain("MISMATCH", check.Out, StringComparison.Ordinal);
         Assert.Contains($"{Conv} accumulators", check.Out, StringComparison.Ordinal);
         Assert.Contains("_psum", check.Out, StringComparison.Ordinal);
+        foreach (string tileTensor in new[] { "t0000_input", "t0000_bias", "t0000_scale", "t0000_w_zero_point", "t0000_acc", "_output:" })
+        {
+            Assert.Contains(tileTensor, check.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void AFlippedBitInAPerTileOutput_IsNamedWithItsTileCoordinate()
+    {
+        using var dir = new TempFolder();
+        string golden = Path.Combine(dir.Path, "golden"), actual = Path.Combine(dir.Path, "actual");
+        Assert.Equal(0, CliRunner.Run("vectors", "export", "--model", s_digits, "--layers", Conv, "--tiles", "--format", "bin", "--out", golden).Exit);
+        Assert.Equal(0, CliRunner.Run("vectors", "export", "--model", s_digits, "--layers", Conv, "--tiles", "--format", "bin", "--out", actual).Exit);
+        VectorFileEntry tileOutput = VectorFolder.ReadManifest(golden)!.Files.Last(e => e.Role == "output" && e.Tile is not null);
+        string file = Path.Combine(actual, tileOutput.File);
+        byte[] raw = File.ReadAllBytes(file);
+        raw[^1] ^= 1; // int8 outputs: the last byte is element (g, row, col) = shape - 1
+        File.WriteAllBytes(file, raw);
+
+        var check = CliRunner.Run("vectors", "check", "--golden", golden, "--actual", actual);
+
+        int[] s = tileOutput.Shape;
+        Assert.Equal(1, check.Exit);
+        Assert.Contains($"MISMATCH  {Conv} {tileOutput.Tensor}: 1 of {s[0] * s[1] * s[2]} elements differ", check.Out, StringComparison.Ordinal);
+        Assert.Contains($"at (g={s[0] - 1}, row={s[1] - 1}, col={s[2] - 1}, tile={tileOutput.Tile})", check.Out, StringComparison.Ordinal);
+        Assert.Contains("1 with mismatches", check.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,7 +27,8 @@ public static class VectorGenerators
         from dataflow in Gen.Elements(Dataflow.OutputStationary, Dataflow.WeightStationary, Dataflow.InputStationary)
         from rows in Gen.Choose(1, 5)
         from cols in Gen.Choose(1, 5)
-        select new TileCase(Operands(groups, m, n, k, seed), new TilePlan(groupsPerTile, Ranges(m, cuts), nTile, kTile), dataflow, rows, cols));
+        from fixedPoint in Gen.Elements(false, true)
+        select new TileCase(Operands(groups, m, n, k, seed) with { Conv = OneByOne(groups, m, n, k), Numerics = fixedPoint ? MatrixNumerics.Reference with { Requantizer = RequantizerArithmetic.FixedPoint } : MatrixNumerics.Reference }, new TilePlan(groupsPerTile, Ranges(m, cuts), nTile, kTile), dataflow, rows, cols));
 
     /// <summary>Random int8 x uint8 operands with zero points and a bias large enough to wrap an int32 now and then.</summary>
     public static MatrixOperands Operands(int groups, int m, int n, int k, int seed)
@@ -53,6 +54,29 @@ public static class VectorGenerators
             RealMultipliers = [.. Enumerable.Repeat(0.01, groups * n)],
             Numerics = MatrixNumerics.Reference,
         };
+    }
+
+    /// <summary>The conv these operands are the im2col view of: a 1-d 1x1 conv of one image with <paramref name="m"/>
+    /// pixels and <paramref name="k"/> input channels per group, so row m is pixel m and k is the channel.</summary>
+    public static ConvGeometry OneByOne(int groups, int m, int n, int k) =>
+        new(1, groups * k, groups * n, groups, [m], [1], [m], [1], [1], [0], [0]);
+
+    /// <summary>The stored [1, groups · K, M] input whose 1x1 im2col is <paramref name="o"/>'s operand.</summary>
+    public static TensorValue StoredInput(MatrixOperands o)
+    {
+        var x = new byte[o.Groups * o.K * o.M];
+        for (int g = 0; g < o.Groups; g++)
+        {
+            for (int m = 0; m < o.M; m++)
+            {
+                for (int t = 0; t < o.K; t++)
+                {
+                    x[(((g * o.K) + t) * o.M) + m] = (byte)o.A[(((g * o.M) + m) * o.K) + t];
+                }
+            }
+        }
+
+        return TensorValue.Create(o.AType, [1, o.Groups * o.K, o.M], x);
     }
 
     private static ImmutableArray<(int, int)> Ranges(int m, IList<int> cuts)
