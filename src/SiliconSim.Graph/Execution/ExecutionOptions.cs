@@ -36,4 +36,11 @@ public sealed record ExecutionOptions
     /// null: every node's own kernel decides its outputs.
     /// </summary>
     public INodeOverride? NodeOverride { get; init; }
+
+    /// <summary>
+    /// Threads the kernels may use (issue 18); default <see cref="Parallelism.Single"/>, so a library caller that runs
+    /// many executors side by side (sweeps, tests) does not oversubscribe the cores; the commands that execute pass
+    /// <c>--threads</c> (default all cores). Bits never depend on it.
+    /// </summary>
+    public Parallelism Parallelism { get; init; } = Parallelism.Single;
 }
