@@ -36,6 +36,40 @@ public sealed class GenerateCommandTests
         Assert.Equal(decode.GetProperty("energy_j").GetDouble(), energy, 9);
     }
 
+    [Fact]
+    public void Generate_OnnxDecoder_TimesItsShapeAndExecutesItsTokens()
+    {
+        using var dir = new TempFolder();
+        string model = Path.Combine(dir.Path, "decoder.onnx");
+        File.WriteAllBytes(model, Google.Protobuf.MessageExtensions.ToByteArray(SiliconSim.TestSupport.Models.DecoderBuilder.Build(SiliconSim.TestSupport.Models.DecoderWeights.Int4Accuracy0)));
+        string outDir = Path.Combine(dir.Path, "gen");
+        var (exit, stdout, stderr) = CliRunner.Run("generate", "--model", model, "--prompt-ids", "5,17,42,3,88", "--new-tokens", "6", "--out", outDir);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("weights int4", stdout, StringComparison.Ordinal);
+
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "generate.json")));
+        JsonElement root = doc.RootElement;
+        Assert.Equal(5, root.GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(6, root.GetProperty("executed_graph_runs").GetInt32());
+        long[] tokens = [.. root.GetProperty("generated_tokens")[0].EnumerateArray().Select(t => t.GetInt64())];
+        Assert.Equal(6, tokens.Length);
+        Assert.All(tokens, t => Assert.InRange(t, 0, SiliconSim.TestSupport.Models.DecoderBuilder.Vocab - 1));
+        Assert.Contains("sequence 0: generated " + string.Join(' ', tokens), stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--prompt-ids", "5,x", "siliconsim: error: --prompt-ids: 'x' is not a token id (a non-negative integer); give comma-separated ids or a .npy file")]
+    [InlineData("--prompt-ids", "5,400", "siliconsim: error: --prompt-ids: token id 400 is outside the vocabulary [0, 96)")]
+    public void Generate_OnnxDecoder_BadPromptIds_OneLine(string option, string value, string expected)
+    {
+        using var dir = new TempFolder();
+        string model = Path.Combine(dir.Path, "decoder.onnx");
+        File.WriteAllBytes(model, Google.Protobuf.MessageExtensions.ToByteArray(SiliconSim.TestSupport.Models.DecoderBuilder.Build(SiliconSim.TestSupport.Models.DecoderWeights.Float32)));
+        var (exit, _, stderr) = CliRunner.Run("generate", "--model", model, option, value, "--new-tokens", "2", "--out", Path.Combine(dir.Path, "o"));
+        Assert.Equal(2, exit);
+        Assert.Equal(expected, stderr.Trim());
+    }
+
     [Theory]
     [InlineData("--weights", "int3", "siliconsim: error: --weights: 'int3' is not a format; use one of fp16, int8, int4, fp8, mxfp4, nvfp4")]
     [InlineData("--kv", "fp2", "siliconsim: error: --kv: 'fp2' is not a format; use one of fp16, int8, fp8, fp4")]

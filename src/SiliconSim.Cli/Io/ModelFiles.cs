@@ -24,6 +24,20 @@ internal static class ModelFiles
         }
     }
 
+    /// <summary>The model's protobuf alone, external data left unread (for what its structure says).</summary>
+    public static ModelProto LoadModelProto(string path)
+    {
+        using var stream = Open(path);
+        try
+        {
+            return ModelProto.Parser.ParseFrom(stream);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new UserInputException(path, $"not a valid ONNX model ({e.Message})");
+        }
+    }
+
     /// <summary>A TensorProto (.pb) or NumPy (.npy) tensor, by extension.</summary>
     public static TensorValue LoadTensor(string path)
     {

@@ -51,6 +51,25 @@ public static class GenerationJson
             }
 
             w.WriteEndArray();
+            if (result.Generated is { } generated)
+            {
+                // Present only when the values were executed: the greedy tokens per sequence.
+                w.WriteNumber("executed_graph_runs", generated.Steps);
+                w.WriteStartArray("generated_tokens");
+                foreach (var sequence in generated.Tokens)
+                {
+                    w.WriteStartArray();
+                    foreach (long token in sequence)
+                    {
+                        w.WriteNumberValue(token);
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndArray();
+            }
+
             Phase(w, "prefill", result.Prefill, result);
             Phase(w, "decode", result.Decode, result);
             w.WriteEndObject();

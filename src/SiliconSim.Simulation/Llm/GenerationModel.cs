@@ -8,7 +8,7 @@ namespace SiliconSim.Simulation.Llm;
 /// <summary>
 /// Times a generation (docs/llm.md): the prefill pass, then decode steps at growing past lengths, each through the one
 /// pipeline (network memory plan, energy). Steps between the sampled ones are interpolated linearly in the past length.
-/// Pure: no I/O.
+/// When the request carries the decoder's graph, its values are executed too (<see cref="GreedyDecoding"/>). Pure: no I/O.
 /// </summary>
 public static class GenerationModel
 {
@@ -58,6 +58,19 @@ public static class GenerationModel
         }
 
         decode ??= sampled[samples[0]];
+        GeneratedTokens? generated = null;
+        if (request.Graph is { } graph)
+        {
+            try
+            {
+                generated = GreedyDecoding.Run(graph, request.PromptIds!, request.NewTokens, request.Execution);
+            }
+            catch (Exception e) when (e is FormatException or Graph.Execution.ExecutionException)
+            {
+                return (null, [new SimulationProblem("model", e.Message)]);
+            }
+        }
+
         return (new GenerationResult
         {
             Request = request,
@@ -70,6 +83,7 @@ public static class GenerationModel
             Prefill = prefill,
             Decode = decode,
             SampledSteps = samples,
+            Generated = generated,
         }, []);
     }
 

@@ -1,3 +1,6 @@
+using SiliconSim.Graph.Execution;
+using SiliconSim.Graph.Ir;
+
 namespace SiliconSim.Simulation.Llm;
 
 /// <summary>A generation to time: a prompt of <see cref="PromptTokens"/> tokens, then <see cref="NewTokens"/> decode
@@ -17,6 +20,19 @@ public sealed record GenerationRequest
     public LlmWeightFormat Weights { get; init; } = LlmWeightFormat.Int4;
 
     public KvCacheFormat Kv { get; init; } = KvCacheFormat.Fp16;
+
+    /// <summary>
+    /// The decoder's graph, when its values are to be executed (<see cref="GreedyDecoding"/>) beside the timing; null
+    /// times the shape alone. Executed with <see cref="PromptIds"/> for <see cref="NewTokens"/> steps.
+    /// </summary>
+    public ModelGraph? Graph { get; init; }
+
+    /// <summary>Per sequence, the prompt's token ids for an executed generation; one per <see cref="Batch"/> sequence,
+    /// each <see cref="PromptTokens"/> long.</summary>
+    public IReadOnlyList<long[]>? PromptIds { get; init; }
+
+    /// <summary>The executor's settings for an executed generation (threads, numerics); null: the defaults.</summary>
+    public ExecutionOptions? Execution { get; init; }
 
     /// <summary>Decode steps timed exactly; the others are interpolated between them (a step's cost is affine in its past
     /// length, up to tiling). At least 2: the first and the last step.</summary>
@@ -54,6 +70,16 @@ public sealed record GenerationRequest
         if ((long)PromptTokens + NewTokens > Shape.MaxPositions)
         {
             return $"--prompt-tokens + --new-tokens: {(long)PromptTokens + NewTokens} tokens exceed the model's max_position_embeddings {Shape.MaxPositions}";
+        }
+
+        if (Graph is not null && (PromptIds is null || PromptIds.Count != Batch || PromptIds.Any(p => p.Length != PromptTokens)))
+        {
+            return $"--prompt-ids: an executed generation needs {Batch} sequence(s) of {PromptTokens} token ids";
+        }
+
+        if (PromptIds?.SelectMany(p => p).FirstOrDefault(t => t < 0 || t >= Shape.VocabSize, -1) is long bad and >= 0)
+        {
+            return $"--prompt-ids: token id {bad} is outside the vocabulary [0, {Shape.VocabSize})";
         }
 
         return DecodeSamples < 2 ? $"decode samples: at least 2, got {DecodeSamples}" : null;

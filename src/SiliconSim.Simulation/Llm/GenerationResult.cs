@@ -30,6 +30,9 @@ public sealed record GenerationResult
     /// <summary>The decode steps (0-based) timed exactly; the others are interpolated.</summary>
     public required ImmutableArray<int> SampledSteps { get; init; }
 
+    /// <summary>The tokens the decoder's executed values chose (greedy), when the request carried a graph; else null.</summary>
+    public GeneratedTokens? Generated { get; init; }
+
     /// <summary>Time to first token: the prefill, which yields the first token's logits.</summary>
     public double TtftS => Prefill.Seconds;
 
