@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels.Blockwise;
 using Xunit.Abstractions;
 
 namespace SiliconSim.Conformance.Tests.Decoder;
@@ -28,6 +29,36 @@ public sealed class MatMulNBitsOrtProperties(ITestOutputHelper output) : IDispos
         _cases++;
     }
 
+    [Property(MaxTest = 80)]
+    public void MatMulNBits_AccuracyLevel4_EqualsOrt(CaseSeed seed)
+    {
+        var rng = new Random(seed.Value);
+        var c = MatMulNBitsCase.Generate(rng, accuracyLevels: [4], bitChoices: [4], blockSizes: [32, 64, 128, 256], floatZeroPoints: false);
+        if (!MatMulNBitsKernel.CompInt8HostIsModelled)
+        {
+            // ORT runs another MLAS kernel here; SiliconSim must refuse rather than return other bits.
+            var refused = Assert.ThrowsAny<Exception>(() => OrtDifferential.RunOurs(c.Model, [("a", c.A)]));
+            Assert.Contains("AVX512-VNNI", refused.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        int bad = OrtDifferential.Mismatches(c.Model, [("a", c.A)], out string first, out long compared);
+        Assert.True(bad == 0, $"{seed}: {c}: {bad}/{compared} mismatches; {first}");
+        _compared += compared;
+        _cases++;
+    }
+
+    [Fact]
+    public void MatMulNBits_AccuracyLevel4With8Bits_IsRefusedNamingTheCase()
+    {
+        var spec = new MatMulNBitsSpec(K: 32, N: 2, Bits: 8, BlockSize: 32, AccuracyLevel: 4);
+        var a = TensorValue.FromFloats([1, 32], new float[32]);
+        var b = TensorValue.Create(DataType.UInt8, [2, 1, 32], new byte[64]);
+        var scales = TensorValue.FromFloats([2], [1f, 1f]);
+        var e = Assert.Throws<ArgumentException>(() => MatMulNBitsKernel.Compute(spec, a, b, scales, null, null, bIsConstant: true));
+        Assert.Contains("accuracy_level 4", e.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => output.WriteLine($"{_cases} cases, {_compared} values compared with ONNX Runtime, 0 mismatches");
 
     /// <summary>One generated MatMulNBits model and its input.</summary>
@@ -35,10 +66,12 @@ public sealed class MatMulNBitsOrtProperties(ITestOutputHelper output) : IDispos
     {
         public override string ToString() => Text;
 
-        public static MatMulNBitsCase Generate(Random rng, int[] accuracyLevels)
+        public static MatMulNBitsCase Generate(Random rng, int[] accuracyLevels, int[]? bitChoices = null, int[]? blockSizes = null, bool floatZeroPoints = true)
         {
-            int bits = rng.Next(2) == 0 ? 4 : 8;
-            int bs = s_blockSizes[rng.Next(s_blockSizes.Length)];
+            bitChoices ??= [4, 8];
+            blockSizes ??= s_blockSizes;
+            int bits = bitChoices[rng.Next(bitChoices.Length)];
+            int bs = blockSizes[rng.Next(blockSizes.Length)];
             int k = rng.Next(3) == 0 ? bs * rng.Next(1, 4) : rng.Next(1, 320);
             int n = rng.Next(3) == 0 ? rng.Next(1, 9) : rng.Next(9, 140);
             int m = rng.Next(2) == 0 ? 1 : rng.Next(2, 6);
@@ -53,7 +86,7 @@ public sealed class MatMulNBitsOrtProperties(ITestOutputHelper output) : IDispos
                 scales[i] = (float)((rng.NextDouble() + 0.05) * (rng.Next(2) == 0 ? 0.02 : 0.3) * (rng.Next(8) == 0 ? -1 : 1));
             }
 
-            int zpKind = rng.Next(bits == 4 ? 3 : 2);
+            int zpKind = rng.Next(bits == 4 && floatZeroPoints ? 3 : 2);
             int[] aShape = rng.Next(2) == 0 ? [m, k] : [1, m, k];
             var a = OrtDifferential.Floats(rng, aShape, rng.Next(2) == 0 ? 1 : 8);
             var b = new OnnxBuilder(opset: 21).Input("a", DataType.Float, [.. aShape.Select(d => (int?)d)])
