@@ -33,8 +33,8 @@ public sealed class MatMulNBitsOrtProperties(ITestOutputHelper output) : IDispos
     public void MatMulNBits_AccuracyLevel4_EqualsOrt(CaseSeed seed)
     {
         var rng = new Random(seed.Value);
-        var c = MatMulNBitsCase.Generate(rng, accuracyLevels: [4], bitChoices: [4], blockSizes: [32, 64, 128, 256], floatZeroPoints: false);
-        if (!MatMulNBitsKernel.CompInt8HostIsModelled)
+        var c = MatMulNBitsCase.Generate(rng, accuracyLevels: [4], bitChoices: [4], blockSizes: [32, 64, 128, 256], floatZeroPoints: true);
+        if (c.Int8Compute && !MatMulNBitsKernel.CompInt8HostIsModelled)
         {
             // ORT runs another MLAS kernel here; SiliconSim must refuse rather than return other bits.
             var refused = Assert.ThrowsAny<Exception>(() => OrtDifferential.RunOurs(c.Model, [("a", c.A)]));
@@ -48,21 +48,25 @@ public sealed class MatMulNBitsOrtProperties(ITestOutputHelper output) : IDispos
         _cases++;
     }
 
-    [Fact]
-    public void MatMulNBits_AccuracyLevel4With8Bits_IsRefusedNamingTheCase()
+    [Theory]
+    [InlineData(8, 32)]
+    [InlineData(4, 16)]
+    public void MatMulNBits_AccuracyLevel4UnmodelledCase_IsRefusedNamingTheCase(int bits, int blockSize)
     {
-        var spec = new MatMulNBitsSpec(K: 32, N: 2, Bits: 8, BlockSize: 32, AccuracyLevel: 4);
+        var spec = new MatMulNBitsSpec(K: 32, N: 2, Bits: bits, BlockSize: blockSize, AccuracyLevel: 4);
         var a = TensorValue.FromFloats([1, 32], new float[32]);
-        var b = TensorValue.Create(DataType.UInt8, [2, 1, 32], new byte[64]);
-        var scales = TensorValue.FromFloats([2], [1f, 1f]);
+        int blocks = 32 / blockSize;
+        var b = TensorValue.Create(DataType.UInt8, [2, blocks, blockSize * bits / 8], new byte[2 * 32 * bits / 8]);
+        var scales = TensorValue.FromFloats([2 * blocks], [.. Enumerable.Repeat(1f, 2 * blocks)]);
         var e = Assert.Throws<ArgumentException>(() => MatMulNBitsKernel.Compute(spec, a, b, scales, null, null, bIsConstant: true));
         Assert.Contains("accuracy_level 4", e.Message, StringComparison.Ordinal);
+        Assert.Contains(bits == 8 ? "bits 8" : MatMulNBitsKernel.CompInt8HostIsModelled ? "block_size 16" : "AVX512-VNNI", e.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => output.WriteLine($"{_cases} cases, {_compared} values compared with ONNX Runtime, 0 mismatches");
 
     /// <summary>One generated MatMulNBits model and its input.</summary>
-    internal sealed record MatMulNBitsCase(OnnxBuilder Model, TensorValue A, string Text)
+    internal sealed record MatMulNBitsCase(OnnxBuilder Model, TensorValue A, string Text, bool Int8Compute)
     {
         public override string ToString() => Text;
 
@@ -117,7 +121,7 @@ public sealed class MatMulNBitsOrtProperties(ITestOutputHelper output) : IDispos
             b.Node("MatMulNBits", inputs, ["y"], "com.microsoft", attributes: [("K", (long)k), ("N", (long)n), ("bits", (long)bits), ("block_size", (long)bs), ("accuracy_level", (long)accuracy)])
                 .Output("y", DataType.Float);
             string text = $"bits {bits}, block {bs}, K {k}, N {n}, A [{string.Join(",", aShape)}], zero points {(zpKind switch { 0 => "none", 1 => "uint8", _ => "float" })}, bias {withBias}, accuracy {accuracy}";
-            return new MatMulNBitsCase(b, a, text);
+            return new MatMulNBitsCase(b, a, text, Int8Compute: accuracy == 4 && bits == 4 && zpKind != 2);
         }
     }
 }

@@ -5,7 +5,8 @@ namespace SiliconSim.Numerics.Kernels.Blockwise;
 /// <summary>
 /// accuracy_level 4 (MLAS SQNBIT_CompInt8) as ORT 1.31's CPU provider computes it on x86-64 hosts that MLAS gives the
 /// AVX512-VNNI dispatch (MlasSQNBitGemmDispatchAvx512vnni), single-threaded. Only what is reproduced bit for bit is
-/// accepted (4 bits, block 32 to 256, constant B, uint8 or no zero points); every other case is refused naming it.
+/// accepted (4 bits, block 32 to 256, constant B, uint8 or no zero points; with float zero points ORT does not take
+/// this path and the level-0 dequantize-and-SGEMM result is exact); every other case is refused naming it.
 /// <para>Per row of A and block b along K (the last block zero-padded): amax = max|a|, sa = amax / 127,
 /// q = round-half-even(a · (amax ≠ 0 ? 127 / amax : 0)) as int8, and ablk = sa · Σq (an exact integer sum, one
 /// rounded product). Per column and block: sb, and bblk = −sb · zp (zp the uint8 zero point or 8).</para>
@@ -34,19 +35,9 @@ public static partial class MatMulNBitsKernel
     public static string? CompInt8Unsupported(MatMulNBitsSpec spec, TensorValue? zeroPoints, bool bIsConstant)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!HostHasAvx512Vnni())
-        {
-            return "accuracy_level 4 on a host without AVX512-VNNI (MLAS then dispatches its AVX2/AVX-VNNI/AVX-512 core CompInt8 kernels, whose order is not modelled)";
-        }
-
         if (spec.Bits != 4)
         {
             return $"accuracy_level 4 with bits {spec.Bits} (MLAS SQ8BitGemm CompInt8) is not modelled";
-        }
-
-        if (spec.BlockSize < CompInt8MinBlockLength)
-        {
-            return $"accuracy_level 4 with block_size {spec.BlockSize} is not modelled (32 to 256 are)";
         }
 
         if (!bIsConstant)
@@ -56,7 +47,18 @@ public static partial class MatMulNBitsKernel
 
         if (zeroPoints is not null && zeroPoints.Type != DataType.UInt8)
         {
-            return "accuracy_level 4 with float zero points is not modelled";
+            // ORT does not prepack B with float zero points: it dequantizes and runs SGEMM, as at level 0.
+            return null;
+        }
+
+        if (!HostHasAvx512Vnni())
+        {
+            return "accuracy_level 4 on a host without AVX512-VNNI (MLAS then dispatches its AVX2/AVX-VNNI/AVX-512 core CompInt8 kernels, whose order is not modelled)";
+        }
+
+        if (spec.BlockSize < CompInt8MinBlockLength)
+        {
+            return $"accuracy_level 4 with block_size {spec.BlockSize} is not modelled (32 to 256 are)";
         }
 
         return null;

@@ -57,7 +57,7 @@ public static partial class MatMulNBitsKernel
         var y = new float[m * n];
         var weights = new BlockWeights(spec, b.Items<byte>(), scales.Items<float>(), zeroPoints);
         bool packed = spec.Bits == 4 && bIsConstant && (zeroPoints is null || zeroPoints.Type == DataType.UInt8);
-        if (spec.AccuracyLevel == 4)
+        if (spec.AccuracyLevel == 4 && packed)
         {
             CompInt8(weights, x, m, bi, y);
         }
