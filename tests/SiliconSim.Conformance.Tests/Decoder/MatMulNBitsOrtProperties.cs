@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Kernels.Blockwise;
 using Xunit.Abstractions;
 
 namespace SiliconSim.Conformance.Tests.Decoder;
@@ -28,17 +29,53 @@ public sealed class MatMulNBitsOrtProperties(ITestOutputHelper output) : IDispos
         _cases++;
     }
 
+    [Property(MaxTest = 80)]
+    public void MatMulNBits_AccuracyLevel4_EqualsOrt(CaseSeed seed)
+    {
+        var rng = new Random(seed.Value);
+        var c = MatMulNBitsCase.Generate(rng, accuracyLevels: [4], bitChoices: [4], blockSizes: [32, 64, 128, 256], floatZeroPoints: true);
+        if (c.Int8Compute && !MatMulNBitsKernel.CompInt8HostIsModelled)
+        {
+            // ORT runs another MLAS kernel here; SiliconSim must refuse rather than return other bits.
+            var refused = Assert.ThrowsAny<Exception>(() => OrtDifferential.RunOurs(c.Model, [("a", c.A)]));
+            Assert.Contains("AVX512-VNNI", refused.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        int bad = OrtDifferential.Mismatches(c.Model, [("a", c.A)], out string first, out long compared);
+        Assert.True(bad == 0, $"{seed}: {c}: {bad}/{compared} mismatches; {first}");
+        _compared += compared;
+        _cases++;
+    }
+
+    [Theory]
+    [InlineData(8, 32)]
+    [InlineData(4, 16)]
+    public void MatMulNBits_AccuracyLevel4UnmodelledCase_IsRefusedNamingTheCase(int bits, int blockSize)
+    {
+        var spec = new MatMulNBitsSpec(K: 32, N: 2, Bits: bits, BlockSize: blockSize, AccuracyLevel: 4);
+        var a = TensorValue.FromFloats([1, 32], new float[32]);
+        int blocks = 32 / blockSize;
+        var b = TensorValue.Create(DataType.UInt8, [2, blocks, blockSize * bits / 8], new byte[2 * 32 * bits / 8]);
+        var scales = TensorValue.FromFloats([2 * blocks], [.. Enumerable.Repeat(1f, 2 * blocks)]);
+        var e = Assert.Throws<ArgumentException>(() => MatMulNBitsKernel.Compute(spec, a, b, scales, null, null, bIsConstant: true));
+        Assert.Contains("accuracy_level 4", e.Message, StringComparison.Ordinal);
+        Assert.Contains(bits == 8 ? "bits 8" : MatMulNBitsKernel.CompInt8HostIsModelled ? "block_size 16" : "AVX512-VNNI", e.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => output.WriteLine($"{_cases} cases, {_compared} values compared with ONNX Runtime, 0 mismatches");
 
     /// <summary>One generated MatMulNBits model and its input.</summary>
-    internal sealed record MatMulNBitsCase(OnnxBuilder Model, TensorValue A, string Text)
+    internal sealed record MatMulNBitsCase(OnnxBuilder Model, TensorValue A, string Text, bool Int8Compute)
     {
         public override string ToString() => Text;
 
-        public static MatMulNBitsCase Generate(Random rng, int[] accuracyLevels)
+        public static MatMulNBitsCase Generate(Random rng, int[] accuracyLevels, int[]? bitChoices = null, int[]? blockSizes = null, bool floatZeroPoints = true)
         {
-            int bits = rng.Next(2) == 0 ? 4 : 8;
-            int bs = s_blockSizes[rng.Next(s_blockSizes.Length)];
+            bitChoices ??= [4, 8];
+            blockSizes ??= s_blockSizes;
+            int bits = bitChoices[rng.Next(bitChoices.Length)];
+            int bs = blockSizes[rng.Next(blockSizes.Length)];
             int k = rng.Next(3) == 0 ? bs * rng.Next(1, 4) : rng.Next(1, 320);
             int n = rng.Next(3) == 0 ? rng.Next(1, 9) : rng.Next(9, 140);
             int m = rng.Next(2) == 0 ? 1 : rng.Next(2, 6);
@@ -53,7 +90,7 @@ public sealed class MatMulNBitsOrtProperties(ITestOutputHelper output) : IDispos
                 scales[i] = (float)((rng.NextDouble() + 0.05) * (rng.Next(2) == 0 ? 0.02 : 0.3) * (rng.Next(8) == 0 ? -1 : 1));
             }
 
-            int zpKind = rng.Next(bits == 4 ? 3 : 2);
+            int zpKind = rng.Next(bits == 4 && floatZeroPoints ? 3 : 2);
             int[] aShape = rng.Next(2) == 0 ? [m, k] : [1, m, k];
             var a = OrtDifferential.Floats(rng, aShape, rng.Next(2) == 0 ? 1 : 8);
             var b = new OnnxBuilder(opset: 21).Input("a", DataType.Float, [.. aShape.Select(d => (int?)d)])
@@ -84,7 +121,7 @@ public sealed class MatMulNBitsOrtProperties(ITestOutputHelper output) : IDispos
             b.Node("MatMulNBits", inputs, ["y"], "com.microsoft", attributes: [("K", (long)k), ("N", (long)n), ("bits", (long)bits), ("block_size", (long)bs), ("accuracy_level", (long)accuracy)])
                 .Output("y", DataType.Float);
             string text = $"bits {bits}, block {bs}, K {k}, N {n}, A [{string.Join(",", aShape)}], zero points {(zpKind switch { 0 => "none", 1 => "uint8", _ => "float" })}, bias {withBias}, accuracy {accuracy}";
-            return new MatMulNBitsCase(b, a, text);
+            return new MatMulNBitsCase(b, a, text, Int8Compute: accuracy == 4 && bits == 4 && zpKind != 2);
         }
     }
 }

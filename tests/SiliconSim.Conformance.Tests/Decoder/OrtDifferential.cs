@@ -17,9 +17,14 @@ internal static class OrtDifferential
     public static int Mismatches(OnnxBuilder model, IReadOnlyList<(string Name, TensorValue Value)> feeds, out string first, out long compared)
     {
         var expected = OrtOracle.Run(model.ToBytes(), feeds);
+        return Compare(expected, RunOurs(model, feeds), out first, out compared);
+    }
+
+    /// <summary>SiliconSim's outputs: import, ORT lowering, executor.</summary>
+    public static IReadOnlyList<(string Name, TensorValue Value)> RunOurs(OnnxBuilder model, IReadOnlyList<(string Name, TensorValue Value)> feeds)
+    {
         ModelGraph lowered = OrtCpuLowering.Lower(OnnxModelReader.Import(model.Model));
-        var ours = GraphExecutor.Run(lowered, feeds.ToDictionary(f => f.Name, f => f.Value, StringComparer.Ordinal));
-        return Compare(expected, ours, out first, out compared);
+        return GraphExecutor.Run(lowered, feeds.ToDictionary(f => f.Name, f => f.Value, StringComparer.Ordinal));
     }
 
     /// <summary>Bitwise comparison of two output lists matched by name.</summary>

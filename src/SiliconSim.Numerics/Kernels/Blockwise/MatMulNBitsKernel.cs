@@ -25,9 +25,9 @@ public sealed record MatMulNBitsSpec(int K, int N, int Bits, int BlockSize, int 
 /// <item>8 bits, float zero points, or B not constant: B is dequantized to [N, K] and ORT's MlasGemm runs with B
 /// transposed (<see cref="FloatGemm.Sgemm"/>), C pre-filled with the bias and beta 1 when there is one.</item>
 /// </list>
-/// Accuracy level 4 is not modelled yet and is refused.
+/// Accuracy level 4 is the int8-compute path of MatMulNBitsKernel.CompInt8.cs, for the cases it names.
 /// </summary>
-public static class MatMulNBitsKernel
+public static partial class MatMulNBitsKernel
 {
     /// <summary>MLAS_QUANT4_BLK_UNIT: the AVX-512 M1 kernel consumes a block 32 weights at a time.</summary>
     private const int ChunkLength = 32;
@@ -44,9 +44,9 @@ public static class MatMulNBitsKernel
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(scales);
         Validate(spec, a, b, scales, zeroPoints, bias);
-        if (spec.AccuracyLevel == 4)
+        if (spec.AccuracyLevel == 4 && CompInt8Unsupported(spec, zeroPoints, bIsConstant) is string reason)
         {
-            throw new ArgumentException("MatMulNBits accuracy_level 4 (int8 compute) is not modelled yet");
+            throw new ArgumentException($"MatMulNBits {reason}");
         }
 
         int k = spec.K;
@@ -57,7 +57,11 @@ public static class MatMulNBitsKernel
         var y = new float[m * n];
         var weights = new BlockWeights(spec, b.Items<byte>(), scales.Items<float>(), zeroPoints);
         bool packed = spec.Bits == 4 && bIsConstant && (zeroPoints is null || zeroPoints.Type == DataType.UInt8);
-        if (packed && m == 1)
+        if (spec.AccuracyLevel == 4 && packed)
+        {
+            CompInt8(weights, x, m, bi, y);
+        }
+        else if (packed && m == 1)
         {
             M1(weights, x, bi, y);
         }
