@@ -5,7 +5,8 @@ using SiliconSim.Simulation.Layers;
 namespace SiliconSim.Simulation.Memory;
 
 /// <summary>
-/// The memory side of a matrix layer: chooses a tiling that fits the SRAM buffers with the least DRAM traffic, then
+/// The memory side of a matrix layer: chooses a tiling that fits the SRAM buffers with the least DRAM traffic (the
+/// fastest of those), then
 /// counts SRAM and DRAM traffic and times the double-buffered tile pipeline around the array's compute
 /// (docs/memory-model.md).
 /// </summary>
@@ -20,11 +21,11 @@ public static class MatrixMemoryModel
     /// <remarks>
     /// The tiling is the exhaustive minimum, over candidate tile extents (powers of two and balanced splits of each
     /// dimension, M cut along one output axis, K in whole input channels, several groups per tile) and all six loop
-    /// orders, of the closed-form DRAM bytes; ties go to fewer tiles, then the order's index in <see cref="LoopOrder.All"/>,
-    /// then larger K, N, M and group tiles. Timing: per tile, the double-buffered transfers of the next tile's inputs and
+    /// orders, of the closed-form DRAM bytes; among the tilings with the least bytes the fewest cycles win, then fewer
+    /// tiles, the order's index in <see cref="LoopOrder.All"/>, and larger K, N, M and group tiles. Timing: per tile, the double-buffered transfers of the next tile's inputs and
     /// the previous tile's outputs overlap its compute; non-double-buffered transfers, the first fill and the last drain
     /// are exposed; a transfer takes ceil(latency + bytes / bandwidth) cycles; a tile takes at least its SRAM bytes over
-    /// BytesPerCycle x Ports of each buffer. Cost is linear in the chosen mapping's tile count.
+    /// BytesPerCycle x Ports of each buffer. Cost is linear in the tile counts of the tilings tied on bytes.
     /// </remarks>
     /// <exception cref="ArgumentException">the layer's conv geometry disagrees with its GEMM, or the DRAM spec is unusable.</exception>
     public static MatrixLayerResult Evaluate(MatrixLayer layer, AcceleratorSpec spec, Func<GemmShape, long> computeCycles) =>
@@ -70,14 +71,50 @@ public static class MatrixMemoryModel
             return MatrixLayerResult.Infeasible(layer.Name, missing!, null);
         }
 
-        TileChoice? choice = TileSearch.Find(geo, buffers, spec.Array, dram.BurstBytes, placement);
-        if (choice is null)
+        List<TileChoice> ties = TileSearch.DramOptimal(geo, buffers, spec.Array, dram.BurstBytes, placement);
+        if (ties.Count == 0)
         {
             (string reason, string buffer) = SmallestTileReason(geo, buffers, spec.Array);
             return MatrixLayerResult.Infeasible(layer.Name, reason, buffer);
         }
 
-        return new TileWalker(geo, choice.Value, buffers, spec, computeCycles, wholeLayer, placement).Run(layer.Name);
+        return Fastest(ties, geo, buffers, spec, computeCycles, wholeLayer, placement, layer.Name);
+    }
+
+    /// <summary>
+    /// Tiles the tie-break may walk per layer: 2^14 keeps a Llama-3-8B prefill (thousands of tiles per tiling, hundreds
+    /// of tilings tied on bytes) to milliseconds per layer, and walks every tie of a layer of up to a few thousand tiles.
+    /// A deterministic budget, so results never depend on timing; beyond it a larger buffer may again pick a slower
+    /// tiling for the same bytes (docs/memory-model.md).
+    /// </summary>
+    private const long TieWalkBudgetTiles = 1 << 14;
+
+    /// <summary>
+    /// Times the tilings with the least DRAM traffic (in tie-break order, within <see cref="TieWalkBudgetTiles"/>) and keeps the fewest cycles (the first in tie-break order on equal
+    /// cycles). Bytes alone do not decide latency: larger tiles expose more of the first fill and the last drain and can
+    /// fold worse on the array, so a DRAM-only objective let a larger buffer pick a slower tiling for the same bytes.
+    /// </summary>
+    private static MatrixLayerResult Fastest(List<TileChoice> ties, LayerGeometry geo, BufferAssignment buffers, AcceleratorSpec spec, Func<GemmShape, long> computeCycles, WholeLayerCompute? wholeLayer, OperandPlacement placement, string layerName)
+    {
+        MatrixLayerResult? best = null;
+        long walked = 0;
+        foreach (TileChoice choice in ties)
+        {
+            // Tie-break order first (fewest tiles), so the budget cuts only the many-tile tilings of large layers.
+            if (best is not null && walked + choice.TileCount > TieWalkBudgetTiles)
+            {
+                break;
+            }
+
+            walked += choice.TileCount;
+            MatrixLayerResult r = new TileWalker(geo, choice, buffers, spec, computeCycles, wholeLayer, placement).Run(layerName);
+            if (best is null || r.TotalCycles < best.TotalCycles)
+            {
+                best = r;
+            }
+        }
+
+        return best!;
     }
 
     /// <summary>Names every buffer that cannot hold the smallest tile (1 group, 1 output pixel, 1 input channel, 1 output channel).</summary>

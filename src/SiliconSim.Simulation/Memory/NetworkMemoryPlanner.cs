@@ -291,7 +291,7 @@ internal sealed class NetworkMemoryPlanner
                     continue;
                 }
 
-                (result, placement, long stagedWrite) = Stage(i, layer, kept, result, placement);
+                (result, placement, long stagedWrite) = Stage(i, layer, kept, result, placement, spillWrite);
                 return Finish(i, layer, result, placement, kept, spilledHere, spillWrite, stagedWrite);
             }
 
@@ -340,11 +340,11 @@ internal sealed class NetworkMemoryPlanner
     /// bound for DRAM are left there by the tiles and written once, whole, at the end. Staged tensors are held once
     /// (not double buffered) and cost their bytes once, so staging pays where the tiles would fetch an input more than
     /// once (halos, the bands of a depth-first stack, loop-order refetches), write outputs in burst-rounded pieces, or
-    /// cannot fit one pass of the other operands beside double-buffered tiles. Asked only when the layer moves more than
-    /// each off-chip operand once; of the feasible combinations the one moving the fewest bytes wins (ties: the least
-    /// staging). A staged input joins <paramref name="kept"/>; the returned bytes are the staged outputs' final write.
+    /// cannot fit one pass of the other operands beside double-buffered tiles. Asked only when the layer moves at least
+    /// each off-chip operand once; of the feasible combinations the one moving the fewest bytes wins, on equal bytes the
+    /// one taking the fewest cycles (ties: the least staging), so a larger buffer cannot turn staging off and lose time. A staged input joins <paramref name="kept"/>; the returned bytes are the staged outputs' final write.
     /// </summary>
-    private (MatrixLayerResult Result, OperandPlacement Placement, long OutputWriteBytes) Stage(int i, MatrixLayer layer, List<TensorUse> kept, MatrixLayerResult result, OperandPlacement placement)
+    private (MatrixLayerResult Result, OperandPlacement Placement, long OutputWriteBytes) Stage(int i, MatrixLayer layer, List<TensorUse> kept, MatrixLayerResult result, OperandPlacement placement, long spillWrite)
     {
         if (result.Status != MappingStatus.Feasible)
         {
@@ -359,12 +359,18 @@ internal sealed class NetworkMemoryPlanner
         long inputWhole = input is { } ix ? Burst(ix.Bytes) : 0;
         long outputWhole = leaving.Sum(o => Burst(o.Bytes));
         long weightOnce = placement.WeightOnChip ? 0 : layer.Reads.Where(r => r.Name == layer.WeightTensor).Sum(r => Burst(r.Bytes));
-        if ((input is null && leaving.Count == 0) || result.Dram.TotalBytes <= inputWhole + outputWhole + weightOnce)
+        if ((input is null && leaving.Count == 0) || result.Dram.TotalBytes < inputWhole + outputWhole + weightOnce)
         {
             return (result, placement, 0);
         }
 
-        (MatrixLayerResult Result, OperandPlacement Placement, long Write, bool Input, long Total) best = (result, placement, 0, false, result.Dram.TotalBytes);
+        // Cycles as Finish will charge them: the tiles, then the whole-tensor transfers beside them in one DMA.
+        long beside = spillWrite + layer.Reads.Where(r => r.Name != layer.InputTensor && r.Name != layer.WeightTensor && !OnChip(r)).Sum(r => Burst(r.Bytes))
+            + (layer.Reads.FirstOrDefault(r => r.Name == layer.InputTensor) is { Name: not null } admitted && IsKept(kept, admitted) && !OnChip(admitted) ? Burst(admitted.Bytes) : 0);
+        long Cycles(MatrixLayerResult r, long staged) => r.TotalCycles + TileWalker.TransferCycles(beside + staged, BytesPerCycle, LatencyCycles);
+
+        (MatrixLayerResult Result, OperandPlacement Placement, long Write, bool Input, long Total, long Cycles) best =
+            (result, placement, 0, false, result.Dram.TotalBytes, Cycles(result, 0));
         foreach ((bool stageIn, bool stageOut) in new[] { (true, false), (false, true), (true, true) })
         {
             if ((stageIn && input is null) || (stageOut && leaving.Count == 0))
@@ -380,10 +386,17 @@ internal sealed class NetworkMemoryPlanner
                     + (stageOut ? leaving.Where(o => !IsKept(kept, o)).Sum(o => o.Bytes) : 0),
             };
             MatrixLayerResult candidate = _matrix(layer, staged);
-            long total = candidate.Dram.TotalBytes + (stageIn ? inputWhole : 0) + (stageOut ? outputWhole : 0);
-            if (candidate.Status == MappingStatus.Feasible && total < best.Total)
+            long stagedBytes = (stageIn ? inputWhole : 0) + (stageOut ? outputWhole : 0);
+            long total = candidate.Dram.TotalBytes + stagedBytes;
+            if (candidate.Status != MappingStatus.Feasible)
             {
-                best = (candidate, staged, stageOut ? outputWhole : 0, stageIn, total);
+                continue;
+            }
+
+            long cycles = Cycles(candidate, stagedBytes);
+            if (total < best.Total || (total == best.Total && cycles < best.Cycles))
+            {
+                best = (candidate, staged, stageOut ? outputWhole : 0, stageIn, total, cycles);
             }
         }
 

@@ -10,10 +10,11 @@ namespace SiliconSim.Simulation.Memory;
 /// Candidate extents per dimension are the powers of two below the extent and the balanced splits ceil(extent / 2^i);
 /// M is cut along one output axis at a time (axes outer to the cut in single indices, inner axes whole), K in whole
 /// input channels. A candidate is feasible when, for every buffer, the largest tiles of the operands it holds sum to at
-/// most its <see cref="BufferSpec.TileCapacityBytes"/>. The winner minimises, in order: DRAM bytes, tile count (fewer
-/// DRAM latencies and array refills), loop-order index in <see cref="LoopOrder.All"/>, then prefers larger K, N, M and
-/// group tiles. The candidate set does not depend on capacities, so a larger buffer only adds feasible candidates and
-/// can never raise the minimum traffic.
+/// most its <see cref="BufferSpec.TileCapacityBytes"/>. The search keeps every candidate with the least DRAM bytes,
+/// ordered by tile count (fewer DRAM latencies and array refills), loop-order index in <see cref="LoopOrder.All"/>, then
+/// larger K, N, M and group tiles; <see cref="MatrixMemoryModel"/> times them and keeps the fastest. The candidate set
+/// does not depend on capacities, so a larger buffer only adds feasible candidates and can never raise the minimum
+/// traffic, nor the least cycles among tilings with that traffic.
 /// </remarks>
 internal static class TileSearch
 {
@@ -27,10 +28,23 @@ internal static class TileSearch
     /// </summary>
     public static TileChoice? Find(LayerGeometry geo, BufferAssignment buffers, ArraySpec array, int burstBytes, OperandPlacement placement)
     {
+        List<TileChoice> ties = DramOptimal(geo, buffers, array, burstBytes, placement);
+        return ties.Count == 0 ? null : ties[0];
+    }
+
+    /// <summary>
+    /// Every feasible tiling with the least DRAM bytes, best first by the tie-breaks of <see cref="Better"/>; empty when
+    /// not even the smallest tile fits. The memory model times them all and keeps the fastest (docs/memory-model.md,
+    /// "Tiling"): a larger buffer only adds candidates, so it can neither raise the least traffic nor, among tilings
+    /// with that traffic, the least cycles.
+    /// </summary>
+    public static List<TileChoice> DramOptimal(LayerGeometry geo, BufferAssignment buffers, ArraySpec array, int burstBytes, OperandPlacement placement)
+    {
+        var ties = new List<TileChoice>();
         var inputs = new Dictionary<(long, int, long, long), (long Max, long Sum)>();
         var weights = new Dictionary<(long, long, long), (long Max, long Sum)>();
         var outputs = new Dictionary<(long, int, long, long), (long Max, long Sum, long PartialSum)>();
-        TileChoice? best = null;
+        long? best = null;
         foreach (long gt in Candidates(geo.Groups))
         {
             long gTiles = LayerGeometry.CeilDiv(geo.Groups, gt);
@@ -84,18 +98,26 @@ internal static class TileSearch
                         {
                             LoopOrder order = LoopOrder.All[o];
                             long dram = Traffic(order, mTiles, nTiles, kTiles, inT.Sum, wT.Sum, oT.Sum, oT.PartialSum);
-                            var candidate = new TileChoice(gt, axis, extent, ct, nt, o, partials, inT.Max, wT.Max, outBytes, dram, tiles);
-                            if (best is null || Better(candidate, best.Value, geo))
+                            if (best is long least && dram > least)
                             {
-                                best = candidate;
+                                continue;
                             }
+
+                            if (best is null || dram < best)
+                            {
+                                best = dram;
+                                ties.Clear();
+                            }
+
+                            ties.Add(new TileChoice(gt, axis, extent, ct, nt, o, partials, inT.Max, wT.Max, outBytes, dram, tiles));
                         }
                     }
                 }
             }
         }
 
-        return best;
+        ties.Sort((a, b) => a == b ? 0 : Better(a, b, geo) ? -1 : 1);
+        return ties;
     }
 
     /// <summary>

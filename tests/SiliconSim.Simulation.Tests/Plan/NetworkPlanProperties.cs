@@ -72,8 +72,13 @@ public sealed class NetworkPlanProperties
         Assert.True(NetworkDram(big) <= NetworkDram(small), $"buffers {what}: network DRAM {NetworkDram(small)} -> {NetworkDram(big)} B\nbefore:\n{Split(small)}\nafter:\n{Split(big)}");
     }
 
-    [Property(MaxTest = 300, Skip = Counterexamples.FewerLargerTiles)]
-    public void LargerBuffers_NeverAddCycles(NetworkCase c, PositiveInt how)
+    /// <summary>
+    /// The plan minimises DRAM bytes and, among plans moving the same bytes, cycles; so a larger buffer adds cycles only
+    /// when it buys fewer DRAM bytes with them (<see cref="Counterexamples.BytesForCycles"/>). No single objective can
+    /// promise both laws: a larger buffer can offer a plan that moves fewer bytes but takes longer.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public void LargerBuffers_AddCyclesOnlyToSaveDram(NetworkCase c, PositiveInt how)
     {
         (string what, MemoryRecipe larger) = Larger(c.Memory, how.Get);
         if (Run(c.Layers, c.Spec, c.Batch) is not { } small)
@@ -82,7 +87,9 @@ public sealed class NetworkPlanProperties
         }
 
         SimulationResult big = Run(c.Layers, larger.ToSpec(), c.Batch) ?? throw new InvalidOperationException($"feasible, but infeasible with buffers {what}");
-        Assert.True(big.TotalCycles <= small.TotalCycles, $"buffers {what}: total cycles {small.TotalCycles} -> {big.TotalCycles}\nbefore:\n{Cycles(small)}\nafter:\n{Cycles(big)}");
+        Assert.True(
+            big.TotalCycles <= small.TotalCycles || NetworkDram(big) < NetworkDram(small),
+            $"buffers {what}: total cycles {small.TotalCycles} -> {big.TotalCycles}, network DRAM {NetworkDram(small)} -> {NetworkDram(big)} B\nbefore:\n{Cycles(small)}\nafter:\n{Cycles(big)}");
     }
 
     [Property(MaxTest = 50)]

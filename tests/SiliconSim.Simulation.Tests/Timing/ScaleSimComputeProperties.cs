@@ -62,7 +62,9 @@ public sealed class ScaleSimComputeProperties
                 long whole = FoldTimingModel.Evaluate(c.Layer, spec.Array, TimingModel.ScaleSim).ComputeCycles;
                 MatrixLayerResult spread = MatrixMemoryModel.Evaluate(c.Layer, spec, whole);
                 Assert.Equal(whole, spread.ComputeCycles);
-                Assert.Equal(perTile.Dram, spread.Dram);
+                // Both move the least bytes; which tiling of that traffic is fastest depends on the compute, so the
+                // split between operands may differ.
+                Assert.Equal(perTile.Dram.TotalBytes, spread.Dram.TotalBytes);
                 differs += perTile.ComputeCycles != whole ? 1 : 0;
             }
         }
