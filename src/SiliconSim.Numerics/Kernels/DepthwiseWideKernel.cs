@@ -51,6 +51,21 @@ internal static class DepthwiseWideKernel
         }
     }
 
+    /// <summary>The scalar loop without checks (the same contract as <see cref="AccumulateVectors"/>).</summary>
+    internal static void AccumulateScalar(ref int plane, ref int wt, ref int off, ref int acc, int taps, int n)
+    {
+        for (int q = 0; q < n; q++)
+        {
+            int s = 0;
+            for (int t = 0; t < taps; t++)
+            {
+                s = unchecked(s + (Unsafe.Add(ref wt, t) * Unsafe.Add(ref plane, q + Unsafe.Add(ref off, t))));
+            }
+
+            Unsafe.Add(ref acc, q) = s;
+        }
+    }
+
     /// <summary>
     /// The vector loop without checks, for callers that validated the sizes once (<see cref="Accumulate"/>'s
     /// contract with n = nPad, a multiple of 8). Requires <see cref="Vector256.IsHardwareAccelerated"/>.
