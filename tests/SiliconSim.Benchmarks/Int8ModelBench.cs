@@ -16,7 +16,7 @@ namespace SiliconSim.Benchmarks;
 /// <summary>
 /// `--int8 [threads] [runs]`: the int8 conv nets of issue 18 at 224x224 batch 1 (ResNet-18 and MobileNetV2, QDQ s8s8
 /// per channel and QOperator u8s8 per tensor), SiliconSim's executor against ONNX Runtime (one intra-op thread) in the
-/// same process: median of <c>runs</c> after a warm-up, then where SiliconSim's time goes, per op type (one profiled
+/// same process: median wall time and mean process CPU time of <c>runs</c> after a warm-up, then where SiliconSim's time goes, per op type (one profiled
 /// run, timed between consecutive node outputs). A stopwatch tool for the int8 kernels' work, not a test.
 /// </summary>
 internal static class Int8ModelBench
@@ -34,12 +34,16 @@ internal static class Int8ModelBench
             var feeds = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [ResNet18.InputName] = input };
             using var ort = new InferenceSession(model, new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = 1, InterOpNumThreads = 1 });
             var ortInputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor(ResNet18.InputName, new DenseTensor<float>(input.Items<float>(), [.. input.Shape])) };
-            double ortMs = MedianMs(() =>
+            var (ortMs, ortCpuMs) = MedianMs(() =>
             {
                 using var r = ort.Run(ortInputs);
             }, runs);
-            double simMs = MedianMs(() => GraphExecutor.Run(lowered, feeds, options: options), runs);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-28} ORT {ortMs,8:F1} ms   SiliconSim {simMs,8:F1} ms   ratio {simMs / ortMs,6:F2}"));
+            TimeSpan pause = GC.GetTotalPauseDuration();
+            int gen2 = GC.CollectionCount(2);
+            var (simMs, simCpuMs) = MedianMs(() => GraphExecutor.Run(lowered, feeds, options: options), runs);
+            double pausePerRunMs = (GC.GetTotalPauseDuration() - pause).TotalMilliseconds / (runs + 1);
+            double gen2PerRun = (GC.CollectionCount(2) - gen2) / (double)(runs + 1);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-28} ORT {ortMs,8:F1} ms   SiliconSim {simMs,8:F1} ms   ratio {simMs / ortMs,6:F2}   CPU time ORT {ortCpuMs,7:F1} ms SiliconSim {simCpuMs,7:F1} ms ratio {simCpuMs / ortCpuMs,6:F2}   (GC pause {pausePerRunMs:F1} ms and {gen2PerRun:F1} gen2 per run)"));
             Profile(output, lowered, feeds, options);
         }
     }
@@ -121,18 +125,76 @@ internal static class Int8ModelBench
         }
     }
 
-    private static double MedianMs(Action work, int runs)
+    // Median wall time, and the mean process CPU time of the same runs (the process clock ticks in 10 ms steps on
+    // Linux, so one total over all runs): on a shared machine the CPU time is what the runs themselves cost (a
+    // preempted run's wall time is not).
+    private static (double WallMs, double CpuMs) MedianMs(Action work, int runs)
     {
         work();
-        var times = new double[runs];
+        var wall = new double[runs];
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        TimeSpan cpu0 = process.TotalProcessorTime;
         for (int i = 0; i < runs; i++)
         {
             long start = Stopwatch.GetTimestamp();
             work();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            wall[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        Array.Sort(times);
-        return times[runs / 2];
+        process.Refresh();
+        double cpuMs = (process.TotalProcessorTime - cpu0).TotalMilliseconds / runs;
+        Array.Sort(wall);
+        return (wall[runs / 2], cpuMs);
+    }
+}
+
+/// <summary>
+/// `--int8-layers`: packed QLinearConv (u8 x s8, per-tensor) on ResNet-18's and MobileNetV2's conv shapes, one thread,
+/// CPU time per call and the MAC rate it implies: how close the conv kernels run to the machine's int8 peak.
+/// </summary>
+internal static class Int8LayerBench
+{
+    public static void Run(TextWriter output)
+    {
+        (string Name, int C, int M, int Size, int K, int Stride, int Group)[] layers =
+        [
+            ("resnet conv1 7x7/2", 3, 64, 224, 7, 2, 1),
+            ("resnet layer1 3x3", 64, 64, 56, 3, 1, 1),
+            ("resnet layer2 3x3", 128, 128, 28, 3, 1, 1),
+            ("resnet layer3 3x3", 256, 256, 14, 3, 1, 1),
+            ("resnet layer4 3x3", 512, 512, 7, 3, 1, 1),
+            ("resnet layer3 1x1/2", 128, 256, 28, 1, 2, 1),
+            ("mobilenet expand 1x1", 24, 144, 56, 1, 1, 1),
+            ("mobilenet dw 3x3", 144, 144, 56, 3, 1, 144),
+            ("mobilenet dw 3x3/2", 144, 144, 56, 3, 2, 144),
+        ];
+        var rng = new Random(7);
+        using var process = Process.GetCurrentProcess();
+        foreach (var (name, c, m, size, k, stride, group) in layers)
+        {
+            int pad = k / 2;
+            var g = Numerics.Kernels.ConvGeometry.Resolve([1, c, size, size], m, [k, k], [stride, stride], null, [pad, pad, pad, pad], "NOTSET", group);
+            var x = new byte[c * size * size];
+            rng.NextBytes(x);
+            var w = new sbyte[m * (c / group) * k * k];
+            rng.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(w.AsSpan()));
+            var y = new byte[m * g.OutSize];
+            var packed = Numerics.Kernels.PackedConvWeights.Pack<byte, sbyte>(g, 128, w, [0]);
+            void Call() => Numerics.Kernels.QLinearConv.Compute<byte, byte>(packed, x, 0.02f, [0.01f], 0.05f, 128, Array.Empty<int>(), y, Parallelism.Single);
+            Call();
+            long macs = (long)m * (c / group) * k * k * g.OutSize;
+            int calls = (int)Math.Clamp(4_000_000_000L / Math.Max(macs, 1), 20, 2000);
+            process.Refresh();
+            TimeSpan cpu0 = process.TotalProcessorTime;
+            for (int i = 0; i < calls; i++)
+            {
+                Call();
+            }
+
+            process.Refresh();
+            double ms = (process.TotalProcessorTime - cpu0).TotalMilliseconds / calls;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-22} {macs / 1e6,8:F1} MMAC  {ms,7:F3} ms CPU  {macs / ms / 1e6,7:F1} GMAC/s"));
+        }
     }
 }

@@ -21,6 +21,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--int8-layers"])
+        {
+            Int8LayerBench.Run(Console.Out);
+            return;
+        }
+
         if (args is ["--sweeps"])
         {
             SweepBench.Run(Console.Out);

@@ -13,6 +13,9 @@ internal sealed partial class QuantizedConvCore
     private int[] _wq = [];
     private int[] _rowInit = [];
     private int[] _wzpAdjusted = [];
+    // Dwords 0, 2, 4, 6 into the low half (the high half is not used).
+    private static readonly Vector256<int> s_evenDwords = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+
     private int[] _tapOffsets = [];
     private bool _colSums;
     private int _kq;
@@ -125,7 +128,15 @@ internal sealed partial class QuantizedConvCore
             int src = (((first + b) * Geometry.InChannels) + (gi * cg)) * InSize;
             if (_channelQuads)
             {
-                FillChannelQuads(x.Slice(src, cg * InSize), ws.XBytes);
+                if (IsPointwise)
+                {
+                    // A 1x1 conv with unit strides and no padding: the channel-interleaved planes are the GEMM's K
+                    // panel already, so they are written straight into it (no im2col copy).
+                    FillChannelQuads(x.Slice(src, cg * InSize), ws.Col, _ldb, b * outSize);
+                    continue;
+                }
+
+                FillChannelQuads(x.Slice(src, cg * InSize), ws.XBytes, _planePadded, 0);
                 Im2ColChannelQuads(b * outSize, ws.XBytes, ws.Col);
             }
             else
@@ -135,6 +146,9 @@ internal sealed partial class QuantizedConvCore
             }
         }
     }
+
+    // 1x1 kernel, unit strides, no padding, channel quads: output pixel p reads input pixel p of every channel.
+    private bool IsPointwise => _channelQuads && Geometry.KernelSize == 1 && _s[0] == 1 && _s[1] == 1 && _s[2] == 1 && _planePadded == InSize;
 
     // Whole vectors never straddle images and there are no padding rows: the GEMM writes [image, oc, pixel] directly.
     private bool WritesDirectly(int gi) => OutSize % U8S8Gemm.ColumnBlock == 0 && _filtersPerGroup == _mgPad;
@@ -193,10 +207,11 @@ internal sealed partial class QuantizedConvCore
         }
     }
 
-    // The group's channels, four at a time, into channel-interleaved zero-point-bordered planes [C/4, spatial, 4]:
-    // four pixels of four channels are one 4×4 byte transpose (pshufb); s8 codes move to u8 by flipping the top bit.
+    // The group's channels, four at a time, into channel-interleaved zero-point-bordered planes [C/4, spatial, 4]
+    // (plane cq at pixel cq·planeStride + pixelBase): four pixels of four channels are one 4×4 byte transpose
+    // (pshufb); s8 codes move to u8 by flipping the top bit.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FillChannelQuads<TX>(ReadOnlySpan<TX> xg, byte[] xBytes)
+    private void FillChannelQuads<TX>(ReadOnlySpan<TX> xg, byte[] xBytes, int planeStride, int pixelBase)
         where TX : unmanaged, IBinaryInteger<TX>
     {
         ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xg);
@@ -214,7 +229,7 @@ internal sealed partial class QuantizedConvCore
             {
                 for (int h = 0; h < _in[1]; h++, si += w)
                 {
-                    int di = ((cq * _planePadded) + PaddedRowStart(d, h)) * 4;
+                    int di = ((cq * planeStride) + pixelBase + PaddedRowStart(d, h)) * 4;
                     int i = 0;
                     if (vector)
                     {
@@ -292,7 +307,21 @@ internal sealed partial class QuantizedConvCore
                 }
                 else
                 {
-                    for (int ow = 0; ow < out2; ow++)
+                    int ow = 0;
+                    if (s2 == 2 && Avx2.IsSupported)
+                    {
+                        // Eight pixels per step: the even dwords of two 32-byte loads (each dword is one pixel's quad).
+                        // Reads up to 60 bytes past the last pixel (the +64 slack) and spills up to 28 bytes past the
+                        // row, which the next row overwrites or the ldb slack takes.
+                        for (; ow < out2; ow += 8)
+                        {
+                            Vector256<int> a = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref srcRow, (nuint)(ow * 8)).AsInt32(), s_evenDwords);
+                            Vector256<int> b = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref srcRow, (nuint)((ow * 8) + 32)).AsInt32(), s_evenDwords);
+                            Avx2.Permute2x128(a, b, 0x20).AsByte().StoreUnsafe(ref dst, (nuint)(ow * 4));
+                        }
+                    }
+
+                    for (; ow < out2; ow++)
                     {
                         Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, ow * 4), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref srcRow, ow * s2 * 4)));
                     }
@@ -349,6 +378,7 @@ internal sealed partial class QuantizedConvCore
         int out1 = _out[1], out2 = _out[2], s0 = _s[0], s1 = _s[1], s2 = _s[2];
         int rows = _out[0] * out1;
         bool vector = s2 == 1 && Sse2.IsSupported;
+        bool vectorStride2 = s2 == 2 && Sse2.IsSupported;
         int rowsPerLoad = !vector ? 1 : out2 == 4 ? 4 : out2 == 8 ? 2 : 1;
         Span<int> rowOffsets = stackalloc int[4];
         for (int q = 0; q < _kq; q++)
@@ -395,6 +425,20 @@ internal sealed partial class QuantizedConvCore
                             ref Unsafe.Add(ref dst, ow * 4));
                     }
                 }
+                else if (vectorStride2)
+                {
+                    // Sixteen pixels per step: the even bytes of 32 per tap row (reads up to 31 bytes past the last
+                    // pixel, inside the +64 slack; the 64-byte stores spill as in the unit-stride path).
+                    for (int ow = 0; ow < out2; ow += 16)
+                    {
+                        Interleave4(
+                            EvenBytes(ref xp, o0 + row + (2 * ow)),
+                            EvenBytes(ref xp, o1 + row + (2 * ow)),
+                            EvenBytes(ref xp, o2 + row + (2 * ow)),
+                            EvenBytes(ref xp, o3 + row + (2 * ow)),
+                            ref Unsafe.Add(ref dst, ow * 4));
+                    }
+                }
                 else
                 {
                     for (int ow = 0; ow < out2; ow++)
@@ -409,6 +453,16 @@ internal sealed partial class QuantizedConvCore
                 }
             }
         }
+    }
+
+    // Bytes 0, 2, ..., 30 of the 32 at xp + at: packuswb of the words' low bytes, exact since each is 0..255.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> EvenBytes(ref byte xp, int at)
+    {
+        Vector128<short> mask = Vector128.Create((short)0xFF);
+        Vector128<short> lo = Vector128.LoadUnsafe(ref xp, (nuint)at).AsInt16() & mask;
+        Vector128<short> hi = Vector128.LoadUnsafe(ref xp, (nuint)(at + 16)).AsInt16() & mask;
+        return Sse2.PackUnsignedSaturate(lo, hi);
     }
 
     // Sixteen pixels of four taps a, b, c, d into 64 bytes a0 b0 c0 d0 a1 b1 c1 d1 ...

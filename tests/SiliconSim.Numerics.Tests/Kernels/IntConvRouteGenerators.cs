@@ -15,7 +15,7 @@ public sealed record RouteCase(ConvGeometry Geometry, int Seed, bool PerChannel)
 /// 2-D convs that stress the routes: depthwise (one channel per group, strides 1 or 2 as the direct route takes
 /// them) a third of the time, widths up to 21 (im2col rows past 16 pixels), batches up to 40 (several image chunks
 /// when images are large), K from 1 up. <see cref="WideCases"/> has enough output channels (and depthwise channels)
-/// for the kernels to split them over 2 and 4 threads.
+/// for the kernels to split them over 2 and 4 threads, and rows up to 40 wide (several 16-pixel im2col steps at stride 2).
 /// </summary>
 public static class IntConvRouteGenerators
 {
@@ -51,8 +51,8 @@ public static class IntConvRouteGenerators
         from cg in Gen.Choose(1, 9)
         from m in Gen.Choose(16, 70)
         from dwChannels in Gen.Choose(16, 50)
-        from h in Gen.Choose(1, 8)
-        from wd in Gen.Choose(1, 19)
+        from h in Gen.Choose(1, 6)
+        from wd in Gen.Choose(1, 40)
         from k in Gen.Choose(1, 3)
         from stride in Gen.Choose(1, 3)
         from pads in Gen.ArrayOf(Gen.Choose(0, 2), 4)

@@ -11,7 +11,8 @@ namespace SiliconSim.Numerics.Tests.Kernels;
 /// Issue 18's fast conv path (weights packed once, work split over threads, scratch from the shared pools) equals
 /// the scalar references bit for bit on 1, 2 and 4 threads: convs wide enough to split (16 to 140 output channels,
 /// 16 to 50 depthwise channels at strides 1 to 3), per-tensor and per-channel zero points and scales, all four
-/// signedness pairs, one packing reused across calls and thread counts; and the u8s8 GEMM's column chunks.
+/// signedness pairs, one packing reused across calls and thread counts; QGemm with B packed once, split by columns;
+/// and the u8s8 GEMM's column chunks and 8-row register blocks.
 /// </summary>
 [Properties(Arbitrary = [typeof(IntConvRouteGenerators)], MaxTest = 40)]
 public sealed class ParallelConvPropertyTests
@@ -49,6 +50,30 @@ public sealed class ParallelConvPropertyTests
         U8S8Gemm.Multiply(w, b, init, c, m, n, kq, ldb, ldc, n, 0, panelBytes);
         U8S8Gemm.MultiplyScalar(w, b, init, expected, m, n, kq, ldb, ldc, n, 0);
         Assert.Equal(expected, c);
+    }
+
+    [Property]
+    public void PackedQGemm_EqualsReferenceOnAnyThreads(bool transA, bool transB, int seed)
+    {
+        // N from 64 to 300 columns, so 2 and 4 threads each take whole column ranges (64 or more each).
+        var rng = new Random(seed);
+        int m = rng.Next(1, 6), k = rng.Next(1, 70), n = rng.Next(64, 301);
+        sbyte[] a = IntKernelGenerators.Codes<sbyte>(rng, m * k);
+        byte[] b = IntKernelGenerators.Codes<byte>(rng, k * n);
+        int az = rng.Next(-128, 128);
+        int[] bz = rng.Next(2) == 0 ? [rng.Next(256)] : [.. Enumerable.Range(0, n).Select(_ => rng.Next(256))];
+        float[] bs = [.. Enumerable.Range(0, bz.Length).Select(_ => (float)rng.NextDouble())];
+        int[] c = rng.Next(3) == 0 ? [] : [.. Enumerable.Range(0, m * n).Select(_ => rng.Next(-50000, 50000))];
+        var (_, codes) = QGemmReference.Compute<sbyte, byte, sbyte>(a, 0.03f, az, transA, b, bs, bz, transB, m, k, n, c, m, n, 1f, 2.5f, -7);
+        PackedGemmB packed = QGemm.PackB<byte>(b, bz, transB, k, n);
+        float[] scales = QGemm.OutputScales(1f, 0.03f, bs, 2.5f, n);
+        foreach (int threads in s_threads)
+        {
+            int[] acc = QGemm.Accumulate<sbyte>(a, az, transA, packed, m, c, m, n, new Parallelism(threads));
+            var y = new sbyte[m * n];
+            QGemm.Requantize<sbyte>(acc, scales, -7, y);
+            Assert.True(codes.AsSpan().SequenceEqual(y), $"{threads} thread(s) differ from the reference");
+        }
     }
 
     [Fact]

@@ -15,6 +15,7 @@ internal static class QLinearOps
 {
     // Packed weights per constant weight tensor; an entry lives as long as its tensor (the model's initializer).
     private static readonly ConditionalWeakTable<TensorValue, PackedConvWeights> s_packedConvs = new();
+    private static readonly ConditionalWeakTable<TensorValue, PackedGemmB> s_packedGemmBs = new();
 
     [OnnxOp("QLinearConv")]
     public static TensorValue[] QLinearConv(OpContext ctx)
@@ -280,12 +281,12 @@ internal static class QLinearOps
             (DataType.UInt8, _) => ArrayGemm<byte, byte>(a, az, transA, b, bz, transB, m, k, n, cData, cRows, cCols, numerics),
             (_, DataType.Int8) => ArrayGemm<sbyte, sbyte>(a, az, transA, b, bz, transB, m, k, n, cData, cRows, cCols, numerics),
             _ => ArrayGemm<sbyte, byte>(a, az, transA, b, bz, transB, m, k, n, cData, cRows, cCols, numerics),
-        }) : QuantOpArgs.Kernel(() => (a.Type, b.Type) switch
+        }) : QuantOpArgs.Kernel(() =>
         {
-            (DataType.UInt8, DataType.Int8) => Numerics.Kernels.QGemm.Accumulate<byte, sbyte>(a.Items<byte>(), az, transA, b.Items<sbyte>(), bz, transB, m, k, n, cData, cRows, cCols),
-            (DataType.UInt8, _) => Numerics.Kernels.QGemm.Accumulate<byte, byte>(a.Items<byte>(), az, transA, b.Items<byte>(), bz, transB, m, k, n, cData, cRows, cCols),
-            (_, DataType.Int8) => Numerics.Kernels.QGemm.Accumulate<sbyte, sbyte>(a.Items<sbyte>(), az, transA, b.Items<sbyte>(), bz, transB, m, k, n, cData, cRows, cCols),
-            _ => Numerics.Kernels.QGemm.Accumulate<sbyte, byte>(a.Items<sbyte>(), az, transA, b.Items<byte>(), bz, transB, m, k, n, cData, cRows, cCols),
+            PackedGemmB packedB = PackedGemmB(ctx, b, bz, transB, k, n);
+            return a.Type == DataType.UInt8
+                ? Numerics.Kernels.QGemm.Accumulate<byte>(a.Items<byte>(), az, transA, packedB, m, cData, cRows, cCols, ctx.Options.Parallelism)
+                : Numerics.Kernels.QGemm.Accumulate<sbyte>(a.Items<sbyte>(), az, transA, packedB, m, cData, cRows, cCols, ctx.Options.Parallelism);
         });
         float[] scales = QuantOpArgs.Kernel(() => Numerics.Kernels.QGemm.OutputScales(alpha, aScale, bScales, yScale, n));
         if (yScale is null)
@@ -456,6 +457,26 @@ internal static class QLinearOps
             return 0;
         });
         return y;
+    }
+
+    // QGemm's B when it is an initializer: packed once and kept beside its tensor, as a conv's weights are.
+    private static PackedGemmB PackedGemmB(OpContext ctx, TensorValue b, int[] bz, bool transB, int k, int n)
+    {
+        Type type = b.Type == DataType.UInt8 ? typeof(byte) : typeof(sbyte);
+        if (ctx.IsConstant(3) && s_packedGemmBs.TryGetValue(b, out PackedGemmB? cached) && cached.Matches(k, n, transB, bz, type))
+        {
+            return cached;
+        }
+
+        PackedGemmB packed = b.Type == DataType.UInt8
+            ? Numerics.Kernels.QGemm.PackB<byte>(b.Items<byte>(), bz, transB, k, n)
+            : Numerics.Kernels.QGemm.PackB<sbyte>(b.Items<sbyte>(), bz, transB, k, n);
+        if (ctx.IsConstant(3))
+        {
+            s_packedGemmBs.AddOrUpdate(b, packed);
+        }
+
+        return packed;
     }
 
     // A constant weight (an initializer) is packed once per geometry and zero points and kept beside its tensor for the
