@@ -12,6 +12,21 @@ internal static class Program
             return;
         }
 
+        if (args is ["--int8", ..])
+        {
+            // --int8 [threads] [runs]: the int8 conv nets of issue 18 against ONNX Runtime.
+            int threads = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+            int runs = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
+            Int8ModelBench.Run(Console.Out, threads, runs);
+            return;
+        }
+
+        if (args is ["--int8-layers"])
+        {
+            Int8LayerBench.Run(Console.Out);
+            return;
+        }
+
         if (args is ["--sweeps"])
         {
             SweepBench.Run(Console.Out);

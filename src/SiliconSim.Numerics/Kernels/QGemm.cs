@@ -9,6 +9,9 @@ namespace SiliconSim.Numerics.Kernels;
 /// </summary>
 public static class QGemm
 {
+    // Below this many output columns per thread, one thread is cheaper than dispatching.
+    private const int MinColumnsPerThread = 64;
+
     /// <summary>
     /// Exact wrapping int32 <c>acc[i, j] = C[i|0, j|0] + Σ_t (a[i, t] − a_zp)(b[t, j] − b_zp[j])</c>, where
     /// <paramref name="a"/> is [M, K] ([K, M] when <paramref name="transA"/>) and <paramref name="b"/> is [K, N]
@@ -42,14 +45,63 @@ public static class QGemm
             throw new ArgumentException($"C [{cRows},{cCols}] does not broadcast to [{m},{n}]");
         }
 
+        return Accumulate(a, aZeroPoint, transA, PackB(b, bZeroPoints, transB, k, n), m, c, cRows, cCols, Parallelism.Single);
+    }
+
+    /// <summary>
+    /// B packed once (issue 18: a constant B is packed once per model, as MLAS packs it): its N columns as int16 rows
+    /// <c>b − b_zp[j]</c> of the padded K stride <see cref="IntGemm"/> reads.
+    /// </summary>
+    public static PackedGemmB PackB<TB>(ReadOnlySpan<TB> b, ReadOnlySpan<int> bZeroPoints, bool transB, int k, int n)
+        where TB : unmanaged, IBinaryInteger<TB>
+    {
+        if (b.Length != k * n)
+        {
+            throw new ArgumentException($"B holds {b.Length} values, expected {k * n}");
+        }
+
+        QuantizedMatMulCore.CheckZeroPoints(bZeroPoints, n, "B zero point");
         int kStride = IntGemm.PaddedK(k);
-        var packedA = new short[m * kStride];
-        var packedB = new short[n * kStride];
-        QuantizedMatMulCore.PackRows(a, m, k, transA, [aZeroPoint], kStride, packedA);
+        var packed = new short[n * kStride];
         // B' [K, N] read column-wise is transB == false; a [N, K] B is already row-per-column.
-        QuantizedMatMulCore.PackRows(b, n, k, !transB, bZeroPoints, kStride, packedB);
+        QuantizedMatMulCore.PackRows(b, n, k, !transB, bZeroPoints, kStride, packed);
+        return new PackedGemmB(packed, k, n, kStride, transB, bZeroPoints.ToArray(), typeof(TB));
+    }
+
+    /// <summary>
+    /// <see cref="Accumulate{TA, TB}"/> with B packed beforehand, its N columns split over up to
+    /// <paramref name="parallelism"/>'s threads (each writes its own output columns; integer sums are exact).
+    /// </summary>
+    public static int[] Accumulate<TA>(
+        ReadOnlySpan<TA> a,
+        int aZeroPoint,
+        bool transA,
+        PackedGemmB b,
+        int m,
+        ReadOnlySpan<int> c,
+        int cRows,
+        int cCols,
+        Parallelism parallelism)
+        where TA : unmanaged, IBinaryInteger<TA>
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        int k = b.K, n = b.N, kStride = b.KStride;
+        if (a.Length != m * k)
+        {
+            throw new ArgumentException($"A holds {a.Length} values, expected {m * k}");
+        }
+
+        if (!c.IsEmpty && ((cRows != 1 && cRows != m) || (cCols != 1 && cCols != n) || c.Length != cRows * cCols))
+        {
+            throw new ArgumentException($"C [{cRows},{cCols}] does not broadcast to [{m},{n}]");
+        }
+
+        var packedA = new short[m * kStride];
+        QuantizedMatMulCore.PackRows(a, m, k, transA, [aZeroPoint], kStride, packedA);
         var acc = new int[m * n];
-        IntGemm.MultiplyTransposed(packedA, packedB, acc, m, n, kStride, n);
+        short[] packedB = b.Rows;
+        parallelism.ForRanges(n, (j0, j1) => IntGemm.MultiplyTransposed(
+            packedA, packedB.AsSpan(j0 * kStride, (j1 - j0) * kStride), acc.AsSpan(j0, ((m - 1) * n) + (j1 - j0)), m, j1 - j0, kStride, n), MinColumnsPerThread);
         if (!c.IsEmpty)
         {
             for (int i = 0; i < m; i++)
@@ -108,4 +160,40 @@ public static class QGemm
             y[p] = acc[p] * scales[p % n];
         }
     }
+}
+
+/// <summary>
+/// QGemm's B packed for <see cref="IntGemm"/> (<see cref="QGemm.PackB{TB}"/>): immutable, shared between runs and
+/// threads; <see cref="Matches"/> says whether it serves a call with this B layout and these zero points.
+/// </summary>
+public sealed class PackedGemmB
+{
+    private readonly int[] _zeroPoints;
+
+    internal PackedGemmB(short[] rows, int k, int n, int kStride, bool transB, int[] zeroPoints, Type elementType)
+    {
+        Rows = rows;
+        K = k;
+        N = n;
+        KStride = kStride;
+        TransB = transB;
+        _zeroPoints = zeroPoints;
+        ElementType = elementType;
+    }
+
+    public int K { get; }
+
+    public int N { get; }
+
+    public bool TransB { get; }
+
+    /// <summary>The code type of the B it was packed from.</summary>
+    public Type ElementType { get; }
+
+    internal int KStride { get; }
+
+    internal short[] Rows { get; }
+
+    public bool Matches(int k, int n, bool transB, ReadOnlySpan<int> zeroPoints, Type elementType) =>
+        k == K && n == N && transB == TransB && elementType == ElementType && zeroPoints.SequenceEqual(_zeroPoints);
 }

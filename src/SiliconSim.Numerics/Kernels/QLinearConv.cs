@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -33,24 +34,81 @@ public static class QLinearConv
         var core = QuantizedConvCore.Create<TX, TW>(geometry, xZeroPoint, w, wZeroPoints);
         ConvInteger.CheckSizes(x.Length, y.Length, geometry, core);
         float[] scales = OutputScales(xScale, wScales, yScale, geometry.OutChannels);
-        if (!bias.IsEmpty && bias.Length != geometry.OutChannels)
+        CheckBias(bias, geometry.OutChannels);
+        int perImage = geometry.OutChannels * core.OutSize;
+        int[] acc = ArrayPool<int>.Shared.Rent(Math.Max(core.ImagesPerChunk * perImage, 1));
+        try
         {
-            throw new ArgumentException($"bias has {bias.Length} values, expected {geometry.OutChannels}");
+            for (int n = 0; n < geometry.Batch; n += core.ImagesPerChunk)
+            {
+                int count = Math.Min(core.ImagesPerChunk, geometry.Batch - n);
+                core.Accumulate(x, n, count, acc);
+                for (int b = 0; b < count; b++)
+                {
+                    Requantizer.RequantizeRows(acc.AsSpan(b * perImage, perImage), core.OutSize, bias, scales, yZeroPoint, y.Slice((n + b) * perImage, perImage));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(acc);
+        }
+    }
+
+    /// <summary>
+    /// The same arithmetic with weights packed beforehand (<see cref="PackedConvWeights.Pack{TX, TW}"/>, for the
+    /// geometry, x zero point and weight zero points of this call) and on up to <paramref name="parallelism"/>'s
+    /// threads: the accumulation splits output channels (or depthwise channels) and the requantization output rows,
+    /// each piece writing its own outputs with the one-thread arithmetic, so the bits do not depend on the threads.
+    /// </summary>
+    public static void Compute<TX, TY>(
+        PackedConvWeights packed,
+        ReadOnlyMemory<TX> x,
+        float xScale,
+        ReadOnlySpan<float> wScales,
+        float yScale,
+        int yZeroPoint,
+        ReadOnlyMemory<int> bias,
+        Memory<TY> y,
+        Parallelism parallelism)
+        where TX : unmanaged, IBinaryInteger<TX>
+        where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
+    {
+        ArgumentNullException.ThrowIfNull(packed);
+        if (packed.InputType != typeof(TX))
+        {
+            throw new ArgumentException($"the weights were packed for {packed.InputType.Name} inputs, not {typeof(TX).Name}");
         }
 
-        int m = geometry.OutChannels;
-        int outSize = core.OutSize;
-        int perImage = m * outSize;
-        int chunk = core.ImagesPerChunk;
-        var acc = new int[chunk * perImage];
-        for (int n = 0; n < geometry.Batch; n += chunk)
+        QuantizedConvCore core = packed.Core;
+        ConvGeometry geometry = core.Geometry;
+        ConvInteger.CheckSizes(x.Length, y.Length, geometry, core);
+        float[] scales = OutputScales(xScale, wScales, yScale, geometry.OutChannels);
+        CheckBias(bias.Span, geometry.OutChannels);
+        int m = geometry.OutChannels, outSize = core.OutSize, perImage = m * outSize;
+        int[] acc = ArrayPool<int>.Shared.Rent(Math.Max(core.ImagesPerChunk * perImage, 1));
+        try
         {
-            int count = Math.Min(chunk, geometry.Batch - n);
-            core.Accumulate(x, n, count, acc);
-            for (int b = 0; b < count; b++)
+            for (int n = 0; n < geometry.Batch; n += core.ImagesPerChunk)
             {
-                Requantizer.RequantizeRows(acc.AsSpan(b * perImage, perImage), outSize, bias, scales, yZeroPoint, y.Slice((n + b) * perImage, perImage));
+                int count = Math.Min(core.ImagesPerChunk, geometry.Batch - n);
+                core.Accumulate(x, n, count, acc, parallelism);
+                for (int b = 0; b < count; b++)
+                {
+                    int accBase = b * perImage, yBase = (n + b) * perImage;
+                    parallelism.ForRanges(m, (start, end) => Requantizer.RequantizeRows(
+                        acc.AsSpan(accBase + (start * outSize), (end - start) * outSize),
+                        outSize,
+                        bias.IsEmpty ? [] : bias.Span[start..end],
+                        scales.AsSpan(start, end - start),
+                        yZeroPoint,
+                        y.Span.Slice(yBase + (start * outSize), (end - start) * outSize)), RequantizeMinRowsPerThread);
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(acc);
         }
     }
 
@@ -70,5 +128,16 @@ public static class QLinearConv
         }
 
         return scales;
+    }
+
+    // Below this many output channels per thread, requantizing on one thread is cheaper than dispatching.
+    private const int RequantizeMinRowsPerThread = 16;
+
+    private static void CheckBias(ReadOnlySpan<int> bias, int m)
+    {
+        if (!bias.IsEmpty && bias.Length != m)
+        {
+            throw new ArgumentException($"bias has {bias.Length} values, expected {m}");
+        }
     }
 }

@@ -8,18 +8,18 @@ namespace SiliconSim.Numerics.Kernels;
 internal sealed partial class QuantizedConvCore
 {
     private short[] _packedW = [];
-    private short[] _colT = [];
-    private short[] _xPadded = [];
 
-    // The padded K stride and the im2col and bordered-input buffers.
-    private void InitInt16()
+    // The padded K stride.
+    private void InitInt16() => KStride = IntGemm.PaddedK(K);
+
+    // The im2col rows (+4 slack for the 8-byte moves of the last output position, FillColumnsShortRows; the K..KStride
+    // tail must be 0) and the zero-bordered input (+4 slack: the kw ≤ 4 fast path reads four int16 at a time and may
+    // run past the last row), both cleared.
+    private Workspace RentInt16() => new()
     {
-        KStride = IntGemm.PaddedK(K);
-        // +4 slack for the 8-byte moves of the last output position (FillColumnsShortRows).
-        _colT = new short[(OutSize * KStride) + 4];
-        // +4 slack: the kw ≤ 4 fast path reads four int16 at a time and may run past the last row.
-        _xPadded = new short[(_channelsPerGroup * _planePadded) + 4];
-    }
+        ColT = Workspace.Rent<short>((OutSize * KStride) + 4, clear: true),
+        XPadded = Workspace.Rent<short>((_channelsPerGroup * _planePadded) + 4, clear: true),
+    };
 
     private void PackInt16<TW>(ReadOnlySpan<TW> w, ReadOnlySpan<int> wZeroPoints)
         where TW : unmanaged, IBinaryInteger<TW>
@@ -27,17 +27,17 @@ internal sealed partial class QuantizedConvCore
 
     /// <summary>The int16 route for one image: im2col of x − x_zp per group and <see cref="IntGemm"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Int16Image<TX>(ReadOnlySpan<TX> x, int image, Span<int> acc)
+    private void Int16Image<TX>(ReadOnlySpan<TX> x, int image, Span<int> acc, Workspace ws)
         where TX : unmanaged, IBinaryInteger<TX>
     {
         int cg = _channelsPerGroup;
         int imageBase = image * Geometry.InChannels * InSize;
         for (int gi = 0; gi < Geometry.Group; gi++)
         {
-            FillColumns(x.Slice(imageBase + (gi * cg * InSize), cg * InSize), _xZeroPoint);
+            FillColumns(x.Slice(imageBase + (gi * cg * InSize), cg * InSize), _xZeroPoint, ws);
             IntGemm.MultiplyTransposed(
                 _packedW.AsSpan(gi * _filtersPerGroup * KStride, _filtersPerGroup * KStride),
-                _colT,
+                ws.ColT,
                 acc.Slice(gi * _filtersPerGroup * OutSize),
                 _filtersPerGroup,
                 OutSize,
@@ -48,7 +48,7 @@ internal sealed partial class QuantizedConvCore
 
     // One row of K values per output position, in the weights' (c, kd, kh, kw) order; the K..KStride tail stays 0.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FillColumns<TX>(ReadOnlySpan<TX> xg, int xZeroPoint)
+    private void FillColumns<TX>(ReadOnlySpan<TX> xg, int xZeroPoint, Workspace ws)
         where TX : unmanaged, IBinaryInteger<TX>
     {
         int pd = _padded[0], ph = _padded[1], pw = _padded[2];
@@ -60,7 +60,7 @@ internal sealed partial class QuantizedConvCore
                 for (int h = 0; h < _in[1]; h++)
                 {
                     ReadOnlySpan<TX> src = xg.Slice((c * InSize) + (((d * _in[1]) + h) * _in[2]), _in[2]);
-                    Span<short> dst = _xPadded.AsSpan((c * planePadded) + PaddedRowStart(d, h), _in[2]);
+                    Span<short> dst = ws.XPadded.AsSpan((c * planePadded) + PaddedRowStart(d, h), _in[2]);
                     for (int w = 0; w < src.Length; w++)
                     {
                         dst[w] = (short)(int.CreateTruncating(src[w]) - xZeroPoint);
@@ -69,8 +69,8 @@ internal sealed partial class QuantizedConvCore
             }
         }
 
-        ref short xp = ref MemoryMarshal.GetArrayDataReference(_xPadded);
-        ref short col = ref MemoryMarshal.GetArrayDataReference(_colT);
+        ref short xp = ref MemoryMarshal.GetArrayDataReference(ws.XPadded);
+        ref short col = ref MemoryMarshal.GetArrayDataReference(ws.ColT);
         int d2 = _d[2];
         int kd = _k[0], kh = _k[1], kw = _k[2];
         int ow0 = _out[2], s2 = _s[2], ks = KStride;

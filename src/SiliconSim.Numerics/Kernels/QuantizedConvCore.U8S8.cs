@@ -13,10 +13,10 @@ internal sealed partial class QuantizedConvCore
     private int[] _wq = [];
     private int[] _rowInit = [];
     private int[] _wzpAdjusted = [];
+    // Dwords 0, 2, 4, 6 into the low half (the high half is not used).
+    private static readonly Vector256<int> s_evenDwords = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+
     private int[] _tapOffsets = [];
-    private byte[] _xBytes = [];
-    private byte[] _col = [];
-    private int[] _gemmOut = [];
     private bool _colSums;
     private int _kq;
     private bool _channelQuads;
@@ -53,10 +53,20 @@ internal sealed partial class QuantizedConvCore
         _nPad = ((ImagesPerChunk * OutSize) + U8S8Gemm.ColumnBlock - 1) / U8S8Gemm.ColumnBlock * U8S8Gemm.ColumnBlock;
         // +16 columns: im2col stores 16 pixels at a time and may spill up to 15 past the last one.
         _ldb = _nPad + 16;
-        _col = new byte[_kq * 4 * _ldb];
-        // +64 bytes: im2col loads 16 or 32 bytes per tap row and may read past the last one.
-        _xBytes = new byte[(_channelsPerGroup * _planePadded) + 64];
-        Array.Fill(_xBytes, (byte)(_xZeroPoint + (_xSigned ? 128 : 0)));
+    }
+
+    // The im2col panel, the zero-point-bordered byte planes (+64 bytes: im2col loads 16 or 32 bytes per tap row and
+    // may read past the last one) and the GEMM's row-major output for the layouts it cannot write directly.
+    private Workspace RentU8S8()
+    {
+        var ws = new Workspace
+        {
+            Col = Workspace.Rent<byte>(_kq * 4 * _ldb, clear: false),
+            XBytes = Workspace.Rent<byte>((_channelsPerGroup * _planePadded) + 64, clear: false),
+            GemmOut = Workspace.Rent<int>(_mgPad * _nPad, clear: false),
+        };
+        Array.Fill(ws.XBytes, (byte)(_xZeroPoint + (_xSigned ? 128 : 0)));
+        return ws;
     }
 
     // Weights as s8 (u8 codes flipped: w − 128, zero point − 128), four per int, rows padded to the micro-kernel's row
@@ -78,7 +88,6 @@ internal sealed partial class QuantizedConvCore
         _mgPad = (rows + U8S8Gemm.RowBlock - 1) / U8S8Gemm.RowBlock * U8S8Gemm.RowBlock;
         _wq = new int[Geometry.Group * _mgPad * kq];
         _rowInit = new int[Geometry.Group * _mgPad];
-        _gemmOut = new int[_mgPad * _nPad];
         Span<byte> quad = stackalloc byte[4];
         for (int gi = 0; gi < Geometry.Group; gi++)
         {
@@ -109,47 +118,79 @@ internal sealed partial class QuantizedConvCore
         }
     }
 
-    private void U8S8Group<TX>(ReadOnlySpan<TX> x, int first, int count, int gi, Span<int> acc)
+    // The byte planes and im2col panel of group gi for images first..first+count−1.
+    private void U8S8Im2Col<TX>(ReadOnlySpan<TX> x, int first, int count, int gi, Workspace ws)
         where TX : unmanaged, IBinaryInteger<TX>
     {
-        int cg = _channelsPerGroup, mg = _filtersPerGroup, outSize = OutSize, m = Geometry.OutChannels;
-        if (count * outSize == 0)
-        {
-            return;
-        }
-
+        int cg = _channelsPerGroup, outSize = OutSize;
         for (int b = 0; b < count; b++)
         {
             int src = (((first + b) * Geometry.InChannels) + (gi * cg)) * InSize;
             if (_channelQuads)
             {
-                FillChannelQuads(x.Slice(src, cg * InSize));
-                Im2ColChannelQuads(b * outSize);
+                if (IsPointwise)
+                {
+                    // A 1x1 conv with unit strides and no padding: the channel-interleaved planes are the GEMM's K
+                    // panel already, so they are written straight into it (no im2col copy).
+                    FillChannelQuads(x.Slice(src, cg * InSize), ws.Col, _ldb, b * outSize);
+                    continue;
+                }
+
+                FillChannelQuads(x.Slice(src, cg * InSize), ws.XBytes, _planePadded, 0);
+                Im2ColChannelQuads(b * outSize, ws.XBytes, ws.Col);
             }
             else
             {
-                FillBytes(x.Slice(src, cg * InSize));
-                Im2ColQuads(b * outSize);
+                FillBytes(x.Slice(src, cg * InSize), ws.XBytes);
+                Im2ColQuads(b * outSize, ws.XBytes, ws.Col);
             }
         }
+    }
 
-        ReadOnlySpan<int> w = _wq.AsSpan(gi * _mgPad * _kq);
-        ReadOnlySpan<int> init = _rowInit.AsSpan(gi * _mgPad);
-        if (outSize % U8S8Gemm.ColumnBlock == 0 && mg == _mgPad)
+    // 1x1 kernel, unit strides, no padding, channel quads: output pixel p reads input pixel p of every channel.
+    private bool IsPointwise => _channelQuads && Geometry.KernelSize == 1 && _s[0] == 1 && _s[1] == 1 && _s[2] == 1 && _planePadded == InSize;
+
+    // Whole vectors never straddle images and there are no padding rows: the GEMM writes [image, oc, pixel] directly.
+    private bool WritesDirectly(int gi) => OutSize % U8S8Gemm.ColumnBlock == 0 && _filtersPerGroup == _mgPad;
+
+    // Row blocks blockStart..blockEnd−1 (of U8S8Gemm.RowBlock rows) of group gi's GEMM: into acc when the layout allows,
+    // else into the workspace's row-major output for U8S8Scatter.
+    private void U8S8Multiply(int count, int gi, Span<int> acc, Workspace ws, int blockStart, int blockEnd)
+    {
+        int mg = _filtersPerGroup, outSize = OutSize, m = Geometry.OutChannels;
+        if (count * outSize == 0 || blockEnd <= blockStart)
         {
-            // Whole vectors never straddle images and there are no padding rows: write [image, oc, pixel] directly.
-            U8S8Gemm.Multiply(w, _col, init, acc[(gi * mg * outSize)..], mg, count * outSize, _kq, _ldb, outSize, outSize, m * outSize);
+            return;
+        }
+
+        int r0 = blockStart * U8S8Gemm.RowBlock, rows = (blockEnd - blockStart) * U8S8Gemm.RowBlock;
+        ReadOnlySpan<int> w = _wq.AsSpan(((gi * _mgPad) + r0) * _kq);
+        ReadOnlySpan<int> init = _rowInit.AsSpan((gi * _mgPad) + r0, rows);
+        if (WritesDirectly(gi))
+        {
+            U8S8Gemm.Multiply(w, ws.Col, init, acc[(((gi * mg) + r0) * outSize)..], rows, count * outSize, _kq, _ldb, outSize, outSize, m * outSize);
             return;
         }
 
         int n = (count * outSize) + U8S8Gemm.ColumnBlock - 1;
         n -= n % U8S8Gemm.ColumnBlock;
-        U8S8Gemm.Multiply(w, _col, init, _gemmOut, _mgPad, n, _kq, _ldb, _nPad);
-        ReadOnlySpan<int> sums = _colSums ? _gemmOut.AsSpan(mg * _nPad, _nPad) : [];
+        U8S8Gemm.Multiply(w, ws.Col, init, ws.GemmOut.AsSpan(r0 * _nPad, rows * _nPad), rows, n, _kq, _ldb, _nPad);
+    }
+
+    // The GEMM's row-major output into [image, oc, pixel], less w_zp'·Σ x' (the column-sum row) where w_zp' ≠ 0.
+    private void U8S8Scatter(int count, int gi, Span<int> acc, Workspace ws)
+    {
+        int mg = _filtersPerGroup, outSize = OutSize, m = Geometry.OutChannels;
+        if (count * outSize == 0 || WritesDirectly(gi))
+        {
+            return;
+        }
+
+        ReadOnlySpan<int> sums = _colSums ? ws.GemmOut.AsSpan(mg * _nPad, _nPad) : [];
         for (int r = 0; r < mg; r++)
         {
             int oc = (gi * mg) + r;
-            Span<int> row = _gemmOut.AsSpan(r * _nPad, count * outSize);
+            Span<int> row = ws.GemmOut.AsSpan(r * _nPad, count * outSize);
             int wz = _wzpAdjusted[oc];
             if (wz != 0)
             {
@@ -166,17 +207,18 @@ internal sealed partial class QuantizedConvCore
         }
     }
 
-    // The group's channels, four at a time, into channel-interleaved zero-point-bordered planes [C/4, spatial, 4]:
-    // four pixels of four channels are one 4×4 byte transpose (pshufb); s8 codes move to u8 by flipping the top bit.
+    // The group's channels, four at a time, into channel-interleaved zero-point-bordered planes [C/4, spatial, 4]
+    // (plane cq at pixel cq·planeStride + pixelBase): four pixels of four channels are one 4×4 byte transpose
+    // (pshufb); s8 codes move to u8 by flipping the top bit.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FillChannelQuads<TX>(ReadOnlySpan<TX> xg)
+    private void FillChannelQuads<TX>(ReadOnlySpan<TX> xg, byte[] xBytes, int planeStride, int pixelBase)
         where TX : unmanaged, IBinaryInteger<TX>
     {
         ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xg);
         int w = _in[2], inSize = InSize;
         byte flip = _xSigned ? (byte)0x80 : (byte)0;
         ref byte rs = ref MemoryMarshal.GetReference(src);
-        ref byte rd = ref MemoryMarshal.GetArrayDataReference(_xBytes);
+        ref byte rd = ref MemoryMarshal.GetArrayDataReference(xBytes);
         bool vector = Ssse3.IsSupported;
         Vector128<byte> transpose = Vector128.Create((byte)0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
         Vector128<byte> vflip = Vector128.Create(flip);
@@ -187,7 +229,7 @@ internal sealed partial class QuantizedConvCore
             {
                 for (int h = 0; h < _in[1]; h++, si += w)
                 {
-                    int di = ((cq * _planePadded) + PaddedRowStart(d, h)) * 4;
+                    int di = ((cq * planeStride) + pixelBase + PaddedRowStart(d, h)) * 4;
                     int i = 0;
                     if (vector)
                     {
@@ -218,10 +260,10 @@ internal sealed partial class QuantizedConvCore
     // stride a row of pixels is one contiguous copy (32-byte moves; the spill past a row is overwritten by the next
     // row or lands in the ldb slack).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Im2ColChannelQuads(int colBase)
+    private void Im2ColChannelQuads(int colBase, byte[] xBytes, byte[] colBuffer)
     {
-        ref byte xp = ref MemoryMarshal.GetArrayDataReference(_xBytes);
-        ref byte col = ref MemoryMarshal.GetArrayDataReference(_col);
+        ref byte xp = ref MemoryMarshal.GetArrayDataReference(xBytes);
+        ref byte col = ref MemoryMarshal.GetArrayDataReference(colBuffer);
         int ph = _padded[1], pw = _padded[2];
         int out1 = _out[1], out2 = _out[2], s0 = _s[0], s1 = _s[1], s2 = _s[2];
         int rows = _out[0] * out1;
@@ -265,7 +307,21 @@ internal sealed partial class QuantizedConvCore
                 }
                 else
                 {
-                    for (int ow = 0; ow < out2; ow++)
+                    int ow = 0;
+                    if (s2 == 2 && Avx2.IsSupported)
+                    {
+                        // Eight pixels per step: the even dwords of two 32-byte loads (each dword is one pixel's quad).
+                        // Reads up to 60 bytes past the last pixel (the +64 slack) and spills up to 28 bytes past the
+                        // row, which the next row overwrites or the ldb slack takes.
+                        for (; ow < out2; ow += 8)
+                        {
+                            Vector256<int> a = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref srcRow, (nuint)(ow * 8)).AsInt32(), s_evenDwords);
+                            Vector256<int> b = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref srcRow, (nuint)((ow * 8) + 32)).AsInt32(), s_evenDwords);
+                            Avx2.Permute2x128(a, b, 0x20).AsByte().StoreUnsafe(ref dst, (nuint)(ow * 4));
+                        }
+                    }
+
+                    for (; ow < out2; ow++)
                     {
                         Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, ow * 4), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref srcRow, ow * s2 * 4)));
                     }
@@ -277,14 +333,14 @@ internal sealed partial class QuantizedConvCore
     // The group's channels into the zero-point-bordered byte planes; s8 codes move to u8 by flipping the top bit.
     // Image rows are short (often 4 or 8 bytes), so they move in 8-byte words and bytes rather than through memmove.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FillBytes<TX>(ReadOnlySpan<TX> xg)
+    private void FillBytes<TX>(ReadOnlySpan<TX> xg, byte[] xBytes)
         where TX : unmanaged, IBinaryInteger<TX>
     {
         ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xg);
         int w = _in[2];
         ulong flip = _xSigned ? 0x8080808080808080UL : 0;
         ref byte rs = ref MemoryMarshal.GetReference(src);
-        ref byte rd = ref MemoryMarshal.GetArrayDataReference(_xBytes);
+        ref byte rd = ref MemoryMarshal.GetArrayDataReference(xBytes);
         int si = 0;
         for (int c = 0; c < _channelsPerGroup; c++)
         {
@@ -314,14 +370,15 @@ internal sealed partial class QuantizedConvCore
     // stores may spill up to 15 columns past the last pixel; later rows (and images) overwrite the spill, and the
     // last spill lands in the ldb slack.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Im2ColQuads(int colBase)
+    private void Im2ColQuads(int colBase, byte[] xBytes, byte[] colBuffer)
     {
-        ref byte xp = ref MemoryMarshal.GetArrayDataReference(_xBytes);
-        ref byte col = ref MemoryMarshal.GetArrayDataReference(_col);
+        ref byte xp = ref MemoryMarshal.GetArrayDataReference(xBytes);
+        ref byte col = ref MemoryMarshal.GetArrayDataReference(colBuffer);
         int ph = _padded[1], pw = _padded[2];
         int out1 = _out[1], out2 = _out[2], s0 = _s[0], s1 = _s[1], s2 = _s[2];
         int rows = _out[0] * out1;
         bool vector = s2 == 1 && Sse2.IsSupported;
+        bool vectorStride2 = s2 == 2 && Sse2.IsSupported;
         int rowsPerLoad = !vector ? 1 : out2 == 4 ? 4 : out2 == 8 ? 2 : 1;
         Span<int> rowOffsets = stackalloc int[4];
         for (int q = 0; q < _kq; q++)
@@ -368,6 +425,20 @@ internal sealed partial class QuantizedConvCore
                             ref Unsafe.Add(ref dst, ow * 4));
                     }
                 }
+                else if (vectorStride2)
+                {
+                    // Sixteen pixels per step: the even bytes of 32 per tap row (reads up to 31 bytes past the last
+                    // pixel, inside the +64 slack; the 64-byte stores spill as in the unit-stride path).
+                    for (int ow = 0; ow < out2; ow += 16)
+                    {
+                        Interleave4(
+                            EvenBytes(ref xp, o0 + row + (2 * ow)),
+                            EvenBytes(ref xp, o1 + row + (2 * ow)),
+                            EvenBytes(ref xp, o2 + row + (2 * ow)),
+                            EvenBytes(ref xp, o3 + row + (2 * ow)),
+                            ref Unsafe.Add(ref dst, ow * 4));
+                    }
+                }
                 else
                 {
                     for (int ow = 0; ow < out2; ow++)
@@ -382,6 +453,16 @@ internal sealed partial class QuantizedConvCore
                 }
             }
         }
+    }
+
+    // Bytes 0, 2, ..., 30 of the 32 at xp + at: packuswb of the words' low bytes, exact since each is 0..255.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> EvenBytes(ref byte xp, int at)
+    {
+        Vector128<short> mask = Vector128.Create((short)0xFF);
+        Vector128<short> lo = Vector128.LoadUnsafe(ref xp, (nuint)at).AsInt16() & mask;
+        Vector128<short> hi = Vector128.LoadUnsafe(ref xp, (nuint)(at + 16)).AsInt16() & mask;
+        return Sse2.PackUnsignedSaturate(lo, hi);
     }
 
     // Sixteen pixels of four taps a, b, c, d into 64 bytes a0 b0 c0 d0 a1 b1 c1 d1 ...

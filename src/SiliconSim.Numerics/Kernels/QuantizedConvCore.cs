@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -17,6 +18,8 @@ namespace SiliconSim.Numerics.Kernels;
 /// </list>
 /// One file per route (<c>QuantizedConvCore.Depthwise.cs</c>, <c>.U8S8.cs</c>, <c>.Int16.cs</c>: its buffers, its setup, its
 /// weight packing and its kernel); this file holds the geometry they share, the choice of route and the dispatch.
+/// A core is immutable once packed (issue 18: packed once per model and reused across runs and threads); every
+/// call rents its scratch buffers (<see cref="Workspace"/>) from the shared array pools.
 /// </summary>
 internal sealed partial class QuantizedConvCore
 {
@@ -40,6 +43,7 @@ internal sealed partial class QuantizedConvCore
 
     private readonly int _xZeroPoint;
     private readonly bool _xSigned;
+    private int[] _wZeroPoints = [];
 
     private enum Route
     {
@@ -47,6 +51,13 @@ internal sealed partial class QuantizedConvCore
         U8S8Gemm,
         Depthwise,
     }
+
+    // Below these, a thread switch costs more than the piece it would run.
+    private const int DepthwiseMinChannelsPerThread = 8;
+    private const int GemmMinRowBlocksPerThread = 2;
+
+    // Depthwise convs with at most this stride take the direct route (larger strides waste too much of the wide grid).
+    private const int DepthwiseMaxStride = 2;
 
     private QuantizedConvCore(ConvGeometry g, int xZeroPoint, bool xSigned, bool u8s8)
     {
@@ -81,7 +92,7 @@ internal sealed partial class QuantizedConvCore
         InSize = _in[0] * _in[1] * _in[2];
         _planePadded = _padded[0] * _padded[1] * _padded[2];
         ImagesPerChunk = Math.Clamp(ChunkColumns / Math.Max(OutSize, 1), 1, Math.Max(g.Batch, 1));
-        if (_channelsPerGroup == 1 && g.Group > 1 && _s[0] == 1 && _s[1] == 1 && _s[2] == 1)
+        if (_channelsPerGroup == 1 && g.Group > 1 && _s[0] == 1 && _s[1] <= DepthwiseMaxStride && _s[2] <= DepthwiseMaxStride)
         {
             _route = Route.Depthwise;
             InitDepthwise();
@@ -110,7 +121,7 @@ internal sealed partial class QuantizedConvCore
 
     public int InSize { get; }
 
-    /// <summary>How many images <see cref="Accumulate{TX}"/> should be given at a time (the acc buffer size).</summary>
+    /// <summary>How many images <see cref="Accumulate{TX}(ReadOnlySpan{TX}, int, int, Span{int})"/> should be given at a time (the acc buffer size).</summary>
     public int ImagesPerChunk { get; }
 
     /// <summary>
@@ -141,7 +152,10 @@ internal sealed partial class QuantizedConvCore
         bool xSigned = TX.IsNegative(TX.CreateTruncating(-1));
         bool eightBit = Unsafe.SizeOf<TX>() == 1 && Unsafe.SizeOf<TW>() == 1;
         int xAdjusted = xZeroPoint + (xSigned ? 128 : 0);
-        var core = new QuantizedConvCore(g, xZeroPoint, xSigned, U8S8Gemm.IsAccelerated && eightBit && xAdjusted is >= 0 and <= 255);
+        var core = new QuantizedConvCore(g, xZeroPoint, xSigned, U8S8Gemm.IsAccelerated && eightBit && xAdjusted is >= 0 and <= 255)
+        {
+            _wZeroPoints = wZeroPoints.ToArray(),
+        };
         switch (core._route)
         {
             case Route.Depthwise: core.PackDepthwise(w, wZeroPoints); break;
@@ -152,43 +166,124 @@ internal sealed partial class QuantizedConvCore
         return core;
     }
 
+    /// <summary>The zero points and geometry this core was packed for: a cached core is reused only when all match.</summary>
+    public bool Matches(ConvGeometry g, int xZeroPoint, ReadOnlySpan<int> wZeroPoints) =>
+        xZeroPoint == _xZeroPoint && wZeroPoints.SequenceEqual(_wZeroPoints) && g.Batch == Geometry.Batch && g.InChannels == Geometry.InChannels
+        && g.OutChannels == Geometry.OutChannels && g.Group == Geometry.Group && g.InSpatial.AsSpan().SequenceEqual(Geometry.InSpatial)
+        && g.KernelSpatial.AsSpan().SequenceEqual(Geometry.KernelSpatial) && g.Strides.AsSpan().SequenceEqual(Geometry.Strides)
+        && g.Dilations.AsSpan().SequenceEqual(Geometry.Dilations) && g.PadsBegin.AsSpan().SequenceEqual(Geometry.PadsBegin)
+        && g.PadsEnd.AsSpan().SequenceEqual(Geometry.PadsEnd);
+
     /// <summary>
     /// Exact int32 accumulators of images <paramref name="first"/>..first+count−1:
-    /// <paramref name="acc"/>[(b·M + oc)·OutSize + p] = Σ (x − x_zp)(w − w_zp[oc]) for image first + b.
+    /// <paramref name="acc"/>[(b·M + oc)·OutSize + p] = Σ (x − x_zp)(w − w_zp[oc]) for image first + b. One thread.
     /// </summary>
     public void Accumulate<TX>(ReadOnlySpan<TX> x, int first, int count, Span<int> acc)
         where TX : unmanaged, IBinaryInteger<TX>
     {
+        CheckRange(x.Length, first, count, acc.Length);
         int perImage = Geometry.OutChannels * OutSize;
-        if (first < 0 || count < 0 || first + count > Geometry.Batch || acc.Length < count * perImage
-            || x.Length < Geometry.Batch * Geometry.InChannels * InSize)
-        {
-            throw new ArgumentException("image range, input or accumulator span does not fit the geometry");
-        }
-
         switch (_route)
         {
             case Route.Depthwise:
                 for (int b = 0; b < count; b++)
                 {
-                    DepthwiseImage(x, first + b, acc.Slice(b * perImage, perImage));
+                    DepthwiseChannels(x, first + b, acc.Slice(b * perImage, perImage), 0, Geometry.InChannels);
                 }
 
                 break;
             case Route.U8S8Gemm:
-                for (int gi = 0; gi < Geometry.Group; gi++)
                 {
-                    U8S8Group(x, first, count, gi, acc);
+                    Workspace ws = RentU8S8();
+                    try
+                    {
+                        for (int gi = 0; gi < Geometry.Group; gi++)
+                        {
+                            U8S8Im2Col(x, first, count, gi, ws);
+                            U8S8Multiply(count, gi, acc, ws, 0, _mgPad / U8S8Gemm.RowBlock);
+                            U8S8Scatter(count, gi, acc, ws);
+                        }
+                    }
+                    finally
+                    {
+                        ws.Return();
+                    }
+
+                    break;
                 }
 
-                break;
             default:
-                for (int b = 0; b < count; b++)
                 {
-                    Int16Image(x, first + b, acc.Slice(b * perImage, perImage));
-                }
+                    Workspace ws = RentInt16();
+                    try
+                    {
+                        for (int b = 0; b < count; b++)
+                        {
+                            Int16Image(x, first + b, acc.Slice(b * perImage, perImage), ws);
+                        }
+                    }
+                    finally
+                    {
+                        ws.Return();
+                    }
 
-                break;
+                    break;
+                }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Accumulate{TX}(ReadOnlySpan{TX}, int, int, Span{int})"/> on up to <paramref name="parallelism"/>'s
+    /// threads: the u8s8 GEMM splits its row blocks (output channels) and the depthwise route its channels, each piece
+    /// writing its own outputs; every output is still one exact integer sum, so the bits do not depend on the threads.
+    /// </summary>
+    public void Accumulate<TX>(ReadOnlyMemory<TX> x, int first, int count, Memory<int> acc, Parallelism parallelism)
+        where TX : unmanaged, IBinaryInteger<TX>
+    {
+        if (!parallelism.IsParallel || _route == Route.Int16Gemm)
+        {
+            Accumulate(x.Span, first, count, acc.Span);
+            return;
+        }
+
+        CheckRange(x.Length, first, count, acc.Length);
+        int perImage = Geometry.OutChannels * OutSize;
+        if (_route == Route.Depthwise)
+        {
+            for (int b = 0; b < count; b++)
+            {
+                int image = first + b;
+                Memory<int> slice = acc.Slice(b * perImage, perImage);
+                parallelism.ForRanges(Geometry.InChannels, (start, end) => DepthwiseChannels(x.Span, image, slice.Span, start, end), DepthwiseMinChannelsPerThread);
+            }
+
+            return;
+        }
+
+        Workspace ws = RentU8S8();
+        try
+        {
+            for (int gi = 0; gi < Geometry.Group; gi++)
+            {
+                U8S8Im2Col(x.Span, first, count, gi, ws);
+                int group = gi;
+                parallelism.ForRanges(_mgPad / U8S8Gemm.RowBlock, (start, end) => U8S8Multiply(count, group, acc.Span, ws, start, end), GemmMinRowBlocksPerThread);
+                U8S8Scatter(count, gi, acc.Span, ws);
+            }
+        }
+        finally
+        {
+            ws.Return();
+        }
+    }
+
+    private void CheckRange(int xLength, int first, int count, int accLength)
+    {
+        int perImage = Geometry.OutChannels * OutSize;
+        if (first < 0 || count < 0 || first + count > Geometry.Batch || accLength < count * perImage
+            || xLength < Geometry.Batch * Geometry.InChannels * InSize)
+        {
+            throw new ArgumentException("image range, input or accumulator span does not fit the geometry");
         }
     }
 
@@ -212,6 +307,58 @@ internal sealed partial class QuantizedConvCore
         }
 
         return packed;
+    }
+
+    /// <summary>
+    /// One call's scratch buffers, rented from the shared pools (so a cached core is safe to share between threads and
+    /// runs, and large convs do not allocate per call). Rented arrays may be longer than asked and hold stale data:
+    /// each route clears or fills what it relies on.
+    /// </summary>
+    private sealed class Workspace
+    {
+        public byte[] XBytes { get; init; } = [];
+
+        public byte[] Col { get; init; } = [];
+
+        public int[] GemmOut { get; init; } = [];
+
+        public int[] Plane { get; init; } = [];
+
+        public int[] Wide { get; init; } = [];
+
+        public short[] ColT { get; init; } = [];
+
+        public short[] XPadded { get; init; } = [];
+
+        public static T[] Rent<T>(int length, bool clear)
+        {
+            T[] a = ArrayPool<T>.Shared.Rent(Math.Max(length, 1));
+            if (clear)
+            {
+                Array.Clear(a);
+            }
+
+            return a;
+        }
+
+        public void Return()
+        {
+            Give(XBytes);
+            Give(Col);
+            Give(GemmOut);
+            Give(Plane);
+            Give(Wide);
+            Give(ColT);
+            Give(XPadded);
+        }
+
+        private static void Give<T>(T[] a)
+        {
+            if (a.Length > 0)
+            {
+                ArrayPool<T>.Shared.Return(a);
+            }
+        }
     }
 
     /// <summary>Offset of kernel tap (z, y, x) from the tap (0, 0, 0) in a zero-point-bordered input plane.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Kernels;
 
@@ -12,6 +13,10 @@ namespace SiliconSim.Graph.Execution.Ops;
 /// </summary>
 internal static class QLinearOps
 {
+    // Packed weights per constant weight tensor; an entry lives as long as its tensor (the model's initializer).
+    private static readonly ConditionalWeakTable<TensorValue, PackedConvWeights> s_packedConvs = new();
+    private static readonly ConditionalWeakTable<TensorValue, PackedGemmB> s_packedGemmBs = new();
+
     [OnnxOp("QLinearConv")]
     public static TensorValue[] QLinearConv(OpContext ctx)
     {
@@ -41,17 +46,16 @@ internal static class QLinearOps
             QuantOpArgs.Scale(ctx.Input(6), "y_scale"),
             QuantOpArgs.ZeroPoint(yZp, "y_zero_point"),
             bias?.Items<int>() ?? []);
-        MatrixNumerics numerics = ctx.MatrixNumerics;
         Array output = (x.Type, w.Type, yType) switch
         {
-            (DataType.UInt8, DataType.Int8, DataType.UInt8) => Conv<byte, sbyte, byte>(x, w, args, numerics),
-            (DataType.UInt8, DataType.UInt8, DataType.UInt8) => Conv<byte, byte, byte>(x, w, args, numerics),
-            (DataType.UInt8, DataType.Int8, DataType.Int8) => Conv<byte, sbyte, sbyte>(x, w, args, numerics),
-            (DataType.UInt8, DataType.UInt8, DataType.Int8) => Conv<byte, byte, sbyte>(x, w, args, numerics),
-            (DataType.Int8, DataType.Int8, DataType.Int8) => Conv<sbyte, sbyte, sbyte>(x, w, args, numerics),
-            (DataType.Int8, DataType.UInt8, DataType.Int8) => Conv<sbyte, byte, sbyte>(x, w, args, numerics),
-            (DataType.Int8, DataType.Int8, DataType.UInt8) => Conv<sbyte, sbyte, byte>(x, w, args, numerics),
-            _ => Conv<sbyte, byte, byte>(x, w, args, numerics),
+            (DataType.UInt8, DataType.Int8, DataType.UInt8) => Conv<byte, sbyte, byte>(ctx, x, w, args),
+            (DataType.UInt8, DataType.UInt8, DataType.UInt8) => Conv<byte, byte, byte>(ctx, x, w, args),
+            (DataType.UInt8, DataType.Int8, DataType.Int8) => Conv<byte, sbyte, sbyte>(ctx, x, w, args),
+            (DataType.UInt8, DataType.UInt8, DataType.Int8) => Conv<byte, byte, sbyte>(ctx, x, w, args),
+            (DataType.Int8, DataType.Int8, DataType.Int8) => Conv<sbyte, sbyte, sbyte>(ctx, x, w, args),
+            (DataType.Int8, DataType.UInt8, DataType.Int8) => Conv<sbyte, byte, sbyte>(ctx, x, w, args),
+            (DataType.Int8, DataType.Int8, DataType.UInt8) => Conv<sbyte, sbyte, byte>(ctx, x, w, args),
+            _ => Conv<sbyte, byte, byte>(ctx, x, w, args),
         };
         return [TensorValue.Create(yType, args.Geometry.OutputShape, output)];
     }
@@ -277,12 +281,12 @@ internal static class QLinearOps
             (DataType.UInt8, _) => ArrayGemm<byte, byte>(a, az, transA, b, bz, transB, m, k, n, cData, cRows, cCols, numerics),
             (_, DataType.Int8) => ArrayGemm<sbyte, sbyte>(a, az, transA, b, bz, transB, m, k, n, cData, cRows, cCols, numerics),
             _ => ArrayGemm<sbyte, byte>(a, az, transA, b, bz, transB, m, k, n, cData, cRows, cCols, numerics),
-        }) : QuantOpArgs.Kernel(() => (a.Type, b.Type) switch
+        }) : QuantOpArgs.Kernel(() =>
         {
-            (DataType.UInt8, DataType.Int8) => Numerics.Kernels.QGemm.Accumulate<byte, sbyte>(a.Items<byte>(), az, transA, b.Items<sbyte>(), bz, transB, m, k, n, cData, cRows, cCols),
-            (DataType.UInt8, _) => Numerics.Kernels.QGemm.Accumulate<byte, byte>(a.Items<byte>(), az, transA, b.Items<byte>(), bz, transB, m, k, n, cData, cRows, cCols),
-            (_, DataType.Int8) => Numerics.Kernels.QGemm.Accumulate<sbyte, sbyte>(a.Items<sbyte>(), az, transA, b.Items<sbyte>(), bz, transB, m, k, n, cData, cRows, cCols),
-            _ => Numerics.Kernels.QGemm.Accumulate<sbyte, byte>(a.Items<sbyte>(), az, transA, b.Items<byte>(), bz, transB, m, k, n, cData, cRows, cCols),
+            PackedGemmB packedB = PackedGemmB(ctx, b, bz, transB, k, n);
+            return a.Type == DataType.UInt8
+                ? Numerics.Kernels.QGemm.Accumulate<byte>(a.Items<byte>(), az, transA, packedB, m, cData, cRows, cCols, ctx.Options.Parallelism)
+                : Numerics.Kernels.QGemm.Accumulate<sbyte>(a.Items<sbyte>(), az, transA, packedB, m, cData, cRows, cCols, ctx.Options.Parallelism);
         });
         float[] scales = QuantOpArgs.Kernel(() => Numerics.Kernels.QGemm.OutputScales(alpha, aScale, bScales, yScale, n));
         if (yScale is null)
@@ -422,11 +426,12 @@ internal static class QLinearOps
             [.. x.Shape], w.Shape[0], kernel, ctx.IntsOrNull("strides"), ctx.IntsOrNull("dilations"), ctx.IntsOrNull("pads"), autoPad, group));
     }
 
-    private static TY[] Conv<TX, TW, TY>(TensorValue x, TensorValue w, ConvArgs p, MatrixNumerics numerics)
+    private static TY[] Conv<TX, TW, TY>(OpContext ctx, TensorValue x, TensorValue w, ConvArgs p)
         where TX : unmanaged, IBinaryInteger<TX>
         where TW : unmanaged, IBinaryInteger<TW>
         where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
     {
+        MatrixNumerics numerics = ctx.MatrixNumerics;
         var y = new TY[checked((int)ShapeMath.ElementCount(p.Geometry.OutputShape))];
         if (!numerics.IsReference)
         {
@@ -446,11 +451,54 @@ internal static class QLinearOps
 
         QuantOpArgs.Kernel(() =>
         {
-            Numerics.Kernels.QLinearConv.Compute<TX, TW, TY>(
-                x.Items<TX>(), p.XScale, p.XZeroPoint, w.Items<TW>(), p.WScales, p.WZeroPoints, p.YScale, p.YZeroPoint, p.Bias, p.Geometry, y);
+            PackedConvWeights packed = PackedWeights<TX, TW>(ctx, w, p.Geometry, p.XZeroPoint, p.WZeroPoints);
+            Numerics.Kernels.QLinearConv.Compute<TX, TY>(
+                packed, x.Items<TX>(), p.XScale, p.WScales, p.YScale, p.YZeroPoint, p.Bias, y, ctx.Options.Parallelism);
             return 0;
         });
         return y;
+    }
+
+    // QGemm's B when it is an initializer: packed once and kept beside its tensor, as a conv's weights are.
+    private static PackedGemmB PackedGemmB(OpContext ctx, TensorValue b, int[] bz, bool transB, int k, int n)
+    {
+        Type type = b.Type == DataType.UInt8 ? typeof(byte) : typeof(sbyte);
+        if (ctx.IsConstant(3) && s_packedGemmBs.TryGetValue(b, out PackedGemmB? cached) && cached.Matches(k, n, transB, bz, type))
+        {
+            return cached;
+        }
+
+        PackedGemmB packed = b.Type == DataType.UInt8
+            ? Numerics.Kernels.QGemm.PackB<byte>(b.Items<byte>(), bz, transB, k, n)
+            : Numerics.Kernels.QGemm.PackB<sbyte>(b.Items<sbyte>(), bz, transB, k, n);
+        if (ctx.IsConstant(3))
+        {
+            s_packedGemmBs.AddOrUpdate(b, packed);
+        }
+
+        return packed;
+    }
+
+    // A constant weight (an initializer) is packed once per geometry and zero points and kept beside its tensor for the
+    // next run (MLAS packs a constant weight once per session); a weight computed at run time is packed per call.
+    private static PackedConvWeights PackedWeights<TX, TW>(OpContext ctx, TensorValue w, ConvGeometry g, int xZeroPoint, int[] wZeroPoints)
+        where TX : unmanaged, IBinaryInteger<TX>
+        where TW : unmanaged, IBinaryInteger<TW>
+    {
+        if (!ctx.IsConstant(3))
+        {
+            return PackedConvWeights.Pack<TX, TW>(g, xZeroPoint, w.Items<TW>(), wZeroPoints);
+        }
+
+        if (s_packedConvs.TryGetValue(w, out PackedConvWeights? cached) && cached.Matches(g, xZeroPoint, wZeroPoints)
+            && cached.InputType == typeof(TX))
+        {
+            return cached;
+        }
+
+        PackedConvWeights packed = PackedConvWeights.Pack<TX, TW>(g, xZeroPoint, w.Items<TW>(), wZeroPoints);
+        s_packedConvs.AddOrUpdate(w, packed);
+        return packed;
     }
 
     private sealed record ConvArgs(ConvGeometry Geometry, float XScale, int XZeroPoint, float[] WScales, int[] WZeroPoints, float YScale, int YZeroPoint, int[] Bias);

@@ -1,0 +1,118 @@
+using System.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using SiliconSim.Numerics.Kernels;
+using SiliconSim.Numerics.Reference;
+
+namespace SiliconSim.Numerics.Tests.Kernels;
+
+/// <summary>
+/// Issue 18's fast conv path (weights packed once, work split over threads, scratch from the shared pools) equals
+/// the scalar references bit for bit on 1, 2 and 4 threads: convs wide enough to split (16 to 140 output channels,
+/// 16 to 50 depthwise channels at strides 1 to 3), per-tensor and per-channel zero points and scales, all four
+/// signedness pairs, one packing reused across calls and thread counts; QGemm with B packed once, split by columns;
+/// and the u8s8 GEMM's column chunks and 8-row register blocks.
+/// </summary>
+[Properties(Arbitrary = [typeof(IntConvRouteGenerators)], MaxTest = 40)]
+public sealed class ParallelConvPropertyTests
+{
+    private static readonly int[] s_threads = [1, 2, 4];
+
+    [Property]
+    public void PackedQLinearConv_U8S8_EqualsReferenceOnAnyThreads(WideRouteCase c) => CheckPacked<byte, sbyte, byte>(c);
+
+    [Property]
+    public void PackedQLinearConv_S8S8_EqualsReferenceOnAnyThreads(WideRouteCase c) => CheckPacked<sbyte, sbyte, sbyte>(c);
+
+    [Property]
+    public void PackedQLinearConv_U8U8_EqualsReferenceOnAnyThreads(WideRouteCase c) => CheckPacked<byte, byte, sbyte>(c);
+
+    [Property]
+    public void PackedQLinearConv_S8U8_EqualsReferenceOnAnyThreads(WideRouteCase c) => CheckPacked<sbyte, byte, byte>(c);
+
+    [Property]
+    public void U8S8Gemm_ColumnChunks_EqualScalar(PositiveInt rowBlocks, PositiveInt columnBlocks, PositiveInt quads, PositiveInt panel, int seed)
+    {
+        int m = ((rowBlocks.Get % 4) + 1) * U8S8Gemm.RowBlock;
+        int n = ((columnBlocks.Get % 9) + 1) * U8S8Gemm.ColumnBlock;
+        int kq = (quads.Get % 30) + 1;
+        // A K panel budget of 1 to 5 16-column blocks, so the product crosses chunks and ends in an 8-column tail.
+        int panelBytes = ((panel.Get % 5) + 1) * 16 * kq * 4;
+        var rng = new Random(seed);
+        int ldb = n + 8, ldc = n + 3;
+        int[] w = [.. Enumerable.Range(0, m * kq).Select(_ => rng.Next(int.MinValue, int.MaxValue))];
+        var b = new byte[kq * ldb * 4];
+        rng.NextBytes(b);
+        int[] init = [.. Enumerable.Range(0, m).Select(_ => rng.Next(int.MinValue, int.MaxValue))];
+        var c = new int[m * ldc];
+        var expected = new int[m * ldc];
+        U8S8Gemm.Multiply(w, b, init, c, m, n, kq, ldb, ldc, n, 0, panelBytes);
+        U8S8Gemm.MultiplyScalar(w, b, init, expected, m, n, kq, ldb, ldc, n, 0);
+        Assert.Equal(expected, c);
+    }
+
+    [Property]
+    public void PackedQGemm_EqualsReferenceOnAnyThreads(bool transA, bool transB, int seed)
+    {
+        // N from 64 to 300 columns, so 2 and 4 threads each take whole column ranges (64 or more each).
+        var rng = new Random(seed);
+        int m = rng.Next(1, 6), k = rng.Next(1, 70), n = rng.Next(64, 301);
+        sbyte[] a = IntKernelGenerators.Codes<sbyte>(rng, m * k);
+        byte[] b = IntKernelGenerators.Codes<byte>(rng, k * n);
+        int az = rng.Next(-128, 128);
+        int[] bz = rng.Next(2) == 0 ? [rng.Next(256)] : [.. Enumerable.Range(0, n).Select(_ => rng.Next(256))];
+        float[] bs = [.. Enumerable.Range(0, bz.Length).Select(_ => (float)rng.NextDouble())];
+        int[] c = rng.Next(3) == 0 ? [] : [.. Enumerable.Range(0, m * n).Select(_ => rng.Next(-50000, 50000))];
+        var (_, codes) = QGemmReference.Compute<sbyte, byte, sbyte>(a, 0.03f, az, transA, b, bs, bz, transB, m, k, n, c, m, n, 1f, 2.5f, -7);
+        PackedGemmB packed = QGemm.PackB<byte>(b, bz, transB, k, n);
+        float[] scales = QGemm.OutputScales(1f, 0.03f, bs, 2.5f, n);
+        foreach (int threads in s_threads)
+        {
+            int[] acc = QGemm.Accumulate<sbyte>(a, az, transA, packed, m, c, m, n, new Parallelism(threads));
+            var y = new sbyte[m * n];
+            QGemm.Requantize<sbyte>(acc, scales, -7, y);
+            Assert.True(codes.AsSpan().SequenceEqual(y), $"{threads} thread(s) differ from the reference");
+        }
+    }
+
+    [Fact]
+    public void PackedWeights_MatchOnlyTheirGeometryAndZeroPoints()
+    {
+        var g = ConvGeometry.Resolve([1, 8, 5, 5], 16, [3, 3], null, null, [1, 1, 1, 1], "NOTSET", 1);
+        var w = new sbyte[16 * 8 * 9];
+        var packed = PackedConvWeights.Pack<byte, sbyte>(g, 3, w, [0]);
+        Assert.True(packed.Matches(g with { }, 3, [0]));
+        Assert.False(packed.Matches(g, 4, [0]));
+        Assert.False(packed.Matches(g, 3, [1]));
+        Assert.False(packed.Matches(ConvGeometry.Resolve([2, 8, 5, 5], 16, [3, 3], null, null, [1, 1, 1, 1], "NOTSET", 1), 3, [0]));
+        Assert.False(packed.Matches(ConvGeometry.Resolve([1, 8, 5, 5], 16, [3, 3], [2, 2], null, [1, 1, 1, 1], "NOTSET", 1), 3, [0]));
+        Assert.Throws<ArgumentException>(() => QLinearConv.Compute<sbyte, byte>(packed, new sbyte[8 * 25], 1f, [1f], 1f, 0, Array.Empty<int>(), new byte[16 * 25], Parallelism.Single));
+    }
+
+    private static void CheckPacked<TX, TW, TY>(WideRouteCase c)
+        where TX : unmanaged, IBinaryInteger<TX>, IMinMaxValue<TX>
+        where TW : unmanaged, IBinaryInteger<TW>, IMinMaxValue<TW>
+        where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
+    {
+        var g = c.Geometry;
+        var rng = new Random(c.Seed);
+        int m = g.OutChannels;
+        int wLo = int.CreateTruncating(TW.MinValue), wHi = int.CreateTruncating(TW.MaxValue);
+        TX[] x = IntKernelGenerators.Codes<TX>(rng, g.Batch * g.InChannels * g.InSize);
+        TW[] w = IntKernelGenerators.Codes<TW>(rng, m * (g.InChannels / g.Group) * g.KernelSize);
+        int xz = rng.Next(int.CreateTruncating(TX.MinValue), int.CreateTruncating(TX.MaxValue) + 1);
+        int[] wz = c.PerChannel ? [.. Enumerable.Range(0, m).Select(_ => rng.Next(wLo, wHi + 1))] : [rng.Next(wLo, wHi + 1)];
+        float[] ws = [.. Enumerable.Range(0, c.PerChannel ? m : 1).Select(_ => MathF.Pow(2, -rng.Next(6, 14)) * (1 + (float)rng.NextDouble()))];
+        int[] bias = rng.Next(3) == 0 ? [] : [.. Enumerable.Range(0, m).Select(_ => rng.Next(-30000, 30000))];
+        int yz = rng.Next(Requantizer.QMin<TY>(), Requantizer.QMax<TY>() + 1);
+        TY[] expected = QLinearConvReference.Compute<TX, TW, TY>(x, 0.05f, xz, w, ws, wz, 0.5f, yz, bias, g);
+        var packed = PackedConvWeights.Pack<TX, TW>(g, xz, w, wz);
+        foreach (int threads in s_threads)
+        {
+            var y = new TY[expected.Length];
+            QLinearConv.Compute<TX, TY>(packed, x, 0.05f, ws, 0.5f, yz, bias, y, new Parallelism(threads));
+            Assert.True(expected.AsSpan().SequenceEqual(y), $"{threads} thread(s) differ from the reference");
+        }
+    }
+}
