@@ -38,6 +38,7 @@ internal static class VectorsCommand
         };
         command.SetAction(parse =>
         {
+            Parallelism parallelism = ThreadsOption.Parallelism(parse, threads);
             VectorFormat f = VectorFolder.ParseFormat(parse.GetValue(format), "--format");
             int? bits = parse.GetValue(wordBits);
             if (bits is not null && f != VectorFormat.Hex)
@@ -50,7 +51,7 @@ internal static class VectorsCommand
             string target = parse.GetValue(model) ?? WorkloadCatalog.Find(WorkloadCatalog.DefaultModel)
                 ?? throw new UserInputException(WorkloadCatalog.DefaultModel, "the bundled demo model was not found above the current directory; pass --model");
             LoadedWorkload workload = WorkloadFiles.Load(target, parse.GetValue(input));
-            workload = workload with { Request = workload.Request with { Parallelism = ThreadsOption.Parallelism(parse, threads) } };
+            workload = workload with { Request = workload.Request with { Parallelism = parallelism } };
             string layerText = parse.GetValue(layers)!;
             HashSet<string>? names = layerText.Trim() == "all" ? null : [.. layerText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
             if (names is { Count: 0 })
