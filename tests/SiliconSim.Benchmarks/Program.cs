@@ -27,6 +27,24 @@ internal static class Program
             return;
         }
 
+        if (args is ["--ort", .. var only])
+        {
+            OrtComparison.Run(Console.Out, only);
+            return;
+        }
+
+        if (args is ["--ort-profile", .. var profiled])
+        {
+            OrtComparison.Profile(Console.Out, profiled);
+            return;
+        }
+
+        if (args is ["--qdq-kernels"])
+        {
+            QdqKernelBench.Run(Console.Out);
+            return;
+        }
+
         if (args is ["--sweeps"])
         {
             SweepBench.Run(Console.Out);

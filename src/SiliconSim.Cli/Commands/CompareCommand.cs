@@ -40,17 +40,18 @@ internal static class CompareCommand
         var config = new Option<string?>("--config") { Description = $"One accelerator config (preset or YAML) for every format, or FMT=CONFIG pairs separated by commas (default {PresetCatalog.DefaultPreset})." };
         var output = new Option<string?>("--out") { Description = "Where to write compare.csv and compare.json (default reports/compare_<model>)." };
         var maxMemory = MaxMemoryOption.Create();
+        var threads = ThreadsOption.Create();
         var command = new Command("compare", "Compare numeric formats on one model: accuracy, latency, energy per inference, EDP.")
         {
-            model, calib, test, labels, formats, config, output, maxMemory,
+            model, calib, test, labels, formats, config, output, maxMemory, threads,
         };
         command.SetAction(parse => Execute(
             parse.GetValue(model)!, parse.GetValue(calib)!, parse.GetValue(test)!, parse.GetValue(labels)!,
-            parse.GetValue(formats)!, parse.GetValue(config), parse.GetValue(output), MaxMemoryOption.Budget(parse, maxMemory), stdout));
+            parse.GetValue(formats)!, parse.GetValue(config), parse.GetValue(output), MaxMemoryOption.Budget(parse, maxMemory), ThreadsOption.Parallelism(parse, threads), stdout));
         return command;
     }
 
-    private static int Execute(string modelPath, string calibPath, string testPath, string labelsPath, string formatList, string? configArg, string? outArg, MemoryBudget budget, TextWriter stdout)
+    private static int Execute(string modelPath, string calibPath, string testPath, string labelsPath, string formatList, string? configArg, string? outArg, MemoryBudget budget, Parallelism parallelism, TextWriter stdout)
     {
         string[] formats = [.. formatList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         foreach (string f in formats)
@@ -119,7 +120,7 @@ internal static class CompareCommand
             ModelGraph graph = f == "fp32" ? fp32 : Quantize(fp32, input, calibX, f);
             HardwareConfig? config = f == "fp32" ? null : configs[f];
             var workload = new LoadedWorkload(
-                new WorkloadRequest { Name = modelName + "_" + f, Model = graph, Inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = testX }, MemoryBudget = budget },
+                new WorkloadRequest { Name = modelName + "_" + f, Model = graph, Inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = testX }, MemoryBudget = budget, Parallelism = parallelism },
                 modelPath,
                 testPath);
             int[] top = Classifier.TopOne(workload.Prepare(config?.Spec).Outputs[0].Value);

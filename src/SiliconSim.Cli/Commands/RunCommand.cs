@@ -29,11 +29,12 @@ internal static class RunCommand
         var thermal = new Option<double>("--thermal-seconds") { Description = "Seconds of back-to-back inference to drive the thermal model with (0 turns it off).", DefaultValueFactory = _ => 600 };
         var set = new Option<string[]>("--set") { Description = "Override a config field before validation, PATH=VALUE with PATH as in `siliconsim describe` (e.g. thermal.ambient_c=85, memory.buffers[0].capacity_kib=64); repeatable.", Arity = ArgumentArity.ZeroOrMore };
         var maxMemory = MaxMemoryOption.Create();
+        var threads = ThreadsOption.Create();
         var kernel = KernelOptions.Kernel();
         var kernelTimeout = KernelOptions.Timeout();
-        var command = new Command("run", "Run a model on a modeled accelerator: values, cycles, traffic, energy and temperature.") { config, model, topology, input, output, batch, thermal, set, maxMemory, kernel, kernelTimeout };
+        var command = new Command("run", "Run a model on a modeled accelerator: values, cycles, traffic, energy and temperature.") { config, model, topology, input, output, batch, thermal, set, maxMemory, threads, kernel, kernelTimeout };
         command.SetAction(parse => Execute(
-            new RunOptions(parse.GetValue(config), parse.GetValue(model), parse.GetValue(topology), parse.GetValue(input), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(thermal), [.. parse.GetValue(set) ?? []]) { MemoryBudget = MaxMemoryOption.Budget(parse, maxMemory), Kernels = ExternalKernel.Parse(parse.GetValue(kernel) ?? []), KernelTimeout = KernelOptions.TimeoutOf(parse, kernelTimeout) },
+            new RunOptions(parse.GetValue(config), parse.GetValue(model), parse.GetValue(topology), parse.GetValue(input), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(thermal), [.. parse.GetValue(set) ?? []]) { MemoryBudget = MaxMemoryOption.Budget(parse, maxMemory), Parallelism = ThreadsOption.Parallelism(parse, threads), Kernels = ExternalKernel.Parse(parse.GetValue(kernel) ?? []), KernelTimeout = KernelOptions.TimeoutOf(parse, kernelTimeout) },
             stdout,
             stderr));
         return command;
@@ -72,7 +73,7 @@ internal static class RunCommand
             kernels = KernelOptions.Create(options.Kernels, config.Spec, folder, options.KernelTimeout, workload);
         }
 
-        workload = workload with { Request = workload.Request with { MemoryBudget = options.MemoryBudget, NodeOverride = kernels } };
+        workload = workload with { Request = workload.Request with { MemoryBudget = options.MemoryBudget, NodeOverride = kernels, Parallelism = options.Parallelism } };
         PreparedWorkload prepared = workload.Prepare(config.Spec);
         KernelOptions.CheckAllRan(kernels, workload.ModelPath);
         RunOutcome outcome = SimulationPipeline.Evaluate(prepared, config.Spec, config.EnergyTable, new EvaluationOptions { ThermalSeconds = options.ThermalSeconds });
@@ -113,6 +114,8 @@ internal static class RunCommand
     private sealed record RunOptions(string? Config, string? Model, string? Topology, string? Input, string? Out, int Batch, double ThermalSeconds, ImmutableArray<string> Overrides)
     {
         public MemoryBudget MemoryBudget { get; init; } = MemoryBudget.Default;
+
+        public Parallelism Parallelism { get; init; } = Parallelism.AllCores;
 
         public ImmutableDictionary<string, string> Kernels { get; init; } = ImmutableDictionary<string, string>.Empty;
 

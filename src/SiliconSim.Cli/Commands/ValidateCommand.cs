@@ -56,11 +56,12 @@ internal static class ValidateCommand
         };
 
         var maxMemory = MaxMemoryOption.Create();
+        var threads = ThreadsOption.Create();
         var kernel = KernelOptions.Kernel();
         var kernelTimeout = KernelOptions.Timeout();
         var command = new Command("validate", "Execute ONNX test cases bit-exactly as ONNX Runtime's CPU provider and compare with their expected outputs.")
         {
-            paths, json, labels, rtol, atol, config, traceNode, traceAll, traceExpect, maxMemory, kernel, kernelTimeout,
+            paths, json, labels, rtol, atol, config, traceNode, traceAll, traceExpect, maxMemory, threads, kernel, kernelTimeout,
         };
         command.SetAction(parse =>
         {
@@ -72,7 +73,7 @@ internal static class ValidateCommand
             }
 
             int[]? labelValues = parse.GetValue(labels) is { } labelPath ? LoadLabels(labelPath) : null;
-            var options = new ValidateOptions(r, a, labelValues) { Hardware = LoadConfig(parse.GetValue(config)), MemoryBudget = MaxMemoryOption.Budget(parse, maxMemory), Kernels = ExternalKernel.Parse(parse.GetValue(kernel) ?? []), KernelTimeout = KernelOptions.TimeoutOf(parse, kernelTimeout) };
+            var options = new ValidateOptions(r, a, labelValues) { Hardware = LoadConfig(parse.GetValue(config)), MemoryBudget = MaxMemoryOption.Budget(parse, maxMemory), Parallelism = ThreadsOption.Parallelism(parse, threads), Kernels = ExternalKernel.Parse(parse.GetValue(kernel) ?? []), KernelTimeout = KernelOptions.TimeoutOf(parse, kernelTimeout) };
             var trace = new TraceOptions(parse.GetValue(traceNode) ?? [], parse.GetValue(traceAll), parse.GetValue(traceExpect));
             return Run(parse.GetValue(paths)!, parse.GetValue(json), options, stdout, trace);
         });

@@ -31,12 +31,14 @@ internal static class VectorsCommand
         var format = new Option<string>("--format") { Description = "npy, hex ($readmemh) or bin (raw little-endian).", DefaultValueFactory = _ => "npy" };
         var wordBits = new Option<int?>("--word-bits") { Description = "Bits per line of hex files (a multiple of 8; default one element per line, at least 8)." };
         var output = new Option<string>("--out") { Description = "The folder to write the vectors and manifest.json into.", Required = true };
+        var threads = ThreadsOption.Create();
         var command = new Command("export", "Write a layer's inputs, im2col operand, weights, bias, requantization parameters, int32 accumulators and outputs.")
         {
-            model, config, input, layers, tiles, format, wordBits, output,
+            model, config, input, layers, tiles, format, wordBits, output, threads,
         };
         command.SetAction(parse =>
         {
+            Parallelism parallelism = ThreadsOption.Parallelism(parse, threads);
             VectorFormat f = VectorFolder.ParseFormat(parse.GetValue(format), "--format");
             int? bits = parse.GetValue(wordBits);
             if (bits is not null && f != VectorFormat.Hex)
@@ -49,6 +51,7 @@ internal static class VectorsCommand
             string target = parse.GetValue(model) ?? WorkloadCatalog.Find(WorkloadCatalog.DefaultModel)
                 ?? throw new UserInputException(WorkloadCatalog.DefaultModel, "the bundled demo model was not found above the current directory; pass --model");
             LoadedWorkload workload = WorkloadFiles.Load(target, parse.GetValue(input));
+            workload = workload with { Request = workload.Request with { Parallelism = parallelism } };
             string layerText = parse.GetValue(layers)!;
             HashSet<string>? names = layerText.Trim() == "all" ? null : [.. layerText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
             if (names is { Count: 0 })

@@ -68,7 +68,7 @@ internal sealed class CaseValidator
                 throw new UserInputException(dataSet, $"holds {outputFiles.Count} output_N.pb files but the model has {model.Outputs.Length} outputs");
             }
 
-            var request = new WorkloadRequest { Name = testCase.Name, Model = model, Inputs = WorkloadFiles.DataSetInputs(runtimeInputs, dataSet), MemoryBudget = _options.MemoryBudget };
+            var request = new WorkloadRequest { Name = testCase.Name, Model = model, Inputs = WorkloadFiles.DataSetInputs(runtimeInputs, dataSet), MemoryBudget = _options.MemoryBudget, Parallelism = _options.Parallelism };
             ExternalKernel? kernels = null;
             if (_options.Kernels.Count > 0)
             {

@@ -20,6 +20,9 @@ internal sealed record ValidateOptions(double? RelativeTolerance, double? Absolu
     /// <summary>The memory budget each case's lowering and execution must stay within (<c>--max-memory-gib</c>).</summary>
     public Numerics.MemoryBudget MemoryBudget { get; init; } = Numerics.MemoryBudget.Default;
 
+    /// <summary>Threads the kernels may use (<c>--threads</c>); the values do not depend on it.</summary>
+    public Numerics.Parallelism Parallelism { get; init; } = Numerics.Parallelism.AllCores;
+
     /// <summary>Co-simulated layers (<c>--kernel LAYER=COMMAND</c>): command per lowered node name; empty: none.</summary>
     public System.Collections.Immutable.ImmutableDictionary<string, string> Kernels { get; init; } = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;
 

@@ -43,4 +43,11 @@ public sealed record ExecutionOptions
     /// <c>--threads</c> (default all cores). Bits never depend on it.
     /// </summary>
     public Parallelism Parallelism { get; init; } = Parallelism.Single;
+
+    /// <summary>
+    /// Whether the <c>observe</c> callback of <see cref="GraphExecutor.Run"/> may keep the values it is shown (a tracer
+    /// that stores them); default true, which stops the executor from reusing arrays during the run. A caller whose
+    /// callback reads only shapes, or copies, sets false.
+    /// </summary>
+    public bool ObserverKeepsValues { get; init; } = true;
 }

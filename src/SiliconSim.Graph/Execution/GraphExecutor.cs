@@ -4,8 +4,10 @@ using SiliconSim.Numerics;
 namespace SiliconSim.Graph.Execution;
 
 /// <summary>
-/// Runs a graph node by node in its topological order with the registered kernels. Single-threaded and deterministic:
-/// the same graph and inputs give the same bits. Values are released after their last reader.
+/// Runs a graph node by node in its topological order with the registered kernels. Nodes run one after another; a
+/// kernel may split its own work over <see cref="ExecutionOptions.Parallelism"/>'s threads. Deterministic: the same graph
+/// and inputs give the same bits for any thread count. Values are released after their last reader, and their arrays
+/// reused by later nodes (<see cref="TensorArena"/>).
 /// </summary>
 public static class GraphExecutor
 {
@@ -60,6 +62,10 @@ public static class GraphExecutor
         MemoryBudget budget = (options ?? ExecutionOptions.Default).MemoryBudget;
         long liveBytes = values.Values.Sum(v => MemoryBudget.BytesFor(v.Type, v.Shape.AsSpan()));
         var lastUse = LastUse(graph);
+        // Arrays are recycled only when nothing outside the run can hold a value: an observer or an override may keep
+        // the values it is shown. A quarter of the run budget at most waits for reuse, counted with the live values.
+        TensorArena? arena = (observe is null || options?.ObserverKeepsValues == false) && options?.NodeOverride is null ? new TensorArena(budget.PerRunBytes / 4) : null;
+        var holders = new Dictionary<Array, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < graph.Nodes.Length; i++)
         {
             Node node = graph.Nodes[i];
@@ -79,7 +85,10 @@ public static class GraphExecutor
                 var context = new OpContext(node, graph.OpsetOf(node.NormalizedDomain), args, graph.Initializers.ContainsKey, options);
                 AllocationGuard.Check(context, args);
                 var kernel = OpRegistry.Find(node.NormalizedDomain, node.OpType)!;
-                outputs = kernel(context);
+                using (arena?.Use())
+                {
+                    outputs = kernel(context);
+                }
             }
             catch (Exception e) when (e is OpException or ArgumentException or InvalidCastException or IndexOutOfRangeException or NotSupportedException or OverflowException or MemoryBudgetException)
             {
@@ -98,9 +107,11 @@ public static class GraphExecutor
                     if (values.TryGetValue(node.Outputs[k], out TensorValue? replaced))
                     {
                         liveBytes -= MemoryBudget.BytesFor(replaced.Type, replaced.Shape.AsSpan());
+                        Release(arena, holders, replaced);
                     }
 
                     values[node.Outputs[k]] = outputs[k];
+                    Hold(holders, outputs[k]);
                     liveBytes += MemoryBudget.BytesFor(outputs[k].Type, outputs[k].Shape.AsSpan());
                     observe?.Invoke(node.Outputs[k], outputs[k]);
                 }
@@ -109,7 +120,7 @@ public static class GraphExecutor
             try
             {
                 // Each tensor was checked before it was made, so the run can overshoot by at most one tensor.
-                budget.CheckRun($"node {node.Describe()}", liveBytes);
+                budget.CheckRun($"node {node.Describe()}", liveBytes + (arena?.FreeBytes ?? 0));
             }
             catch (MemoryBudgetException e)
             {
@@ -122,6 +133,17 @@ public static class GraphExecutor
                     && values.Remove(name, out TensorValue? released))
                 {
                     liveBytes -= MemoryBudget.BytesFor(released.Type, released.Shape.AsSpan());
+                    Release(arena, holders, released);
+                }
+            }
+
+            // Outputs nobody reads (a LayerNormalization's mean, say) are dead at once.
+            foreach (string name in node.Outputs)
+            {
+                if (name.Length > 0 && !lastUse.ContainsKey(name) && values.Remove(name, out TensorValue? unread))
+                {
+                    liveBytes -= MemoryBudget.BytesFor(unread.Type, unread.Shape.AsSpan());
+                    Release(arena, holders, unread);
                 }
             }
         }
@@ -133,6 +155,28 @@ public static class GraphExecutor
         }
 
         return result;
+    }
+
+    // Values share arrays (Reshape, Flatten, Identity hand their input's storage on), so an array goes back to the
+    // arena only when the last value holding it is released.
+    private static void Hold(Dictionary<Array, int> holders, TensorValue value) =>
+        holders[value.Data] = holders.GetValueOrDefault(value.Data) + 1;
+
+    private static void Release(TensorArena? arena, Dictionary<Array, int> holders, TensorValue value)
+    {
+        if (!holders.TryGetValue(value.Data, out int count))
+        {
+            return;
+        }
+
+        if (count > 1)
+        {
+            holders[value.Data] = count - 1;
+            return;
+        }
+
+        holders.Remove(value.Data);
+        arena?.Return(value.Data);
     }
 
     // An override must keep the node's contract: the same number of outputs with the same types and shapes, so the

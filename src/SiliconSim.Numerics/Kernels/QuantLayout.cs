@@ -7,6 +7,34 @@ namespace SiliconSim.Numerics.Kernels;
 /// </summary>
 public readonly record struct QuantLayout(int Outer, int AxisDim, int Inner, int BlockSize, int ScaleAxisDim, bool PerTensor)
 {
+    /// <summary>
+    /// Calls <paramref name="body"/>(start, end, param) for consecutive runs of the flat elements [0, <paramref name="count"/>)
+    /// that share one scale and zero point (index param), split into contiguous ranges over up to
+    /// <paramref name="parallelism"/>'s threads (at least <paramref name="minElementsPerThread"/> each). Per tensor or per
+    /// axis only (not blocked). A run cut by a range boundary is passed in pieces; an element-wise body cannot tell.
+    /// </summary>
+    public void ForEachRun(int count, Parallelism parallelism, int minElementsPerThread, Action<int, int, int> body)
+    {
+        if (BlockSize != 0)
+        {
+            throw new InvalidOperationException("a blocked layout has no runs of one parameter along the flat elements");
+        }
+
+        int inner = Inner;
+        int axisDim = AxisDim;
+        parallelism.ForRanges(count, (start, end) =>
+        {
+            int i = start;
+            while (i < end)
+            {
+                int run = i / inner;
+                int runEnd = Math.Min(end, (run + 1) * inner);
+                body(i, runEnd, run % axisDim);
+                i = runEnd;
+            }
+        }, minElementsPerThread);
+    }
+
     /// <summary>The index into the scale/zero-point storage of element (outer, a, inner).</summary>
     public int ParamIndex(int outer, int a, int inner) => PerTensor ? 0
         : BlockSize == 0 ? a

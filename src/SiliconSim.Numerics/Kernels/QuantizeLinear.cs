@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SiliconSim.Numerics.Formats;
 
 namespace SiliconSim.Numerics.Kernels;
@@ -23,8 +24,26 @@ namespace SiliconSim.Numerics.Kernels;
 public static class QuantizeLinear
 {
     /// <summary>Quantizes <paramref name="x"/> to <paramref name="outputType"/>.</summary>
+    /// <param name="parallelism">Threads for the elements; the bits do not depend on it (every element is computed alone).</param>
     /// <exception cref="ArgumentException">an unsupported type or mismatched shapes.</exception>
-    public static TensorValue Run(TensorValue x, TensorValue scale, TensorValue? zeroPoint, DataType outputType, long axis = 1, long blockSize = 0, bool saturate = true)
+    public static TensorValue Run(TensorValue x, TensorValue scale, TensorValue? zeroPoint, DataType outputType, long axis = 1, long blockSize = 0, bool saturate = true, Parallelism parallelism = default)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(scale);
+        // fp32 to 8-bit codes, per tensor or per axis: the vectorised rows (the form real models use between layers).
+        if (x.Type == DataType.Float && scale.Type == DataType.Float && blockSize == 0 && outputType is DataType.Int8 or DataType.UInt8
+            && (zeroPoint is null || zeroPoint.Type == outputType))
+        {
+            var layout = QuantLayout.Resolve(x.Shape.AsSpan(), scale.Shape.AsSpan(), zeroPoint is null ? default : zeroPoint.Shape.AsSpan(), zeroPoint is not null, axis, blockSize);
+            return TensorValue.Create(outputType, x.Shape.AsSpan(), Vectorised(x.Items<float>(), scale.Items<float>(), zeroPoint, outputType, layout, parallelism));
+        }
+
+        return RunScalar(x, scale, zeroPoint, outputType, axis, blockSize, saturate);
+    }
+
+    /// <summary>The scalar reference of <see cref="Run"/>: one element at a time, every layout and type.</summary>
+    /// <exception cref="ArgumentException">an unsupported type or mismatched shapes.</exception>
+    public static TensorValue RunScalar(TensorValue x, TensorValue scale, TensorValue? zeroPoint, DataType outputType, long axis = 1, long blockSize = 0, bool saturate = true)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(scale);
@@ -50,6 +69,21 @@ public static class QuantizeLinear
         }
 
         throw new ArgumentException($"QuantizeLinear cannot produce {DataTypeInfo.Name(outputType)}");
+    }
+
+    private static Array Vectorised(float[] xs, float[] scales, TensorValue? zeroPoint, DataType outputType, QuantLayout layout, Parallelism parallelism)
+    {
+        int[] zps = zeroPoint is null ? new int[scales.Length] : TensorConvert.ToInt32s(zeroPoint);
+        var (qmin, qmax) = DataTypeInfo.IntegerRange(outputType);
+        // An int8 tensor is stored as sbyte[]; the rows write the codes' bytes through a reinterpreting view.
+        sbyte[]? signed = outputType == DataType.Int8 ? TensorArena.Allocate<sbyte>(xs.Length) : null;
+        byte[]? unsigned = signed is null ? TensorArena.Allocate<byte>(xs.Length) : null;
+        layout.ForEachRun(xs.Length, parallelism, QdqVectors.MinElementsPerThread, (start, end, p) =>
+        {
+            Span<byte> dst = signed is not null ? MemoryMarshal.AsBytes(signed.AsSpan(start, end - start)) : unsigned.AsSpan(start, end - start);
+            QdqVectors.QuantizeRow(xs.AsSpan(start, end - start), scales[p], zps[p], (int)qmin, (int)qmax, dst);
+        });
+        return (Array?)signed ?? unsigned!;
     }
 
     /// <summary>True for the integer output types QuantizeLinear supports.</summary>

@@ -128,7 +128,7 @@ public static class SimulationPipeline
         IReadOnlyList<(string Name, TensorValue Value)> outputs;
         try
         {
-            outputs = GraphExecutor.Run(lowered, request.Inputs, (name, value) => shapes[name] = [.. value.Shape], (spec?.Array.Numerics.ToExecutionOptions() ?? ExecutionOptions.Default) with { MemoryBudget = request.MemoryBudget, NodeOverride = request.NodeOverride });
+            outputs = GraphExecutor.Run(lowered, request.Inputs, (name, value) => shapes[name] = [.. value.Shape], (spec?.Array.Numerics.ToExecutionOptions() ?? ExecutionOptions.Default) with { MemoryBudget = request.MemoryBudget, NodeOverride = request.NodeOverride, Parallelism = request.Parallelism, ObserverKeepsValues = false });
         }
         catch (ExecutionException e)
         {

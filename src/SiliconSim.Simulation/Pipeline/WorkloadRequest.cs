@@ -44,6 +44,10 @@ public sealed record WorkloadRequest
     /// </summary>
     public INodeOverride? NodeOverride { get; init; }
 
+    /// <summary>Threads the kernels may use while the model executes (<see cref="ExecutionOptions.Parallelism"/>); default
+    /// one, as for every library caller. The values do not depend on it.</summary>
+    public Parallelism Parallelism { get; init; } = Parallelism.Single;
+
     /// <summary>A timing-only request for a model: shapes inferred with <paramref name="batch"/> for symbolic dims.</summary>
     public static WorkloadRequest TimingOnly(string name, ModelGraph model, int batch) => new() { Name = name, Model = model, Batch = batch };
 

@@ -45,7 +45,7 @@ internal static class ConvOps
         {
             var g = ConvGeometry.Resolve(x.Shape.AsSpan(), m, kernel, ctx.IntsOrNull("strides"), ctx.IntsOrNull("dilations"),
                 ctx.IntsOrNull("pads"), ctx.String("auto_pad", "NOTSET"), group);
-            float[] y = FloatConv.Conv(x.Items<float>(), w.Items<float>(), b is null ? [] : b.Items<float>(), g);
+            float[] y = FloatConv.Conv(x.Items<float>(), w.Items<float>(), b is null ? [] : b.Items<float>(), g, ctx.Options.Parallelism);
             return new[] { TensorValue.FromFloats(g.OutputShape, y) };
         });
     }

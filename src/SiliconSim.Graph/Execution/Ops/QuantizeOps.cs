@@ -45,7 +45,7 @@ internal static class QuantizeOps
 
         CheckFloatInput(x, "x");
         CheckFloatInput(scale, "y_scale");
-        return Guard<TensorValue[]>(() => [QuantizeLinear.Run(x, scale, zeroPoint, outputType, axis, blockSize, saturate)]);
+        return Guard<TensorValue[]>(() => [QuantizeLinear.Run(x, scale, zeroPoint, outputType, axis, blockSize, saturate, ctx.Options.Parallelism)]);
     }
 
     /// <summary>
@@ -74,7 +74,7 @@ internal static class QuantizeOps
             throw new OpException($"DequantizeLinear-{ctx.Opset} takes a float scale, not {DataTypeInfo.Name(scale.Type)}");
         }
 
-        return Guard<TensorValue[]>(() => [DequantizeLinear.Run(x, scale, zeroPoint, outputType, axis, blockSize)]);
+        return Guard<TensorValue[]>(() => [DequantizeLinear.Run(x, scale, zeroPoint, outputType, axis, blockSize, ctx.Options.Parallelism)]);
     }
 
     /// <summary>DynamicQuantizeLinear (opset 11): uint8 output with its computed scale and zero point.</summary>

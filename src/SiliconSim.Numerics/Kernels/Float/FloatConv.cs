@@ -2,7 +2,7 @@ namespace SiliconSim.Numerics.Kernels.Float;
 
 /// <summary>
 /// fp32 N-d convolution in the order of ONNX Runtime's CPU Conv (providers/cpu/nn/conv.cc → MLAS convolve.cpp,
-/// MlasConvPrepare/MlasConv), single-threaded. Per batch and group, the conv is the GEMM
+/// MlasConvPrepare/MlasConv). Per batch and group, the conv is the GEMM
 /// Out[M = filters/group, N = output pixels] = W[M, K = (C/group)·kernel] × cols[K, N] with K in (c, k_spatial...)
 /// order and padded taps as +0 entries of cols. MLAS picks one of three algorithms:
 /// <list type="bullet">
@@ -69,81 +69,135 @@ public static class FloatConv
 
     /// <summary>
     /// Y = conv(X, W) + bias for X [N, C, spatial...], W [M, C/group, kernel...], bias [M] or empty; returns Y
-    /// [N, M, out...] flat. See the type's summary for the exact order.
+    /// [N, M, out...] flat. See the type's summary for the exact order. One thread: the reference for the parallel overload.
     /// </summary>
     public static float[] Conv(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ConvGeometry g)
     {
         ArgumentNullException.ThrowIfNull(g);
-        int cg = g.InChannels / g.Group;
-        int filters = g.OutChannels / g.Group;
-        int k = cg * g.KernelSize;
-        int outSize = g.OutSize;
-        int inSize = g.InSize;
-        var y = new float[g.Batch * g.OutChannels * outSize];
+        var y = new float[g.Batch * g.OutChannels * g.OutSize];
         Algorithm algorithm = Choose(g);
-        float[]? cols = algorithm == Algorithm.ExpandThenGemm ? new float[k * outSize] : null;
-
         for (int b = 0; b < g.Batch; b++)
         {
             for (int grp = 0; grp < g.Group; grp++)
             {
-                ReadOnlySpan<float> input = x.Slice(((b * g.InChannels) + (grp * cg)) * inSize, cg * inSize);
-                ReadOnlySpan<float> filter = w.Slice(grp * filters * k, filters * k);
-                Span<float> output = y.AsSpan(((b * g.OutChannels) + (grp * filters)) * outSize, filters * outSize);
-                switch (algorithm)
-                {
-                    case Algorithm.GemmDirect:
-                        FloatGemm.Sgemm(false, false, filters, outSize, k, 1f, filter, k, input, outSize, 0f, output, outSize);
-                        break;
-                    case Algorithm.GemmDirectTransposedInput:
-                        // Each output row's patch is a contiguous run of the input: Bᵀ with ldb = input width.
-                        FloatGemm.Sgemm(false, true, filters, outSize, k, 1f, filter, k, input, g.InSpatial[^1], 0f, output, outSize);
-                        break;
-                    case Algorithm.GemmDirectFullHeight:
-                        FloatGemm.Sgemm(false, false, filters, outSize, k, 1f, filter, k, input, g.InSpatial[^1], 0f, output, outSize);
-                        break;
-                    case Algorithm.ExpandThenGemm:
-                        Im2Col(input, g, 0, k, 0, outSize, cols!);
-                        FloatGemm.Sgemm(false, false, filters, outSize, k, 1f, filter, k, cols, outSize, 0f, output, outSize);
-                        break;
-                    default:
-                        Segmented(input, filter, output, g, filters, k, outSize);
-                        break;
-                }
-
-                if (!bias.IsEmpty)
-                {
-                    for (int m = 0; m < filters; m++)
-                    {
-                        float bv = bias[(grp * filters) + m];
-                        Span<float> row = output.Slice(m * outSize, outSize);
-                        for (int j = 0; j < row.Length; j++)
-                        {
-                            row[j] += bv;
-                        }
-                    }
-                }
+                ConvGroup(x, w, bias, g, algorithm, b, grp, y, 0, int.MaxValue);
             }
         }
 
         return y;
     }
 
-    // The segmented path's im2col slice, reused per thread (every entry an SGEMM call reads is written first).
+    /// <summary>
+    /// <see cref="Conv(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ConvGeometry)"/> on up to
+    /// <paramref name="parallelism"/>'s threads, with the same bits: the (batch, group) pairs are independent GEMMs, and
+    /// so are the N slices of a segmented GEMM (each slice runs its own K blocks in order), so threads take whole pairs,
+    /// or whole slices of one pair when there are fewer pairs than threads. The output comes from the
+    /// <see cref="TensorArena"/> in use (every element is written).
+    /// </summary>
+    public static float[] Conv(float[] x, float[] w, float[] bias, ConvGeometry g, Parallelism parallelism)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(bias);
+        ArgumentNullException.ThrowIfNull(g);
+        float[] y = TensorArena.Allocate<float>(g.Batch * g.OutChannels * g.OutSize);
+        Algorithm algorithm = Choose(g);
+        int pairs = g.Batch * g.Group;
+        if (pairs >= parallelism.MaxThreads || algorithm != Algorithm.ExpandThenGemmSegmented)
+        {
+            parallelism.For(pairs, p => ConvGroup(x, w, bias, g, algorithm, p / g.Group, p % g.Group, y, 0, int.MaxValue));
+            return y;
+        }
+
+        int k = g.InChannels / g.Group * g.KernelSize;
+        int strideN = FloatGemm.Strides(g.OutSize, k, transA: false).StrideN;
+        int slices = (g.OutSize + strideN - 1) / strideN;
+        for (int p = 0; p < pairs; p++)
+        {
+            int b = p / g.Group, grp = p % g.Group;
+            parallelism.For(slices, s => ConvGroup(x, w, bias, g, algorithm, b, grp, y, s, s + 1));
+        }
+
+        return y;
+    }
+
+    // One (batch, group) GEMM into y; for the segmented algorithm only N slices [firstSlice, endSlice) (others: all).
+    private static void ConvGroup(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ConvGeometry g, Algorithm algorithm,
+        int b, int grp, Span<float> y, int firstSlice, int endSlice)
+    {
+        int cg = g.InChannels / g.Group;
+        int filters = g.OutChannels / g.Group;
+        int k = cg * g.KernelSize;
+        int outSize = g.OutSize;
+        int inSize = g.InSize;
+        ReadOnlySpan<float> input = x.Slice(((b * g.InChannels) + (grp * cg)) * inSize, cg * inSize);
+        ReadOnlySpan<float> filter = w.Slice(grp * filters * k, filters * k);
+        Span<float> output = y.Slice(((b * g.OutChannels) + (grp * filters)) * outSize, filters * outSize);
+        int n0 = 0, nEnd = outSize;
+        switch (algorithm)
+        {
+            case Algorithm.GemmDirect:
+                FloatGemm.Sgemm(false, false, filters, outSize, k, 1f, filter, k, input, outSize, 0f, output, outSize);
+                break;
+            case Algorithm.GemmDirectTransposedInput:
+                // Each output row's patch is a contiguous run of the input: Bᵀ with ldb = input width.
+                FloatGemm.Sgemm(false, true, filters, outSize, k, 1f, filter, k, input, g.InSpatial[^1], 0f, output, outSize);
+                break;
+            case Algorithm.GemmDirectFullHeight:
+                FloatGemm.Sgemm(false, false, filters, outSize, k, 1f, filter, k, input, g.InSpatial[^1], 0f, output, outSize);
+                break;
+            case Algorithm.ExpandThenGemm:
+                {
+                    float[] cols = Scratch(ref s_fullCols, k * outSize);
+                    Im2Col(input, g, 0, k, 0, outSize, cols);
+                    FloatGemm.Sgemm(false, false, filters, outSize, k, 1f, filter, k, cols, outSize, 0f, output, outSize);
+                    break;
+                }
+
+            default:
+                int strideN = FloatGemm.Strides(outSize, k, transA: false).StrideN;
+                n0 = (int)Math.Min((long)firstSlice * strideN, outSize);
+                nEnd = (int)Math.Min((long)endSlice * strideN, outSize);
+                Segmented(input, filter, output, g, filters, k, outSize, n0, nEnd);
+                break;
+        }
+
+        if (!bias.IsEmpty)
+        {
+            for (int m = 0; m < filters; m++)
+            {
+                float bv = bias[(grp * filters) + m];
+                Span<float> row = output.Slice((m * outSize) + n0, nEnd - n0);
+                for (int j = 0; j < row.Length; j++)
+                {
+                    row[j] += bv;
+                }
+            }
+        }
+    }
+
+    // The im2col buffers, reused per thread (every entry an SGEMM call reads is written first).
     [ThreadStatic]
     private static float[]? s_cols;
 
-    private static void Segmented(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, ConvGeometry g, int filters, int k, int outSize)
+    [ThreadStatic]
+    private static float[]? s_fullCols;
+
+    private static float[] Scratch(ref float[]? buffer, int length)
     {
-        (int strideN, int strideK) = FloatGemm.Strides(outSize, k, transA: false);
-        int length = Math.Min(strideN, outSize) * Math.Min(strideK, k);
-        if (s_cols is null || s_cols.Length < length)
+        if (buffer is null || buffer.Length < length)
         {
-            s_cols = new float[length];
+            buffer = new float[length];
         }
 
-        float[] cols = s_cols;
-        for (int n0 = 0; n0 < outSize; n0 += strideN)
+        return buffer;
+    }
+
+    private static void Segmented(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, Span<float> output, ConvGeometry g, int filters, int k, int outSize, int nStart, int nEnd)
+    {
+        (int strideN, int strideK) = FloatGemm.Strides(outSize, k, transA: false);
+        float[] cols = Scratch(ref s_cols, Math.Min(strideN, outSize) * Math.Min(strideK, k));
+        for (int n0 = nStart; n0 < nEnd; n0 += strideN)
         {
             int cn = Math.Min(strideN, outSize - n0);
             float beta = 0f;
