@@ -12,6 +12,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--lowp"])
+        {
+            LowPrecisionCompareBench.Run(Console.Out);
+            return;
+        }
+
         if (args is ["--sweeps"])
         {
             SweepBench.Run(Console.Out);
