@@ -5,6 +5,8 @@ using SiliconSim.Graph.Execution;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Graph.Quantization;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Formats.Blocks;
+using SiliconSim.Numerics.Kernels.LowPrecision;
 using SiliconSim.Simulation;
 using SiliconSim.Simulation.Numerics;
 using SiliconSim.Simulation.Pipeline;
@@ -49,6 +51,33 @@ internal static class LowPrecisionCompareBench
 
                 last = Stopwatch.GetTimestamp();
             }, options);
+        }
+    }
+
+    /// <summary>
+    /// The array matmul alone on operands shaped like the digits CNN's second conv (23040 pixels x 144 reduction values
+    /// x 32 channels): the 64-bit path (<see cref="ScaledMatMul.Compute"/>) against the 128-bit one it replaces, same run.
+    /// </summary>
+    public static void RunKernel(TextWriter output)
+    {
+        var rng = new Random(18);
+        foreach ((string name, MxElementType type, BlockScaling scaling, int depth) in (ReadOnlySpan<(string, MxElementType, BlockScaling, int)>)
+            [("mxfp4 K=144 blocks of 16", MxElementType.Fp4E2M1, BlockScaling.Mx, 144), ("mxfp4 K=288 blocks of 32", MxElementType.Fp4E2M1, BlockScaling.Mx, 288),
+             ("nvfp4 K=288 blocks of 16", MxElementType.Fp4E2M1, BlockScaling.NvFp4, 288), ("fp8 per row K=144", MxElementType.Fp8E4M3, BlockScaling.PerRow, 144)])
+        {
+            int rows = 23040 / 4, columns = 32;
+            int blockSize = depth == 144 && scaling == BlockScaling.Mx ? 16 : OperandQuantizer.BlockSize(scaling, depth);
+            float[] x = [.. Enumerable.Range(0, rows * depth).Select(_ => (float)(rng.NextDouble() * 2 - 0.5))];
+            float[] w = [.. Enumerable.Range(0, columns * depth).Select(_ => (float)(rng.NextDouble() - 0.5))];
+            ScaledOperand a = OperandQuantizer.Quantize(x, rows, depth, type, scaling, blockSize);
+            ScaledOperand b = OperandQuantizer.Quantize(w, columns, depth, type, scaling, blockSize);
+            float[] fast = [], wide = [];
+            double fastMs = BestMs(() => fast = ScaledMatMul.Compute(a, b, LowPrecisionAccumulation.BlockExactThenFp32), 5);
+            double wideMs = BestMs(() => wide = ScaledMatMul.ComputeWide(a, b, LowPrecisionAccumulation.BlockExactThenFp32), 3);
+            bool same = fast.AsSpan().SequenceEqual(wide);
+            double macs = (double)rows * columns * depth;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-26} {rows}x{depth}x{columns}: 64-bit {fastMs,7:F1} ms ({macs / fastMs / 1e6:F2} GMAC/s), 128-bit {wideMs,7:F1} ms, x{wideMs / fastMs:F1}, bits {(same ? "identical" : "DIFFER")}"));
         }
     }
 

@@ -18,6 +18,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--lowp-kernel"])
+        {
+            LowPrecisionCompareBench.RunKernel(Console.Out);
+            return;
+        }
+
         if (args is ["--sweeps"])
         {
             SweepBench.Run(Console.Out);
