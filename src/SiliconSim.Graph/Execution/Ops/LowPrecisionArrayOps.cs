@@ -1,5 +1,6 @@
 using SiliconSim.Graph.Passes;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Formats;
 using SiliconSim.Numerics.Formats.Blocks;
 using SiliconSim.Numerics.Kernels;
 using SiliconSim.Numerics.Kernels.Elementwise;
@@ -63,7 +64,7 @@ internal static class LowPrecisionArrayOps
             byte[] wc = codes.Items<byte>();
             int[] inputIndex = InputIndex(g);
             int rows = g.Batch * g.OutSize;
-            NvFp4Tensor? stored = input.Kind == ActivationKind.StoredNvFp4 ? NvFp4AxisQuantizer.Quantize(x.Items<float>(), x.Shape.AsSpan(), 1, input.Scale) : null;
+            StoredNvFp4? stored = input.Kind == ActivationKind.StoredNvFp4 ? StoredNvFp4.Of(NvFp4AxisQuantizer.Quantize(x.Items<float>(), x.Shape.AsSpan(), 1, input.Scale)) : null;
             float[] y = new float[g.Batch * outChannels * g.OutSize];
             for (int gi = 0; gi < group; gi++)
             {
@@ -124,7 +125,7 @@ internal static class LowPrecisionArrayOps
             ScaledOperand w = layout.Weights(type, n, o => (kk, _) => wc[transB ? (o * k) + kk : (kk * n) + o],
                 o => (bi, _) => scales[transB ? (o * cb) + bi : (bi * n) + o],
                 o => scales.Length == 1 ? scales[0] : scales[o]);
-            NvFp4Tensor? stored = input.Kind == ActivationKind.StoredNvFp4 ? NvFp4AxisQuantizer.Quantize(a.Items<float>(), a.Shape.AsSpan(), -1, input.Scale) : null;
+            StoredNvFp4? stored = input.Kind == ActivationKind.StoredNvFp4 ? StoredNvFp4.Of(NvFp4AxisQuantizer.Quantize(a.Items<float>(), a.Shape.AsSpan(), -1, input.Scale)) : null;
             ScaledOperand activations = Activations(a, input, stored, rows, layout, type, scaling, new GemmSource(k));
             float[] y = ScaledMatMul.Compute(activations, w, ctx.Options.LowPrecisionAccumulation, ctx.Options.Parallelism);
             if (cv is not null)
@@ -146,13 +147,13 @@ internal static class LowPrecisionArrayOps
     /// (<paramref name="stored"/>: 16 channels of one pixel, or 16 elements of a row, under the static tensor scale),
     /// gathered into the array's blocks, each of which lies in one stored block.
     /// </summary>
-    private static ScaledOperand Activations<TSource>(TensorValue x, ActivationInput input, NvFp4Tensor? stored, int rows, ReductionLayout layout, MxElementType type, BlockScaling scaling, TSource source)
+    private static ScaledOperand Activations<TSource>(TensorValue x, ActivationInput input, StoredNvFp4? stored, int rows, ReductionLayout layout, MxElementType type, BlockScaling scaling, TSource source)
         where TSource : struct, ISourceIndex
     {
         int depth = layout.Depth;
         if (stored is not null)
         {
-            return layout.Gather(type, rows, source, stored);
+            return layout.Gather(type, rows, source, stored.Tensor, stored.ScaleCodes);
         }
 
         if (input.Kind == ActivationKind.Codes)
@@ -345,6 +346,12 @@ internal static class LowPrecisionArrayOps
 
     private readonly record struct ActivationInput(ActivationKind Kind, float Scale);
 
+    /// <summary>X in its stored NVFP4 form, with each element's block-scale code laid out like the element.</summary>
+    private sealed record StoredNvFp4(NvFp4Tensor Tensor, byte[] ScaleCodes)
+    {
+        public static StoredNvFp4 Of(NvFp4Tensor tensor) => new(tensor, tensor.ElementBlockScaleCodes());
+    }
+
     /// <summary>Where element (row, channel, kernel position) of the activation operand lies in X (-1: padding).</summary>
     private interface ISourceIndex
     {
@@ -467,13 +474,14 @@ internal static class LowPrecisionArrayOps
         /// </summary>
         /// <exception cref="InvalidOperationException">a block of the array takes elements from two stored blocks of
         /// different scales (the mapping only stores NVFP4 for layouts where this cannot happen).</exception>
-        public ScaledOperand Gather<TSource>(MxElementType type, int rows, TSource source, NvFp4Tensor stored)
+        public ScaledOperand Gather<TSource>(MxElementType type, int rows, TSource source, NvFp4Tensor stored, byte[] scaleCodes)
             where TSource : struct, ISourceIndex
         {
             int depth = Depth, blocks = Depth / Math.Max(1, BlockLength);
             byte[] codes = new byte[rows * depth];
             float[] blockScales = new float[rows * blocks];
             bool[] set = new bool[blocks];
+            byte[] blockScaleCodes = new byte[blocks];
             for (int r = 0; r < rows; r++)
             {
                 Array.Clear(set);
@@ -488,12 +496,14 @@ internal static class LowPrecisionArrayOps
 
                     codes[(r * depth) + slot] = stored.Codes[at];
                     int j = slot / BlockLength;
-                    float scale = stored.BlockScaleOf(at);
+
+                    // E4M3 decodes distinct codes to distinct bits, so equal codes are equal scales.
+                    byte scale = scaleCodes[at];
                     if (!set[j])
                     {
-                        (blockScales[(r * blocks) + j], set[j]) = (scale, true);
+                        (blockScaleCodes[j], set[j]) = (scale, true);
                     }
-                    else if (BitConverter.SingleToInt32Bits(blockScales[(r * blocks) + j]) != BitConverter.SingleToInt32Bits(scale))
+                    else if (blockScaleCodes[j] != scale)
                     {
                         throw new InvalidOperationException($"array block {j} of row {r} spans two stored NVFP4 blocks");
                     }
@@ -501,7 +511,7 @@ internal static class LowPrecisionArrayOps
 
                 for (int j = 0; j < blocks; j++)
                 {
-                    blockScales[(r * blocks) + j] = set[j] ? blockScales[(r * blocks) + j] : 1f;
+                    blockScales[(r * blocks) + j] = set[j] ? Fp8E4M3Fn.Decode(blockScaleCodes[j]) : 1f;
                 }
             }
 

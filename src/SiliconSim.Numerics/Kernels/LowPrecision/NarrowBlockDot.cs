@@ -34,8 +34,11 @@ internal static class NarrowBlockDot
             return null;
         }
 
-        int[] ia = Integers(a);
-        int[] ib = Integers(b);
+        // B (the weights, read once per row of A) as ints up front; each row of A as it comes, into a buffer per
+        // range of rows (a whole int copy of the activations would be four times their codes, written once, read N times
+        // from memory rather than cache).
+        int[] ib = Integers(b.Codes, b.Type);
+        long[] tableA = ElementIntegers.Of(a.Type).Values;
         (long[] mantissaA, int[] exponentA) = Scales(a.BlockScales, ElementIntegers.Of(a.Type).FractionBits);
         (long[] mantissaB, int[] exponentB) = Scales(b.BlockScales, ElementIntegers.Of(b.Type).FractionBits);
         int depth = a.Depth, blocks = a.BlocksPerRow, size = a.BlockSize, columns = b.Rows;
@@ -43,8 +46,15 @@ internal static class NarrowBlockDot
         float[] y = new float[a.Rows * columns];
         parallelism.ForRanges(a.Rows, (first, end) =>
         {
+            int[] ia = new int[depth];
             for (int m = first; m < end; m++)
             {
+                ReadOnlySpan<byte> codesA = a.Codes.AsSpan(m * depth, depth);
+                for (int k = 0; k < ia.Length; k++)
+                {
+                    ia[k] = (int)tableA[codesA[k]];
+                }
+
                 for (int n = 0; n < columns; n++)
                 {
                     float acc = 0f;
@@ -59,7 +69,7 @@ internal static class NarrowBlockDot
 
                         long scale = mantissaA[(m * blocks) + j] * mantissaB[(n * blocks) + j];
                         int start = j * size, length = Math.Min(size, depth - start);
-                        ref int ra = ref ia[(m * depth) + start];
+                        ref int ra = ref ia[start];
                         ref int rb = ref ib[(n * depth) + start];
                         if (sequential)
                         {
@@ -140,13 +150,13 @@ internal static class NarrowBlockDot
         return max;
     }
 
-    private static int[] Integers(ScaledOperand x)
+    private static int[] Integers(byte[] codes, MxElementType type)
     {
-        long[] table = ElementIntegers.Of(x.Type).Values;
-        int[] result = new int[x.Codes.Length];
+        long[] table = ElementIntegers.Of(type).Values;
+        int[] result = new int[codes.Length];
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = (int)table[x.Codes[i]];
+            result[i] = (int)table[codes[i]];
         }
 
         return result;
