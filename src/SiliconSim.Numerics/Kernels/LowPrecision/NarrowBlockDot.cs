@@ -11,7 +11,8 @@ namespace SiliconSim.Numerics.Kernels.LowPrecision;
 /// <see cref="ElementIntegers"/>), every block scale as an odd integer significand times a power of two (an E8M0 scale's
 /// significand is 1, an E4M3 scale's at most 15), so a block's scaled sum is the 64-bit integer
 /// Σ a_k · b_k · (s_a · s_b) times one power of two, rounded once to fp32 by <see cref="ExactRounding.ToFloat(long, int)"/>.
-/// The products go through 64-bit lanes (AVX2 <c>vpmuldq</c>: four exact 32 x 32 → 64-bit products per instruction).
+/// The products go through 64-bit lanes (AVX2 <c>vpmuldq</c>: four exact 32 x 32 → 64-bit products per instruction),
+/// or, for integers small enough (fp4, fp6), 16-bit lanes summed in 32 bits (<c>vpmaddwd</c>, sixteen per instruction).
 /// <para>It applies when |a| · |b| · block length · |s_a significand| · |s_b significand| &lt; 2^62 over the operands, so
 /// no block sum or scaled product can overflow; otherwise (E5M2 elements with large codes, fp32 block scales with long
 /// significands) <see cref="ScaledMatMul"/> takes its 128-bit path. Integer sums are exact in any order, so the result
@@ -29,30 +30,43 @@ internal static class NarrowBlockDot
     /// <summary>The product, or null when the operands need more than 64 bits (see the class remarks).</summary>
     public static float[]? TryCompute(ScaledOperand a, ScaledOperand b, LowPrecisionAccumulation accumulation, Parallelism parallelism)
     {
-        if (!Fits(MaxInteger(a), MaxInteger(b), a, b))
+        long maxA = MaxInteger(a), maxB = MaxInteger(b);
+        if (!Fits(maxA, maxB, a, b))
         {
             return null;
         }
+
+        int depth = a.Depth, blocks = a.BlocksPerRow, size = a.BlockSize, columns = b.Rows;
 
         // B (the weights, read once per row of A) as ints up front; each row of A as it comes, into a buffer per
         // range of rows (a whole int copy of the activations would be four times their codes, written once, read N times
         // from memory rather than cache).
         int[] ib = Integers(b.Codes, b.Type);
         long[] tableA = ElementIntegers.Of(a.Type).Values;
+
+        // Small integers (fp4, fp6: |a| · |b| · block length < 2^31) also go through 16-bit lanes: vpmaddwd forms 16
+        // exact products and adds them in pairs into 32-bit lanes, which cannot overflow under that bound.
+        bool shortLanes = maxA <= short.MaxValue && maxB <= short.MaxValue && maxA * maxB * (double)Math.Max(1, Math.Min(size, depth)) < int.MaxValue;
+        short[] sb = shortLanes ? [.. ib.Select(v => (short)v)] : [];
         (long[] mantissaA, int[] exponentA) = Scales(a.BlockScales, ElementIntegers.Of(a.Type).FractionBits);
         (long[] mantissaB, int[] exponentB) = Scales(b.BlockScales, ElementIntegers.Of(b.Type).FractionBits);
-        int depth = a.Depth, blocks = a.BlocksPerRow, size = a.BlockSize, columns = b.Rows;
         bool sequential = accumulation == LowPrecisionAccumulation.SequentialFp32;
         float[] y = new float[a.Rows * columns];
         parallelism.ForRanges(a.Rows, (first, end) =>
         {
             int[] ia = new int[depth];
+            short[] sa = new short[shortLanes ? depth : 0];
             for (int m = first; m < end; m++)
             {
                 ReadOnlySpan<byte> codesA = a.Codes.AsSpan(m * depth, depth);
                 for (int k = 0; k < ia.Length; k++)
                 {
                     ia[k] = (int)tableA[codesA[k]];
+                }
+
+                for (int k = 0; k < sa.Length; k++)
+                {
+                    sa[k] = (short)ia[k];
                 }
 
                 for (int n = 0; n < columns; n++)
@@ -77,6 +91,10 @@ internal static class NarrowBlockDot
                             {
                                 acc += ExactRounding.ToFloat((long)Unsafe.Add(ref ra, k) * Unsafe.Add(ref rb, k) * scale, ea + eb);
                             }
+                        }
+                        else if (shortLanes)
+                        {
+                            acc += ExactRounding.ToFloat(Dot(ref sa[start], ref sb[(n * depth) + start], length) * scale, ea + eb);
                         }
                         else
                         {
@@ -122,6 +140,30 @@ internal static class NarrowBlockDot
 
     private static bool Fits(long maxA, long maxB, ScaledOperand a, ScaledOperand b) =>
         maxA <= int.MaxValue && maxB <= int.MaxValue && Bound(maxA, maxB, a, b) < s_limit;
+
+    /// <summary>Σ a_k · b_k over <paramref name="length"/> shorts; the caller bounds |a| · |b| · length below 2^31.</summary>
+    internal static long Dot(ref short a, ref short b, int length)
+    {
+        int sum = 0;
+        int k = 0;
+        if (Avx2.IsSupported && length >= 16)
+        {
+            Vector256<int> acc = Vector256<int>.Zero;
+            for (; k <= length - 16; k += 16)
+            {
+                acc += Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref a, (nuint)k), Vector256.LoadUnsafe(ref b, (nuint)k));
+            }
+
+            sum = Vector256.Sum(acc);
+        }
+
+        for (; k < length; k++)
+        {
+            sum += Unsafe.Add(ref a, k) * Unsafe.Add(ref b, k);
+        }
+
+        return sum;
+    }
 
     /// <summary>An upper bound on |a · b| summed over a block times both scale significands.</summary>
     private static double Bound(long maxA, long maxB, ScaledOperand a, ScaledOperand b) =>
