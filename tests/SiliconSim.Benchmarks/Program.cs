@@ -45,6 +45,18 @@ internal static class Program
             return;
         }
 
+        if (args is ["--lowp"])
+        {
+            LowPrecisionCompareBench.Run(Console.Out);
+            return;
+        }
+
+        if (args is ["--lowp-kernel"])
+        {
+            LowPrecisionCompareBench.RunKernel(Console.Out);
+            return;
+        }
+
         if (args is ["--sweeps"])
         {
             SweepBench.Run(Console.Out);

@@ -9,11 +9,14 @@ public static class E8M0
     /// <summary>The NaN code.</summary>
     public const byte NaN = 0xFF;
 
+    // Every code's value, so a decode on a hot path is one load.
+    private static readonly float[] s_decoded = [.. Enumerable.Range(0, 256).Select(c => c == NaN ? float.NaN : MathF.ScaleB(1f, c - 127))];
+
     /// <summary>The largest finite value, 2^127.</summary>
     public static float MaxFinite => MathF.ScaleB(1f, 127);
 
     /// <summary>2^(code − 127) exactly (code 0 is the fp32 subnormal 2^-127); 0xFF is NaN.</summary>
-    public static float Decode(byte code) => code == NaN ? float.NaN : MathF.ScaleB(1f, code - 127);
+    public static float Decode(byte code) => s_decoded[code];
 
     /// <summary>True when <paramref name="code"/> is NaN.</summary>
     public static bool IsNaN(byte code) => code == NaN;

@@ -13,6 +13,9 @@ internal sealed class MiniFloatCodec
     private readonly bool _hasInfinity;
     private readonly NanEncoding _nan;
 
+    // Decode of every byte, so the per-element decode on hot paths is one load.
+    private readonly float[] _decoded = new float[256];
+
     public MiniFloatCodec(int exponentBits, int mantissaBits, int bias, int maxFiniteMagnitude, bool hasInfinity, NanEncoding nan)
     {
         ExponentBits = exponentBits;
@@ -23,6 +26,10 @@ internal sealed class MiniFloatCodec
         _nan = nan;
         SignBit = 1 << (exponentBits + mantissaBits);
         MaxFinite = DecodeMagnitude(maxFiniteMagnitude);
+        for (int code = 0; code < _decoded.Length; code++)
+        {
+            _decoded[code] = Decode(code);
+        }
     }
 
     /// <summary>How the format spells NaN.</summary>
@@ -63,6 +70,9 @@ internal sealed class MiniFloatCodec
             _ => false,
         };
     }
+
+    /// <summary><see cref="Decode(int)"/> of a byte code, from a table.</summary>
+    public float Decode(byte code) => _decoded[code];
 
     /// <summary>The exact value of <paramref name="code"/>. NaN decodes to a quiet NaN carrying the code's sign
     /// (0xFFC00000 for the FNUZ NaN), as ORT's float8.h ToFloat does.</summary>

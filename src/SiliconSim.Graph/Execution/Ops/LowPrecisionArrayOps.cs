@@ -1,5 +1,6 @@
 using SiliconSim.Graph.Passes;
 using SiliconSim.Numerics;
+using SiliconSim.Numerics.Formats;
 using SiliconSim.Numerics.Formats.Blocks;
 using SiliconSim.Numerics.Kernels;
 using SiliconSim.Numerics.Kernels.Elementwise;
@@ -63,21 +64,16 @@ internal static class LowPrecisionArrayOps
             byte[] wc = codes.Items<byte>();
             int[] inputIndex = InputIndex(g);
             int rows = g.Batch * g.OutSize;
-            NvFp4Tensor? stored = input.Kind == ActivationKind.StoredNvFp4 ? NvFp4AxisQuantizer.Quantize(x.Items<float>(), x.Shape.AsSpan(), 1, input.Scale) : null;
+            StoredNvFp4? stored = input.Kind == ActivationKind.StoredNvFp4 ? StoredNvFp4.Of(NvFp4AxisQuantizer.Quantize(x.Items<float>(), x.Shape.AsSpan(), 1, input.Scale)) : null;
             float[] y = new float[g.Batch * outChannels * g.OutSize];
             for (int gi = 0; gi < group; gi++)
             {
                 ScaledOperand w = layout.Weights(type, og, o => (c, q) => wc[((((gi * og) + o) * cg) + c) * s + q],
                     o => (cb, q) => scales[((((gi * og) + o) * layout.BlocksPerPosition) + cb) * s + q],
                     o => scales.Length == 1 ? scales[0] : scales[(gi * og) + o]);
-                int Source(int r, int c, int q)
-                {
-                    int at = inputIndex[((r % g.OutSize) * s) + q];
-                    return at < 0 ? -1 : ((((((r / g.OutSize) * group) + gi) * cg) + c) * g.InSize) + at;
-                }
-
-                ScaledOperand activations = Activations(x, input, stored, rows, layout, type, scaling, Source);
-                float[] prod = ScaledMatMul.Compute(activations, w, ctx.Options.LowPrecisionAccumulation);
+                var source = new ConvSource(inputIndex, g.OutSize, s, group, gi, cg, g.InSize);
+                ScaledOperand activations = Activations(x, input, stored, rows, layout, type, scaling, source);
+                float[] prod = ScaledMatMul.Compute(activations, w, ctx.Options.LowPrecisionAccumulation, ctx.Options.Parallelism);
                 for (int r = 0; r < rows; r++)
                 {
                     int n = r / g.OutSize, p = r % g.OutSize;
@@ -129,9 +125,9 @@ internal static class LowPrecisionArrayOps
             ScaledOperand w = layout.Weights(type, n, o => (kk, _) => wc[transB ? (o * k) + kk : (kk * n) + o],
                 o => (bi, _) => scales[transB ? (o * cb) + bi : (bi * n) + o],
                 o => scales.Length == 1 ? scales[0] : scales[o]);
-            NvFp4Tensor? stored = input.Kind == ActivationKind.StoredNvFp4 ? NvFp4AxisQuantizer.Quantize(a.Items<float>(), a.Shape.AsSpan(), -1, input.Scale) : null;
-            ScaledOperand activations = Activations(a, input, stored, rows, layout, type, scaling, (r, kk, _) => (r * k) + kk);
-            float[] y = ScaledMatMul.Compute(activations, w, ctx.Options.LowPrecisionAccumulation);
+            StoredNvFp4? stored = input.Kind == ActivationKind.StoredNvFp4 ? StoredNvFp4.Of(NvFp4AxisQuantizer.Quantize(a.Items<float>(), a.Shape.AsSpan(), -1, input.Scale)) : null;
+            ScaledOperand activations = Activations(a, input, stored, rows, layout, type, scaling, new GemmSource(k));
+            float[] y = ScaledMatMul.Compute(activations, w, ctx.Options.LowPrecisionAccumulation, ctx.Options.Parallelism);
             if (cv is not null)
             {
                 for (int i = 0; i < y.Length; i++)
@@ -151,37 +147,26 @@ internal static class LowPrecisionArrayOps
     /// (<paramref name="stored"/>: 16 channels of one pixel, or 16 elements of a row, under the static tensor scale),
     /// gathered into the array's blocks, each of which lies in one stored block.
     /// </summary>
-    private static ScaledOperand Activations(TensorValue x, ActivationInput input, NvFp4Tensor? stored, int rows, ReductionLayout layout, MxElementType type, BlockScaling scaling, Func<int, int, int, int> source)
+    private static ScaledOperand Activations<TSource>(TensorValue x, ActivationInput input, StoredNvFp4? stored, int rows, ReductionLayout layout, MxElementType type, BlockScaling scaling, TSource source)
+        where TSource : struct, ISourceIndex
     {
         int depth = layout.Depth;
         if (stored is not null)
         {
-            return layout.Gather(type, rows, source, stored);
+            return layout.Gather(type, rows, source, stored.Tensor, stored.ScaleCodes);
         }
 
         if (input.Kind == ActivationKind.Codes)
         {
             float xs = input.Scale;
-            byte[] xc = x.Items<byte>();
             byte[] codes = new byte[rows * depth];
-            for (int r = 0; r < rows; r++)
-            {
-                int row = r;
-                layout.Fill(codes.AsSpan(r * depth, depth), (c, q) => source(row, c, q) is int at and >= 0 ? xc[at] : (byte)0);
-            }
-
+            layout.Fill(x.Items<byte>(), codes, rows, source);
             return new ScaledOperand(type, rows, depth, Math.Max(1, depth), codes, [.. Enumerable.Repeat(1f, rows)], [.. Enumerable.Repeat(xs, rows)]);
         }
 
-        float[] xv = x.Items<float>();
         float[] values = new float[rows * depth];
-        for (int r = 0; r < rows; r++)
-        {
-            int row = r;
-            layout.Fill(values.AsSpan(r * depth, depth), (c, q) => source(row, c, q) is int at and >= 0 ? xv[at] : 0f);
-        }
-
-        return OperandQuantizer.Quantize(values, rows, depth, type, scaling);
+        layout.Fill(x.Items<float>(), values, rows, source);
+        return OperandQuantizer.Quantize(values, rows, depth, type, scaling, layout.BlockLength);
     }
 
     /// <summary>
@@ -361,34 +346,95 @@ internal static class LowPrecisionArrayOps
 
     private readonly record struct ActivationInput(ActivationKind Kind, float Scale);
 
+    /// <summary>X in its stored NVFP4 form, with each element's block-scale code laid out like the element.</summary>
+    private sealed record StoredNvFp4(NvFp4Tensor Tensor, byte[] ScaleCodes)
+    {
+        public static StoredNvFp4 Of(NvFp4Tensor tensor) => new(tensor, tensor.ElementBlockScaleCodes());
+    }
+
+    /// <summary>Where element (row, channel, kernel position) of the activation operand lies in X (-1: padding).</summary>
+    private interface ISourceIndex
+    {
+        int Of(int row, int channel, int position);
+    }
+
+    /// <summary>A conv's rows are (sample, output pixel) of one group; <c>inputIndex</c> maps (pixel, kernel position)
+    /// to the input pixel, -1 in the padding.</summary>
+    private readonly struct ConvSource(int[] inputIndex, int outSize, int positions, int group, int groupIndex, int groupChannels, int inSize) : ISourceIndex
+    {
+        public int Of(int row, int channel, int position)
+        {
+            int at = inputIndex[((row % outSize) * positions) + position];
+            return at < 0 ? -1 : (((((((row / outSize) * group) + groupIndex) * groupChannels) + channel) * inSize) + at);
+        }
+    }
+
+    /// <summary>A GEMM's rows are A's rows of <c>depth</c> values.</summary>
+    private readonly struct GemmSource(int depth) : ISourceIndex
+    {
+        public int Of(int row, int channel, int position) => (row * depth) + channel;
+    }
+
     /// <summary>
     /// The array's reduction order: <c>Channels</c> reduction channels at each of <c>Positions</c> kernel positions.
-    /// Blocked: position by position, the channels padded to whole blocks; per row: one block, the model's own order
-    /// (channel-major, as ONNX lays out a conv weight).
+    /// Blocked: position by position, the channels in blocks of the block size, the last padded with zeros to a whole
+    /// block; a position with fewer channels than a block holds one block of just those channels (<see cref="BlockLength"/>):
+    /// zero padding changes no block maximum, no code and no sum, so the array need not carry it. Per row: one block, the
+    /// model's own order (channel-major, as ONNX lays out a conv weight).
     /// </summary>
-    private sealed class ReductionLayout(int channels, int positions, BlockScaling scaling, int blockSize)
+    private sealed class ReductionLayout
     {
-        private readonly bool _blocked = scaling != BlockScaling.PerRow;
+        private readonly bool _blocked;
 
-        public int BlocksPerPosition { get; } = scaling == BlockScaling.PerRow ? 1 : (channels + blockSize - 1) / blockSize;
+        // For each slot of a row in reduction order, its channel (-1: padding) and kernel position.
+        private readonly int[] _slotChannel;
+        private readonly int[] _slotPosition;
 
-        public int Depth => _blocked ? positions * BlocksPerPosition * blockSize : channels * positions;
-
-        /// <summary>Writes one row in reduction order from value(channel, position); padding slots get 0 (or code 0,
-        /// which is +0 in every low-precision type).</summary>
-        public void Fill<T>(Span<T> row, Func<int, int, T> value)
+        public ReductionLayout(int channels, int positions, BlockScaling scaling, int blockSize)
         {
-            for (int slot = 0; slot < row.Length; slot++)
+            _blocked = scaling != BlockScaling.PerRow;
+            BlocksPerPosition = _blocked ? (channels + blockSize - 1) / blockSize : 1;
+            int perPosition = !_blocked ? channels : BlocksPerPosition == 1 ? channels : BlocksPerPosition * blockSize;
+            Depth = positions * perPosition;
+            BlockLength = !_blocked ? Math.Max(1, Depth) : BlocksPerPosition == 1 ? Math.Max(1, channels) : blockSize;
+            _slotChannel = new int[Depth];
+            _slotPosition = new int[Depth];
+            for (int slot = 0; slot < Depth; slot++)
             {
-                (int c, int q) = Source(slot);
-                row[slot] = c < 0 ? default! : value(c, q);
+                (_slotChannel[slot], _slotPosition[slot]) = !_blocked
+                    ? (slot / positions, slot % positions)
+                    : (slot % perPosition < channels ? slot % perPosition : -1, slot / perPosition);
+            }
+        }
+
+        public int BlocksPerPosition { get; }
+
+        /// <summary>Values per block of the operands (the last block of a position may carry zero padding).</summary>
+        public int BlockLength { get; }
+
+        public int Depth { get; }
+
+        /// <summary>Gathers <paramref name="rows"/> rows in reduction order from <paramref name="x"/>; padding slots get
+        /// 0 (or code 0, which is +0 in every low-precision type).</summary>
+        public void Fill<T, TSource>(T[] x, T[] rowsOut, int rows, TSource source)
+            where TSource : struct, ISourceIndex
+        {
+            int depth = Depth;
+            for (int r = 0; r < rows; r++)
+            {
+                for (int slot = 0; slot < depth; slot++)
+                {
+                    int c = _slotChannel[slot];
+                    int at = c < 0 ? -1 : source.Of(r, c, _slotPosition[slot]);
+                    rowsOut[(r * depth) + slot] = at < 0 ? default! : x[at];
+                }
             }
         }
 
         /// <summary>The weight operand: codes(o)(channel, position), blockScale(o)(block, position), rowScale(o).</summary>
         public ScaledOperand Weights(MxElementType type, int rows, Func<int, Func<int, int, byte>> code, Func<int, Func<int, int, float>> blockScale, Func<int, float> rowScale)
         {
-            int depth = Depth, blocks = _blocked ? positions * BlocksPerPosition : 1;
+            int depth = Depth, blocks = _blocked ? (Depth / Math.Max(1, BlockLength)) : 1;
             byte[] codes = new byte[rows * depth];
             float[] blockScales = new float[rows * blocks];
             float[] rowScales = new float[rows];
@@ -397,8 +443,8 @@ internal static class LowPrecisionArrayOps
                 Func<int, int, byte> codeOf = code(o);
                 for (int slot = 0; slot < depth; slot++)
                 {
-                    (int c, int q) = Source(slot);
-                    codes[(o * depth) + slot] = c < 0 ? (byte)0 : codeOf(c, q);
+                    int c = _slotChannel[slot];
+                    codes[(o * depth) + slot] = c < 0 ? (byte)0 : codeOf(c, _slotPosition[slot]);
                 }
 
                 if (_blocked)
@@ -418,7 +464,7 @@ internal static class LowPrecisionArrayOps
                 }
             }
 
-            return new ScaledOperand(type, rows, depth, _blocked ? blockSize : Math.Max(1, depth), codes, blockScales, rowScales);
+            return new ScaledOperand(type, rows, depth, BlockLength, codes, blockScales, rowScales);
         }
 
         /// <summary>
@@ -428,32 +474,36 @@ internal static class LowPrecisionArrayOps
         /// </summary>
         /// <exception cref="InvalidOperationException">a block of the array takes elements from two stored blocks of
         /// different scales (the mapping only stores NVFP4 for layouts where this cannot happen).</exception>
-        public ScaledOperand Gather(MxElementType type, int rows, Func<int, int, int, int> source, NvFp4Tensor stored)
+        public ScaledOperand Gather<TSource>(MxElementType type, int rows, TSource source, NvFp4Tensor stored, byte[] scaleCodes)
+            where TSource : struct, ISourceIndex
         {
-            int depth = Depth, blocks = positions * BlocksPerPosition;
+            int depth = Depth, blocks = Depth / Math.Max(1, BlockLength);
             byte[] codes = new byte[rows * depth];
             float[] blockScales = new float[rows * blocks];
             bool[] set = new bool[blocks];
+            byte[] blockScaleCodes = new byte[blocks];
             for (int r = 0; r < rows; r++)
             {
                 Array.Clear(set);
                 for (int slot = 0; slot < depth; slot++)
                 {
-                    (int c, int q) = Source(slot);
-                    int at = c < 0 ? -1 : source(r, c, q);
+                    int c = _slotChannel[slot];
+                    int at = c < 0 ? -1 : source.Of(r, c, _slotPosition[slot]);
                     if (at < 0)
                     {
                         continue;
                     }
 
                     codes[(r * depth) + slot] = stored.Codes[at];
-                    int j = slot / blockSize;
-                    float scale = stored.BlockScaleOf(at);
+                    int j = slot / BlockLength;
+
+                    // E4M3 decodes distinct codes to distinct bits, so equal codes are equal scales.
+                    byte scale = scaleCodes[at];
                     if (!set[j])
                     {
-                        (blockScales[(r * blocks) + j], set[j]) = (scale, true);
+                        (blockScaleCodes[j], set[j]) = (scale, true);
                     }
-                    else if (BitConverter.SingleToInt32Bits(blockScales[(r * blocks) + j]) != BitConverter.SingleToInt32Bits(scale))
+                    else if (blockScaleCodes[j] != scale)
                     {
                         throw new InvalidOperationException($"array block {j} of row {r} spans two stored NVFP4 blocks");
                     }
@@ -461,23 +511,11 @@ internal static class LowPrecisionArrayOps
 
                 for (int j = 0; j < blocks; j++)
                 {
-                    blockScales[(r * blocks) + j] = set[j] ? blockScales[(r * blocks) + j] : 1f;
+                    blockScales[(r * blocks) + j] = set[j] ? Fp8E4M3Fn.Decode(blockScaleCodes[j]) : 1f;
                 }
             }
 
-            return new ScaledOperand(type, rows, depth, blockSize, codes, blockScales, [.. Enumerable.Repeat(stored.TensorScale, rows)]);
-        }
-
-        private (int Channel, int Position) Source(int slot)
-        {
-            if (!_blocked)
-            {
-                return (slot / positions, slot % positions);
-            }
-
-            int perPosition = BlocksPerPosition * blockSize;
-            int c = slot % perPosition;
-            return (c < channels ? c : -1, slot / perPosition);
+            return new ScaledOperand(type, rows, depth, BlockLength, codes, blockScales, [.. Enumerable.Repeat(stored.TensorScale, rows)]);
         }
     }
 }

@@ -20,11 +20,15 @@ public static class NvFp4Codec
     private const float E2M1Max = 6f;
     private const float E4M3Max = 448f;
 
-    public static int ScaleCount(int count) => (count + BlockSize - 1) / BlockSize;
+    public static int ScaleCount(int count, int blockSize = BlockSize) => (count + blockSize - 1) / blockSize;
 
     /// <summary>Quantizes <paramref name="values"/> with the tensor scale their own amax gives; returns that scale.</summary>
-    public static float Quantize(ReadOnlySpan<float> values, Span<byte> codes, Span<byte> blockScales)
+    /// <param name="blockSize">Values per block scale: 16, or fewer for blocks whose other values are zero padding
+    /// (a zero changes no amax and no code), as a low-precision array that skips the padding holds them.</param>
+    public static float Quantize(ReadOnlySpan<float> values, Span<byte> codes, Span<byte> blockScales, int blockSize = BlockSize)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(blockSize, BlockSize);
         float tensorMax = 0;
         foreach (float v in values)
         {
@@ -37,7 +41,7 @@ public static class NvFp4Codec
         }
 
         float tensorScale = TensorScale(tensorMax);
-        QuantizeBlocks(values, tensorScale, codes, blockScales);
+        QuantizeBlocks(values, tensorScale, codes, blockScales, blockSize);
         return tensorScale;
     }
 
@@ -67,20 +71,20 @@ public static class NvFp4Codec
             }
         }
 
-        QuantizeBlocks(values, tensorScale, codes, blockScales);
+        QuantizeBlocks(values, tensorScale, codes, blockScales, BlockSize);
     }
 
-    private static void QuantizeBlocks(ReadOnlySpan<float> values, float tensorScale, Span<byte> codes, Span<byte> blockScales)
+    private static void QuantizeBlocks(ReadOnlySpan<float> values, float tensorScale, Span<byte> codes, Span<byte> blockScales, int blockSize)
     {
-        if (codes.Length != values.Length || blockScales.Length != ScaleCount(values.Length))
+        if (codes.Length != values.Length || blockScales.Length != ScaleCount(values.Length, blockSize))
         {
             throw new ArgumentException("codes must match values and block scales must have one entry per 16 values");
         }
 
         for (int b = 0; b < blockScales.Length; b++)
         {
-            int start = b * BlockSize;
-            ReadOnlySpan<float> block = values.Slice(start, Math.Min(BlockSize, values.Length - start));
+            int start = b * blockSize;
+            ReadOnlySpan<float> block = values.Slice(start, Math.Min(blockSize, values.Length - start));
             float blockMax = 0;
             foreach (float v in block)
             {

@@ -17,4 +17,22 @@ public sealed record NvFp4Tensor(byte[] Codes, byte[] BlockScales, int[] ScaleSh
         int blocks = NvFp4Codec.ScaleCount(Extent);
         return Fp8E4M3Fn.Decode(BlockScales[(((o * blocks) + (k / NvFp4Codec.BlockSize)) * Inner) + i]);
     }
+
+    /// <summary>For every element (flat index, as <see cref="Codes"/>), the E4M3 code of its block scale: one pass in
+    /// layout order, for readers that gather elements in another order.</summary>
+    public byte[] ElementBlockScaleCodes()
+    {
+        byte[] result = new byte[Codes.Length];
+        int blocks = NvFp4Codec.ScaleCount(Extent);
+        int outer = Extent == 0 || Inner == 0 ? 0 : Codes.Length / (Extent * Inner);
+        for (int o = 0, at = 0; o < outer; o++)
+        {
+            for (int k = 0; k < Extent; k++, at += Inner)
+            {
+                BlockScales.AsSpan((((o * blocks) + (k / NvFp4Codec.BlockSize)) * Inner), Inner).CopyTo(result.AsSpan(at, Inner));
+            }
+        }
+
+        return result;
+    }
 }

@@ -18,14 +18,33 @@ public static class OperandQuantizer
 
     /// <param name="values">rows x depth, row-major; every value finite.</param>
     /// <exception cref="ArgumentException">a value is not finite, or NVFP4 with non-fp4 elements.</exception>
-    public static ScaledOperand Quantize(ReadOnlySpan<float> values, int rows, int depth, MxElementType type, BlockScaling scaling)
+    public static ScaledOperand Quantize(ReadOnlySpan<float> values, int rows, int depth, MxElementType type, BlockScaling scaling) =>
+        Quantize(values, rows, depth, type, scaling, BlockSize(scaling, depth));
+
+    /// <summary>
+    /// <see cref="Quantize(ReadOnlySpan{float}, int, int, MxElementType, BlockScaling)"/> with blocks of
+    /// <paramref name="blockSize"/> values, at most the scaling's block size: the blocks of an array that skips zero
+    /// padding (a block of 32 holding 16 channels and 16 zeros has the scale, codes and sums of the 16 alone).
+    /// </summary>
+    /// <exception cref="ArgumentException">a value is not finite, NVFP4 with non-fp4 elements, or the block size is out
+    /// of range.</exception>
+    public static ScaledOperand Quantize(ReadOnlySpan<float> values, int rows, int depth, MxElementType type, BlockScaling scaling, int blockSize)
     {
         if (values.Length != rows * depth)
         {
             throw new ArgumentException($"expected {rows * depth} values, got {values.Length}", nameof(values));
         }
 
-        int blockSize = BlockSize(scaling, depth);
+        if (blockSize < 1 || (scaling != BlockScaling.PerRow && blockSize > BlockSize(scaling, depth)))
+        {
+            throw new ArgumentException($"{scaling} blocks hold 1 to {BlockSize(scaling, depth)} values, not {blockSize}", nameof(blockSize));
+        }
+
+        if (scaling == BlockScaling.PerRow)
+        {
+            blockSize = BlockSize(scaling, depth);
+        }
+
         int blocks = (depth + blockSize - 1) / blockSize;
         byte[] codes = new byte[values.Length];
         float[] blockScales = new float[rows * blocks];
@@ -40,7 +59,7 @@ public static class OperandQuantizer
             switch (scaling)
             {
                 case BlockScaling.Mx:
-                    MxBlockCodec.Quantize(row, type, rowCodes, e8);
+                    MxBlockCodec.Quantize(row, type, rowCodes, e8, blockSize);
                     for (int b = 0; b < blocks; b++)
                     {
                         rowBlockScales[b] = Formats.E8M0.Decode(e8[b]);
@@ -54,7 +73,7 @@ public static class OperandQuantizer
                         throw new ArgumentException($"NVFP4 scaling needs fp4 e2m1 elements, not {type}");
                     }
 
-                    rowScales[r] = NvFp4Codec.Quantize(row, rowCodes, e8);
+                    rowScales[r] = NvFp4Codec.Quantize(row, rowCodes, e8, blockSize);
                     for (int b = 0; b < blocks; b++)
                     {
                         rowBlockScales[b] = Formats.Fp8E4M3Fn.Decode(e8[b]);

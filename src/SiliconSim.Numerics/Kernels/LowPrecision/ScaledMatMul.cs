@@ -24,9 +24,11 @@ public static class ScaledMatMul
 
     /// <param name="a">M x K activations.</param>
     /// <param name="b">N x K weights (transposed), blocked like <paramref name="a"/>.</param>
+    /// <param name="parallelism">Threads for the rows of <paramref name="a"/>; each output is computed the same way on
+    /// any thread, so the bits do not depend on it.</param>
     /// <exception cref="ArgumentException">the operands do not line up.</exception>
     /// <exception cref="OverflowException">a block sum exceeds 127 bits (far beyond any block of these formats).</exception>
-    public static float[] Compute(ScaledOperand a, ScaledOperand b, LowPrecisionAccumulation accumulation)
+    public static float[] Compute(ScaledOperand a, ScaledOperand b, LowPrecisionAccumulation accumulation, Parallelism parallelism = default)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -37,6 +39,23 @@ public static class ScaledMatMul
             throw new ArgumentException($"operands do not line up: depth {a.Depth} vs {b.Depth}, block {a.BlockSize} vs {b.BlockSize}");
         }
 
+        return NarrowBlockDot.TryCompute(a, b, accumulation, parallelism) ?? ComputeWide(a, b, accumulation);
+    }
+
+    /// <summary>True when <see cref="Compute"/> takes the 64-bit path for these operands (false: the 128-bit one).</summary>
+    public static bool FitsNarrowPath(ScaledOperand a, ScaledOperand b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return NarrowBlockDot.Fits(a, b);
+    }
+
+    /// <summary>
+    /// The 128-bit path, for operands whose block sums may not fit 64 bits (E5M2 elements, fp32 block scales with long
+    /// significands): every element as an integer at scale 2^16, block sums in Int128 where a long could overflow.
+    /// </summary>
+    internal static float[] ComputeWide(ScaledOperand a, ScaledOperand b, LowPrecisionAccumulation accumulation)
+    {
         long[] ia = Integers(a);
         long[] ib = Integers(b);
         (long Mantissa, int Exponent)[] sa = [.. a.BlockScales.Select(Split)];
@@ -131,7 +150,7 @@ public static class ScaledMatMul
     }
 
     /// <summary>A finite float as mantissa · 2^exponent with an integer mantissa; NaN/Inf as exponent int.MaxValue.</summary>
-    private static (long Mantissa, int Exponent) Split(float scale)
+    internal static (long Mantissa, int Exponent) Split(float scale)
     {
         if (!float.IsFinite(scale))
         {

@@ -27,6 +27,7 @@ public sealed class NvFp4AxisQuantizerTests
         Assert.Equal(scaleShape, q.ScaleShape);
         Assert.Equal(outer * blocks * inner, q.BlockScales.Length);
         Assert.Equal(TensorScale, q.TensorScale);
+        byte[] elementScales = q.ElementBlockScaleCodes();
         for (int o = 0; o < outer; o++)
         {
             for (int i = 0; i < inner; i++)
@@ -41,6 +42,7 @@ public sealed class NvFp4AxisQuantizerTests
                 {
                     Assert.Equal(codes[k], q.Codes[at[k]]);
                     Assert.Equal(Fp8E4M3Fn.Decode(scales[k / 16]), q.BlockScaleOf(at[k]));
+                    Assert.Equal(scales[k / 16], elementScales[at[k]]);
                 }
 
                 for (int b = 0; b < blocks; b++)
