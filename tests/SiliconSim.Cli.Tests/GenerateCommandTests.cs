@@ -55,6 +55,11 @@ public sealed class GenerateCommandTests
         Assert.Equal(6, tokens.Length);
         Assert.All(tokens, t => Assert.InRange(t, 0, SiliconSim.TestSupport.Models.DecoderBuilder.Vocab - 1));
         Assert.Contains("sequence 0: generated " + string.Join(' ', tokens), stdout, StringComparison.Ordinal);
+
+        // The same tokens on one thread as on all cores.
+        var (exit1, stdout1, stderr1) = CliRunner.Run("generate", "--model", model, "--prompt-ids", "5,17,42,3,88", "--new-tokens", "6", "--threads", "1", "--out", outDir);
+        Assert.True(exit1 == 0, stderr1);
+        Assert.Contains("sequence 0: generated " + string.Join(' ', tokens), stdout1, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -36,17 +36,18 @@ internal static class GenerateCommand
         var kv = new Option<string>("--kv") { Description = "KV-cache format: fp16, int8, fp8, fp4.", DefaultValueFactory = _ => "fp16" };
         var output = new Option<string?>("--out") { Description = "Where to write generate.json (default reports/<config>_<model>_generate)." };
         var set = new Option<string[]>("--set") { Description = "Override a config field, PATH=VALUE; repeatable.", Arity = ArgumentArity.ZeroOrMore };
+        var threads = ThreadsOption.Create();
         var command = new Command("generate", "Time an LLM's prefill and decode on a modeled accelerator: TTFT, tokens/s, joules per token.")
         {
-            model, config, prompt, newTokens, batch, weights, kv, output, set, promptIds,
+            model, config, prompt, newTokens, batch, weights, kv, output, set, promptIds, threads,
         };
         command.SetAction(parse => Execute(
             parse.GetValue(model)!, parse.GetValue(config), parse.GetValue(prompt), parse.GetValue(newTokens), parse.GetValue(batch),
-            parse.GetValue(weights), parse.GetValue(kv)!, parse.GetValue(output), [.. parse.GetValue(set) ?? []], parse.GetValue(promptIds), stdout, stderr));
+            parse.GetValue(weights), parse.GetValue(kv)!, parse.GetValue(output), [.. parse.GetValue(set) ?? []], parse.GetValue(promptIds), ThreadsOption.Parallelism(parse, threads), stdout, stderr));
         return command;
     }
 
-    private static int Execute(string modelPath, string? configName, int prompt, int newTokens, int batch, string? weights, string kv, string? outDir, ImmutableArray<string> overrides, string? promptIdsText, TextWriter stdout, TextWriter stderr)
+    private static int Execute(string modelPath, string? configName, int prompt, int newTokens, int batch, string? weights, string kv, string? outDir, ImmutableArray<string> overrides, string? promptIdsText, Numerics.Parallelism parallelism, TextWriter stdout, TextWriter stderr)
     {
         KvCacheFormat kvFormat = ParseFormat<KvCacheFormat>(kv, "--kv");
         bool onnx = modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
@@ -72,6 +73,7 @@ internal static class GenerateCommand
             Kv = kvFormat,
             Graph = ids is null ? null : ModelFiles.LoadModel(modelPath),
             PromptIds = ids,
+            Execution = new Graph.Execution.ExecutionOptions { Parallelism = parallelism },
         };
         if (request.Problem() is { } problem)
         {
