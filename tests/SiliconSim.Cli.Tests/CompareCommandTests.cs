@@ -90,6 +90,13 @@ public sealed class CompareCommandTests
         string html = File.ReadAllText(Path.Combine(dir.Path, "report.html"));
         Assert.Contains("<td>nvfp4</td>", html, StringComparison.Ordinal);
         Assert.Contains("<svg", html, StringComparison.Ordinal);
+
+        // The formats run side by side on all cores; one thread gives the same table, bit for bit.
+        using var single = new TempFolder();
+        var (exit1, _, stderr1) = CliRunner.Run(["compare", "--model", Model("mlp"), "--calib", s_calib, "--test", s_test, "--labels", s_labels,
+            "--formats", "fp32,int8,mxfp4,nvfp4", "--config", "edge-npu-mx", "--threads", "1", "--out", single.Path]);
+        Assert.True(exit1 == 0, stderr1);
+        Assert.Equal(File.ReadAllText(Path.Combine(dir.Path, "compare.csv")), File.ReadAllText(Path.Combine(single.Path, "compare.csv")));
     }
 
     [Fact]

@@ -100,9 +100,16 @@ internal static class CompareCommand
 
         // Every config first, so a format the array lacks fails before minutes of execution.
         var configs = new Dictionary<string, HardwareConfig>(StringComparer.Ordinal);
+        var loaded = new Dictionary<string, HardwareConfig>(StringComparer.Ordinal);
         foreach (string f in formats.Where(f => f != "fp32"))
         {
-            HardwareConfig config = HardwareConfig.Load(configNames[f]);
+            // One load per distinct config: every format usually names the same preset.
+            if (!loaded.TryGetValue(configNames[f], out HardwareConfig? config))
+            {
+                config = HardwareConfig.Load(configNames[f]);
+                loaded[configNames[f]] = config;
+            }
+
             if (LowPrecisionMacType(f) is { } mac && !config.Spec.Array.OperandTypes.Contains(mac))
             {
                 throw new UserInputException("--config", config.Loaded.Diagnostic("array.operand_types",
@@ -112,25 +119,37 @@ internal static class CompareCommand
             configs[f] = config;
         }
 
-        int[]? fp32Top = null;
-        var rows = new List<CompareRow>();
+        // The formats are independent (each quantizes, executes the test set and times one inference), so they run side
+        // by side on the thread budget, each format's kernels on one thread; the rows keep the formats' order and every
+        // bit is the same as one at a time.
         string modelName = Path.GetFileNameWithoutExtension(modelPath);
-        foreach (string f in formats.OrderBy(f => f == "fp32" ? 0 : 1))
+        string[] ordered = [.. formats.OrderBy(f => f == "fp32" ? 0 : 1)];
+        var results = new (int[] Top, RunResult? Result, HardwareConfig? Config)[ordered.Length];
+        Parallelism kernels = parallelism.MaxThreads >= ordered.Length ? parallelism : Parallelism.Single;
+        try
         {
+            Parallel.For(0, ordered.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism.MaxThreads }, RunFormat);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // The first format's failure, as a one-at-a-time run would have reported it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+
+        void RunFormat(int i)
+        {
+            string f = ordered[i];
             ModelGraph graph = f == "fp32" ? fp32 : Quantize(fp32, input, calibX, f);
             HardwareConfig? config = f == "fp32" ? null : configs[f];
             var workload = new LoadedWorkload(
-                new WorkloadRequest { Name = modelName + "_" + f, Model = graph, Inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = testX }, MemoryBudget = budget, Parallelism = parallelism },
+                new WorkloadRequest { Name = modelName + "_" + f, Model = graph, Inputs = new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [input.Name] = testX }, MemoryBudget = budget, Parallelism = kernels },
                 modelPath,
                 testPath);
             int[] top = Classifier.TopOne(workload.Prepare(config?.Spec).Outputs[0].Value);
-            fp32Top ??= f == "fp32" ? top : null;
-            double accuracy = top.Where((p, i) => p == labels[i]).Count() / (double)labels.Length;
-            double? agreement = fp32Top is null ? null : top.Where((p, i) => p == fp32Top[i]).Count() / (double)labels.Length;
             if (config is null)
             {
-                rows.Add(new CompareRow(f, "-", accuracy, agreement, null, null, null, null, null));
-                continue;
+                results[i] = (top, null, null);
+                return;
             }
 
             // One inference (batch 1, so the run's energy is the inference's): the first test sample, timed with the shapes its execution produced.
@@ -141,8 +160,19 @@ internal static class CompareCommand
                 throw new UserInputException(config.ConfigPath, $"format {f}: " + string.Join("; ", outcome.Problems.Select(config.Locate)));
             }
 
-            RunResult result = outcome.Result!;
-            rows.Add(new CompareRow(f, config.Spec.Name, accuracy, agreement, result.Performance.LatencySeconds, result.Energy.Total, result.Performance.Macs, result.Performance.TotalCycles, result.DramReadBytes + result.DramWriteBytes));
+            results[i] = (top, outcome.Result!, config);
+        }
+
+        int[]? fp32Top = ordered[0] == "fp32" ? results[0].Top : null;
+        var rows = new List<CompareRow>();
+        for (int i = 0; i < ordered.Length; i++)
+        {
+            (int[] top, RunResult? result, HardwareConfig? config) = results[i];
+            double accuracy = top.Where((p, k) => p == labels[k]).Count() / (double)labels.Length;
+            double? agreement = fp32Top is null ? null : top.Where((p, k) => p == fp32Top[k]).Count() / (double)labels.Length;
+            rows.Add(result is null
+                ? new CompareRow(ordered[i], "-", accuracy, agreement, null, null, null, null, null)
+                : new CompareRow(ordered[i], config!.Spec.Name, accuracy, agreement, result.Performance.LatencySeconds, result.Energy.Total, result.Performance.Macs, result.Performance.TotalCycles, result.DramReadBytes + result.DramWriteBytes));
         }
 
         CompareRow? int8 = rows.FirstOrDefault(r => r.Format == "int8" && r.Energy is not null);

@@ -22,7 +22,9 @@ public sealed class MemoryModelProperties
 
         Assert.Equal(slow.Status, fast.Status);
         Assert.True(fast.TotalCycles <= slow.TotalCycles, $"{fast.TotalCycles} > {slow.TotalCycles}");
-        Assert.Equal(slow.Dram, fast.Dram);
+
+        // The tilings tied on bytes do not depend on bandwidth; which of them is fastest does, so only the total is fixed.
+        Assert.Equal(slow.Dram.TotalBytes, fast.Dram.TotalBytes);
     }
 
     [Property]
