@@ -48,46 +48,13 @@ internal static class Int8ModelBench
         }
     }
 
-    /// <summary>The four models: ResNet-18 from TestSupport, MobileNetV2 built here (torchvision's layer table).</summary>
+    /// <summary>The four models: ResNet-18 from TestSupport, MobileNetV2 as the ORT comparison builds it (<see cref="MobileNetV2Sized"/>).</summary>
     private static IEnumerable<(string Name, byte[] Model)> Models()
     {
         yield return ("resnet18 qdq s8s8 channel", ResNet18.QdqS8S8Channel(Size));
         yield return ("resnet18 qop u8s8 tensor", ResNet18.QopU8S8Tensor(Size));
-        ModelGraph mobile = OnnxModelReader.Read(new MemoryStream(MobileNetV2()));
-        var calibration = new List<IReadOnlyDictionary<string, TensorValue>>
-        {
-            new Dictionary<string, TensorValue>(StringComparer.Ordinal) { [ResNet18.InputName] = new SeededTensors(1818).Normal(1f, 1, 3, Size, Size) },
-        };
-        var ranges = StaticQuantizer.Calibrate(mobile, calibration, ResNet18.QdqS8S8ChannelOptions);
-        yield return ("mobilenetv2 qdq s8s8 channel", OnnxModelWriter.ToBytes(StaticQuantizer.Quantize(mobile, ranges, ResNet18.QdqS8S8ChannelOptions)));
-        yield return ("mobilenetv2 qop u8s8 tensor", OnnxModelWriter.ToBytes(StaticQuantizer.Quantize(mobile, ranges, ResNet18.QopU8S8TensorOptions)));
-    }
-
-    /// <summary>MobileNetV2 1.0 (Sandler et al. 2018, Table 2; torchvision's mobilenet_v2) with seeded weights, BatchNorm folded.</summary>
-    private static byte[] MobileNetV2()
-    {
-        var b = new OnnxBuilder(opset: 17).Input(ResNet18.InputName, DataType.Float, null, 3, Size, Size);
-        var c = new CnnBuilder(b, seed: 2);
-        string x = c.Relu6(c.Conv(ResNet18.InputName, 3, 32, 3, 2));
-        int channels = 32;
-        (int T, int C, int N, int S)[] table = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)];
-        foreach (var (t, outChannels, n, s) in table)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                int stride = i == 0 ? s : 1;
-                int hidden = channels * t;
-                string y = t == 1 ? x : c.Relu6(c.Conv(x, channels, hidden, 1, name: "expand"));
-                y = c.Relu6(c.Conv(y, hidden, hidden, 3, stride, group: hidden, name: "dw"));
-                y = c.Conv(y, hidden, outChannels, 1, name: "project");
-                x = stride == 1 && channels == outChannels ? c.Add(y, x) : y;
-                channels = outChannels;
-            }
-        }
-
-        x = c.Relu6(c.Conv(x, channels, 1280, 1));
-        c.Head(x, 1280, 1000, ResNet18.OutputName);
-        return b.Output(ResNet18.OutputName, DataType.Float).ToBytes();
+        yield return ("mobilenetv2 qdq s8s8 channel", MobileNetV2Sized.Quantized(ResNet18.QdqS8S8ChannelOptions));
+        yield return ("mobilenetv2 qop u8s8 tensor", MobileNetV2Sized.Quantized(ResNet18.QopU8S8TensorOptions));
     }
 
     // Three runs with a timestamp at every node output: the time since the previous output is that node's; each
