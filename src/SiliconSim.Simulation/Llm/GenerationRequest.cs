@@ -77,9 +77,12 @@ public sealed record GenerationRequest
             return $"--prompt-ids: an executed generation needs {Batch} sequence(s) of {PromptTokens} token ids";
         }
 
-        if (PromptIds?.SelectMany(p => p).FirstOrDefault(t => t < 0 || t >= Shape.VocabSize, -1) is long bad and >= 0)
+        foreach (long id in PromptIds?.SelectMany(p => p) ?? [])
         {
-            return $"--prompt-ids: token id {bad} is outside the vocabulary [0, {Shape.VocabSize})";
+            if (id < 0 || id >= Shape.VocabSize)
+            {
+                return $"--prompt-ids: token id {id} is outside the vocabulary [0, {Shape.VocabSize})";
+            }
         }
 
         return DecodeSamples < 2 ? $"decode samples: at least 2, got {DecodeSamples}" : null;

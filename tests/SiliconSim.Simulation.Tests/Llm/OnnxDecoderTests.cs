@@ -52,6 +52,22 @@ public sealed class OnnxDecoderTests
     }
 
     [Theory]
+    [InlineData(-1)]
+    [InlineData(DecoderBuilder.Vocab)]
+    public void Request_RefusesTokenIdsOutsideTheVocabulary(long id)
+    {
+        var request = new GenerationRequest
+        {
+            Model = "decoder",
+            Shape = OnnxDecoderShape.Read(DecoderBuilder.Build(DecoderWeights.Float32)).Shape,
+            PromptTokens = 3,
+            NewTokens = 2,
+            PromptIds = [[1, id, 2]],
+        };
+        Assert.Equal($"--prompt-ids: token id {id} is outside the vocabulary [0, {DecoderBuilder.Vocab})", request.Problem());
+    }
+
+    [Theory]
     [InlineData(DecoderWeights.Float32, 1)]
     [InlineData(DecoderWeights.Int4Accuracy0, 2)]
     [InlineData(DecoderWeights.Int8Accuracy0, 1)]
