@@ -141,13 +141,11 @@ public sealed class ResNet18Tests
     }
 
     /// <summary>
-    /// Skipped: SiliconSim differs from ORT here (a bug in src/SiliconSim.Graph/Passes/NchwcSelection.cs). ORT's
-    /// NCHWc MaxPool output is an NCHWc value, so the residual Add of /layer1/layer1.0 (conv2 + MaxPool output) folds
-    /// into conv2 as its Sum operand; NchwcSelection.FuseAdds does not count pool outputs as NCHWc values, leaves the
-    /// Add separate and sums in the other order. First differing tensor: /layer1/layer1.0/relu_1/Relu_output_0
-    /// (1802 of 4096 elements at 32x32, 1 ulp); its inputs agree bit for bit.
+    /// The fp32 network at level ALL: its residual Adds fold into NCHWc convs, the first one's shortcut being the stem's
+    /// NCHWc MaxPool output (a pool output ORT tracks as NCHWc; summing that Add outside conv2 differed by 1 ulp in 1802
+    /// of 4096 elements of /layer1/layer1.0/relu_1 at 32x32).
     /// </summary>
-    [Theory(Skip = "SiliconSim's NchwcSelection does not fold the Add of /layer1/layer1.0 (its shortcut is the NCHWc MaxPool output) into conv2 as ORT does; see the summary")]
+    [Theory]
     [InlineData(64, 2)]
     [InlineData(32, 3)]
     public void Fp32_SmallImages_MatchOrtBitForBit(int size, int batch)
