@@ -5,22 +5,22 @@ namespace SiliconSim.Numerics.Kernels.Blockwise;
 /// <summary>
 /// accuracy_level 4 (MLAS SQNBIT_CompInt8) as ORT 1.31's CPU provider computes it on x86-64 hosts that MLAS gives the
 /// AVX512-VNNI dispatch (MlasSQNBitGemmDispatchAvx512vnni), single-threaded. Only what is reproduced bit for bit is
-/// accepted (4 bits, block 32 to 256, constant B, uint8 or no zero points; with float zero points ORT does not take
+/// accepted (4 bits, block 16 to 256, constant B, uint8 or no zero points; with float zero points ORT does not take
 /// this path and the level-0 dequantize-and-SGEMM result is exact); every other case is refused naming it.
 /// <para>Per row of A and block b along K (the last block zero-padded): amax = max|a|, sa = amax / 127,
 /// q = round-half-even(a · (amax ≠ 0 ? 127 / amax : 0)) as int8, and ablk = sa · Σq (an exact integer sum, one
 /// rounded product). Per column and block: sb, and bblk = −sb · zp (zp the uint8 zero point or 8).</para>
 /// <para>Per output (row, column) the int8 kernel keeps 16 fp32 lanes from +0; each fma adds an exact partial dot of
 /// q_a and B's raw codes times sa·sb, the partial and its lane set by the block length's kernel
-/// (<see cref="ColumnLanesBlock32"/>, <see cref="ColumnLanesBlock64"/>, <see cref="ColumnLanesBlock128Plus"/>). The
+/// (<see cref="ColumnLanesBlock16"/>, <see cref="ColumnLanesBlock32"/>, <see cref="ColumnLanesBlock64"/>, <see cref="ColumnLanesBlock128Plus"/>). The
 /// lanes are summed per column as the kernel's variant does (rows in pairs or alone, columns in groups of four from
 /// the start of each 128-column slice or alone) and the bias is added. Only then does the zero point enter
 /// (<see cref="AddZeroPointTerm"/>): C += an fma chain of ablk·bblk over the blocks.</para>
 /// </summary>
 public static partial class MatMulNBitsKernel
 {
-    /// <summary>The shortest block whose AVX512-VNNI CompInt8 kernel is modelled (block 16's is not).</summary>
-    private const int CompInt8MinBlockLength = 32;
+    /// <summary>The shortest block MatMulNBits takes, and MLAS has an AVX512-VNNI CompInt8 kernel for.</summary>
+    private const int CompInt8MinBlockLength = 16;
 
     /// <summary>SQ4BitGemm_CompInt8 hands the kernel 128 columns at a time.</summary>
     private const int CompInt8ColumnSlice = 128;
@@ -58,7 +58,7 @@ public static partial class MatMulNBitsKernel
 
         if (spec.BlockSize < CompInt8MinBlockLength)
         {
-            return $"accuracy_level 4 with block_size {spec.BlockSize} is not modelled (32 to 256 are)";
+            return $"accuracy_level 4 with block_size {spec.BlockSize} is not modelled (16 to 256 are)";
         }
 
         return null;
@@ -121,7 +121,7 @@ public static partial class MatMulNBitsKernel
                 for (; col < end; col++)
                 {
                     ColumnLanes(w, col, qa, sa, lanes[0]);
-                    float s = bs == 32 ? HorizontalSum8(lanes[0]) : ReduceAdd16(lanes[0]);
+                    float s = bs <= 32 ? HorizontalSum8(lanes[0]) : ReduceAdd16(lanes[0]);
                     y[(row * n) + col] = bias is null ? s : s + bias[col];
                 }
             }
@@ -131,14 +131,14 @@ public static partial class MatMulNBitsKernel
     }
 
     /// <summary>
-    /// A column of a four-column group: block 32 folds its 8 lanes per 128-bit half, ((x0+x1)+x2)+x3 and likewise for
+    /// A column of a four-column group: blocks 16 and 32 fold their 8 lanes per 128-bit half, ((x0+x1)+x2)+x3 and likewise for
     /// x4..x7, then adds the halves (FoldAccumulators on ymm); longer blocks take _mm512_reduce_add_ps per column for
     /// paired rows and FoldAccumulators on zmm for the odd last row.
     /// </summary>
     private static float ReduceFourColumnGroup(int blockSize, bool pairedRow, float[][] lanes, int c)
     {
         float[] x = lanes[c];
-        if (blockSize == 32)
+        if (blockSize <= 32)
         {
             return (((x[0] + x[1]) + x[2]) + x[3]) + (((x[4] + x[5]) + x[6]) + x[7]);
         }
@@ -149,11 +149,14 @@ public static partial class MatMulNBitsKernel
     /// <summary>hsum_float_8: ((x4+x0)+(x6+x2)) + ((x5+x1)+(x7+x3)).</summary>
     private static float HorizontalSum8(ReadOnlySpan<float> x) => ((x[4] + x[0]) + (x[6] + x[2])) + ((x[5] + x[1]) + (x[7] + x[3]));
 
-    /// <summary>The accumulator lanes of one output before the horizontal sum (8 for block 32, else 16).</summary>
+    /// <summary>The accumulator lanes of one output before the horizontal sum (8 for blocks 16 and 32, else 16).</summary>
     private static void ColumnLanes(BlockWeights w, int col, sbyte[] qa, float[] sa, float[] lanes)
     {
         switch (w.Spec.BlockSize)
         {
+            case 16:
+                ColumnLanesBlock16(w, col, qa, sa, lanes);
+                break;
             case 32:
                 ColumnLanesBlock32(w, col, qa, sa, lanes);
                 break;
@@ -212,6 +215,48 @@ public static partial class MatMulNBitsKernel
 
             sa[blk] = scale;
             ablk[blk] = scale * sum;
+        }
+    }
+
+    /// <summary>
+    /// Block 16: blocks eight at a time, 128 elements as two vpdpbusd (elements 0..63 and 64..127, 4 a lane), then
+    /// unpacklo/hi_epi64 and an add, so zmm lane i takes block g + (i / 4) for i mod 4 &lt; 2, else g + 4 + (i / 4), and
+    /// elements {0..3, 8..11} of it for even i, {4..7, 12..15} for odd i; one fma with sa·sb per lane and group. The 16
+    /// lanes are then folded to 8 (h_add_512: lane i + lane i + 8) and each leftover block (count mod 8) adds, through
+    /// the AVX2 single-block kernel's vpmaddwd, the exact pair sum of elements 2j and 2j + 1 into lane j with one fma.
+    /// </summary>
+    private static void ColumnLanesBlock16(BlockWeights w, int col, sbyte[] qa, float[] sa, float[] lanes8)
+    {
+        const int GroupBlocks = 8;
+        int blocks = sa.Length;
+        Span<float> acc = stackalloc float[Lanes16];
+        acc.Clear();
+        int grouped = blocks / GroupBlocks * GroupBlocks;
+        for (int g = 0; g < grouped; g += GroupBlocks)
+        {
+            for (int lane = 0; lane < Lanes16; lane++)
+            {
+                int quarter = lane / 4;
+                int r = lane % 4;
+                int blk = g + (r < 2 ? quarter : 4 + quarter);
+                int first = (r % 2) * 4;
+                int dot = QuadDot(w, col, qa, blk, first) + QuadDot(w, col, qa, blk, first + 8);
+                acc[lane] = MathF.FusedMultiplyAdd(dot, w.Scale(col, blk) * sa[blk], acc[lane]);
+            }
+        }
+
+        for (int i = 0; i < 8; i++)
+        {
+            lanes8[i] = acc[i] + acc[i + 8];
+        }
+
+        for (int blk = grouped; blk < blocks; blk++)
+        {
+            float scale = sa[blk] * w.Scale(col, blk);
+            for (int lane = 0; lane < 8; lane++)
+            {
+                lanes8[lane] = MathF.FusedMultiplyAdd(PairDot(w, col, qa, blk, 2 * lane), scale, lanes8[lane]);
+            }
         }
     }
 
@@ -318,6 +363,22 @@ public static partial class MatMulNBitsKernel
                 }
             }
         }
+    }
+
+    /// <summary>Σ q_a·q_b over the 2 elements from <paramref name="first"/> of block <paramref name="blk"/>.</summary>
+    private static int PairDot(BlockWeights w, int col, sbyte[] qa, int blk, int first)
+    {
+        int k = (blk * w.Spec.BlockSize) + first;
+        int sum = 0;
+        for (int e = k; e < k + 2; e++)
+        {
+            if (qa[e] != 0)
+            {
+                sum += qa[e] * w.Code(col, e);
+            }
+        }
+
+        return sum;
     }
 
     /// <summary>Σ q_a·q_b over the 4 elements from <paramref name="first"/> of block <paramref name="blk"/>
