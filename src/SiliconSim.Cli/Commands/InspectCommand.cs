@@ -4,6 +4,7 @@ using SiliconSim.Graph.Execution;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Graph.Passes;
 using SiliconSim.Numerics;
+using SiliconSim.Simulation.Pipeline;
 
 namespace SiliconSim.Cli.Commands;
 
@@ -32,7 +33,7 @@ internal static class InspectCommand
             {
                 if (parse.GetValue(lowered))
                 {
-                    graph = OrtCpuLowering.Lower(graph, budget: MaxMemoryOption.Budget(parse, maxMemory));
+                    graph = SimulationPipeline.LowerForExecution(graph, spec: null, MaxMemoryOption.Budget(parse, maxMemory));
                 }
 
                 Print(graph, n, stdout);

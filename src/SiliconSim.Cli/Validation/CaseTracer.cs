@@ -4,12 +4,13 @@ using SiliconSim.Graph.Execution;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Graph.Passes;
 using SiliconSim.Numerics;
+using SiliconSim.Simulation.Pipeline;
 
 namespace SiliconSim.Cli.Validation;
 
 /// <summary>
 /// `validate --trace-node/--trace-all`: runs a case's first data set through the lowered graph, keeps the traced
-/// tensors as <see cref="GraphExecutor"/> produces them, and compares each with ONNX Runtime's intermediate from the
+/// tensors as the executor produces them, and compares each with ONNX Runtime's intermediate from the
 /// --trace-expect folder, or, without one, prints a summary of it.
 /// </summary>
 internal static class CaseTracer
@@ -21,7 +22,7 @@ internal static class CaseTracer
     public static int Trace(TestCase testCase, TraceOptions trace, ValidateOptions options, TextWriter stdout)
     {
         ModelGraph model = ModelFiles.LoadModel(testCase.ModelPath);
-        ModelGraph lowered = OrtCpuLowering.Lower(model);
+        ModelGraph lowered = SimulationPipeline.LowerForExecution(model, spec: null);
         var resolver = new TraceResolver(model, lowered);
         var expected = trace.ExpectFolder is null ? null : LoadExpected(trace.ExpectFolder);
 
@@ -62,7 +63,7 @@ internal static class CaseTracer
         string? failure = null;
         try
         {
-            GraphExecutor.Run(lowered, inputs, (name, value) =>
+            SimulationPipeline.ExecuteObserved(lowered, inputs, (name, value) =>
             {
                 if (wanted.Contains(name))
                 {

@@ -49,6 +49,20 @@ public static class SimulationPipeline
         }
     }
 
+    /// <summary>
+    /// The graph a run executes for <paramref name="spec"/> (null: ONNX Runtime's CPU lowering alone). <c>inspect
+    /// --lowered</c> lists it and <c>validate --trace-*</c> walks it, so both show what a run computes.
+    /// </summary>
+    public static ModelGraph LowerForExecution(ModelGraph model, AcceleratorSpec? spec, MemoryBudget? budget = null) => AcceleratorLowering.Lower(model, spec, budget);
+
+    /// <summary>
+    /// Executes a graph from <see cref="LowerForExecution"/>, handing every node output to <paramref name="observe"/> as
+    /// it is produced: the intermediate values a trace compares, which <see cref="Evaluate"/> does not keep.
+    /// </summary>
+    /// <exception cref="ExecutionException">a node failed; the tensors before it have been observed.</exception>
+    public static void ExecuteObserved(ModelGraph lowered, IReadOnlyDictionary<string, TensorValue> inputs, Action<string, TensorValue> observe) =>
+        GraphExecutor.Run(lowered, inputs, observe);
+
     /// <summary>A matrix layer with a zero extent (a MatMul of a [0,k] operand) has no work the timing model can map:
     /// the model is at fault, named by its node.</summary>
     private static PreparedWorkload RefuseEmptyMatrices(PreparedWorkload prepared)
@@ -82,7 +96,7 @@ public static class SimulationPipeline
             };
         }
 
-        ModelGraph lowered = AcceleratorLowering.Lower(model, spec, request.MemoryBudget);
+        ModelGraph lowered = LowerForExecution(model, spec, request.MemoryBudget);
         var unsupported = GraphExecutor.FindUnsupported(lowered);
         if (unsupported.Count > 0)
         {
