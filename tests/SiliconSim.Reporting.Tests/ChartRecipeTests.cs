@@ -224,20 +224,22 @@ public sealed class ChartRecipeTests
     [Fact]
     public void MemoryOccupancy_StacksActivationsTilesAndWeightsInKiB_WithTheCapacityLineAndSpillMarkers()
     {
-        // Planned(): activations 3, 3, 16, 40, 24, 1 KiB; tiles 0, 8, 0, 16, 32, 2 KiB; 8,704 B = 8.5 KiB of resident
-        // weights on every layer; capacity 48 KiB; conv1 (#3) spills 20 KiB, conv2 (#4) reads it back.
+        // Planned(): activations 3, 3, 16, 40, 24, 1 KiB; tiles 0, 8, 0, 16, 32, 2 KiB, of which conv0's (#1) 2.25 KiB
+        // weight tile sits in a weight buffer, stacked above the activation buffers' share; 8,704 B = 8.5 KiB of
+        // resident weights on every layer; capacity 48 KiB; conv1 (#3) spills 20 KiB, conv2 (#4) reads it back.
         RunResult run = Planned(residentWeightBytes: 8704);
         Plot plot = MemoryOccupancyChart.Build(run);
         Recipe.Save(plot, "memory");
 
         Assert.True(MemoryOccupancyChart.Applies(run));
         var series = Recipe.BarSeries(plot);
-        Assert.Equal(3, series.Count);
+        Assert.Equal(4, series.Count);
         Assert.Equal([3.0, 3, 16, 40, 24, 1], series[0].Bars.Select(b => b.Value));
         Assert.All(series[0].Bars, b => Assert.Equal(0, b.ValueBase));
         Assert.Equal([3.0, 3, 16, 40, 24, 1], series[1].Bars.Select(b => b.ValueBase));
-        Assert.Equal([3.0, 11, 16, 56, 56, 3], series[1].Bars.Select(b => b.Value));
-        Assert.Equal([11.5, 19.5, 24.5, 64.5, 64.5, 11.5], series[2].Bars.Select(b => b.Value));
+        Assert.Equal([3.0, 8.75, 16, 56, 56, 3], series[1].Bars.Select(b => b.Value));
+        Assert.Equal([3.0, 11, 16, 56, 56, 3], series[2].Bars.Select(b => b.Value));
+        Assert.Equal([11.5, 19.5, 24.5, 64.5, 64.5, 11.5], series[3].Bars.Select(b => b.Value));
         Assert.Equal(48, Assert.Single(plot.GetPlottables().OfType<HorizontalLine>()).Y);
 
         var markers = plot.GetPlottables().OfType<Markers>().ToList();
@@ -250,7 +252,7 @@ public sealed class ChartRecipeTests
         Assert.Equal("Bytes on chip (KiB)", plot.Axes.Left.Label.Text);
         Assert.Equal("Layer (execution order)", plot.Axes.Bottom.Label.Text);
         Assert.Equal(
-            ["resident activations", "tile working set", "resident weights", "activation capacity (48 KiB)", "spill (bytes written to DRAM)", "refill (bytes read back)"],
+            ["resident activations", "tiles in the activation buffers", "weight tiles (weight buffer)", "resident weights", "activation capacity (48 KiB)", "spill (bytes written to DRAM)", "refill (bytes read back)"],
             Recipe.LegendLabels(plot));
     }
 
@@ -267,8 +269,8 @@ public sealed class ChartRecipeTests
 
         Assert.Empty(plot.GetPlottables().OfType<Markers>());
         Assert.Empty(plot.GetPlottables().OfType<Text>());
-        Assert.Equal(["resident activations", "tile working set", "resident weights (none: they stream)", "activation capacity (48 KiB)"], Recipe.LegendLabels(plot));
-        Assert.Equal([3.0, 11, 16, 56, 56, 3], Recipe.BarSeries(plot)[1].Bars.Select(b => b.Value));
+        Assert.Equal(["resident activations", "tiles in the activation buffers", "weight tiles (weight buffer)", "resident weights (none: they stream)", "activation capacity (48 KiB)"], Recipe.LegendLabels(plot));
+        Assert.Equal([3.0, 11, 16, 56, 56, 3], Recipe.BarSeries(plot)[2].Bars.Select(b => b.Value));
     }
 
     [Fact]
@@ -283,7 +285,7 @@ public sealed class ChartRecipeTests
 
         Assert.Equal("Bytes on chip (KiB)", plot.Axes.Left.Label.Text);
         Assert.Equal(56 * 1.15, plot.Axes.GetLimits().Top, 9);
-        Assert.Equal([3.0, 11, 16, 56, 56, 3], Recipe.BarSeries(plot)[1].Bars.Select(b => b.Value));
+        Assert.Equal([3.0, 11, 16, 56, 56, 3], Recipe.BarSeries(plot)[2].Bars.Select(b => b.Value));
         Assert.Contains("activation capacity (1 MiB, above the axis)", Recipe.LegendLabels(plot));
     }
 

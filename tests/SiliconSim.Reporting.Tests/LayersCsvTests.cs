@@ -55,6 +55,7 @@ public sealed class LayersCsvTests
         [
             "dram_weight_read_bytes", "dram_activation_in_read_bytes", "dram_activation_out_write_bytes", "dram_spill_write_bytes",
             "dram_refill_read_bytes", "resident_activation_bytes", "resident_weight_bytes", "tile_bytes", "fused_into", "spilled",
+            "weight_buffer_tile_bytes",
         ];
         Assert.Equal(["unit", "shape", "folds", "ops_per_dram_byte", .. appended], header[11..]);
         Dictionary<string, Dictionary<string, string>> byLayer = rows.Skip(1).ToDictionary(
@@ -66,6 +67,8 @@ public sealed class LayersCsvTests
         Assert.Equal("3072", byLayer["in_quant"]["dram_activation_in_read_bytes"]);
         Assert.Equal("1152", byLayer["conv0"]["dram_weight_read_bytes"]);
         Assert.Equal("8192", byLayer["conv0"]["tile_bytes"]);
+        Assert.Equal("2304", byLayer["conv0"]["weight_buffer_tile_bytes"]);
+        Assert.Equal("0", byLayer["conv1"]["weight_buffer_tile_bytes"]);
         Assert.Equal("conv0", byLayer["relu0"]["fused_into"]);
         Assert.Equal("", byLayer["conv0"]["fused_into"]);
         Assert.Equal("16384", byLayer["relu0"]["resident_activation_bytes"]);

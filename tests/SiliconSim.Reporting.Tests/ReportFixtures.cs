@@ -158,7 +158,7 @@ internal static class ReportFixtures
     /// </summary>
     public static RunResult Planned(long residentWeightBytes = 0, BatchSplit? split = null)
     {
-        LayerResult Planned(string name, LayerKind kind, DramTraffic dram, long resident, long tiles, string? fusedInto = null, string[]? spilled = null) => new()
+        LayerResult Planned(string name, LayerKind kind, DramTraffic dram, long resident, long tiles, string? fusedInto = null, string[]? spilled = null, long weightBufferTiles = 0) => new()
         {
             Name = name,
             OpType = kind == LayerKind.Matrix ? "QLinearConv" : "QuantizeLinear",
@@ -173,7 +173,7 @@ internal static class ReportFixtures
             DramReadBytes = dram.ReadBytes,
             DramWriteBytes = dram.WriteBytes,
             Dram = dram,
-            Occupancy = new LayerOccupancy { ResidentActivationBytes = resident, TileBytes = tiles, ResidentWeightBytes = residentWeightBytes, Spilled = spilled ?? [] },
+            Occupancy = new LayerOccupancy { ResidentActivationBytes = resident, TileBytes = tiles, WeightBufferTileBytes = weightBufferTiles, ResidentWeightBytes = residentWeightBytes, Spilled = spilled ?? [] },
             FusedInto = fusedInto,
         };
 
@@ -188,7 +188,7 @@ internal static class ReportFixtures
             Layers =
             [
                 Planned("in_quant", LayerKind.Vector, new DramTraffic { ActivationInReadBytes = 3072 }, 3072, 0),
-                Planned("conv0", LayerKind.Matrix, new DramTraffic { WeightReadBytes = 1152 }, 3072, 8192),
+                Planned("conv0", LayerKind.Matrix, new DramTraffic { WeightReadBytes = 1152 }, 3072, 8192, weightBufferTiles: 2304),
                 Planned("relu0", LayerKind.Vector, DramTraffic.Zero, 16384, 0, fusedInto: "conv0"),
                 Planned("conv1", LayerKind.Matrix, new DramTraffic { WeightReadBytes = 2304, SpillWriteBytes = 20480 }, 40960, 16384, spilled: ["relu0_out", "skip,a"]),
                 Planned("conv2", LayerKind.Matrix, new DramTraffic { WeightReadBytes = 4608, RefillReadBytes = 20480 }, 24576, 32768),

@@ -7,8 +7,9 @@ namespace SiliconSim.Reporting.Charts;
 
 /// <summary>
 /// What the on-chip buffers hold over the layer sequence, as the network memory plan placed it: per layer, stacked,
-/// the resident activations (inputs still to be read, kept outputs), the layer's tile working set and the resident
-/// weights; the activation capacity (every buffer not dedicated to weights) as a dashed line; a marker on each layer
+/// the resident activations (inputs still to be read, kept outputs) and the layer's tiles in the activation buffers,
+/// which the activation capacity (every buffer not dedicated to weights, a dashed line) bounds, then above them what a
+/// buffer dedicated to weights holds (the layer's weight tiles and the resident weights), which it does not; a marker on each layer
 /// that spills, labelled with the bytes it wrote to DRAM, and on each that refills, with the bytes it read back.
 /// </summary>
 public static class MemoryOccupancyChart
@@ -49,14 +50,19 @@ public static class MemoryOccupancyChart
 
         var plot = new Plot();
         bool weights = layers.Any(l => l.Occupancy.ResidentWeightBytes > 0);
-        ChartStyle.StackedBars(
-            plot,
-            ["resident activations", "tile working set", weights ? "resident weights" : "resident weights (none: they stream)"],
-            [
-                [.. layers.Select(l => l.Occupancy.ResidentActivationBytes / divisor)],
-                [.. layers.Select(l => l.Occupancy.TileBytes / divisor)],
-                [.. layers.Select(l => l.Occupancy.ResidentWeightBytes / divisor)],
-            ]);
+        bool weightBuffer = layers.Any(l => l.Occupancy.WeightBufferTileBytes > 0);
+        var series = new List<(string Legend, double[] Values)>
+        {
+            ("resident activations", [.. layers.Select(l => l.Occupancy.ResidentActivationBytes / divisor)]),
+            (weightBuffer ? "tiles in the activation buffers" : "tile working set", [.. layers.Select(l => (l.Occupancy.TileBytes - l.Occupancy.WeightBufferTileBytes) / divisor)]),
+        };
+        if (weightBuffer)
+        {
+            series.Add(("weight tiles (weight buffer)", [.. layers.Select(l => l.Occupancy.WeightBufferTileBytes / divisor)]));
+        }
+
+        series.Add((weights ? "resident weights" : "resident weights (none: they stream)", [.. layers.Select(l => l.Occupancy.ResidentWeightBytes / divisor)]));
+        ChartStyle.StackedBars(plot, [.. series.Select(s => s.Legend)], [.. series.Select(s => s.Values)]);
 
         if (capacity > 0)
         {
@@ -64,8 +70,9 @@ public static class MemoryOccupancyChart
             line.LegendText = capacityOnAxis ? $"activation capacity ({Bytes(capacity)})" : $"activation capacity ({Bytes(capacity)}, above the axis)";
         }
 
-        AddEvents(plot, layers, tops, divisor, l => l.Dram.SpillWriteBytes, MarkerShape.FilledTriangleDown, ChartStyle.Series(3), SpillLegend);
-        AddEvents(plot, layers, tops, divisor, l => l.Dram.RefillReadBytes, MarkerShape.FilledTriangleUp, ChartStyle.Series(4), RefillLegend);
+        // Marker colours after the four bar components' (Category10 5 and 6), so a marker never matches a bar.
+        AddEvents(plot, layers, tops, divisor, l => l.Dram.SpillWriteBytes, MarkerShape.FilledTriangleDown, ChartStyle.Series(5), SpillLegend);
+        AddEvents(plot, layers, tops, divisor, l => l.Dram.RefillReadBytes, MarkerShape.FilledTriangleUp, ChartStyle.Series(6), RefillLegend);
         AddLabels(plot, layers, tops, divisor);
 
         ChartStyle.CategoryAxis(plot, [.. layers.Select(l => l.Name)]);

@@ -21,6 +21,7 @@ public static class LayersCsv
         "dram_weight_read_bytes", "dram_activation_in_read_bytes", "dram_activation_out_write_bytes",
         "dram_spill_write_bytes", "dram_refill_read_bytes",
         "resident_activation_bytes", "resident_weight_bytes", "tile_bytes", "fused_into", "spilled",
+        "weight_buffer_tile_bytes",
     ];
 
     public static void Write(RunResult run, TextWriter writer)
@@ -41,6 +42,7 @@ public static class LayersCsv
                 Int(l.Dram.SpillWriteBytes), Int(l.Dram.RefillReadBytes),
                 Int(l.Occupancy.ResidentActivationBytes), Int(l.Occupancy.ResidentWeightBytes), Int(l.Occupancy.TileBytes),
                 Quote(l.FusedInto ?? ""), Quote(string.Join(';', l.Occupancy.Spilled)),
+                Int(l.Occupancy.WeightBufferTileBytes),
             ];
             writer.WriteLine(string.Join(',', cells));
         }

@@ -687,15 +687,16 @@ internal sealed class NetworkMemoryPlanner
     private LayerOccupancy Occupancy(MatrixLayerResult result, OperandPlacement placement, List<string> spilled)
     {
         long tiles = 0;
+        long weightBufferTiles = 0;
         if (result.Mapping is { } m)
         {
             BufferAssignment? buffers = BufferAssignment.Resolve(_spec.Memory.Buffers, out _);
             long Space(BufferSpec b, long bytes) => b.DoubleBuffered ? 2 * bytes : bytes;
             if (buffers is not null)
             {
-                tiles = Space(buffers.Input, placement.InputOnChip ? 0 : m.InputTileBytes)
-                    + Space(buffers.Weight, placement.WeightOnChip ? 0 : m.WeightTileBytes)
-                    + Space(buffers.Output, m.OutputTileBytes);
+                long weightTiles = Space(buffers.Weight, placement.WeightOnChip ? 0 : m.WeightTileBytes);
+                tiles = Space(buffers.Input, placement.InputOnChip ? 0 : m.InputTileBytes) + weightTiles + Space(buffers.Output, m.OutputTileBytes);
+                weightBufferTiles = buffers.Weight.Role == BufferRole.Weight ? weightTiles : 0;
             }
         }
 
@@ -704,6 +705,7 @@ internal sealed class NetworkMemoryPlanner
             ResidentActivationBytes = placement.ReservedActivationBytes,
             ResidentWeightBytes = placement.ReservedWeightBytes,
             TileBytes = tiles,
+            WeightBufferTileBytes = weightBufferTiles,
             Spilled = spilled,
         };
     }

@@ -16,6 +16,10 @@ public sealed record LayerOccupancy
     /// <summary>Bytes the layer's tiles take in the buffers (twice a tile in a double-buffered buffer).</summary>
     public long TileBytes { get; init; }
 
+    /// <summary>The part of <see cref="TileBytes"/> held in a buffer dedicated to weights, outside the activation
+    /// capacity (0 when the weight tiles share a buffer with activations).</summary>
+    public long WeightBufferTileBytes { get; init; }
+
     /// <summary>Activations the plan spilled to DRAM at this layer to make room.</summary>
     public IReadOnlyList<string> Spilled { get; init; } = [];
 }

@@ -168,6 +168,12 @@ public sealed class NetworkPlanProperties
         {
             Assert.True(l.Occupancy.ResidentActivationBytes <= r.Plan.ActivationCapacityBytes, $"{l.Name}: {l.Occupancy.ResidentActivationBytes} B resident in {r.Plan.ActivationCapacityBytes} B of activation buffers\n{Split(r)}");
             Assert.True(l.Occupancy.ResidentWeightBytes <= weightCapacity, $"{l.Name}: {l.Occupancy.ResidentWeightBytes} B of weights resident in {weightCapacity} B");
+
+            // What the occupancy chart stacks under the capacity line, and what it stacks above it for a weight buffer.
+            long activationBuffers = l.Occupancy.ResidentActivationBytes + l.Occupancy.TileBytes - l.Occupancy.WeightBufferTileBytes;
+            Assert.True(activationBuffers <= r.Plan.ActivationCapacityBytes, $"{l.Name}: {l.Occupancy.ResidentActivationBytes} B resident and {l.Occupancy.TileBytes - l.Occupancy.WeightBufferTileBytes} B of tiles in {r.Plan.ActivationCapacityBytes} B of activation buffers\n{Split(r)}");
+            Assert.True(l.Occupancy.WeightBufferTileBytes + l.Occupancy.ResidentWeightBytes <= weightCapacity, $"{l.Name}: {l.Occupancy.WeightBufferTileBytes} B of weight tiles beside {l.Occupancy.ResidentWeightBytes} B resident in {weightCapacity} B");
+            Assert.True(l.Occupancy.WeightBufferTileBytes == 0 || c.Spec.Memory.Buffers.Any(b => b.Role == BufferRole.Weight), $"{l.Name}: weight-buffer tiles without a weight buffer");
         }
     }
 
