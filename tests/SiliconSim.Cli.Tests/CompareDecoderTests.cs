@@ -75,6 +75,22 @@ public sealed class CompareDecoderTests
     }
 
     [Fact]
+    public void Compare_Decoder_SameRowsAtAnyThreadCount()
+    {
+        using var dir = new TempFolder();
+        string model = WriteDecoder(dir), tokens = WriteTokens(dir);
+        string Csv(string threads)
+        {
+            string outDir = Path.Combine(dir.Path, "t" + threads);
+            var (exit, _, stderr) = CliRunner.Run("compare", "--model", model, "--tokens", tokens, "--formats", "fp32,int8,nvfp4", "--new-tokens", "4", "--threads", threads, "--out", outDir);
+            Assert.True(exit == 0, stderr);
+            return File.ReadAllText(Path.Combine(outDir, "compare.csv"));
+        }
+
+        Assert.Equal(Csv("1"), Csv("2"));
+    }
+
+    [Fact]
     public void Compare_Decoder_CommaSeparatedTokens_OneSequence()
     {
         using var dir = new TempFolder();
