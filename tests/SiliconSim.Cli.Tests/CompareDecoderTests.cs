@@ -55,6 +55,7 @@ public sealed class CompareDecoderTests
         {
             Assert.Equal(36, row.GetProperty("positions").GetInt64());
             Assert.InRange(row.GetProperty("next_token_agreement").GetDouble(), 0, 1);
+            Assert.InRange(row.GetProperty("agreement_through_kv_cache").GetDouble(), 0, 1);
             Assert.Equal("fp8", row.GetProperty("kv_cache").GetString());
             Assert.Equal(12, row.GetProperty("prompt_tokens").GetInt32());
 

@@ -92,6 +92,7 @@ internal static class CompareDecoder
         }
 
         var predictions = new int[ordered.Length][][];
+        var throughCache = new int[ordered.Length][][];
         Parallelism kernels = a.Parallelism.MaxThreads >= ordered.Length ? a.Parallelism : Parallelism.Single;
         var options = new ExecutionOptions { MemoryBudget = a.Budget, Parallelism = kernels };
         try
@@ -103,7 +104,9 @@ internal static class CompareDecoder
                 try
                 {
                     ModelGraph graph = format is { } w ? DecoderQuantization.Quantize(a.Fp32, w, calibration) : a.Fp32;
-                    predictions[i] = NextTokenAgreement.Predictions(graph, tokens, format is null ? null : timings[f].Config.Spec, options);
+                    Hardware.Specs.AcceleratorSpec? spec = format is null ? null : timings[f].Config.Spec;
+                    predictions[i] = NextTokenAgreement.Predictions(graph, tokens, spec, options);
+                    throughCache[i] = NextTokenAgreement.PredictionsThroughCache(graph, tokens, spec, kv, options);
                 }
                 catch (Exception e) when (e is FormatException or ExecutionException or MemoryBudgetException)
                 {
@@ -117,7 +120,9 @@ internal static class CompareDecoder
         }
 
         int[][]? reference = ordered[0] == "fp32" ? predictions[0] : null;
-        var rows = ordered.Select((f, i) => new Row(f, timings[f].Config.Spec.Name, reference is null ? null : NextTokenAgreement.Compare(reference, predictions[i]), timings[f].Result)).ToList();
+        var rows = ordered.Select((f, i) => new Row(
+            f, timings[f].Config.Spec.Name, reference is null ? null : NextTokenAgreement.Compare(reference, predictions[i]),
+            reference is null ? null : NextTokenAgreement.Compare(reference, throughCache[i]), timings[f].Result)).ToList();
         Print(rows, stdout);
         File.WriteAllText(Path.Combine(outDir, "compare.csv"), Csv(rows));
         File.WriteAllText(Path.Combine(outDir, "compare.json"), Json(rows));
@@ -192,24 +197,26 @@ internal static class CompareDecoder
     private static void Print(List<Row> rows, TextWriter stdout)
     {
         GenerationRequest q = rows[0].Timing.Request;
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"next-token agreement with fp32 over {rows[0].Agreement?.Positions.ToString(CultureInfo.InvariantCulture) ?? "?"} positions (teacher-forced); timed: {q.PromptTokens} prompt + {q.NewTokens} new tokens, batch 1, KV cache {LlmFormats.Name(q.Kv)}"));
-        stdout.WriteLine($"{"format",-7} {"config",-12} {"timed as",-8} {"agree",8} {"tokens/s",10} {"mJ/token",10} {"TTFT",12} {"weights",10}");
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"next-token agreement with fp32 over {rows[0].Agreement?.Positions.ToString(CultureInfo.InvariantCulture) ?? "?"} positions (teacher-forced: one prefill; via KV: one token per step through the KV cache stored as {LlmFormats.Name(q.Kv)}); timed: {q.PromptTokens} prompt + {q.NewTokens} new tokens, batch 1, KV cache {LlmFormats.Name(q.Kv)}"));
+        stdout.WriteLine($"{"format",-7} {"config",-12} {"timed as",-8} {"agree",8} {"via KV",8} {"tokens/s",10} {"mJ/token",10} {"TTFT",12} {"weights",10}");
         foreach (Row r in rows)
         {
             GenerationResult t = r.Timing;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Format,-7} {r.Config,-12} {LlmFormats.Name(t.Request.Weights),-8} {(r.Agreement is { } g ? (100 * g.Fraction).ToString("F2", CultureInfo.InvariantCulture) + "%" : "-"),8} {t.TokensPerS,10:F1} {t.EnergyPerTokenJ * 1e3,10:F4} {t.TtftS * 1e3,9:F3} ms {t.WeightBytes / 1e6,7:F3} MB"));
+                $"{r.Format,-7} {r.Config,-12} {LlmFormats.Name(t.Request.Weights),-8} {Percent(r.Agreement),8} {Percent(r.ThroughCache),8} {t.TokensPerS,10:F1} {t.EnergyPerTokenJ * 1e3,10:F4} {t.TtftS * 1e3,9:F3} ms {t.WeightBytes / 1e6,7:F3} MB"));
         }
     }
 
+    private static string Percent(NextTokenAgreementResult? a) => a is null ? "-" : (100 * a.Fraction).ToString("F2", CultureInfo.InvariantCulture) + "%";
+
     private static string Csv(List<Row> rows)
     {
-        var sb = new StringBuilder("format,config,weights_timed_as,kv_cache,next_token_agreement,agreeing_positions,positions,prompt_tokens,new_tokens,ttft_s,tpot_s,tokens_per_s,energy_per_token_j,prefill_energy_j,weight_bytes,dram_read_bytes_per_token\n");
+        var sb = new StringBuilder("format,config,weights_timed_as,kv_cache,next_token_agreement,agreeing_positions,positions,agreement_through_kv_cache,prompt_tokens,new_tokens,ttft_s,tpot_s,tokens_per_s,energy_per_token_j,prefill_energy_j,weight_bytes,dram_read_bytes_per_token\n");
         foreach (Row r in rows)
         {
             GenerationResult t = r.Timing;
             sb.AppendJoin(',', r.Format, r.Config, LlmFormats.Name(t.Request.Weights), LlmFormats.Name(t.Request.Kv), F(r.Agreement?.Fraction),
-                r.Agreement?.Agreeing.ToString(CultureInfo.InvariantCulture) ?? "", r.Agreement?.Positions.ToString(CultureInfo.InvariantCulture) ?? "",
+                r.Agreement?.Agreeing.ToString(CultureInfo.InvariantCulture) ?? "", r.Agreement?.Positions.ToString(CultureInfo.InvariantCulture) ?? "", F(r.ThroughCache?.Fraction),
                 t.Request.PromptTokens.ToString(CultureInfo.InvariantCulture), t.Request.NewTokens.ToString(CultureInfo.InvariantCulture),
                 F(t.TtftS), F(t.TpotS), F(t.TokensPerS), F(t.EnergyPerTokenJ), F(t.Prefill.EnergyJ), t.WeightBytes.ToString(CultureInfo.InvariantCulture), F(t.DramReadBytesPerToken));
             sb.Append('\n');
@@ -229,6 +236,7 @@ internal static class CompareDecoder
             ["next_token_agreement"] = r.Agreement?.Fraction,
             ["agreeing_positions"] = r.Agreement?.Agreeing,
             ["positions"] = r.Agreement?.Positions,
+            ["agreement_through_kv_cache"] = r.ThroughCache?.Fraction,
             ["prompt_tokens"] = r.Timing.Request.PromptTokens,
             ["new_tokens"] = r.Timing.Request.NewTokens,
             ["ttft_s"] = r.Timing.TtftS,
@@ -246,10 +254,11 @@ internal static class CompareDecoder
 
     private static void WriteReport(List<Row> rows, string model, IReadOnlyList<long[]> tokens, string outDir)
     {
-        string[] columns = ["format", "config", "weights timed as", "next-token agreement with fp32", "tokens/s", "mJ / token", "TTFT (ms)", "weights (MB)"];
+        string[] columns = ["format", "config", "weights timed as", "next-token agreement with fp32", "through the KV cache", "tokens/s", "mJ / token", "TTFT (ms)", "weights (MB)"];
         var table = rows.Select(r => (IReadOnlyList<string>)
         [
             r.Format, r.Config, LlmFormats.Name(r.Timing.Request.Weights), r.Agreement is { } g ? F(100 * g.Fraction, "F2") + " %" : "",
+            r.ThroughCache is { } c ? F(100 * c.Fraction, "F2") + " %" : "",
             F(r.Timing.TokensPerS, "F1"), F(r.Timing.EnergyPerTokenJ * 1e3, "F4"), F(r.Timing.TtftS * 1e3, "F3"), F(r.Timing.WeightBytes / 1e6, "F3"),
         ]).ToList();
         string heading = string.Create(CultureInfo.InvariantCulture, $"Formats ({tokens.Count} x {tokens[0].Length} tokens teacher-forced; timed {rows[0].Timing.Request.PromptTokens} + {rows[0].Timing.Request.NewTokens} tokens, KV cache {LlmFormats.Name(rows[0].Timing.Request.Kv)})");
@@ -257,5 +266,6 @@ internal static class CompareDecoder
         TablePage.Write($"{model}: numeric formats compared on a decoder", [new TablePage.Table(heading, columns, table)], [], writer);
     }
 
-    private sealed record Row(string Format, string Config, NextTokenAgreementResult? Agreement, GenerationResult Timing);
+    /// <param name="ThroughCache">Agreement when the tokens run one per step through the KV cache in the --kv format.</param>
+    private sealed record Row(string Format, string Config, NextTokenAgreementResult? Agreement, NextTokenAgreementResult? ThroughCache, GenerationResult Timing);
 }

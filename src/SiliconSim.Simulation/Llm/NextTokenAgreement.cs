@@ -47,6 +47,60 @@ public static class NextTokenAgreement
         return Argmax(logits, tokens.Count, tokens[0].Length);
     }
 
+    /// <summary>
+    /// The same predictions made the way a generation makes them: one token per step, every step's new keys and values
+    /// stored in <paramref name="kv"/> (<see cref="KvCacheRounding"/>; null keeps them in float32) and read back by the
+    /// next step as past_key_values; still teacher-forced (step t feeds the token set's token t), so every position is
+    /// compared.
+    /// </summary>
+    /// <exception cref="FormatException">the graph is not a decoder, or its logits are not [sequences, 1, vocab].</exception>
+    /// <exception cref="ExecutionException">a node failed.</exception>
+    public static int[][] PredictionsThroughCache(ModelGraph graph, IReadOnlyList<long[]> tokens, AcceleratorSpec? spec, KvCacheFormat? kv, ExecutionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(tokens);
+        int sequences = tokens.Count;
+        Dictionary<string, TensorValue> feeds = DecoderFeeds.Prefill(graph, [.. tokens.Select(t => t[..1])]);
+        int length = tokens[0].Length;
+        ModelGraph lowered = AcceleratorLowering.Lower(graph, spec, options?.MemoryBudget);
+        ExecutionOptions run = (spec?.Array.Numerics.ToExecutionOptions() ?? ExecutionOptions.Default) with
+        {
+            MemoryBudget = options?.MemoryBudget ?? MemoryBudget.Default,
+            Parallelism = options?.Parallelism ?? Parallelism.Single,
+        };
+        string[] pasts = [.. feeds.Keys.Where(k => k.StartsWith("past_key_values.", StringComparison.Ordinal))];
+        var result = Enumerable.Range(0, sequences).Select(_ => new int[length]).ToArray();
+        for (int t = 0; t < length; t++)
+        {
+            feeds["input_ids"] = TensorValue.Create(DataType.Int64, [sequences, 1], tokens.Select(s => s[t]).ToArray());
+            if (feeds.ContainsKey("attention_mask"))
+            {
+                feeds["attention_mask"] = TensorValue.Create(DataType.Int64, [sequences, t + 1], Enumerable.Repeat(1L, sequences * (t + 1)).ToArray());
+            }
+
+            if (feeds.ContainsKey("position_ids"))
+            {
+                feeds["position_ids"] = TensorValue.Create(DataType.Int64, [sequences, 1], Enumerable.Repeat((long)t, sequences).ToArray());
+            }
+
+            var outputs = GraphExecutor.Run(lowered, feeds, options: run).ToDictionary(o => o.Name, o => o.Value, StringComparer.Ordinal);
+            int[][] step = Argmax(outputs.TryGetValue("logits", out TensorValue? logits) ? logits : throw new FormatException("a decoder needs a 'logits' output"), sequences, 1);
+            for (int s = 0; s < sequences; s++)
+            {
+                result[s][t] = step[s][0];
+            }
+
+            foreach (string past in pasts)
+            {
+                string present = "present." + past["past_key_values.".Length..];
+                TensorValue cache = outputs.TryGetValue(present, out TensorValue? c) ? c : throw new FormatException($"graph input '{past}' has no matching output '{present}'");
+                feeds[past] = kv is { } format ? KvCacheRounding.Store(cache, t, format) : cache;
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The positions where <paramref name="predictions"/> equal <paramref name="reference"/>.</summary>
     public static NextTokenAgreementResult Compare(int[][] reference, int[][] predictions)
     {
