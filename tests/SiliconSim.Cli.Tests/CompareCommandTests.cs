@@ -110,9 +110,11 @@ public sealed class CompareCommandTests
     }
 
     /// <summary>A 1-D little-endian int64 .npy (format 1.0: magic, header length, dict header padded to 64 bytes).</summary>
-    private static void WriteInt64Npy(string path, long[] values)
+    /// <summary>An int64 .npy of <paramref name="values"/>, 1-D or of <paramref name="shape"/>.</summary>
+    internal static void WriteInt64Npy(string path, long[] values, int[]? shape = null)
     {
-        string header = $"{{'descr': '<i8', 'fortran_order': False, 'shape': ({values.Length},), }}";
+        string dims = shape is null ? $"{values.Length}," : string.Join(", ", shape);
+        string header = $"{{'descr': '<i8', 'fortran_order': False, 'shape': ({dims}), }}";
         header = header.PadRight(64 - 10 - 1) + "\n";
         using var w = new BinaryWriter(File.Create(path));
         w.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);

@@ -23,7 +23,9 @@ namespace SiliconSim.Cli.Commands;
 /// prices one inference (batch 1) on the accelerator. fp32 is the accuracy reference only: no array operand type is
 /// float32, so its row has no latency or energy. fp8/mxfp4/nvfp4 run on the array's own low-precision MACs
 /// (<see cref="LowPrecisionArrayMapping"/>): the weights as the quantizer wrote them, the activations quantized by the
-/// array to the same element type, so their accuracy is the hardware's, not a float simulation's.
+/// array to the same element type, so their accuracy is the hardware's, not a float simulation's. A model whose inputs
+/// are a decoder's (input_ids, past_key_values.N) is compared on `--tokens` instead (<see cref="CompareDecoder"/>):
+/// next-token agreement with fp32, tokens/s and joules per token.
 /// </summary>
 internal static class CompareCommand
 {
@@ -32,26 +34,59 @@ internal static class CompareCommand
 
     public static Command Create(TextWriter stdout)
     {
-        var model = new Option<string>("--model") { Description = "The float32 .onnx model.", Required = true };
-        var calib = new Option<string>("--calib") { Description = "Calibration inputs (.npy or .pb) with the model input's shape.", Required = true };
-        var test = new Option<string>("--test") { Description = "Test inputs (.npy or .pb), one sample per row of the first axis.", Required = true };
-        var labels = new Option<string>("--labels") { Description = "Test labels: a 1-D integer .npy, one per test sample.", Required = true };
-        var formats = new Option<string>("--formats") { Description = $"Comma-separated formats: {string.Join(", ", s_formats)}.", DefaultValueFactory = _ => "fp32,int8" };
-        var config = new Option<string?>("--config") { Description = $"One accelerator config (preset or YAML) for every format, or FMT=CONFIG pairs separated by commas (default {PresetCatalog.DefaultPreset})." };
+        var model = new Option<string>("--model") { Description = "The float32 .onnx model: a CNN or MLP with one float input, or a decoder wired as ONNX Runtime GenAI's model builder wires one (input_ids, attention_mask, past_key_values.N.key/value).", Required = true };
+        var calib = new Option<string?>("--calib") { Description = "CNN/MLP: calibration inputs (.npy or .pb) with the model input's shape." };
+        var test = new Option<string?>("--test") { Description = "CNN/MLP: test inputs (.npy or .pb), one sample per row of the first axis." };
+        var labels = new Option<string?>("--labels") { Description = "CNN/MLP: test labels, a 1-D integer .npy, one per test sample." };
+        var tokens = new Option<string?>("--tokens") { Description = "Decoder: the token set, an int64/int32 .npy [sequences, tokens] or comma-separated ids for one sequence; each format's next token at every position is compared with fp32's (teacher-forced)." };
+        var formats = new Option<string?>("--formats") { Description = $"Comma-separated formats. CNN/MLP: {string.Join(", ", s_formats)} (default fp32,int8). Decoder: {string.Join(", ", CompareDecoder.Formats)} (generate's --weights names: int8 is W8A8, int4 W4A16 MatMulNBits; default all)." };
+        var config = new Option<string?>("--config") { Description = $"One accelerator config (preset or YAML) for every format, or FMT=CONFIG pairs separated by commas (default {PresetCatalog.DefaultPreset}; for a decoder {GenerateCommand.DefaultPreset})." };
+        var kv = new Option<string?>("--kv") { Description = "Decoder: the KV-cache format the generation is timed with: fp16, int8, fp8, fp4 (default fp16; the agreement runs a prefill, whose attention reads the fresh keys and values)." };
+        var promptTokens = new Option<int?>("--prompt-tokens") { Description = "Decoder: prompt tokens of the timed generation (default: the token set's sequence length)." };
+        var newTokens = new Option<int?>("--new-tokens") { Description = "Decoder: tokens generated in the timed generation (default 128)." };
         var output = new Option<string?>("--out") { Description = "Where to write compare.csv and compare.json (default reports/compare_<model>)." };
         var maxMemory = MaxMemoryOption.Create();
         var threads = ThreadsOption.Create();
-        var command = new Command("compare", "Compare numeric formats on one model: accuracy, latency, energy per inference, EDP.")
+        var command = new Command("compare", "Compare numeric formats on one model: accuracy, latency, energy per inference, EDP; on a decoder next-token agreement, tokens/s and joules per token.")
         {
-            model, calib, test, labels, formats, config, output, maxMemory, threads,
+            model, calib, test, labels, tokens, formats, config, kv, promptTokens, newTokens, output, maxMemory, threads,
         };
-        command.SetAction(parse => Execute(
-            parse.GetValue(model)!, parse.GetValue(calib)!, parse.GetValue(test)!, parse.GetValue(labels)!,
-            parse.GetValue(formats)!, parse.GetValue(config), parse.GetValue(output), MaxMemoryOption.Budget(parse, maxMemory), ThreadsOption.Parallelism(parse, threads), stdout));
+        command.SetAction(parse =>
+        {
+            string modelPath = parse.GetValue(model)!;
+            (ModelGraph graph, Graph.Onnx.Proto.ModelProto proto) = ModelFiles.LoadModelWithProto(modelPath);
+            MemoryBudget budget = MaxMemoryOption.Budget(parse, maxMemory);
+            Parallelism parallelism = ThreadsOption.Parallelism(parse, threads);
+            if (Simulation.Llm.DecoderFeeds.LooksLikeDecoder(graph))
+            {
+                RefuseOptions(parse, [calib, test, labels], $"is for a CNN or MLP; {modelPath} is a decoder (inputs input_ids and past_key_values.N), compared on --tokens");
+                string tokenSet = parse.GetValue(tokens) ?? throw new UserInputException("--tokens", $"required: {modelPath} is a decoder, compared on a token set (an int64 .npy [sequences, tokens] or comma-separated ids)");
+                return CompareDecoder.Execute(
+                    new CompareDecoder.Arguments(modelPath, graph, proto, tokenSet, parse.GetValue(formats), parse.GetValue(config), parse.GetValue(output), parse.GetValue(kv), parse.GetValue(promptTokens), parse.GetValue(newTokens), budget, parallelism),
+                    stdout);
+            }
+
+            RefuseOptions(parse, [tokens, kv, promptTokens, newTokens], $"is for a decoder (inputs input_ids and past_key_values.N); {modelPath} is compared on --calib, --test and --labels");
+            return Execute(
+                modelPath, graph, Required(parse, calib), Required(parse, test), Required(parse, labels),
+                parse.GetValue(formats) ?? "fp32,int8", parse.GetValue(config), parse.GetValue(output), budget, parallelism, stdout);
+        });
         return command;
     }
 
-    private static int Execute(string modelPath, string calibPath, string testPath, string labelsPath, string formatList, string? configArg, string? outArg, MemoryBudget budget, Parallelism parallelism, TextWriter stdout)
+    /// <summary>Refuses the first of <paramref name="options"/> given, naming it.</summary>
+    private static void RefuseOptions(ParseResult parse, Option[] options, string why)
+    {
+        if (options.FirstOrDefault(o => parse.GetResult(o) is not null) is { } given)
+        {
+            throw new UserInputException(given.Name, why);
+        }
+    }
+
+    private static string Required(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) ?? throw new UserInputException(option.Name, "required for a CNN or MLP (a decoder, with inputs input_ids and past_key_values.N, takes --tokens instead)");
+
+    private static int Execute(string modelPath, ModelGraph fp32, string calibPath, string testPath, string labelsPath, string formatList, string? configArg, string? outArg, MemoryBudget budget, Parallelism parallelism, TextWriter stdout)
     {
         string[] formats = [.. formatList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         foreach (string f in formats)
@@ -67,11 +102,10 @@ internal static class CompareCommand
             throw new UserInputException("--formats", "no format given");
         }
 
-        Dictionary<string, string> configNames = ConfigsPerFormat(configArg, formats);
+        Dictionary<string, string> configNames = ConfigsPerFormat(configArg, formats, PresetCatalog.DefaultPreset, referenceNeedsConfig: false);
         string outDir = outArg ?? Path.Combine("reports", "compare_" + Path.GetFileNameWithoutExtension(modelPath));
         OutputFolder.Prepare(outDir, "--out");
 
-        ModelGraph fp32 = ModelFiles.LoadModel(modelPath);
         var runtimeInputs = fp32.RuntimeInputs.ToList();
         if (runtimeInputs.Count != 1 || runtimeInputs[0].Type != DataType.Float)
         {
@@ -200,14 +234,16 @@ internal static class CompareCommand
         TablePage.Write($"{model}: numeric formats compared", [new TablePage.Table("Formats (one inference, batch 1)", columns, table)], charts, writer);
     }
 
-    private static Dictionary<string, string> ConfigsPerFormat(string? arg, string[] formats)
+    /// <summary>The config each format is timed on: one for all, or FMT=CONFIG pairs naming every timed format
+    /// (<paramref name="referenceNeedsConfig"/>: fp32 is timed too, as a decoder's is).</summary>
+    internal static Dictionary<string, string> ConfigsPerFormat(string? arg, string[] formats, string defaultPreset, bool referenceNeedsConfig)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (arg is null || !arg.Contains('=', StringComparison.Ordinal))
         {
             foreach (string f in formats)
             {
-                result[f] = arg ?? PresetCatalog.DefaultPreset;
+                result[f] = arg ?? defaultPreset;
             }
 
             return result;
@@ -230,7 +266,7 @@ internal static class CompareCommand
             result[f] = pair[(eq + 1)..];
         }
 
-        var missing = formats.Where(f => f != "fp32" && !result.ContainsKey(f)).ToList();
+        var missing = formats.Where(f => (referenceNeedsConfig || f != "fp32") && !result.ContainsKey(f)).ToList();
         if (missing.Count > 0)
         {
             throw new UserInputException("--config", $"no config for format(s) {string.Join(", ", missing)}");

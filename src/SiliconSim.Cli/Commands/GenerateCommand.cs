@@ -19,7 +19,7 @@ namespace SiliconSim.Cli.Commands;
 internal static class GenerateCommand
 {
     /// <summary>The preset when --config is absent: a phone NPU with LPDDR5X that multiplies every format generate offers.</summary>
-    private const string DefaultPreset = "phone-npu";
+    internal const string DefaultPreset = "phone-npu";
 
     /// <summary>A config.json is a few kilobytes; anything this large is not one.</summary>
     private const long MaxConfigBytes = 4 << 20;
@@ -58,7 +58,7 @@ internal static class GenerateCommand
 
         (string configPath, DecoderShape shape, LlmWeightFormat? ownFormat) = onnx ? LoadOnnxShape(modelPath) : LoadShape(modelPath);
         LlmWeightFormat weightFormat = weights is null ? ownFormat ?? LlmWeightFormat.Int4 : ParseFormat<LlmWeightFormat>(weights, "--weights");
-        IReadOnlyList<long[]>? ids = promptIdsText is null ? null : PromptIds(promptIdsText);
+        IReadOnlyList<long[]>? ids = promptIdsText is null ? null : TokenIds(promptIdsText, "--prompt-ids");
         HardwareConfig config = HardwareConfig.Load(configName ?? DefaultPreset, overrides);
         string name = onnx ? Path.GetFileNameWithoutExtension(modelPath)
             : Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) is { Length: > 0 } folder ? folder : shape.Architecture;
@@ -110,7 +110,7 @@ internal static class GenerateCommand
     }
 
     /// <summary>The format named <paramref name="text"/> (case ignored; never a number, as Enum.TryParse would allow).</summary>
-    private static T ParseFormat<T>(string text, string option)
+    internal static T ParseFormat<T>(string text, string option)
         where T : struct, Enum =>
         Enum.GetValues<T>().Where(v => string.Equals(v.ToString(), text, StringComparison.OrdinalIgnoreCase)).Select(v => (T?)v).FirstOrDefault()
             ?? throw new UserInputException(option, $"'{text}' is not a format; use one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
@@ -129,8 +129,9 @@ internal static class GenerateCommand
         }
     }
 
-    /// <summary>Token ids: comma-separated integers (one sequence) or an int64/int32 .npy of [batch, tokens] or [tokens].</summary>
-    private static IReadOnlyList<long[]> PromptIds(string text)
+    /// <summary>Token ids: comma-separated integers (one sequence) or an int64/int32 .npy of [batch, tokens] or [tokens];
+    /// <paramref name="option"/> names the option in a message about the comma-separated form.</summary>
+    internal static IReadOnlyList<long[]> TokenIds(string text, string option)
     {
         if (text.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
@@ -155,7 +156,7 @@ internal static class GenerateCommand
         {
             if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out long id))
             {
-                throw new UserInputException("--prompt-ids", $"'{part}' is not a token id (a non-negative integer); give comma-separated ids or a .npy file");
+                throw new UserInputException(option, $"'{part}' is not a token id (a non-negative integer); give comma-separated ids or a .npy file");
             }
 
             ids.Add(id);

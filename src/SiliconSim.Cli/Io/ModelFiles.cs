@@ -25,6 +25,21 @@ internal static class ModelFiles
     }
 
     /// <summary>The model's protobuf alone, external data left unread (for what its structure says).</summary>
+    /// <summary>The model as imported and as parsed, from one read: the decoder front doors read shapes from the
+    /// proto's structure (<c>OnnxDecoderShape</c>) and execute the graph.</summary>
+    public static (ModelGraph Graph, ModelProto Proto) LoadModelWithProto(string path)
+    {
+        ModelProto proto = LoadModelProto(path);
+        try
+        {
+            return (OnnxModelReader.Import(proto, new FolderExternalData(Path.GetDirectoryName(Path.GetFullPath(path))!)), proto);
+        }
+        catch (OnnxFormatException e)
+        {
+            throw new UserInputException(path, e.Message);
+        }
+    }
+
     public static ModelProto LoadModelProto(string path)
     {
         using var stream = Open(path);

@@ -122,32 +122,11 @@ public static class GreedyDecoding
     /// <summary>Per sequence, the id of the largest logit at the last position (the lowest id among equals; NaN never wins).</summary>
     private static long[] ArgmaxOfLastPosition(TensorValue logits, int batch, int sequence)
     {
-        if (logits.Rank != 3 || logits.Shape[0] != batch || logits.Shape[1] != sequence)
-        {
-            throw new FormatException($"output 'logits' is {logits}, expected [{batch}, {sequence}, vocab]");
-        }
-
-        float[] values = logits.Data switch
-        {
-            float[] f => f,
-            Half[] h => Array.ConvertAll(h, v => (float)v),
-            _ => throw new FormatException($"output 'logits' is {logits}, expected float or float16"),
-        };
-        int vocab = logits.Shape[2];
+        int[][] all = NextTokenAgreement.Argmax(logits, batch, sequence);
         var next = new long[batch];
         for (int b = 0; b < batch; b++)
         {
-            ReadOnlySpan<float> row = values.AsSpan((((b * sequence) + sequence - 1) * vocab), vocab);
-            int best = 0;
-            for (int v = 1; v < vocab; v++)
-            {
-                if (row[v] > row[best] || float.IsNaN(row[best]))
-                {
-                    best = v;
-                }
-            }
-
-            next[b] = best;
+            next[b] = all[b][sequence - 1];
         }
 
         return next;
