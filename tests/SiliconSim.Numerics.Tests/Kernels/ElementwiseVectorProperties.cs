@@ -1,0 +1,86 @@
+using FsCheck.Xunit;
+using SiliconSim.Numerics.Kernels;
+using SiliconSim.Numerics.Kernels.Float;
+
+namespace SiliconSim.Numerics.Tests.Kernels;
+
+/// <summary>
+/// The vectorised quantized element-wise and pooling paths against their scalar references, bit for bit: QLinearAdd's
+/// span kernel against <see cref="QLinearAdd.SpanScalar{T}"/> at every length across the 32-element steps and tails
+/// (full-length and scalar B, u8 and s8, scales that saturate and round on halves), and the 8-bit 2-D MaxPool against
+/// the generic window loop (which the indices output still takes) over generated geometries with padding, strides,
+/// dilations and ceil_mode.
+/// </summary>
+public sealed class ElementwiseVectorProperties
+{
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void QLinearAddSpan_EqualsScalarReference_AtEveryLength(bool signed, bool scalarB)
+    {
+        var rng = new Random(signed ? 11 : 7);
+        for (int length = 0; length <= 140; length++)
+        {
+            for (int trial = 0; trial < 4; trial++)
+            {
+                // Scales from tiny (everything near the zero point) to large (most lanes saturate); zero points across
+                // the range; a scale ratio of 0.5 makes many results land on exact halves.
+                float sa = trial == 0 ? 0.5f : (float)Math.Exp((rng.NextDouble() * 6) - 3);
+                float sb = trial == 0 ? 0.5f : (float)Math.Exp((rng.NextDouble() * 6) - 3);
+                float sc = trial == 0 ? 1f : (float)Math.Exp((rng.NextDouble() * 6) - 3);
+                if (signed)
+                {
+                    Check<sbyte>(rng, length, scalarB, sa, sb, sc, () => (sbyte)rng.Next(-128, 128), v => v);
+                }
+                else
+                {
+                    Check<byte>(rng, length, scalarB, sa, sb, sc, () => (byte)rng.Next(256), v => v);
+                }
+            }
+        }
+    }
+
+    private static void Check<T>(Random rng, int length, bool scalarB, float sa, float sb, float sc, Func<T> code, Func<T, int> toInt)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>, System.Numerics.IMinMaxValue<T>
+    {
+        T[] a = [.. Enumerable.Range(0, length).Select(_ => code())];
+        T[] b = [.. Enumerable.Range(0, scalarB ? 1 : length).Select(_ => code())];
+        int za = toInt(code()), zb = toInt(code()), zc = toInt(code());
+        var expected = new T[length];
+        var actual = new T[length];
+        if (length > 0 || !scalarB)
+        {
+            QLinearAdd.SpanScalar<T>(a, sa, za, b, sb, zb, sc, zc, expected, scalarB && length > 0);
+            QLinearAdd.Span<T>(a, sa, za, b, sb, zb, sc, zc, actual, scalarB && length > 0);
+        }
+
+        Assert.True(expected.AsSpan().SequenceEqual(actual), $"length {length}, scalar B {scalarB}, scales {sa} {sb} {sc}, zero points {za} {zb} {zc}");
+    }
+
+    [Property(MaxTest = 300)]
+    public bool MaxPool8Bit_EqualsWindowLoop(int seed)
+    {
+        var rng = new Random(seed);
+        int k0 = rng.Next(1, 5), k1 = rng.Next(1, 5);
+        int d0 = rng.Next(1, 3), d1 = rng.Next(1, 3);
+        int s0 = rng.Next(1, 4), s1 = rng.Next(1, 4);
+        long[] pads = [rng.Next(0, k0), rng.Next(0, k1), rng.Next(0, k0), rng.Next(0, k1)];
+        int h = rng.Next(((k0 - 1) * d0) + 1, 40), w = rng.Next(((k1 - 1) * d1) + 1, 70);
+        int[] shape = [rng.Next(1, 3), rng.Next(1, 5), h, w];
+        bool ceil = rng.Next(2) == 0;
+        var g = ConvGeometry.Resolve(shape, shape[1], [k0, k1], [s0, s1], [d0, d1], pads, "NOTSET", 1, ceil);
+        int n = shape[0] * shape[1] * h * w;
+        if (rng.Next(2) == 0)
+        {
+            byte[] x = [.. Enumerable.Range(0, n).Select(_ => (byte)rng.Next(256))];
+            byte[] expected = PoolKernels.MaxPool(x, g, byte.MinValue, out _, computeIndices: true);
+            return expected.AsSpan().SequenceEqual(PoolKernels.MaxPool<byte>(x, g, byte.MinValue, out _));
+        }
+
+        sbyte[] xs = [.. Enumerable.Range(0, n).Select(_ => (sbyte)rng.Next(-128, 128))];
+        sbyte[] expectedS = PoolKernels.MaxPool(xs, g, sbyte.MinValue, out _, computeIndices: true);
+        return expectedS.AsSpan().SequenceEqual(PoolKernels.MaxPool<sbyte>(xs, g, sbyte.MinValue, out _));
+    }
+}
