@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using SiliconSim.Numerics.Kernels;
+using SiliconSim.Numerics.Kernels.Elementwise;
 using SiliconSim.Numerics.Kernels.Float;
 
 namespace SiliconSim.Numerics.Tests.Kernels;
@@ -9,7 +10,7 @@ namespace SiliconSim.Numerics.Tests.Kernels;
 /// span kernel against <see cref="QLinearAdd.SpanScalar{T}"/> at every length across the 32-element steps and tails
 /// (full-length and scalar B, u8 and s8, scales that saturate and round on halves), and the 8-bit 2-D MaxPool against
 /// the generic window loop (which the indices output still takes) over generated geometries with padding, strides,
-/// dilations and ceil_mode.
+/// dilations and ceil_mode; and the fp32 equal-shape Add/Sub/Mul/Div against <see cref="ElementwiseKernels.Apply{T}"/>.
 /// </summary>
 public sealed class ElementwiseVectorProperties
 {
@@ -82,5 +83,32 @@ public sealed class ElementwiseVectorProperties
         sbyte[] xs = [.. Enumerable.Range(0, n).Select(_ => (sbyte)rng.Next(-128, 128))];
         sbyte[] expectedS = PoolKernels.MaxPool(xs, g, sbyte.MinValue, out _, computeIndices: true);
         return expectedS.AsSpan().SequenceEqual(PoolKernels.MaxPool<sbyte>(xs, g, sbyte.MinValue, out _));
+    }
+
+    [Theory]
+    [InlineData(BinaryOp.Add)]
+    [InlineData(BinaryOp.Sub)]
+    [InlineData(BinaryOp.Mul)]
+    [InlineData(BinaryOp.Div)]
+    public void FloatSameShape_EqualsScalarApply_AtEveryLength(BinaryOp op)
+    {
+        Func<float, float, float> f = op switch
+        {
+            BinaryOp.Add => (p, q) => p + q,
+            BinaryOp.Sub => (p, q) => p - q,
+            BinaryOp.Mul => (p, q) => p * q,
+            _ => (p, q) => p / q,
+        };
+        var rng = new Random((int)op);
+        float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, 0f, float.Epsilon, -float.Epsilon, 1e-38f, 3e38f, -3e38f];
+        float Value() => rng.Next(4) == 0 ? specials[rng.Next(specials.Length)] : (float)((rng.NextDouble() - 0.5) * Math.Exp(rng.Next(-20, 20)));
+        for (int length = 0; length <= 70; length++)
+        {
+            float[] a = [.. Enumerable.Range(0, length).Select(_ => Value())];
+            float[] b = [.. Enumerable.Range(0, length).Select(_ => Value())];
+            float[] expected = ElementwiseKernels.Apply(a, [length], b, [length], [length], f);
+            float[] actual = ElementwiseKernels.SameShapeFloat(op, a, b);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+        }
     }
 }
