@@ -32,7 +32,8 @@ public static class QLinearAdd
     {
         var plan = new OrtBinaryBroadcast(aShape, bShape);
         outputShape = plan.OutputShape;
-        var c = new T[plan.OutputLength];
+        // Every output element lies in exactly one span, so a recycled array is fully overwritten.
+        T[] c = TensorArena.Allocate<T>(plan.OutputLength);
         int span = plan.SpanSize;
         foreach ((int o0, int o1, int oc) in plan.Spans())
         {

@@ -161,7 +161,7 @@ public static class ElementwiseKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float[] SameShapeFloat(BinaryOp op, float[] a, float[] b)
     {
-        float[] y = GC.AllocateUninitializedArray<float>(a.Length);
+        float[] y = TensorArena.Allocate<float>(a.Length);
         ref float ra = ref MemoryMarshal.GetArrayDataReference(a);
         ref float rb = ref MemoryMarshal.GetArrayDataReference(b);
         ref float ry = ref MemoryMarshal.GetArrayDataReference(y);

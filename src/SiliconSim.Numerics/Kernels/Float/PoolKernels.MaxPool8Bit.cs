@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SiliconSim.Numerics.Kernels.Float;
 
@@ -39,7 +40,7 @@ public static partial class PoolKernels
         // One column-maximum row, bordered by the lowest code: input column c sits at padLeft + c, and every tap
         // ox·sw + j·dw of the window lies inside.
         int width = Math.Max(padLeft + inW, ((outW - 1) * sw) + ((kw - 1) * dw) + 1);
-        T[] line = new T[width];
+        T[] line = new T[width + 64];
         line.AsSpan().Fill(T.MinValue);
         Span<T> inner = line.AsSpan(padLeft, inW);
         int channels = g.Batch * g.InChannels;
@@ -63,21 +64,70 @@ public static partial class PoolKernels
                     }
                 }
 
-                Span<T> outRow = outPlane.Slice(oy * outW, outW);
-                for (int ox = 0; ox < outW; ox++)
-                {
-                    int at = ox * sw;
-                    T best = line[at];
-                    for (int j = 1; j < kw; j++)
-                    {
-                        T v = line[at + (j * dw)];
-                        best = v > best ? v : best;
-                    }
-
-                    outRow[ox] = best;
-                }
+                RowMaximum(line, outPlane.Slice(oy * outW, outW), kw, sw, dw);
             }
         }
+    }
+
+    // outRow[ox] = max over j < kw of line[ox·sw + j·dw]: 32 outputs a step with unit stride, 16 with stride 2 (the
+    // even bytes of 32, as in the im2col), the rest one at a time. line carries 64 bytes of slack past every tap.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowMaximum<T>(T[] line, Span<T> outRow, int kw, int sw, int dw)
+        where T : unmanaged, System.Numerics.IComparisonOperators<T, T, bool>
+    {
+        ref T rl = ref MemoryMarshal.GetArrayDataReference(line);
+        ref T ro = ref MemoryMarshal.GetReference(outRow);
+        int outW = outRow.Length, ox = 0;
+        if (sw == 1 && Vector256.IsHardwareAccelerated)
+        {
+            for (; ox + 32 <= outW; ox += 32)
+            {
+                Vector256<T> best = Vector256.LoadUnsafe(ref rl, (nuint)ox);
+                for (int j = 1; j < kw; j++)
+                {
+                    best = Vector256.Max(best, Vector256.LoadUnsafe(ref rl, (nuint)(ox + (j * dw))));
+                }
+
+                best.StoreUnsafe(ref ro, (nuint)ox);
+            }
+        }
+        else if (sw == 2 && Sse2.IsSupported)
+        {
+            ref byte lb = ref Unsafe.As<T, byte>(ref rl);
+            for (; ox + 16 <= outW; ox += 16)
+            {
+                Vector128<T> best = EvenCodes(ref lb, 2 * ox).As<byte, T>();
+                for (int j = 1; j < kw; j++)
+                {
+                    best = Vector128.Max(best, EvenCodes(ref lb, (2 * ox) + (j * dw)).As<byte, T>());
+                }
+
+                best.StoreUnsafe(ref ro, (nuint)ox);
+            }
+        }
+
+        for (; ox < outW; ox++)
+        {
+            int at = ox * sw;
+            T best = Unsafe.Add(ref rl, at);
+            for (int j = 1; j < kw; j++)
+            {
+                T v = Unsafe.Add(ref rl, at + (j * dw));
+                best = v > best ? v : best;
+            }
+
+            Unsafe.Add(ref ro, ox) = best;
+        }
+    }
+
+    // Bytes 0, 2, ..., 30 of the 32 at p + at: the words' low bytes, packed without saturation since each is 0..255.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> EvenCodes(ref byte p, int at)
+    {
+        Vector128<short> mask = Vector128.Create((short)0xFF);
+        Vector128<short> lo = Vector128.LoadUnsafe(ref p, (nuint)at).AsInt16() & mask;
+        Vector128<short> hi = Vector128.LoadUnsafe(ref p, (nuint)(at + 16)).AsInt16() & mask;
+        return Sse2.PackUnsignedSaturate(lo, hi);
     }
 
     // acc[i] = max(acc[i], row[i]).
@@ -93,6 +143,14 @@ public static partial class PoolKernels
             for (; i + Vector256<T>.Count <= n; i += Vector256<T>.Count)
             {
                 Vector256.Max(Vector256.LoadUnsafe(ref ra, (nuint)i), Vector256.LoadUnsafe(ref rr, (nuint)i)).StoreUnsafe(ref ra, (nuint)i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + Vector128<T>.Count <= n; i += Vector128<T>.Count)
+            {
+                Vector128.Max(Vector128.LoadUnsafe(ref ra, (nuint)i), Vector128.LoadUnsafe(ref rr, (nuint)i)).StoreUnsafe(ref ra, (nuint)i);
             }
         }
 

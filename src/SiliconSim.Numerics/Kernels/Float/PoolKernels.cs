@@ -27,8 +27,8 @@ public static partial class PoolKernels
         int inSize = g.InSize;
         int outSize = g.OutSize;
         int rank = g.SpatialRank;
-        // The 2-D path stores every element; the N-d path below reads nothing before writing either.
-        T[] y = GC.AllocateUninitializedArray<T>(channels * outSize);
+        // The 2-D paths store every element; the N-d path below reads nothing before writing either.
+        T[] y = TensorArena.Allocate<T>(channels * outSize);
         indices = computeIndices ? new long[y.Length] : null;
         if (rank == 2 && indices is null && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte)))
         {
