@@ -56,6 +56,50 @@ public static class QLinearAdd
     }
 
     /// <summary>
+    /// <see cref="Compute{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, float, int, ReadOnlySpan{T}, ReadOnlySpan{int}, float, int, float, int, out int[])"/>
+    /// on up to <paramref name="parallelism"/>'s threads when A and B have the same shape (one span, a CNN's residual
+    /// add): the span is cut into ranges, each computed with the whole span's per-element form, so the bits do not
+    /// depend on the threads. Other shapes run on one thread.
+    /// </summary>
+    public static T[] Compute<T>(
+        T[] a,
+        int[] aShape,
+        float aScale,
+        int aZeroPoint,
+        T[] b,
+        int[] bShape,
+        float bScale,
+        int bZeroPoint,
+        float cScale,
+        int cZeroPoint,
+        Parallelism parallelism,
+        out int[] outputShape)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        int n = a.Length;
+        if (!parallelism.IsParallel || n < 2 * MinElementsPerThread || !aShape.AsSpan().SequenceEqual(bShape) || b.Length != n)
+        {
+            return Compute<T>(a, aShape, aScale, aZeroPoint, b, bShape, bScale, bZeroPoint, cScale, cZeroPoint, out outputShape);
+        }
+
+        outputShape = [.. aShape];
+        T[] c = TensorArena.Allocate<T>(n);
+        parallelism.ForRanges(n, (start, end) =>
+        {
+            ReadOnlySpan<T> ap = a.AsSpan(start, end - start), bp = b.AsSpan(start, end - start);
+            Span<T> cp = c.AsSpan(start, end - start);
+            int done = SpanVector(ap, aScale, aZeroPoint, bp, bScale, bZeroPoint, cScale, cZeroPoint, cp, isScalarB: false);
+            SpanTail(ap, aScale, aZeroPoint, bp, bScale, bZeroPoint, cScale, cZeroPoint, cp, isScalarB: false, done);
+        }, MinElementsPerThread);
+        return c;
+    }
+
+    // Below this many elements per thread, adding on one thread is cheaper than dispatching.
+    private const int MinElementsPerThread = 32 * 1024;
+
+    /// <summary>
     /// One MLAS call (MlasQLinearAdd → MlasQLinearAdd{U8,S8}KernelAvx2 with LengthA = N, LengthB = 1 or N):
     /// <c>rA = sA / sC</c>, <c>rB = sB / sC</c>, <c>fixed = float(zC) − fma(rA, zA, rB·zB)</c> (GCC contracts the
     /// source's a·b + c·d). If LengthA == 1 (note: also when N == 1): <c>f = fma(a, rA, fixed)</c>,

@@ -43,6 +43,24 @@ public sealed class ElementwiseVectorProperties
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void QLinearAdd_SameShapeOnThreads_EqualsOneThread(int threads)
+    {
+        // Long enough to split (64K and more elements), with a length off every step so ranges end in tails.
+        var rng = new Random(threads);
+        int[] shape = [1, 37, 41, 53];
+        int n = 37 * 41 * 53;
+        byte[] a = new byte[n], b = new byte[n];
+        rng.NextBytes(a);
+        rng.NextBytes(b);
+        byte[] expected = QLinearAdd.Compute<byte>(a, shape, 0.031f, 131, b, shape, 0.047f, 120, 0.05f, 128, out int[] shapeOne);
+        byte[] actual = QLinearAdd.Compute(a, shape, 0.031f, 131, b, shape, 0.047f, 120, 0.05f, 128, new Parallelism(threads), out int[] shapeMany);
+        Assert.Equal(shapeOne, shapeMany);
+        Assert.True(expected.AsSpan().SequenceEqual(actual));
+    }
+
     private static void Check<T>(Random rng, int length, bool scalarB, float sa, float sb, float sc, Func<T> code, Func<T, int> toInt)
         where T : unmanaged, System.Numerics.IBinaryInteger<T>, System.Numerics.IMinMaxValue<T>
     {
