@@ -30,7 +30,7 @@ public static partial class PoolKernels
         // The 2-D paths store every element; the N-d path below reads nothing before writing either.
         T[] y = TensorArena.Allocate<T>(channels * outSize);
         indices = computeIndices ? new long[y.Length] : null;
-        if (rank == 2 && indices is null && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte)))
+        if (rank == 2 && indices is null && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte) || (typeof(T) == typeof(float) && OrderFree(x))))
         {
             MaxPool2DCodesOf(x, g, y);
             return y;

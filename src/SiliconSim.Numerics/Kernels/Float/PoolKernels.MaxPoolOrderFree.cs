@@ -5,15 +5,61 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SiliconSim.Numerics.Kernels.Float;
 
-// 2-D MaxPool over 8-bit codes without indices (the quantized CNNs' pool: ORT runs it on u8/s8 after dropping the
-// DQ/Q pair around it). The maximum of integers does not depend on the order the taps are visited in, so the window
-// is split into a vertical maximum over its rows (whole input rows at a time, 32 bytes per instruction) and then a
-// horizontal maximum over its columns. Missing taps (padding, ceil_mode overhang) are the type's lowest code, which
-// never beats a real tap and is the reference's result for a window with no input tap at all.
+// 2-D MaxPool without indices over 8-bit codes (the quantized CNNs' pool: ORT runs it on u8/s8 after dropping the
+// DQ/Q pair around it) or over fp32 values free of NaN, −0 and −∞ (the QDQ CNNs' float pool after a DequantizeLinear).
+// Then the maximum does not depend on the order the taps are visited in (the reference keeps the first tap and
+// replaces it only by a strictly greater one; that differs from a plain maximum only for NaN and for ±0 ties), so the
+// window is split into a vertical maximum over its rows (whole input rows at a time) and then a horizontal maximum
+// over its columns. Missing taps (padding, ceil_mode overhang) are the type's lowest value (float.MinValue, as the
+// reference's), which never beats a real tap (−∞ is excluded) and is the reference's result for a window with no
+// input tap at all.
 public static partial class PoolKernels
 {
+    /// <summary>True when <paramref name="x"/> (fp32) holds no NaN, −0 or −∞: its window maxima are order-free.</summary>
+    private static bool OrderFree<T>(ReadOnlySpan<T> x)
+    {
+        ReadOnlySpan<float> f = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)), x.Length);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
+            Vector256<uint> negZero = Vector256.Create(0x8000_0000u);
+            Vector256<uint> bad = Vector256<uint>.Zero;
+            for (; i + 8 <= f.Length; i += 8)
+            {
+                Vector256<float> v = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(f), (nuint)i);
+                // v ≠ v is NaN; v == −∞; the bits of −0.
+                bad |= (~Vector256.Equals(v, v) | Vector256.Equals(v, negInf)).AsUInt32() | Vector256.Equals(v.AsUInt32(), negZero);
+            }
+
+            if (bad != Vector256<uint>.Zero)
+            {
+                return false;
+            }
+        }
+
+        for (; i < f.Length; i++)
+        {
+            if (float.IsNaN(f[i]) || float.IsNegativeInfinity(f[i]) || BitConverter.SingleToUInt32Bits(f[i]) == 0x8000_0000u)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static void MaxPool2DCodesOf<T>(ReadOnlySpan<T> x, ConvGeometry g, T[] y)
     {
+        if (typeof(T) == typeof(float))
+        {
+            MaxPool2DCodes<float>(
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)), x.Length),
+                g,
+                MemoryMarshal.CreateSpan(ref Unsafe.As<T, float>(ref MemoryMarshal.GetArrayDataReference(y)), y.Length));
+            return;
+        }
+
         ref byte xr = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(x));
         ReadOnlySpan<byte> xb = MemoryMarshal.CreateReadOnlySpan(ref xr, x.Length);
         Span<byte> yb = MemoryMarshal.CreateSpan(ref Unsafe.As<T, byte>(ref MemoryMarshal.GetArrayDataReference(y)), y.Length);
@@ -69,8 +115,9 @@ public static partial class PoolKernels
         }
     }
 
-    // outRow[ox] = max over j < kw of line[ox·sw + j·dw]: 32 outputs a step with unit stride, 16 with stride 2 (the
-    // even bytes of 32, as in the im2col), the rest one at a time. line carries 64 bytes of slack past every tap.
+    // outRow[ox] = max over j < kw of line[ox·sw + j·dw]: a vector of outputs a step with unit stride; with stride 2, 16
+    // codes (the even bytes of 32, as in the im2col) or 8 floats (the even lanes of 16); the rest one at a time. line
+    // carries 64 elements of slack past every tap.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowMaximum<T>(T[] line, Span<T> outRow, int kw, int sw, int dw)
         where T : unmanaged, System.Numerics.IComparisonOperators<T, T, bool>
@@ -80,7 +127,7 @@ public static partial class PoolKernels
         int outW = outRow.Length, ox = 0;
         if (sw == 1 && Vector256.IsHardwareAccelerated)
         {
-            for (; ox + 32 <= outW; ox += 32)
+            for (; ox + Vector256<T>.Count <= outW; ox += Vector256<T>.Count)
             {
                 Vector256<T> best = Vector256.LoadUnsafe(ref rl, (nuint)ox);
                 for (int j = 1; j < kw; j++)
@@ -91,7 +138,22 @@ public static partial class PoolKernels
                 best.StoreUnsafe(ref ro, (nuint)ox);
             }
         }
-        else if (sw == 2 && Sse2.IsSupported)
+        else if (sw == 2 && typeof(T) == typeof(float) && Avx2.IsSupported)
+        {
+            ref float lf = ref Unsafe.As<T, float>(ref rl);
+            ref float of = ref Unsafe.As<T, float>(ref ro);
+            for (; ox + 8 <= outW; ox += 8)
+            {
+                Vector256<float> best = EvenFloats(ref lf, 2 * ox);
+                for (int j = 1; j < kw; j++)
+                {
+                    best = Avx.Max(best, EvenFloats(ref lf, (2 * ox) + (j * dw)));
+                }
+
+                best.StoreUnsafe(ref of, (nuint)ox);
+            }
+        }
+        else if (sw == 2 && typeof(T) != typeof(float) && Sse2.IsSupported)
         {
             ref byte lb = ref Unsafe.As<T, byte>(ref rl);
             for (; ox + 16 <= outW; ox += 16)
@@ -118,6 +180,14 @@ public static partial class PoolKernels
 
             Unsafe.Add(ref ro, ox) = best;
         }
+    }
+
+    // Floats 0, 2, ..., 14 of the 16 at p + at: shufps picks the even lanes of each 128-bit half, vpermq orders them.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> EvenFloats(ref float p, int at)
+    {
+        Vector256<float> mixed = Avx.Shuffle(Vector256.LoadUnsafe(ref p, (nuint)at), Vector256.LoadUnsafe(ref p, (nuint)(at + 8)), 0b10_00_10_00);
+        return Avx2.Permute4x64(mixed.AsDouble(), 0b11_01_10_00).AsSingle();
     }
 
     // Bytes 0, 2, ..., 30 of the 32 at p + at: the words' low bytes, packed without saturation since each is 0..255.
