@@ -63,7 +63,8 @@ internal static class OrtComparison
 
             var msByOp = new Dictionary<string, double>(StringComparer.Ordinal);
             var msByValue = new Dictionary<string, double>(StringComparer.Ordinal);
-            var options = new ExecutionOptions { Parallelism = Parallelism.Single };
+            // The callback only reads names, so the executor may recycle arrays as it does without one.
+            var options = new ExecutionOptions { Parallelism = Parallelism.Single, ObserverKeepsValues = false };
             GraphExecutor.Run(model.Lowered, model.Feeds, options: options);
             double total = 0;
             int gen2Before = GC.CollectionCount(2);

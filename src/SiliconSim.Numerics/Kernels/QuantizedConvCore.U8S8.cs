@@ -122,28 +122,70 @@ internal sealed partial class QuantizedConvCore
     private void U8S8Im2Col<TX>(ReadOnlySpan<TX> x, int first, int count, int gi, Workspace ws)
         where TX : unmanaged, IBinaryInteger<TX>
     {
-        int cg = _channelsPerGroup, outSize = OutSize;
         for (int b = 0; b < count; b++)
         {
-            int src = (((first + b) * Geometry.InChannels) + (gi * cg)) * InSize;
-            if (_channelQuads)
+            U8S8FillPlanes(x, first, b, gi, ws, 0, FillPieces);
+            if (!IsPointwise)
             {
-                if (IsPointwise)
-                {
-                    // A 1x1 conv with unit strides and no padding: the channel-interleaved planes are the GEMM's K
-                    // panel already, so they are written straight into it (no im2col copy).
-                    FillChannelQuads(x.Slice(src, cg * InSize), ws.Col, _ldb, b * outSize);
-                    continue;
-                }
+                U8S8Im2ColImage(b, ws, 0, _kq);
+            }
+        }
+    }
 
-                FillChannelQuads(x.Slice(src, cg * InSize), ws.XBytes, _planePadded, 0);
-                Im2ColChannelQuads(b * outSize, ws.XBytes, ws.Col);
-            }
-            else
+    // U8S8Im2Col on up to parallelism's threads: the planes split by channels (or channel quads) and the panel by K
+    // quads; every piece writes its own bytes, so the panel is the same on any thread count.
+    private void U8S8Im2Col<TX>(ReadOnlyMemory<TX> x, int first, int count, int gi, Workspace ws, Parallelism parallelism)
+        where TX : unmanaged, IBinaryInteger<TX>
+    {
+        for (int b = 0; b < count; b++)
+        {
+            int image = b;
+            parallelism.ForRanges(FillPieces, (start, end) => U8S8FillPlanes(x.Span, first, image, gi, ws, start, end), Im2ColMinPiecesPerThread);
+            if (!IsPointwise)
             {
-                FillBytes(x.Slice(src, cg * InSize), ws.XBytes);
-                Im2ColQuads(b * outSize, ws.XBytes, ws.Col);
+                parallelism.ForRanges(_kq, (start, end) => U8S8Im2ColImage(image, ws, start, end), Im2ColMinPiecesPerThread);
             }
+        }
+    }
+
+    // Below this many channel quads (or K quads) per thread, filling on one thread is cheaper than dispatching.
+    private const int Im2ColMinPiecesPerThread = 8;
+
+    // The units the byte planes are filled in: channel quads, or single channels.
+    private int FillPieces => _channelQuads ? _channelsPerGroup / 4 : _channelsPerGroup;
+
+    // Pieces pieceStart..pieceEnd−1 of image first + b's byte planes (group gi). A 1x1 conv with unit strides and no
+    // padding writes its channel-interleaved planes straight into the K panel (no im2col copy).
+    private void U8S8FillPlanes<TX>(ReadOnlySpan<TX> x, int first, int b, int gi, Workspace ws, int pieceStart, int pieceEnd)
+        where TX : unmanaged, IBinaryInteger<TX>
+    {
+        int cg = _channelsPerGroup;
+        int src = (((first + b) * Geometry.InChannels) + (gi * cg)) * InSize;
+        ReadOnlySpan<TX> xg = x.Slice(src, cg * InSize);
+        if (!_channelQuads)
+        {
+            FillBytes(xg, ws.XBytes, pieceStart, pieceEnd);
+        }
+        else if (IsPointwise)
+        {
+            FillChannelQuads(xg, ws.Col, _ldb, b * OutSize, pieceStart, pieceEnd);
+        }
+        else
+        {
+            FillChannelQuads(xg, ws.XBytes, _planePadded, 0, pieceStart, pieceEnd);
+        }
+    }
+
+    // K quads qStart..qEnd−1 of image b's im2col panel.
+    private void U8S8Im2ColImage(int b, Workspace ws, int qStart, int qEnd)
+    {
+        if (_channelQuads)
+        {
+            Im2ColChannelQuads(b * OutSize, ws.XBytes, ws.Col, qStart, qEnd);
+        }
+        else
+        {
+            Im2ColQuads(b * OutSize, ws.XBytes, ws.Col, qStart, qEnd);
         }
     }
 
@@ -211,7 +253,7 @@ internal sealed partial class QuantizedConvCore
     // (plane cq at pixel cq·planeStride + pixelBase): four pixels of four channels are one 4×4 byte transpose
     // (pshufb); s8 codes move to u8 by flipping the top bit.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FillChannelQuads<TX>(ReadOnlySpan<TX> xg, byte[] xBytes, int planeStride, int pixelBase)
+    private void FillChannelQuads<TX>(ReadOnlySpan<TX> xg, byte[] xBytes, int planeStride, int pixelBase, int cqStart, int cqEnd)
         where TX : unmanaged, IBinaryInteger<TX>
     {
         ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xg);
@@ -222,7 +264,7 @@ internal sealed partial class QuantizedConvCore
         bool vector = Ssse3.IsSupported;
         Vector128<byte> transpose = Vector128.Create((byte)0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
         Vector128<byte> vflip = Vector128.Create(flip);
-        for (int cq = 0; cq < _channelsPerGroup / 4; cq++)
+        for (int cq = cqStart; cq < cqEnd; cq++)
         {
             int si = cq * 4 * inSize;
             for (int d = 0; d < _in[0]; d++)
@@ -260,7 +302,7 @@ internal sealed partial class QuantizedConvCore
     // stride a row of pixels is one contiguous copy (32-byte moves; the spill past a row is overwritten by the next
     // row or lands in the ldb slack).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Im2ColChannelQuads(int colBase, byte[] xBytes, byte[] colBuffer)
+    private void Im2ColChannelQuads(int colBase, byte[] xBytes, byte[] colBuffer, int qStart, int qEnd)
     {
         ref byte xp = ref MemoryMarshal.GetArrayDataReference(xBytes);
         ref byte col = ref MemoryMarshal.GetArrayDataReference(colBuffer);
@@ -280,7 +322,7 @@ internal sealed partial class QuantizedConvCore
         }
 
         ref int rr = ref MemoryMarshal.GetReference(rowStarts);
-        for (int q = 0; q < _kq; q++)
+        for (int q = qStart; q < qEnd; q++)
         {
             ref byte tap = ref Unsafe.Add(ref xp, _tapOffsets[q]);
             ref byte dst = ref Unsafe.Add(ref col, ((q * _ldb) + colBase) * 4);
@@ -333,7 +375,7 @@ internal sealed partial class QuantizedConvCore
     // The group's channels into the zero-point-bordered byte planes; s8 codes move to u8 by flipping the top bit.
     // Image rows are short (often 4 or 8 bytes), so they move in 8-byte words and bytes rather than through memmove.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FillBytes<TX>(ReadOnlySpan<TX> xg, byte[] xBytes)
+    private void FillBytes<TX>(ReadOnlySpan<TX> xg, byte[] xBytes, int cStart, int cEnd)
         where TX : unmanaged, IBinaryInteger<TX>
     {
         ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xg);
@@ -341,8 +383,8 @@ internal sealed partial class QuantizedConvCore
         ulong flip = _xSigned ? 0x8080808080808080UL : 0;
         ref byte rs = ref MemoryMarshal.GetReference(src);
         ref byte rd = ref MemoryMarshal.GetArrayDataReference(xBytes);
-        int si = 0;
-        for (int c = 0; c < _channelsPerGroup; c++)
+        int si = cStart * InSize;
+        for (int c = cStart; c < cEnd; c++)
         {
             for (int d = 0; d < _in[0]; d++)
             {
@@ -370,7 +412,7 @@ internal sealed partial class QuantizedConvCore
     // stores may spill up to 15 columns past the last pixel; later rows (and images) overwrite the spill, and the
     // last spill lands in the ldb slack.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Im2ColQuads(int colBase, byte[] xBytes, byte[] colBuffer)
+    private void Im2ColQuads(int colBase, byte[] xBytes, byte[] colBuffer, int qStart, int qEnd)
     {
         ref byte xp = ref MemoryMarshal.GetArrayDataReference(xBytes);
         ref byte col = ref MemoryMarshal.GetArrayDataReference(colBuffer);
@@ -381,7 +423,7 @@ internal sealed partial class QuantizedConvCore
         bool vectorStride2 = s2 == 2 && Sse2.IsSupported;
         int rowsPerLoad = !vector ? 1 : out2 == 4 ? 4 : out2 == 8 ? 2 : 1;
         Span<int> rowOffsets = stackalloc int[4];
-        for (int q = 0; q < _kq; q++)
+        for (int q = qStart; q < qEnd; q++)
         {
             int o0 = _tapOffsets[4 * q], o1 = _tapOffsets[(4 * q) + 1], o2 = _tapOffsets[(4 * q) + 2], o3 = _tapOffsets[(4 * q) + 3];
             ref byte dstQ = ref Unsafe.Add(ref col, ((q * _ldb) + colBase) * 4);

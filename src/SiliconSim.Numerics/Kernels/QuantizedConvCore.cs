@@ -234,7 +234,8 @@ internal sealed partial class QuantizedConvCore
 
     /// <summary>
     /// <see cref="Accumulate{TX}(ReadOnlySpan{TX}, int, int, Span{int})"/> on up to <paramref name="parallelism"/>'s
-    /// threads: the u8s8 GEMM splits its row blocks (output channels) and the depthwise route its channels, each piece
+    /// threads: the u8s8 route's im2col splits its channels and K quads and its GEMM its row blocks (output channels),
+    /// the depthwise route its channels, each piece
     /// writing its own outputs; every output is still one exact integer sum, so the bits do not depend on the threads.
     /// </summary>
     public void Accumulate<TX>(ReadOnlyMemory<TX> x, int first, int count, Memory<int> acc, Parallelism parallelism)
@@ -265,7 +266,7 @@ internal sealed partial class QuantizedConvCore
         {
             for (int gi = 0; gi < Geometry.Group; gi++)
             {
-                U8S8Im2Col(x.Span, first, count, gi, ws);
+                U8S8Im2Col(x, first, count, gi, ws, parallelism);
                 int group = gi;
                 parallelism.ForRanges(_mgPad / U8S8Gemm.RowBlock, (start, end) => U8S8Multiply(count, group, acc.Span, ws, start, end), GemmMinRowBlocksPerThread);
                 U8S8Scatter(count, gi, acc.Span, ws);

@@ -11,7 +11,8 @@ namespace SiliconSim.Numerics.Tests.Kernels;
 /// Issue 18's fast conv path (weights packed once, work split over threads, scratch from the shared pools) equals
 /// the scalar references bit for bit on 1, 2 and 4 threads: convs wide enough to split (16 to 140 output channels,
 /// 16 to 50 depthwise channels at strides 1 to 3), per-tensor and per-channel zero points and scales, all four
-/// signedness pairs, one packing reused across calls and thread counts; QGemm with B packed once, split by columns;
+/// signedness pairs, 64 to 100 input channels (the im2col split between threads too), one packing reused across calls
+/// and thread counts; QGemm with B packed once, split by columns;
 /// and the u8s8 GEMM's column chunks and 8-row register blocks.
 /// </summary>
 [Properties(Arbitrary = [typeof(IntConvRouteGenerators)], MaxTest = 40)]
@@ -73,6 +74,27 @@ public sealed class ParallelConvPropertyTests
             var y = new sbyte[m * n];
             QGemm.Requantize<sbyte>(acc, scales, -7, y);
             Assert.True(codes.AsSpan().SequenceEqual(y), $"{threads} thread(s) differ from the reference");
+        }
+    }
+
+    [Property(MaxTest = 25)]
+    public void PackedQLinearConv_ManyChannels_EqualsReferenceOnAnyThreads(int seed, bool signedInput)
+    {
+        // 64 to 100 channels per group (16 or more channel quads, or single channels when not a multiple of 4), so the
+        // im2col's plane fill is split between threads as well as its K quads; 1x1 convs take the direct panel fill.
+        var rng = new Random(seed);
+        int k = rng.Next(1, 4), stride = rng.Next(1, 3), pad = k == 1 && rng.Next(2) == 0 ? 0 : rng.Next(0, k);
+        int channels = rng.Next(64, 101), batch = rng.Next(1, 3);
+        int h = rng.Next(k, 9), w = rng.Next(k, 12);
+        var g = ConvGeometry.Resolve([batch, channels, h, w], rng.Next(8, 40), [k, k], [stride, stride], null, [pad, pad, pad, pad], "NOTSET", 1);
+        var c = new WideRouteCase(g, rng.Next(), rng.Next(2) == 0);
+        if (signedInput)
+        {
+            CheckPacked<sbyte, sbyte, sbyte>(c);
+        }
+        else
+        {
+            CheckPacked<byte, sbyte, byte>(c);
         }
     }
 

@@ -152,14 +152,15 @@ internal static class QLinearElementwiseOps
         float sa = QuantOpArgs.Scale(ctx.Input(1), "A_scale"), sb = QuantOpArgs.Scale(ctx.Input(4), "B_scale"), sc = QuantOpArgs.Scale(ctx.Input(6), "C_scale");
         int za = QuantOpArgs.ZeroPoint(aZp, "A_zero_point"), zb = QuantOpArgs.ZeroPoint(bZp, "B_zero_point"), zc = QuantOpArgs.ZeroPoint(cZp, "C_zero_point");
         int[] outShape = [];
+        Parallelism parallelism = ctx.Options.Parallelism;
         Array c = QuantOpArgs.Kernel(() => a.Type == DataType.UInt8
-            ? (Array)BinaryTyped<byte>(a, sa, za, b, sb, zb, sc, zc, add, out outShape)
-            : BinaryTyped<sbyte>(a, sa, za, b, sb, zb, sc, zc, add, out outShape));
+            ? (Array)BinaryTyped<byte>(a, sa, za, b, sb, zb, sc, zc, add, parallelism, out outShape)
+            : BinaryTyped<sbyte>(a, sa, za, b, sb, zb, sc, zc, add, parallelism, out outShape));
         return [TensorValue.Create(a.Type, outShape, c)];
     }
 
-    private static T[] BinaryTyped<T>(TensorValue a, float sa, int za, TensorValue b, float sb, int zb, float sc, int zc, bool add, out int[] outShape)
+    private static T[] BinaryTyped<T>(TensorValue a, float sa, int za, TensorValue b, float sb, int zb, float sc, int zc, bool add, Parallelism parallelism, out int[] outShape)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> => add
-        ? Numerics.Kernels.QLinearAdd.Compute<T>(a.Items<T>(), [.. a.Shape], sa, za, b.Items<T>(), [.. b.Shape], sb, zb, sc, zc, out outShape)
+        ? Numerics.Kernels.QLinearAdd.Compute<T>(a.Items<T>(), [.. a.Shape], sa, za, b.Items<T>(), [.. b.Shape], sb, zb, sc, zc, parallelism, out outShape)
         : Numerics.Kernels.QLinearMul.Compute<T>(a.Items<T>(), [.. a.Shape], sa, za, b.Items<T>(), [.. b.Shape], sb, zb, sc, zc, out outShape);
 }

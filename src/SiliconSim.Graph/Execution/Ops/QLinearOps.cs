@@ -432,9 +432,10 @@ internal static class QLinearOps
         where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
     {
         MatrixNumerics numerics = ctx.MatrixNumerics;
-        var y = new TY[checked((int)ShapeMath.ElementCount(p.Geometry.OutputShape))];
+        int length = checked((int)ShapeMath.ElementCount(p.Geometry.OutputShape));
         if (!numerics.IsReference)
         {
+            var y = new TY[length];
             QuantOpArgs.Kernel(() =>
             {
                 var acc = new int[y.Length];
@@ -449,14 +450,16 @@ internal static class QLinearOps
             return y;
         }
 
+        // The requantization writes every output, so the array may be a recycled one (TensorArena).
+        TY[] output = TensorArena.Allocate<TY>(length);
         QuantOpArgs.Kernel(() =>
         {
             PackedConvWeights packed = PackedWeights<TX, TW>(ctx, w, p.Geometry, p.XZeroPoint, p.WZeroPoints);
             Numerics.Kernels.QLinearConv.Compute<TX, TY>(
-                packed, x.Items<TX>(), p.XScale, p.WScales, p.YScale, p.YZeroPoint, p.Bias, y, ctx.Options.Parallelism);
+                packed, x.Items<TX>(), p.XScale, p.WScales, p.YScale, p.YZeroPoint, p.Bias, output, ctx.Options.Parallelism);
             return 0;
         });
-        return y;
+        return output;
     }
 
     // QGemm's B when it is an initializer: packed once and kept beside its tensor, as a conv's weights are.

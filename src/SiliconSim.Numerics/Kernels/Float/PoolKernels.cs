@@ -10,7 +10,7 @@ namespace SiliconSim.Numerics.Kernels.Float;
 /// pool_functors.h, MLAS pooling.cpp). Max pooling is exact in any order; average pooling follows MLAS's summation
 /// order (see <see cref="AveragePool"/>).
 /// </summary>
-public static class PoolKernels
+public static partial class PoolKernels
 {
     /// <summary>
     /// Max pooling for any ordered element type (pool_functors.h MaxPool{1,2,3}DTask; MLAS for float gives the same
@@ -27,9 +27,15 @@ public static class PoolKernels
         int inSize = g.InSize;
         int outSize = g.OutSize;
         int rank = g.SpatialRank;
-        // The 2-D path stores every element; the N-d path below reads nothing before writing either.
-        T[] y = GC.AllocateUninitializedArray<T>(channels * outSize);
+        // The 2-D paths store every element; the N-d path below reads nothing before writing either.
+        T[] y = TensorArena.Allocate<T>(channels * outSize);
         indices = computeIndices ? new long[y.Length] : null;
+        if (rank == 2 && indices is null && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte) || (typeof(T) == typeof(float) && OrderFree(x))))
+        {
+            MaxPool2DCodesOf(x, g, y);
+            return y;
+        }
+
         if (rank == 2)
         {
             MaxPool2D(x, g, lowest, y, indices, storageOrder);
