@@ -94,10 +94,10 @@ public static class QLinearMatMul
                     Vector256<float> v = Avx.Multiply(Avx.ConvertToVector256Single(Vector256.LoadUnsafe(ref ra, (nuint)j)), Vector256.LoadUnsafe(ref rs, (nuint)j));
                     v = Avx.Min(Avx.Max(v, lo), hi);
                     Vector256<int> q = Avx2.Add(Avx.ConvertToVector256Int32(v), zp);
-                    for (int e = 0; e < 8; e++)
-                    {
-                        o[j + e] = TY.CreateTruncating(q.GetElement(e));
-                    }
+                    // The codes are inside TY's range, so truncating narrows keep them exactly.
+                    Vector128<short> q16 = Vector128.Narrow(q.GetLower(), q.GetUpper());
+                    Vector128<byte> q8 = Vector128.Narrow(q16, q16).AsByte();
+                    Unsafe.WriteUnaligned(ref Unsafe.As<TY, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(o), j)), q8.AsUInt64().ToScalar());
                 }
             }
 
