@@ -141,6 +141,11 @@ public static class ElementwiseKernels
             _ => static (p, q) => p / q,
         };
         int[] shape = ShapeMath.Broadcast(a.Shape.AsSpan(), b.Shape.AsSpan());
+        if (typeof(T) == typeof(float) && FloatBinary.TryRun(op, a.Items<float>(), [.. a.Shape], b.Items<float>(), [.. b.Shape], shape) is { } fast)
+        {
+            return TensorValue.Create(a.Type, shape, fast);
+        }
+
         T[] y = Apply(a.Items<T>(), [.. a.Shape], b.Items<T>(), [.. b.Shape], shape, f);
         return TensorValue.Create(a.Type, shape, y);
     }
