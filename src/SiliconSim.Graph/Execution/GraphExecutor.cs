@@ -7,7 +7,8 @@ namespace SiliconSim.Graph.Execution;
 /// Runs a graph node by node in its topological order with the registered kernels. Nodes run one after another; a
 /// kernel may split its own work over <see cref="ExecutionOptions.Parallelism"/>'s threads. Deterministic: the same graph
 /// and inputs give the same bits for any thread count. Values are released after their last reader, and their arrays
-/// reused by later nodes (<see cref="TensorArena"/>).
+/// reused by later nodes (<see cref="TensorArena"/>). Nodes whose inputs are all constant run once per graph and their
+/// outputs are reused (<see cref="ConstantNodes"/>); an observer still sees them in node order.
 /// </summary>
 public static class GraphExecutor
 {
@@ -59,6 +60,15 @@ public static class GraphExecutor
             values[input.Name] = v;
         }
 
+        ConstantNodes? constants = ConstantNodes.For(graph, options ?? ExecutionOptions.Default);
+        if (constants is not null)
+        {
+            foreach (var (name, value) in constants.Values)
+            {
+                values[name] = value;
+            }
+        }
+
         MemoryBudget budget = (options ?? ExecutionOptions.Default).MemoryBudget;
         long liveBytes = values.Values.Sum(v => MemoryBudget.BytesFor(v.Type, v.Shape.AsSpan()));
         var lastUse = LastUse(graph);
@@ -69,6 +79,19 @@ public static class GraphExecutor
         for (int i = 0; i < graph.Nodes.Length; i++)
         {
             Node node = graph.Nodes[i];
+            if (constants is not null && constants.Folded[i])
+            {
+                foreach (string name in node.Outputs)
+                {
+                    if (name.Length > 0 && constants.Values.TryGetValue(name, out TensorValue? folded))
+                    {
+                        observe?.Invoke(name, folded);
+                    }
+                }
+
+                continue;
+            }
+
             var args = new TensorValue?[node.Inputs.Length];
             for (int k = 0; k < args.Length; k++)
             {
@@ -130,7 +153,7 @@ public static class GraphExecutor
             foreach (string name in node.Inputs)
             {
                 if (name.Length > 0 && lastUse.TryGetValue(name, out int last) && last == i && !graph.Initializers.ContainsKey(name)
-                    && values.Remove(name, out TensorValue? released))
+                    && !(constants?.Values.ContainsKey(name) ?? false) && values.Remove(name, out TensorValue? released))
                 {
                     liveBytes -= MemoryBudget.BytesFor(released.Type, released.Shape.AsSpan());
                     Release(arena, holders, released);
