@@ -162,6 +162,8 @@ internal static class QLinearOps
                 DataType.Int8 => RequantizeColumns<sbyte>(acc, columnScales, yz),
                 _ => throw new OpException($"y_zero_point must be uint8 or int8, got {DataTypeInfo.Name(yType)}"),
             };
+            // The accumulators were scratch: the next product may take their array.
+            TensorArena.Recycle(acc);
             return [TensorValue.Create(yType, shape.OutputShape, yc)];
         }
 
@@ -394,9 +396,10 @@ internal static class QLinearOps
     private static int[] MatMulAcc(OpContext ctx, int bIndex, TensorValue a, int[] az, TensorValue b, int[] bz, MatMulShape shape)
     {
         MatrixNumerics numerics = ctx.MatrixNumerics;
-        var y = new int[shape.BatchCount * shape.M * shape.N];
         if (numerics.IsReference && U8S8MatMul.IsAccelerated && az.Length == 1 && shape.M > 0 && shape.K > 0 && shape.N > 0)
         {
+            // The product writes every accumulator.
+            int[] y = TensorArena.Allocate<int>(shape.BatchCount * shape.M * shape.N);
             PackedMatMulB packed = PackedMatMulB(ctx, bIndex, b, shape);
             QuantOpArgs.Kernel(() =>
             {
@@ -414,6 +417,12 @@ internal static class QLinearOps
             return y;
         }
 
+        return MatMulAccPlain(a, az, b, bz, shape, numerics);
+    }
+
+    private static int[] MatMulAccPlain(TensorValue a, int[] az, TensorValue b, int[] bz, MatMulShape shape, MatrixNumerics numerics)
+    {
+        var y = new int[shape.BatchCount * shape.M * shape.N];
         if (!numerics.IsReference)
         {
             QuantOpArgs.Kernel(() =>
