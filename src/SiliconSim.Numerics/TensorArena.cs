@@ -94,6 +94,28 @@ public sealed class TensorArena
         }
     }
 
+    /// <summary>
+    /// Hands a kernel's scratch array (from <see cref="Allocate{T}"/>) back to the arena of the current thread once the
+    /// kernel no longer reads it; nothing happens without an arena or for an array it did not hand out.
+    /// </summary>
+    public static void Recycle(Array array)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        s_current?.Return(array);
+    }
+
+    /// <summary>
+    /// Forgets the arrays handed out and not returned (a run's outputs, which now belong to the caller), so that they
+    /// are never handed out again nor kept alive; the free arrays stay for the next run.
+    /// </summary>
+    public void ForgetIssued()
+    {
+        lock (_lock)
+        {
+            _issued.Clear();
+        }
+    }
+
     private T[] Rent<T>(int length)
     {
         lock (_lock)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SiliconSim.Graph.Ir;
 using SiliconSim.Numerics;
 
@@ -7,7 +8,8 @@ namespace SiliconSim.Graph.Execution;
 /// Runs a graph node by node in its topological order with the registered kernels. Nodes run one after another; a
 /// kernel may split its own work over <see cref="ExecutionOptions.Parallelism"/>'s threads. Deterministic: the same graph
 /// and inputs give the same bits for any thread count. Values are released after their last reader, and their arrays
-/// reused by later nodes (<see cref="TensorArena"/>).
+/// reused by later nodes (<see cref="TensorArena"/>). Nodes whose inputs are all constant run once per graph and their
+/// outputs are reused (<see cref="ConstantNodes"/>); an observer still sees them in node order.
 /// </summary>
 public static class GraphExecutor
 {
@@ -59,16 +61,38 @@ public static class GraphExecutor
             values[input.Name] = v;
         }
 
+        ConstantNodes? constants = ConstantNodes.For(graph, options ?? ExecutionOptions.Default);
+        if (constants is not null)
+        {
+            foreach (var (name, value) in constants.Values)
+            {
+                values[name] = value;
+            }
+        }
+
         MemoryBudget budget = (options ?? ExecutionOptions.Default).MemoryBudget;
         long liveBytes = values.Values.Sum(v => MemoryBudget.BytesFor(v.Type, v.Shape.AsSpan()));
         var lastUse = LastUse(graph);
         // Arrays are recycled only when nothing outside the run can hold a value: an observer or an override may keep
         // the values it is shown. A quarter of the run budget at most waits for reuse, counted with the live values.
-        TensorArena? arena = (observe is null || options?.ObserverKeepsValues == false) && options?.NodeOverride is null ? new TensorArena(budget.PerRunBytes / 4) : null;
+        TensorArena? arena = (observe is null || options?.ObserverKeepsValues == false) && options?.NodeOverride is null ? TakeArena(graph, budget) : null;
         var holders = new Dictionary<Array, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < graph.Nodes.Length; i++)
         {
             Node node = graph.Nodes[i];
+            if (constants is not null && constants.Folded[i])
+            {
+                foreach (string name in node.Outputs)
+                {
+                    if (name.Length > 0 && constants.Values.TryGetValue(name, out TensorValue? folded))
+                    {
+                        observe?.Invoke(name, folded);
+                    }
+                }
+
+                continue;
+            }
+
             var args = new TensorValue?[node.Inputs.Length];
             for (int k = 0; k < args.Length; k++)
             {
@@ -130,7 +154,7 @@ public static class GraphExecutor
             foreach (string name in node.Inputs)
             {
                 if (name.Length > 0 && lastUse.TryGetValue(name, out int last) && last == i && !graph.Initializers.ContainsKey(name)
-                    && values.Remove(name, out TensorValue? released))
+                    && !(constants?.Values.ContainsKey(name) ?? false) && values.Remove(name, out TensorValue? released))
                 {
                     liveBytes -= MemoryBudget.BytesFor(released.Type, released.Shape.AsSpan());
                     Release(arena, holders, released);
@@ -154,7 +178,49 @@ public static class GraphExecutor
             result.Add((o.Name, values.TryGetValue(o.Name, out var v) ? v : throw new ExecutionException($"graph output '{o.Name}' was not produced")));
         }
 
+        if (arena is not null)
+        {
+            KeepArena(graph, budget, arena);
+        }
+
         return result;
+    }
+
+    // The free arrays of a graph's last run wait for its next one (issue 18: a fresh large array costs more than the
+    // kernel that fills it, and every run of a graph asks for the same sizes). One arena per graph, taken by one run at
+    // a time; a run that finds none (the first, or one beside another run) makes its own.
+    private static readonly ConditionalWeakTable<ModelGraph, ArenaSlot> s_arenas = new();
+
+    // Free arrays kept between runs at most; a graph whose runs free more leaves the rest to the GC.
+    private const long KeptArenaBytes = 256L * 1024 * 1024;
+
+    private sealed class ArenaSlot
+    {
+        public TensorArena? Arena;
+    }
+
+    // Only under the default budget: the free arrays count against the run budget, and a caller who set a tight one
+    // gets each run measured alone, as before.
+    private static TensorArena TakeArena(ModelGraph graph, MemoryBudget budget)
+    {
+        long capacityBytes = budget.PerRunBytes / 4;
+        if (budget != MemoryBudget.Default)
+        {
+            return new TensorArena(capacityBytes);
+        }
+
+        TensorArena? kept = Interlocked.Exchange(ref s_arenas.GetOrCreateValue(graph).Arena, null);
+        return kept ?? new TensorArena(capacityBytes);
+    }
+
+    private static void KeepArena(ModelGraph graph, MemoryBudget budget, TensorArena arena)
+    {
+        // The outputs were handed out and now belong to the caller; the arena must neither reuse nor hold them.
+        arena.ForgetIssued();
+        if (budget == MemoryBudget.Default && arena.FreeBytes <= KeptArenaBytes)
+        {
+            Volatile.Write(ref s_arenas.GetOrCreateValue(graph).Arena, arena);
+        }
     }
 
     // Values share arrays (Reshape, Flatten, Identity hand their input's storage on), so an array goes back to the

@@ -1,4 +1,8 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -53,6 +57,54 @@ public static class QLinearMatMul
         for (int p = 0; p < acc.Length; p++)
         {
             y[p] = TY.CreateTruncating(Requantizer.Requantize(acc[p], scales[p % scales.Length], yZeroPoint, qmin, qmax));
+        }
+    }
+
+    /// <summary>
+    /// The requantization step of <see cref="Compute{TA, TB, TY}"/> when A has one scale: rows of
+    /// <c>scales.Length</c> accumulators, column j with <c>scales[j]</c>, each element exactly as
+    /// <see cref="Requantizer.Requantize(int, float, int, int, int)"/> (cvtdq2ps, mulps, maxps/minps, cvtps2dq, + zp),
+    /// eight at a time where AVX2 runs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RequantizeColumns<TY>(ReadOnlySpan<int> acc, ReadOnlySpan<float> scales, int yZeroPoint, Span<TY> y)
+        where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
+    {
+        int n = scales.Length;
+        if (n == 0 || acc.Length % n != 0 || y.Length < acc.Length)
+        {
+            throw new ArgumentException($"the accumulators ({acc.Length}) must be whole rows of {n} columns and fit the output ({y.Length})");
+        }
+
+        int qmin = Requantizer.QMin<TY>(), qmax = Requantizer.QMax<TY>();
+        bool vector = Avx2.IsSupported && (typeof(TY) == typeof(byte) || typeof(TY) == typeof(sbyte));
+        Vector256<float> lo = Vector256.Create((float)(qmin - yZeroPoint)), hi = Vector256.Create((float)(qmax - yZeroPoint));
+        Vector256<int> zp = Vector256.Create(yZeroPoint);
+        ref float rs = ref MemoryMarshal.GetReference(scales);
+        for (int row = 0; row < acc.Length; row += n)
+        {
+            ReadOnlySpan<int> a = acc.Slice(row, n);
+            Span<TY> o = y.Slice(row, n);
+            int j = 0;
+            if (vector)
+            {
+                ref int ra = ref MemoryMarshal.GetReference(a);
+                for (; j + 8 <= n; j += 8)
+                {
+                    Vector256<float> v = Avx.Multiply(Avx.ConvertToVector256Single(Vector256.LoadUnsafe(ref ra, (nuint)j)), Vector256.LoadUnsafe(ref rs, (nuint)j));
+                    v = Avx.Min(Avx.Max(v, lo), hi);
+                    Vector256<int> q = Avx2.Add(Avx.ConvertToVector256Int32(v), zp);
+                    // The codes are inside TY's range, so truncating narrows keep them exactly.
+                    Vector128<short> q16 = Vector128.Narrow(q.GetLower(), q.GetUpper());
+                    Vector128<byte> q8 = Vector128.Narrow(q16, q16).AsByte();
+                    Unsafe.WriteUnaligned(ref Unsafe.As<TY, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(o), j)), q8.AsUInt64().ToScalar());
+                }
+            }
+
+            for (; j < n; j++)
+            {
+                o[j] = TY.CreateTruncating(Requantizer.Requantize(a[j], scales[j], yZeroPoint, qmin, qmax));
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -76,6 +78,145 @@ public static class QLinearSoftmax
             }
         }
     }
+
+    /// <summary>
+    /// <see cref="Compute{T}"/> (its scalar reference) with the same arithmetic per row, arranged for speed: rows in
+    /// groups of <see cref="RowGroup"/> whose sequential fp32 sums run side by side (independent dependency chains, each
+    /// row still summed left to right), the quotient and rounding eight at a time, and the groups split over
+    /// <paramref name="parallelism"/>'s threads (rows are independent, so the bits do not depend on the split).
+    /// </summary>
+    public static void ComputeRows<T>(T[] x, int rowLength, float[] table, float yScale, int yZeroPoint, T[] y, Parallelism parallelism)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (rowLength <= 0 || x.Length % rowLength != 0 || y.Length < x.Length || table.Length != 256)
+        {
+            throw new ArgumentException($"x ({x.Length}) must be whole rows of {rowLength} codes, y at least as long and the table 256 entries");
+        }
+
+        int groups = (x.Length / rowLength + RowGroup - 1) / RowGroup;
+        parallelism.ForRanges(groups, (g0, g1) =>
+        {
+            var entries = new float[RowGroup * rowLength];
+            for (int g = g0; g < g1; g++)
+            {
+                int r0 = g * RowGroup, rows = Math.Min(RowGroup, (x.Length / rowLength) - r0);
+                ComputeGroup(x.AsSpan(r0 * rowLength, rows * rowLength), rowLength, rows, table, yScale, yZeroPoint, y.AsSpan(r0 * rowLength, rows * rowLength), entries);
+            }
+        }, Math.Max(1, 16384 / (RowGroup * rowLength)));
+    }
+
+    /// <summary>Rows whose sums <see cref="ComputeRows{T}"/> interleaves.</summary>
+    public const int RowGroup = 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ComputeGroup<T>(ReadOnlySpan<T> x, int rowLength, int rows, float[] table, float yScale, int yZeroPoint, Span<T> y, float[] entries)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        bool isSigned = int.CreateTruncating(T.MinValue) < 0;
+        float yScaleInverse = MathF.Floor(1.0f / yScale);
+        Span<float> sums = stackalloc float[RowGroup];
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<T> row = x.Slice(r * rowLength, rowLength);
+            int max = int.MinValue;
+            foreach (T v in row)
+            {
+                max = Math.Max(max, int.CreateTruncating(v));
+            }
+
+            Span<float> e = entries.AsSpan(r * rowLength, rowLength);
+            for (int i = 0; i < rowLength; i++)
+            {
+                e[i] = table[Index(int.CreateTruncating(row[i]), max, isSigned)];
+            }
+        }
+
+        if (rows == RowGroup)
+        {
+            // Eight independent left-to-right sums in step.
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            for (int i = 0; i < rowLength; i++)
+            {
+                s0 += entries[i];
+                s1 += entries[rowLength + i];
+                s2 += entries[(2 * rowLength) + i];
+                s3 += entries[(3 * rowLength) + i];
+                s4 += entries[(4 * rowLength) + i];
+                s5 += entries[(5 * rowLength) + i];
+                s6 += entries[(6 * rowLength) + i];
+                s7 += entries[(7 * rowLength) + i];
+            }
+
+            (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]) = (s0, s1, s2, s3, s4, s5, s6, s7);
+        }
+        else
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                float s = 0;
+                foreach (float v in entries.AsSpan(r * rowLength, rowLength))
+                {
+                    s += v;
+                }
+
+                sums[r] = s;
+            }
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            Span<T> outRow = y.Slice(r * rowLength, rowLength);
+            float sum = sums[r];
+            if (sum == 0)
+            {
+                outRow.Clear();
+                continue;
+            }
+
+            ReadOnlySpan<float> e = entries.AsSpan(r * rowLength, rowLength);
+            int i = 0;
+            if (Avx.IsSupported)
+            {
+                // entry · Y then / sum, each rounded to fp32, then round half to even: the scalar steps in vector form.
+                // A block whose quotients are not all inside [0, 2^24] (where the integer casts are exact and agree) takes the scalar codes.
+                Vector256<float> vy = Vector256.Create(yScaleInverse), vs = Vector256.Create(sum);
+                Vector256<float> limit = Vector256.Create(16777216f);
+                for (; i + 8 <= rowLength; i += 8)
+                {
+                    Vector256<float> q = Avx.RoundToNearestInteger(Avx.Divide(Avx.Multiply(Vector256.Create(e.Slice(i, 8)), vy), vs));
+                    if (!Vector256.LessThanOrEqualAll(q, limit) || !Vector256.GreaterThanOrEqualAll(q, Vector256<float>.Zero))
+                    {
+                        for (int k = i; k < i + 8; k++)
+                        {
+                            outRow[k] = Code<T>(q.GetElement(k - i), yZeroPoint, isSigned);
+                        }
+
+                        continue;
+                    }
+
+                    Vector256<int> c = Vector256.ConvertToInt32(q) + Vector256.Create(yZeroPoint);
+                    c = isSigned ? Vector256.Clamp(c, Vector256.Create(-128), Vector256.Create(127)) : Vector256.Min(c, Vector256.Create(255));
+                    for (int k = 0; k < 8; k++)
+                    {
+                        outRow[i + k] = T.CreateTruncating(c.GetElement(k));
+                    }
+                }
+            }
+
+            for (; i < rowLength; i++)
+            {
+                float q = MathF.Round(e[i] * yScaleInverse / sum, MidpointRounding.ToEven);
+                outRow[i] = Code<T>(q, yZeroPoint, isSigned);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Code<T>(float q, int zeroPoint, bool isSigned)
+        where T : unmanaged, IBinaryInteger<T> =>
+        T.CreateTruncating(isSigned ? SignedCode(q, zeroPoint) : UnsignedCode(q, zeroPoint));
 
     // uint8: static_cast<uint32_t>(q) + zp, capped at 255. x86-64 converts through a 64-bit cvttss2si, so a
     // non-finite q (entry · Y overflows fp32 when 1/y_scale is large and the row is short) contributes 0.

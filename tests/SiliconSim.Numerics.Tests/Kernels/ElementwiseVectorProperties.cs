@@ -132,12 +132,13 @@ public sealed class ElementwiseVectorProperties
         var rng = new Random((int)op);
         float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, 0f, float.Epsilon, -float.Epsilon, 1e-38f, 3e38f, -3e38f];
         float Value() => rng.Next(4) == 0 ? specials[rng.Next(specials.Length)] : (float)((rng.NextDouble() - 0.5) * Math.Exp(rng.Next(-20, 20)));
-        for (int length = 0; length <= 70; length++)
+        for (int length = 1; length <= 70; length++)
         {
             float[] a = [.. Enumerable.Range(0, length).Select(_ => Value())];
             float[] b = [.. Enumerable.Range(0, length).Select(_ => Value())];
             float[] expected = ElementwiseKernels.Apply(a, [length], b, [length], [length], f);
-            float[] actual = ElementwiseKernels.SameShapeFloat(op, a, b);
+            float[]? actual = FloatBinary.TryRun(op, a, [length], b, [length], [length]);
+            Assert.NotNull(actual);
             Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
         }
     }

@@ -66,15 +66,17 @@ internal static class QLinearElementwiseOps
         int axis = QuantOpArgs.Kernel(() => ShapeMath.NormalizeAxis(ctx.Int("axis", opset < 13 ? 1 : -1), x.Rank));
         float xs = QuantOpArgs.Scale(ctx.Input(1), "x_scale"), ys = QuantOpArgs.Scale(ctx.Input(3), "y_scale");
         int yz = QuantOpArgs.ZeroPoint(yZp, "y_zero_point");
-        Array y = x.Type == DataType.UInt8 ? Softmax<byte>(x, axis, opset, xs, ys, yz) : Softmax<sbyte>(x, axis, opset, xs, ys, yz);
+        Parallelism parallelism = ctx.Options.Parallelism;
+        Array y = x.Type == DataType.UInt8 ? Softmax<byte>(x, axis, opset, xs, ys, yz, parallelism) : Softmax<sbyte>(x, axis, opset, xs, ys, yz, parallelism);
         return [TensorValue.Create(x.Type, [.. x.Shape], y)];
     }
 
-    private static T[] Softmax<T>(TensorValue x, int axis, int opset, float xScale, float yScale, int yZeroPoint)
+    private static T[] Softmax<T>(TensorValue x, int axis, int opset, float xScale, float yScale, int yZeroPoint, Parallelism parallelism)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         T[] data = x.Items<T>();
-        var y = new T[data.Length];
+        // Every path below writes every element.
+        T[] y = TensorArena.Allocate<T>(data.Length);
         if (data.Length == 0)
         {
             return y;
@@ -92,7 +94,11 @@ internal static class QLinearElementwiseOps
             // Opset < 13 flattens from the axis; with the axis innermost both readings are the same contiguous rows.
             int row = opset < 13 ? x.Shape[axis] * inner : x.Shape[axis];
             float[] table = Numerics.Kernels.QLinearSoftmax.BuildTable(xScale, row, isSigned);
-            Numerics.Kernels.QLinearSoftmax.Compute<T>(data, row, table, yScale, yZeroPoint, y);
+            QuantOpArgs.Kernel(() =>
+            {
+                Numerics.Kernels.QLinearSoftmax.ComputeRows<T>(data, row, table, yScale, yZeroPoint, y, parallelism);
+                return 0;
+            });
             return y;
         }
 

@@ -16,6 +16,7 @@ internal static class QLinearOps
     // Packed weights per constant weight tensor; an entry lives as long as its tensor (the model's initializer).
     private static readonly ConditionalWeakTable<TensorValue, PackedConvWeights> s_packedConvs = new();
     private static readonly ConditionalWeakTable<TensorValue, PackedGemmB> s_packedGemmBs = new();
+    private static readonly ConditionalWeakTable<TensorValue, PackedMatMulB> s_packedMatMulBs = new();
 
     [OnnxOp("QLinearConv")]
     public static TensorValue[] QLinearConv(OpContext ctx)
@@ -118,7 +119,7 @@ internal static class QLinearOps
         MatMulShape shape = QuantOpArgs.Kernel(() => MatMulShape.Resolve([.. a.Shape], [.. b.Shape]));
         int[] az = QuantOpArgs.ZeroPoints(aZp, "a_zero_point");
         int[] bz = QuantOpArgs.ZeroPoints(bZp, "b_zero_point");
-        int[] y = MatMulAcc(a, az, b, bz, shape, ctx.MatrixNumerics);
+        int[] y = MatMulAcc(ctx, 1, a, az, b, bz, shape);
         return [TensorValue.Create(DataType.Int32, shape.OutputShape, y)];
     }
 
@@ -139,13 +140,34 @@ internal static class QLinearOps
         float[] bScales = QuantOpArgs.Scales(ctx.Input(4), "b_scale");
         float yScale = QuantOpArgs.Scale(ctx.Input(6), "y_scale");
         int yz = QuantOpArgs.ZeroPoint(yZp, "y_zero_point");
-        int[] acc = MatMulAcc(a, az, b, bz, shape, ctx.MatrixNumerics);
-        var scales = new float[shape.M * shape.N];
+        int[] acc = MatMulAcc(ctx, 3, a, az, b, bz, shape);
         if ((aScales.Length != 1 && aScales.Length != shape.M) || (bScales.Length != 1 && bScales.Length != shape.N))
         {
             throw new OpException($"a_scale must have 1 or {shape.M} values and b_scale 1 or {shape.N}");
         }
 
+        if (ctx.MatrixNumerics.IsReference && aScales.Length == 1 && shape.N > 0)
+        {
+            // One A scale: the output scale depends on the column only.
+            var columnScales = new float[shape.N];
+            for (int j = 0; j < shape.N; j++)
+            {
+                // (a_scale · b_scale) / y_scale, fp32 left to right (quantize_linear_matmul.cc).
+                columnScales[j] = aScales[0] * bScales[bScales.Length == 1 ? 0 : j] / yScale;
+            }
+
+            Array yc = yType switch
+            {
+                DataType.UInt8 => RequantizeColumns<byte>(acc, columnScales, yz),
+                DataType.Int8 => RequantizeColumns<sbyte>(acc, columnScales, yz),
+                _ => throw new OpException($"y_zero_point must be uint8 or int8, got {DataTypeInfo.Name(yType)}"),
+            };
+            // The accumulators were scratch: the next product may take their array.
+            TensorArena.Recycle(acc);
+            return [TensorValue.Create(yType, shape.OutputShape, yc)];
+        }
+
+        var scales = new float[shape.M * shape.N];
         for (int i = 0; i < shape.M; i++)
         {
             for (int j = 0; j < shape.N; j++)
@@ -211,7 +233,7 @@ internal static class QLinearOps
             throw new OpException($"bias must have {shape.N} values");
         }
 
-        int[] acc = MatMulAcc(a, az, b, bz, shape, ctx.MatrixNumerics);
+        int[] acc = MatMulAcc(ctx, 1, a, az, b, bz, shape);
         var y = new float[acc.Length];
         for (int p = 0; p < acc.Length; p++)
         {
@@ -361,7 +383,44 @@ internal static class QLinearOps
         return y;
     }
 
-    private static int[] MatMulAcc(TensorValue a, int[] az, TensorValue b, int[] bz, MatMulShape shape, MatrixNumerics numerics)
+    private static T[] RequantizeColumns<T>(int[] acc, float[] columnScales, int zeroPoint)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        T[] y = TensorArena.Allocate<T>(acc.Length);
+        Numerics.Kernels.QLinearMatMul.RequantizeColumns<T>(acc, columnScales, zeroPoint, y);
+        return y;
+    }
+
+    // B at input bIndex; the VNNI product (U8S8MatMul) under ORT's arithmetic when A has one zero point, with a constant
+    // B packed once and kept beside its tensor.
+    private static int[] MatMulAcc(OpContext ctx, int bIndex, TensorValue a, int[] az, TensorValue b, int[] bz, MatMulShape shape)
+    {
+        MatrixNumerics numerics = ctx.MatrixNumerics;
+        if (numerics.IsReference && U8S8MatMul.IsAccelerated && az.Length == 1 && shape.M > 0 && shape.K > 0 && shape.N > 0)
+        {
+            // The product writes every accumulator.
+            int[] y = TensorArena.Allocate<int>(shape.BatchCount * shape.M * shape.N);
+            PackedMatMulB packed = PackedMatMulB(ctx, bIndex, b, shape);
+            QuantOpArgs.Kernel(() =>
+            {
+                if (a.Type == DataType.UInt8)
+                {
+                    U8S8MatMul.Accumulate<byte>(a.Items<byte>(), az[0], packed, bz, shape, y, ctx.Options.Parallelism);
+                }
+                else
+                {
+                    U8S8MatMul.Accumulate<sbyte>(a.Items<sbyte>(), az[0], packed, bz, shape, y, ctx.Options.Parallelism);
+                }
+
+                return 0;
+            });
+            return y;
+        }
+
+        return MatMulAccPlain(a, az, b, bz, shape, numerics);
+    }
+
+    private static int[] MatMulAccPlain(TensorValue a, int[] az, TensorValue b, int[] bz, MatMulShape shape, MatrixNumerics numerics)
     {
         var y = new int[shape.BatchCount * shape.M * shape.N];
         if (!numerics.IsReference)
@@ -460,6 +519,27 @@ internal static class QLinearOps
             return 0;
         });
         return output;
+    }
+
+    private static PackedMatMulB PackedMatMulB(OpContext ctx, int bIndex, TensorValue b, MatMulShape shape)
+    {
+        int batches = shape.BBatchShape.Aggregate(1, (p, d) => p * d);
+        Type type = b.Type == DataType.UInt8 ? typeof(byte) : typeof(sbyte);
+        if (ctx.IsConstant(bIndex) && s_packedMatMulBs.TryGetValue(b, out PackedMatMulB? cached)
+            && cached.K == shape.K && cached.N == shape.N && cached.Batches == batches && cached.ElementType == type)
+        {
+            return cached;
+        }
+
+        PackedMatMulB packed = QuantOpArgs.Kernel(() => b.Type == DataType.UInt8
+            ? U8S8MatMul.PackB<byte>(b.Items<byte>(), batches, shape.K, shape.N)
+            : U8S8MatMul.PackB<sbyte>(b.Items<sbyte>(), batches, shape.K, shape.N));
+        if (ctx.IsConstant(bIndex))
+        {
+            s_packedMatMulBs.AddOrUpdate(b, packed);
+        }
+
+        return packed;
     }
 
     // QGemm's B when it is an initializer: packed once and kept beside its tensor, as a conv's weights are.

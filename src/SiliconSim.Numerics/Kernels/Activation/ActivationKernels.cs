@@ -24,7 +24,19 @@ public static class ActivationKernels
     public static TensorValue Exp(TensorValue x) => Map(x, MlasMath.Exp, Math.Exp, "Exp");
 
     /// <summary>erf by MLAS's polynomial kernel (fp32).</summary>
-    public static TensorValue Erf(TensorValue x) => Map(x, MlasMath.Erf, ErfDouble, "Erf");
+    public static TensorValue Erf(TensorValue x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Type != DataType.Float)
+        {
+            return Map(x, MlasMath.Erf, ErfDouble, "Erf");
+        }
+
+        // ErfSpan writes every element.
+        float[] y = TensorArena.Allocate<float>(x.Length);
+        MlasMath.ErfSpan(x.Items<float>(), y);
+        return TensorValue.Create(x.Type, [.. x.Shape], y);
+    }
 
     /// <summary>Correctly rounded square root (one IEEE operation).</summary>
     public static TensorValue Sqrt(TensorValue x) => Map(x, MathF.Sqrt, Math.Sqrt, "Sqrt");

@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace SiliconSim.Numerics.Kernels.Activation;
 
 /// <summary>
@@ -222,6 +225,78 @@ public static class MlasMath
         q = MathF.FusedMultiplyAdd(x2, q, TanhBeta2);
         q = MathF.FusedMultiplyAdd(x2, q, TanhBeta0);
         return p / q;
+    }
+
+    /// <summary>
+    /// <see cref="Erf"/> of every element (its scalar reference), eight lanes at a time where AVX-512VL and FMA run:
+    /// both branches of the same fused steps for every lane, the split test picking one per lane (no mispredicted
+    /// branches), and the real VSCALEFPS that <see cref="ScaleF"/> emulates; the tail and other machines run the scalar.
+    /// </summary>
+    public static void ErfSpan(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (y.Length < x.Length)
+        {
+            throw new ArgumentException($"the output holds {y.Length} values, the input {x.Length}");
+        }
+
+        int i = 0;
+        if (Avx512F.VL.IsSupported && Fma.IsSupported)
+        {
+            for (; i + 8 <= x.Length; i += 8)
+            {
+                ErfVector(Vector256.Create(x.Slice(i, 8))).CopyTo(y.Slice(i, 8));
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = Erf(x[i]);
+        }
+    }
+
+    private static Vector256<float> ErfVector(Vector256<float> x)
+    {
+        Vector256<uint> sign = x.AsUInt32() & Vector256.Create(0x8000_0000u);
+        Vector256<float> a = (x.AsUInt32() & Vector256.Create(0x7FFF_FFFFu)).AsSingle();
+        Vector256<float> upper = Vector256.Create(ErfUpperAbsRange);
+        a = Vector256.ConditionalSelect(Vector256.LessThan(upper, a), upper, a);
+        Vector256<float> big = Vector256.GreaterThan(a, Vector256.Create(ErfSplitBoundary));
+
+        Vector256<float> r = Vector256.Create(ErfBigP0);
+        r = Fma.MultiplyAdd(r, a, Vector256.Create(ErfBigP1));
+        r = Fma.MultiplyAdd(r, a, Vector256.Create(ErfBigP2));
+        r = Fma.MultiplyAdd(r, a, Vector256.Create(ErfBigP3));
+        r = Fma.MultiplyAdd(r, a, Vector256.Create(ErfBigP4));
+        r = Fma.MultiplyAdd(r, a, Vector256.Create(ErfBigP5));
+        r = Fma.MultiplyAdd(r, a, Vector256.Create(ErfBigP6MinusOne));
+        r = Fma.MultiplyAdd(r, a, a);
+        r = -r;
+        Vector256<float> lower = Vector256.Create(ErfExpLowerRange);
+        r = Vector256.ConditionalSelect(Vector256.GreaterThan(lower, r), lower, r);
+        Vector256<float> c = Vector256.Create(ErfExpC);
+        Vector256<float> n = Fma.MultiplyAdd(Vector256.Create(ErfExpLog2Reciprocal), r, c) - c;
+        Vector256<float> f = Fma.MultiplyAdd(n, Vector256.Create(ErfExpLog2Hi), r);
+        f = Fma.MultiplyAdd(n, Vector256.Create(ErfExpLog2Lo), f);
+        Vector256<float> p = Vector256.Create(ErfExpP0);
+        p = Fma.MultiplyAdd(p, f, Vector256.Create(ErfExpP1));
+        p = Fma.MultiplyAdd(p, f, Vector256.Create(ErfExpP2));
+        p = Fma.MultiplyAdd(p, f, Vector256.Create(ErfExpP3));
+        p = Fma.MultiplyAdd(p, f, Vector256.Create(ErfExpP4));
+        p = Fma.MultiplyAdd(p, f, Vector256.Create(ErfExpP5));
+        p = Fma.MultiplyAdd(p, f, Vector256.Create(ErfExpP6));
+        Vector256<float> bigResult = Vector256.Create(1.0f) - Avx512F.VL.Scale(p, n);
+
+        Vector256<float> s = a * a;
+        Vector256<float> small = Vector256.Create(ErfSmallP0);
+        small = Fma.MultiplyAdd(small, s, Vector256.Create(ErfSmallP1));
+        small = Fma.MultiplyAdd(small, s, Vector256.Create(ErfSmallP2));
+        small = Fma.MultiplyAdd(small, s, Vector256.Create(ErfSmallP3));
+        small = Fma.MultiplyAdd(small, s, Vector256.Create(ErfSmallP4));
+        small = Fma.MultiplyAdd(small, s, Vector256.Create(ErfSmallP5MinusOne));
+        Vector256<float> smallResult = Fma.MultiplyAdd(small, a, a);
+
+        Vector256<float> result = Vector256.ConditionalSelect(big, bigResult, smallResult);
+        return (result.AsUInt32() | sign).AsSingle();
     }
 
     /// <summary>VSCALEFPS for an integral exponent: p·2^m rounded once to fp32 (NaN and infinities propagate).</summary>

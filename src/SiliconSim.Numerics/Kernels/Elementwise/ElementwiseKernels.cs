@@ -144,57 +144,13 @@ public static class ElementwiseKernels
             _ => static (p, q) => p / q,
         };
         int[] shape = ShapeMath.Broadcast(a.Shape.AsSpan(), b.Shape.AsSpan());
-        if (typeof(T) == typeof(float) && a.Length == b.Length && a.Shape.AsSpan().SequenceEqual(b.Shape.AsSpan()))
+        if (typeof(T) == typeof(float) && FloatBinary.TryRun(op, a.Items<float>(), [.. a.Shape], b.Items<float>(), [.. b.Shape], shape) is { } fast)
         {
-            return TensorValue.Create(a.Type, shape, SameShapeFloat(op, a.Items<float>(), b.Items<float>()));
+            return TensorValue.Create(a.Type, shape, fast);
         }
 
         T[] y = Apply(a.Items<T>(), [.. a.Shape], b.Items<T>(), [.. b.Shape], shape, f);
         return TensorValue.Create(a.Type, shape, y);
-    }
-
-    /// <summary>
-    /// fp32 a op b on equal shapes, eight lanes at a time: each lane is the same single IEEE operation as the scalar
-    /// loop of <see cref="Apply{T}"/> (the reference), so the bits are the same; the residual stream's Add in a QDQ CNN
-    /// runs here.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static float[] SameShapeFloat(BinaryOp op, float[] a, float[] b)
-    {
-        float[] y = TensorArena.Allocate<float>(a.Length);
-        ref float ra = ref MemoryMarshal.GetArrayDataReference(a);
-        ref float rb = ref MemoryMarshal.GetArrayDataReference(b);
-        ref float ry = ref MemoryMarshal.GetArrayDataReference(y);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + Vector256<float>.Count <= a.Length; i += Vector256<float>.Count)
-            {
-                Vector256<float> p = Vector256.LoadUnsafe(ref ra, (nuint)i), q = Vector256.LoadUnsafe(ref rb, (nuint)i);
-                Vector256<float> r = op switch
-                {
-                    BinaryOp.Add => p + q,
-                    BinaryOp.Sub => p - q,
-                    BinaryOp.Mul => p * q,
-                    _ => p / q,
-                };
-                r.StoreUnsafe(ref ry, (nuint)i);
-            }
-        }
-
-        for (; i < a.Length; i++)
-        {
-            float p = a[i], q = b[i];
-            y[i] = op switch
-            {
-                BinaryOp.Add => p + q,
-                BinaryOp.Sub => p - q,
-                BinaryOp.Mul => p * q,
-                _ => p / q,
-            };
-        }
-
-        return y;
     }
 
     private static TensorValue RunHalf(BinaryOp op, TensorValue a, TensorValue b)

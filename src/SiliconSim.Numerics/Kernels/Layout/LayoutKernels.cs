@@ -17,6 +17,21 @@ public static class LayoutKernels
             throw new ArgumentException($"perm [{string.Join(',', perm)}] is not a permutation of rank {rank}");
         }
 
+        int[] outShape = perm.Select(p => x.Shape[p]).ToArray();
+        return StridedTranspose.TryRun(x.Data, [.. x.Shape], perm, outShape) is { } fast
+            ? TensorValue.Create(x.Type, outShape, fast)
+            : TransposeReference(x, perm);
+    }
+
+    /// <summary>
+    /// The reference of <see cref="Transpose"/>: an index map from each output element to its input element, then one
+    /// gather. <paramref name="perm"/> must be a valid permutation.
+    /// </summary>
+    public static TensorValue TransposeReference(TensorValue x, int[] perm)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(perm);
+        int rank = x.Rank;
         int[] inStrides = ShapeMath.Strides(x.Shape.AsSpan());
         int[] outShape = perm.Select(p => x.Shape[p]).ToArray();
         var map = new int[x.Length];
