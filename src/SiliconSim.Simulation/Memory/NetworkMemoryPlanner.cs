@@ -302,7 +302,8 @@ internal sealed class NetworkMemoryPlanner
 
     /// <summary>
     /// Whether spilling <paramref name="victim"/> pays for itself at this layer: the tiler, given the victim's space,
-    /// saves more DRAM bytes than the spill costs (its write now, plus one read per later reader). Checked only when the
+    /// saves more DRAM bytes than the spill costs (its write now unless it has a DRAM copy or the tiles write it, plus
+    /// what its later readers read back). Checked only when the
     /// layer moves more than each of its off-chip operands once, the least any tiling can move.
     /// </summary>
     private bool WorthSpilling(int i, MatrixLayer layer, List<TensorUse> kept, string victim, MatrixLayerResult withVictim)
@@ -330,8 +331,11 @@ internal sealed class NetworkMemoryPlanner
             return false;
         }
 
+        // A kept tensor leaves with no write of its own: this layer's output is written by the alternative's tiles (its
+        // traffic counts it), an admitted input already has its DRAM copy.
+        bool keptHere = kept.Any(k => k.Name == victim);
         long bytes = _resident.TryGetValue(victim, out long r) ? r : kept.First(k => k.Name == victim).Bytes;
-        long cost = (_inDram.Contains(victim) ? 0 : Burst(bytes)) + (_lifetimes.UsesAfter(victim, i) * Burst(bytes));
+        long cost = (keptHere || _inDram.Contains(victim) ? 0 : Burst(bytes)) + RefillBytes(victim, bytes, i);
         return withVictim.Dram.TotalBytes - alternative.Dram.TotalBytes > cost;
     }
 
@@ -427,9 +431,19 @@ internal sealed class NetworkMemoryPlanner
             return false;
         }
 
-        long cost = (_inDram.Contains(input) ? 0 : Burst(bytes)) + (_lifetimes.UsesAfter(input, i) * Burst(bytes));
+        long cost = (_inDram.Contains(input) ? 0 : Burst(bytes)) + RefillBytes(input, bytes, i);
         return withInput.Dram.TotalBytes - alternative.Dram.TotalBytes > cost;
     }
+
+    /// <summary>
+    /// What the later readers of a spilled tensor read back: each reads it once, but a conv whose windows skip pixels (a
+    /// strided 1x1) fetches only the pixels they touch, as its tiles do. Counting the whole tensor per reader priced a
+    /// spill too high, so a larger buffer kept such a tensor and starved its producer's tiles into more traffic.
+    /// </summary>
+    private long RefillBytes(string tensor, long bytes, int i) =>
+        _lifetimes.ReadersAfter(tensor, i).Sum(j => Burst(_layers[j] is MatrixLayer { Conv: not null } m && m.InputTensor == tensor
+            ? Math.Min(bytes, LayerGeometry.TouchedInputBytes([m]))
+            : bytes));
 
     private PlannedLayer Finish(int i, MatrixLayer layer, MatrixLayerResult result, OperandPlacement placement, List<TensorUse> kept, List<string> spilledHere, long spillWrite, long stagedWrite)
     {

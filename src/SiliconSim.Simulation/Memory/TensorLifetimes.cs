@@ -55,6 +55,19 @@ internal sealed class TensorLifetimes
         return uses.Count - at;
     }
 
+    /// <summary>The layers after <paramref name="layer"/> that read <paramref name="tensor"/>, in order.</summary>
+    public IEnumerable<int> ReadersAfter(string tensor, int layer)
+    {
+        if (!_uses.TryGetValue(tensor, out List<int>? uses))
+        {
+            return [];
+        }
+
+        int at = uses.BinarySearch(layer + 1);
+        at = at < 0 ? ~at : at;
+        return uses.Skip(at);
+    }
+
     /// <summary>How many layers read <paramref name="tensor"/> at all.</summary>
     public int Readers(string tensor) => _uses.TryGetValue(tensor, out List<int>? uses) ? uses.Count : 0;
 }

@@ -90,6 +90,21 @@ public sealed class PlanCounterexampleTests
     }
 
     /// <summary>
+    /// x0 uint8 [2,4,2,5] (80 B) -> Gemm M=16 N=3 K=5 (w0 15 B) -> t0 (48 B) -> Conv 1x1 stride 2 (w1 4 B) -> t1 (4 B,
+    /// graph output); a unified buffer of 33 B, then 66 B; burst 1, 16 GB/s. With 66 B t0 fits, but keeping it leaves the
+    /// gemm 18 B of tiles and it reads its input twice (183 B against 167); spilling t0 costs only the 16 B the strided
+    /// conv reads back (its 48 B write is the tiles', counted in their traffic), which the plan used to price as a
+    /// second write plus the whole 48 B.
+    /// </summary>
+    [Fact]
+    public void SpillPricedByWhatAStridedReaderReadsBack()
+    {
+        var memory = Unified(33, gbps: 16);
+        var c = Case(new NetworkRecipe(2, 4, 2, 5, false, false, 0, [new Step(StepKind.Linear, 0, 2, 0, 0), new Step(StepKind.Conv, 0, 0, 3, 0)]), memory);
+        AssertNoMoreDram(c, c.Memory.WithCapacities(v => 2 * v));
+    }
+
+    /// <summary>
     /// x0 uint8 [1,1,2,1] -> Gemm M=2 N=5 K=1 (w0 5 B) -> t0 (10 B, graph output); a double-buffered unified buffer of
     /// 16 B, then 32 B: the same 17 bytes either way, and the larger buffer's fewer, larger tiles used to expose more of
     /// the first fill and last drain (17 -> 28 cycles); among tilings with the least bytes the fastest now wins.
