@@ -138,6 +138,11 @@ internal sealed partial class QuantizedConvCore
                         {
                             ref int src = ref Unsafe.Add(ref rw, ((od * ph) + oh) * pw);
                             int ow = 0;
+                            for (; ow + 8 <= out2; ow += 8)
+                            {
+                                Vector256.LoadUnsafe(ref src, (nuint)ow).StoreUnsafe(ref o, (nuint)ow);
+                            }
+
                             for (; ow + 4 <= out2; ow += 4)
                             {
                                 Vector128.LoadUnsafe(ref src, (nuint)ow).StoreUnsafe(ref o, (nuint)ow);
