@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -93,6 +94,7 @@ internal sealed partial class QuantizedConvCore
                         int i = 0;
                         if (bytes)
                         {
+                            i = WidenRow(ref Unsafe.As<TX, byte>(ref Unsafe.Add(ref rx, si)), ref dst, w, signed, xz);
                             // Four 8-bit codes widened to int32 (sign- or zero-extended as TX) minus x_zp.
                             for (; i + 4 <= w; i += 4)
                             {
@@ -136,6 +138,11 @@ internal sealed partial class QuantizedConvCore
                         {
                             ref int src = ref Unsafe.Add(ref rw, ((od * ph) + oh) * pw);
                             int ow = 0;
+                            for (; ow + 8 <= out2; ow += 8)
+                            {
+                                Vector256.LoadUnsafe(ref src, (nuint)ow).StoreUnsafe(ref o, (nuint)ow);
+                            }
+
                             for (; ow + 4 <= out2; ow += 4)
                             {
                                 Vector128.LoadUnsafe(ref src, (nuint)ow).StoreUnsafe(ref o, (nuint)ow);
@@ -159,6 +166,37 @@ internal sealed partial class QuantizedConvCore
         }
     }
 
+    // The leading columns of one input row widened to int32 minus x_zp, 16 or 8 codes per instruction (vpmovzxbd or
+    // vpmovsxbd); returns how many it wrote (the caller finishes the row). The codes are sign- or zero-extended as TX.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WidenRow(ref byte src, ref int dst, int w, bool signed, int xz)
+    {
+        int i = 0;
+        if (Avx512F.IsSupported)
+        {
+            Vector512<int> vxz = Vector512.Create(xz);
+            for (; i + 16 <= w; i += 16)
+            {
+                Vector128<byte> v = Vector128.LoadUnsafe(ref src, (nuint)i);
+                Vector512<int> codes = signed ? Avx512F.ConvertToVector512Int32(v.AsSByte()) : Avx512F.ConvertToVector512Int32(v);
+                (codes - vxz).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        if (Avx2.IsSupported)
+        {
+            Vector256<int> vxz = Vector256.Create(xz);
+            for (; i + 8 <= w; i += 8)
+            {
+                Vector128<byte> v = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, i))).AsByte();
+                Vector256<int> codes = signed ? Avx2.ConvertToVector256Int32(v.AsSByte()) : Avx2.ConvertToVector256Int32(v);
+                (codes - vxz).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        return i;
+    }
+
     // Stride 2 (in rows, columns or both): output row (od, oh) is the stride-1 run of _rowWide columns starting at input
     // row od·ph + oh·s1 of the plane, of which every s2-th column is an output.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -180,7 +218,20 @@ internal sealed partial class QuantizedConvCore
                     DepthwiseWideKernel.AccumulateScalar(ref row, ref wt, ref off, ref wide, K, _rowWide);
                 }
 
-                for (int ow = 0; ow < out2; ow++)
+                int ow = 0;
+                if (s2 == 2 && Avx512F.IsSupported)
+                {
+                    // Every other column: 16 outputs from 32 wide values. The wide run holds RoundUp(2·out2 − 1, 8)
+                    // ≥ 2·out2 values, so the last pair read stays inside it.
+                    Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                    for (; ow + 16 <= out2; ow += 16)
+                    {
+                        ref int src = ref Unsafe.Add(ref wide, 2 * ow);
+                        Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref src), even, Vector512.LoadUnsafe(ref src, 16)).StoreUnsafe(ref o, (nuint)ow);
+                    }
+                }
+
+                for (; ow < out2; ow++)
                 {
                     Unsafe.Add(ref o, ow) = Unsafe.Add(ref wide, ow * s2);
                 }
