@@ -86,13 +86,11 @@ public static class QLinearAdd
 
         outputShape = [.. aShape];
         T[] c = TensorArena.Allocate<T>(n);
-        parallelism.ForRanges(n, (start, end) =>
-        {
-            ReadOnlySpan<T> ap = a.AsSpan(start, end - start), bp = b.AsSpan(start, end - start);
-            Span<T> cp = c.AsSpan(start, end - start);
-            int done = SpanVector(ap, aScale, aZeroPoint, bp, bScale, bZeroPoint, cScale, cZeroPoint, cp, isScalarB: false);
-            SpanTail(ap, aScale, aZeroPoint, bp, bScale, bZeroPoint, cScale, cZeroPoint, cp, isScalarB: false, done);
-        }, MinElementsPerThread);
+        // Each range holds at least MinElementsPerThread elements, so it takes the whole span's full-length form.
+        parallelism.ForRanges(
+            n,
+            (start, end) => Span<T>(a.AsSpan(start, end - start), aScale, aZeroPoint, b.AsSpan(start, end - start), bScale, bZeroPoint, cScale, cZeroPoint, c.AsSpan(start, end - start), isScalarB: false),
+            MinElementsPerThread);
         return c;
     }
 
@@ -125,17 +123,10 @@ public static class QLinearAdd
         bool isScalarB)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
+        // The rest goes through the reference from where the vectors stopped, in the whole span's form: a one-element
+        // rest must not take the LengthA == 1 form, since the MLAS call is the whole span's.
         int done = SpanVector(a, aScale, aZeroPoint, b, bScale, bZeroPoint, cScale, cZeroPoint, c, isScalarB);
-        if (done == 0)
-        {
-            SpanScalar(a, aScale, aZeroPoint, b, bScale, bZeroPoint, cScale, cZeroPoint, c, isScalarB);
-        }
-        else
-        {
-            // Not SpanScalar on the rest: a one-element rest would take its LengthA == 1 form, but the MLAS call is
-            // the whole span's.
-            SpanTail(a, aScale, aZeroPoint, b, bScale, bZeroPoint, cScale, cZeroPoint, c, isScalarB, done);
-        }
+        ScalarFrom(a, aScale, aZeroPoint, b, bScale, bZeroPoint, cScale, cZeroPoint, c, isScalarB, done);
     }
 
     /// <summary>The scalar reference of <see cref="Span{T}"/>: one element at a time, exactly the steps described there.</summary>
@@ -151,6 +142,23 @@ public static class QLinearAdd
         int cZeroPoint,
         Span<T> c,
         bool isScalarB)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> =>
+        ScalarFrom(a, aScale, aZeroPoint, b, bScale, bZeroPoint, cScale, cZeroPoint, c, isScalarB, start: 0);
+
+    // Elements start..n−1 of the span, one at a time, in the form the whole span's length selects.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScalarFrom<T>(
+        ReadOnlySpan<T> a,
+        float aScale,
+        int aZeroPoint,
+        ReadOnlySpan<T> b,
+        float bScale,
+        int bZeroPoint,
+        float cScale,
+        int cZeroPoint,
+        Span<T> c,
+        bool isScalarB,
+        int start)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         int n = c.Length;
@@ -171,7 +179,7 @@ public static class QLinearAdd
         else if (lengthB == 1)
         {
             float f = MathF.FusedMultiplyAdd(int.CreateTruncating(b[0]), rB, fixedPart);
-            for (int i = 0; i < lengthA; i++)
+            for (int i = start; i < lengthA; i++)
             {
                 float t = MathF.FusedMultiplyAdd(int.CreateTruncating(a[i]), rA, f);
                 c[i] = Requantizer.SaturateViaInt16<T>(Requantizer.ConvertToInt32x86(t));
@@ -179,39 +187,12 @@ public static class QLinearAdd
         }
         else
         {
-            for (int i = 0; i < n; i++)
+            for (int i = start; i < n; i++)
             {
                 float t = MathF.FusedMultiplyAdd(int.CreateTruncating(b[i]), rB, fixedPart);
                 t = MathF.FusedMultiplyAdd(int.CreateTruncating(a[i]), rA, t);
                 c[i] = Requantizer.SaturateViaInt16<T>(Requantizer.ConvertToInt32x86(t));
             }
-        }
-    }
-
-    // Elements done..n−1 of a span whose MLAS call has LengthA = n > 1: per element the full-length or scalar-B form.
-    private static void SpanTail<T>(
-        ReadOnlySpan<T> a,
-        float aScale,
-        int aZeroPoint,
-        ReadOnlySpan<T> b,
-        float bScale,
-        int bZeroPoint,
-        float cScale,
-        int cZeroPoint,
-        Span<T> c,
-        bool isScalarB,
-        int done)
-        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
-    {
-        float rA = aScale / cScale;
-        float rB = bScale / cScale;
-        float fixedPart = cZeroPoint - MathF.FusedMultiplyAdd(rA, aZeroPoint, rB * bZeroPoint);
-        float f = isScalarB ? MathF.FusedMultiplyAdd(int.CreateTruncating(b[0]), rB, fixedPart) : 0f;
-        for (int i = done; i < c.Length; i++)
-        {
-            float t = isScalarB ? f : MathF.FusedMultiplyAdd(int.CreateTruncating(b[i]), rB, fixedPart);
-            t = MathF.FusedMultiplyAdd(int.CreateTruncating(a[i]), rA, t);
-            c[i] = Requantizer.SaturateViaInt16<T>(Requantizer.ConvertToInt32x86(t));
         }
     }
 
