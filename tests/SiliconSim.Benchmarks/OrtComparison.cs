@@ -17,13 +17,16 @@ namespace SiliconSim.Benchmarks;
 /// <summary>
 /// `--ort` (issue 18): ONNX Runtime's CPU provider against SiliconSim's <see cref="GraphExecutor"/> in the same process on
 /// ResNet-18-, MobileNetV2- and transformer-sized models, each in the QDQ s8s8 per-channel and the QOperator u8s8
-/// per-tensor form, batch 1; one intra-op thread and all cores; the median of <see cref="Runs"/> timed runs after a
-/// warm-up; a markdown table of ORT ms, SiliconSim ms and their ratio, plus whether the outputs have the same bits.
-/// `--ort-profile` prints where SiliconSim's time goes, by op type, on one thread.
+/// per-tensor form, batch 1; one intra-op thread and all cores; the median of timed runs after a
+/// warm-up long enough for the tiered JIT; a markdown table of ORT ms, SiliconSim ms and their ratio, plus whether the outputs have the same bits.
+/// `--ort-profile [--threads N] [NAME...]` prints where SiliconSim's time goes, by op type and slowest node (medians).
 /// </summary>
 internal static class OrtComparison
 {
     private const int Runs = 5;
+    // BENCH_WARMUP_MS=0 shows what the first runs of a short-lived process cost before tiering (see MedianMs).
+    private static readonly double WarmUpMs = double.Parse(Environment.GetEnvironmentVariable("BENCH_WARMUP_MS") ?? "500", CultureInfo.InvariantCulture);
+    private const double TimedMs = 1000;
     private const int ImageSize = 224;
     private const int TransformerSequence = 128;
 
@@ -31,7 +34,7 @@ internal static class OrtComparison
     {
         var models = Models(only);
         int cores = Environment.ProcessorCount;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch 1, median of {Runs} after a warm-up; ORT {OrtVersion()} (graph optimizations: all), {cores} cores"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch 1, median of at least {Runs} runs (1 s of them) after a {WarmUpMs / 1000:F1} s warm-up; ORT {OrtVersion()} (graph optimizations: all), {cores} cores"));
         output.WriteLine();
         output.WriteLine("| model | threads | ORT ms | SiliconSim ms | ratio | same bits |");
         output.WriteLine("|---|---|---|---|---|---|");
@@ -48,7 +51,7 @@ internal static class OrtComparison
         }
     }
 
-    public static void Profile(TextWriter output, IReadOnlyList<string> only)
+    public static void Profile(TextWriter output, IReadOnlyList<string> only, int threads)
     {
         foreach (BenchModel model in Models(only))
         {
@@ -61,42 +64,69 @@ internal static class OrtComparison
                 }
             }
 
-            var msByOp = new Dictionary<string, double>(StringComparer.Ordinal);
-            var msByValue = new Dictionary<string, double>(StringComparer.Ordinal);
+            // Small models run for about a second so that one scheduler hiccup or GC pause does not dominate; each node
+            // reports its median over the runs, which is what a steady-state user sees.
+            var samplesByValue = new Dictionary<string, List<double>>(StringComparer.Ordinal);
             // The callback only reads names, so the executor may recycle arrays as it does without one.
-            var options = new ExecutionOptions { Parallelism = Parallelism.Single, ObserverKeepsValues = false };
-            GraphExecutor.Run(model.Lowered, model.Feeds, options: options);
-            double total = 0;
+            var options = new ExecutionOptions { Parallelism = new Parallelism(threads), ObserverKeepsValues = false };
+            long warmStart = Stopwatch.GetTimestamp();
+            int warmRuns = 0;
+            do
+            {
+                GraphExecutor.Run(model.Lowered, model.Feeds, options: options);
+                warmRuns++;
+            }
+            while (Stopwatch.GetElapsedTime(warmStart).TotalMilliseconds < WarmUpMs);
+
+            double warmMs = Stopwatch.GetElapsedTime(warmStart).TotalMilliseconds / warmRuns;
+            int runs = Math.Clamp((int)(TimedMs / warmMs), Runs, 400);
+            var totals = new List<double>();
             int gen2Before = GC.CollectionCount(2);
             TimeSpan pauseBefore = GC.GetTotalPauseDuration();
-            for (int run = 0; run < Runs; run++)
+            for (int run = 0; run < runs; run++)
             {
                 long last = Stopwatch.GetTimestamp();
                 long start = last;
                 GraphExecutor.Run(model.Lowered, model.Feeds, (name, _) =>
                 {
                     long now = Stopwatch.GetTimestamp();
-                    string op = opOf[name];
-                    msByOp[op] = msByOp.GetValueOrDefault(op) + (Stopwatch.GetElapsedTime(last, now).TotalMilliseconds / Runs);
-                    msByValue[name] = msByValue.GetValueOrDefault(name) + (Stopwatch.GetElapsedTime(last, now).TotalMilliseconds / Runs);
+                    if (!samplesByValue.TryGetValue(name, out var samples))
+                    {
+                        samplesByValue[name] = samples = [];
+                    }
+
+                    samples.Add(Stopwatch.GetElapsedTime(last, now).TotalMilliseconds);
                     last = Stopwatch.GetTimestamp();
                 }, options);
-                total += Stopwatch.GetElapsedTime(start).TotalMilliseconds / Runs;
+                totals.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
 
-            double pauseMs = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds / Runs;
-            double gen2 = (GC.CollectionCount(2) - gen2Before) / (double)Runs;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model.Name}: {total:F1} ms (mean of {Runs}; GC pauses {pauseMs:F1} ms, {gen2:F1} gen2 collections per run), by op:"));
+            static double Median(List<double> xs)
+            {
+                var sorted = xs.Order().ToList();
+                return sorted[sorted.Count / 2];
+            }
+
+            var msByValue = samplesByValue.ToDictionary(p => p.Key, p => Median(p.Value), StringComparer.Ordinal);
+            var msByOp = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (name, ms) in msByValue)
+            {
+                msByOp[opOf[name]] = msByOp.GetValueOrDefault(opOf[name]) + ms;
+            }
+
+            double pauseMs = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds / runs;
+            double gen2 = (GC.CollectionCount(2) - gen2Before) / (double)runs;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model.Name}, {threads} thread(s): {Median(totals):F2} ms (median of {runs}; sum of node medians {msByValue.Values.Sum():F2} ms; GC pauses {pauseMs:F2} ms, {gen2:F2} gen2 collections per run), by op:"));
             foreach (var (op, ms) in msByOp.OrderByDescending(p => p.Value))
             {
                 int count = model.Lowered.Nodes.Count(n => n.Outputs.Length > 0 && opOf[n.Outputs[0]] == op);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {op,-28} x{count,-3} {ms,8:F2} ms"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {op,-28} x{count,-3} {ms,8:F3} ms"));
             }
 
             output.WriteLine("  slowest nodes:");
-            foreach (var (name, ms) in msByValue.OrderByDescending(p => p.Value).Take(8))
+            foreach (var (name, ms) in msByValue.OrderByDescending(p => p.Value).Take(12))
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {opOf[name],-20} {name,-50} {ms,8:F2} ms"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {opOf[name],-20} {name,-50} {ms,8:F3} ms"));
             }
 
             output.Flush();
@@ -126,18 +156,31 @@ internal static class OrtComparison
         return (MedianMs(() => Once()), result);
     }
 
+    /// <summary>
+    /// Warms up for <see cref="WarmUpMs"/> (so .NET's tiered JIT has promoted the hot kernels to optimised code, as it has
+    /// in any run that pushes a validation set through; ORT's native code needs no such time but gets the same), then
+    /// times at least <see cref="Runs"/> runs and as many more as fit in <see cref="TimedMs"/>, and returns the median.
+    /// </summary>
     private static double MedianMs(Action work)
     {
-        var times = new double[Runs];
-        for (int i = 0; i < Runs; i++)
+        long warmStart = Stopwatch.GetTimestamp();
+        do
+        {
+            work();
+        }
+        while (Stopwatch.GetElapsedTime(warmStart).TotalMilliseconds < WarmUpMs);
+
+        var times = new List<double>();
+        long timedStart = Stopwatch.GetTimestamp();
+        while (times.Count < Runs || (Stopwatch.GetElapsedTime(timedStart).TotalMilliseconds < TimedMs && times.Count < 200))
         {
             long start = Stopwatch.GetTimestamp();
             work();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
-        Array.Sort(times);
-        return times[Runs / 2];
+        times.Sort();
+        return times[times.Count / 2];
     }
 
     private static string OrtVersion() => typeof(InferenceSession).Assembly.GetName().Version?.ToString(3) ?? "?";

@@ -35,7 +35,9 @@ internal static class Program
 
         if (args is ["--ort-profile", .. var profiled])
         {
-            OrtComparison.Profile(Console.Out, profiled);
+            // `--ort-profile [--threads N] [NAME...]`: one thread unless told.
+            int threads = profiled is ["--threads", var n, ..] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 1;
+            OrtComparison.Profile(Console.Out, profiled is ["--threads", _, .. var rest] ? rest : profiled, threads);
             return;
         }
 
