@@ -25,7 +25,7 @@ internal static class OrtComparison
 {
     private const int Runs = 5;
     // BENCH_WARMUP_MS=0 shows what the first runs of a short-lived process cost before tiering (see MedianMs).
-    private static readonly double WarmUpMs = double.Parse(Environment.GetEnvironmentVariable("BENCH_WARMUP_MS") ?? "500", CultureInfo.InvariantCulture);
+    private static readonly double WarmUpMs = double.Parse(Environment.GetEnvironmentVariable("BENCH_WARMUP_MS") ?? "2000", CultureInfo.InvariantCulture);
     private const double TimedMs = 1000;
     private const int ImageSize = 224;
     private const int TransformerSequence = 128;
