@@ -67,6 +67,7 @@ internal static class OrtComparison
             // Small models run for about a second so that one scheduler hiccup or GC pause does not dominate; each node
             // reports its median over the runs, which is what a steady-state user sees.
             var samplesByValue = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+            var kibByValue = new Dictionary<string, double>(StringComparer.Ordinal);
             // The callback only reads names, so the executor may recycle arrays as it does without one.
             var options = new ExecutionOptions { Parallelism = new Parallelism(threads), ObserverKeepsValues = false };
             long warmStart = Stopwatch.GetTimestamp();
@@ -83,13 +84,18 @@ internal static class OrtComparison
             var totals = new List<double>();
             int gen2Before = GC.CollectionCount(2);
             TimeSpan pauseBefore = GC.GetTotalPauseDuration();
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             for (int run = 0; run < runs; run++)
             {
                 long last = Stopwatch.GetTimestamp();
                 long start = last;
+                long lastAllocated = GC.GetAllocatedBytesForCurrentThread();
                 GraphExecutor.Run(model.Lowered, model.Feeds, (name, _) =>
                 {
                     long now = Stopwatch.GetTimestamp();
+                    long allocated = GC.GetAllocatedBytesForCurrentThread();
+                    kibByValue[name] = kibByValue.GetValueOrDefault(name) + ((allocated - lastAllocated) / 1024.0);
+                    lastAllocated = allocated;
                     if (!samplesByValue.TryGetValue(name, out var samples))
                     {
                         samplesByValue[name] = samples = [];
@@ -97,6 +103,7 @@ internal static class OrtComparison
 
                     samples.Add(Stopwatch.GetElapsedTime(last, now).TotalMilliseconds);
                     last = Stopwatch.GetTimestamp();
+                    lastAllocated = GC.GetAllocatedBytesForCurrentThread();
                 }, options);
                 totals.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
@@ -109,18 +116,21 @@ internal static class OrtComparison
 
             var msByValue = samplesByValue.ToDictionary(p => p.Key, p => Median(p.Value), StringComparer.Ordinal);
             var msByOp = new Dictionary<string, double>(StringComparer.Ordinal);
+            var kibByOp = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var (name, ms) in msByValue)
             {
                 msByOp[opOf[name]] = msByOp.GetValueOrDefault(opOf[name]) + ms;
+                kibByOp[opOf[name]] = kibByOp.GetValueOrDefault(opOf[name]) + (kibByValue.GetValueOrDefault(name) / runs);
             }
 
+            double allocatedKiB = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / runs;
             double pauseMs = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds / runs;
             double gen2 = (GC.CollectionCount(2) - gen2Before) / (double)runs;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model.Name}, {threads} thread(s): {Median(totals):F2} ms (median of {runs}; sum of node medians {msByValue.Values.Sum():F2} ms; GC pauses {pauseMs:F2} ms, {gen2:F2} gen2 collections per run), by op:"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model.Name}, {threads} thread(s): {Median(totals):F2} ms (median of {runs}; sum of node medians {msByValue.Values.Sum():F2} ms; {allocatedKiB:F0} KiB allocated, GC pauses {pauseMs:F2} ms, {gen2:F2} gen2 collections per run), by op:"));
             foreach (var (op, ms) in msByOp.OrderByDescending(p => p.Value))
             {
                 int count = model.Lowered.Nodes.Count(n => n.Outputs.Length > 0 && opOf[n.Outputs[0]] == op);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {op,-28} x{count,-3} {ms,8:F3} ms"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {op,-28} x{count,-3} {ms,8:F3} ms {kibByOp[op],8:F0} KiB"));
             }
 
             output.WriteLine("  slowest nodes:");

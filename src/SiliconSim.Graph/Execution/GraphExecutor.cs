@@ -43,13 +43,16 @@ public static class GraphExecutor
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(inputs);
-        var unsupported = FindUnsupported(graph);
-        if (unsupported.Count > 0)
+        RunPlan plan = s_plans.GetValue(graph, RunPlan.For);
+        if (plan.Unsupported.Count > 0)
         {
-            throw new ExecutionException(UnsupportedNode.Describe(unsupported));
+            throw new ExecutionException(UnsupportedNode.Describe(plan.Unsupported));
         }
 
-        var values = new Dictionary<string, TensorValue>(graph.Initializers, StringComparer.Ordinal);
+        // The run's own values (inputs, folded constants, node outputs) shadow the graph's initializers, which stay in
+        // the plan's table instead of being copied into every run's.
+        var values = new Dictionary<string, TensorValue>(graph.Nodes.Length + 8, StringComparer.Ordinal);
+        long liveBytes = plan.InitializerBytes;
         foreach (ValueInfo input in graph.RuntimeInputs)
         {
             if (!inputs.TryGetValue(input.Name, out TensorValue? v))
@@ -59,6 +62,7 @@ public static class GraphExecutor
 
             CheckInput(input, v);
             values[input.Name] = v;
+            liveBytes += MemoryBudget.BytesFor(v.Type, v.Shape.AsSpan());
         }
 
         ConstantNodes? constants = ConstantNodes.For(graph, options ?? ExecutionOptions.Default);
@@ -67,12 +71,13 @@ public static class GraphExecutor
             foreach (var (name, value) in constants.Values)
             {
                 values[name] = value;
+                liveBytes += MemoryBudget.BytesFor(value.Type, value.Shape.AsSpan());
             }
         }
 
         MemoryBudget budget = (options ?? ExecutionOptions.Default).MemoryBudget;
-        long liveBytes = values.Values.Sum(v => MemoryBudget.BytesFor(v.Type, v.Shape.AsSpan()));
-        var lastUse = LastUse(graph);
+        var lastUse = plan.LastUse;
+        Func<string, bool> isInitializer = plan.Initializers.ContainsKey;
         // Arrays are recycled only when nothing outside the run can hold a value: an observer or an override may keep
         // the values it is shown. A quarter of the run budget at most waits for reuse, counted with the live values.
         TensorArena? arena = (observe is null || options?.ObserverKeepsValues == false) && options?.NodeOverride is null ? TakeArena(graph, budget) : null;
@@ -99,16 +104,16 @@ public static class GraphExecutor
                 string name = node.Inputs[k];
                 if (name.Length > 0)
                 {
-                    args[k] = values.TryGetValue(name, out var v) ? v : throw new ExecutionException($"node {node.Describe()}: input '{name}' has no value");
+                    args[k] = values.TryGetValue(name, out var v) || plan.Initializers.TryGetValue(name, out v) ? v : throw new ExecutionException($"node {node.Describe()}: input '{name}' has no value");
                 }
             }
 
             TensorValue[] outputs;
             try
             {
-                var context = new OpContext(node, graph.OpsetOf(node.NormalizedDomain), args, graph.Initializers.ContainsKey, options);
+                var context = new OpContext(node, graph.OpsetOf(node.NormalizedDomain), args, isInitializer, options);
                 AllocationGuard.Check(context, args);
-                var kernel = OpRegistry.Find(node.NormalizedDomain, node.OpType)!;
+                var kernel = plan.Kernels[i]!;
                 using (arena?.Use())
                 {
                     outputs = kernel(context);
@@ -153,7 +158,7 @@ public static class GraphExecutor
 
             foreach (string name in node.Inputs)
             {
-                if (name.Length > 0 && lastUse.TryGetValue(name, out int last) && last == i && !graph.Initializers.ContainsKey(name)
+                if (name.Length > 0 && lastUse.TryGetValue(name, out int last) && last == i && !plan.Initializers.ContainsKey(name)
                     && !(constants?.Values.ContainsKey(name) ?? false) && values.Remove(name, out TensorValue? released))
                 {
                     liveBytes -= MemoryBudget.BytesFor(released.Type, released.Shape.AsSpan());
@@ -175,7 +180,7 @@ public static class GraphExecutor
         var result = new List<(string, TensorValue)>();
         foreach (ValueInfo o in graph.Outputs)
         {
-            result.Add((o.Name, values.TryGetValue(o.Name, out var v) ? v : throw new ExecutionException($"graph output '{o.Name}' was not produced")));
+            result.Add((o.Name, values.TryGetValue(o.Name, out var v) || plan.Initializers.TryGetValue(o.Name, out v) ? v : throw new ExecutionException($"graph output '{o.Name}' was not produced")));
         }
 
         if (arena is not null)
@@ -282,6 +287,42 @@ public static class GraphExecutor
                 string want = declared.DimsText;
                 throw new ExecutionException($"graph input '{declared.Name}' has shape {want} but the value given is {given.ShapeText}");
             }
+        }
+    }
+
+    private static readonly ConditionalWeakTable<ModelGraph, RunPlan> s_plans = new();
+
+    /// <summary>
+    /// What every run of a graph needs and no run changes, worked out once per graph (a graph is immutable): a run of a
+    /// small transformer spent a tenth of its time rebuilding these tables (issue 18).
+    /// </summary>
+    private sealed class RunPlan
+    {
+        public required IReadOnlyList<UnsupportedNode> Unsupported { get; init; }
+
+        /// <summary>The initializers by name, in a hash table (the graph's own is an immutable tree).</summary>
+        public required Dictionary<string, TensorValue> Initializers { get; init; }
+
+        /// <summary>Bytes the initializers hold: they are live for the whole run.</summary>
+        public required long InitializerBytes { get; init; }
+
+        /// <summary>The index of each value's last reader; graph outputs never die.</summary>
+        public required Dictionary<string, int> LastUse { get; init; }
+
+        /// <summary>Each node's kernel (null only when <see cref="Unsupported"/> is not empty).</summary>
+        public required Func<OpContext, TensorValue[]>?[] Kernels { get; init; }
+
+        public static RunPlan For(ModelGraph graph)
+        {
+            var initializers = new Dictionary<string, TensorValue>(graph.Initializers, StringComparer.Ordinal);
+            return new RunPlan
+            {
+                Unsupported = FindUnsupported(graph),
+                Initializers = initializers,
+                InitializerBytes = initializers.Values.Sum(v => MemoryBudget.BytesFor(v.Type, v.Shape.AsSpan())),
+                LastUse = LastUse(graph),
+                Kernels = [.. graph.Nodes.Select(n => OpRegistry.Find(n.NormalizedDomain, n.OpType))],
+            };
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -107,40 +108,58 @@ public static class U8S8MatMul
         byte aShift = typeof(TA) == typeof(byte) ? (byte)0x80 : (byte)0;
         int aZeroPointS8 = typeof(TA) == typeof(byte) ? aZeroPoint - 128 : aZeroPoint;
         ReadOnlySpan<byte> aCodes = MemoryMarshal.AsBytes(a);
-        var w = new int[aCount * mPad * kq];
-        var rowSums = new int[aCount * mPad];
-        Span<byte> wBytes = MemoryMarshal.AsBytes(w.AsSpan());
-        for (int ai = 0; ai < aCount; ai++)
+        // The call's scratch comes from the shared pool (issue 18: a transformer runs a dozen of these per inference, and
+        // fresh arrays cost more in collections than the products they feed). Pooled arrays may be longer and stale:
+        // every length below is explicit, and what the GEMM reads as padding is cleared.
+        int[] w = ArrayPool<int>.Shared.Rent(Math.Max(1, aCount * mPad * kq));
+        int[] rowSums = ArrayPool<int>.Shared.Rent(Math.Max(1, aCount * mPad));
+        int[] bZeroPointsU8 = ArrayPool<int>.Shared.Rent(Math.Max(1, n));
+        int[] colTerms = ArrayPool<int>.Shared.Rent(Math.Max(1, b.Batches * n));
+        int[] init = ArrayPool<int>.Shared.Rent(mPad);
+        try
         {
-            for (int i = 0; i < m; i++)
+            Array.Clear(w, 0, aCount * mPad * kq);
+            Array.Clear(rowSums, 0, aCount * mPad);
+            Array.Clear(init, 0, mPad);
+            Span<byte> wBytes = MemoryMarshal.AsBytes(w.AsSpan(0, aCount * mPad * kq));
+            for (int ai = 0; ai < aCount; ai++)
             {
-                int row = (ai * mPad) + i;
-                rowSums[row] = PackRow(aCodes.Slice(((ai * m) + i) * k, k), aShift, wBytes.Slice(row * kq * 4, k));
+                for (int i = 0; i < m; i++)
+                {
+                    int row = (ai * mPad) + i;
+                    rowSums[row] = PackRow(aCodes.Slice(((ai * m) + i) * k, k), aShift, wBytes.Slice(row * kq * 4, k));
+                }
             }
-        }
 
-        // The column terms, B's zero points in its u8 form: − a_zp·Σ_t b_u[t, j] + K·a_zp·b_zp[j], and b_zp[j] for the row term.
-        int bShift = b.ElementType == typeof(sbyte) ? 128 : 0;
-        var bZeroPointsU8 = new int[n];
-        var colTerms = new int[b.Batches * n];
-        for (int j = 0; j < n; j++)
-        {
-            bZeroPointsU8[j] = bZeroPoints[bZeroPoints.Length == 1 ? 0 : j] + bShift;
-        }
-
-        for (int bi = 0; bi < b.Batches; bi++)
-        {
+            // The column terms, B's zero points in its u8 form: − a_zp·Σ_t b_u[t, j] + K·a_zp·b_zp[j], and b_zp[j] for the row term.
+            int bShift = b.ElementType == typeof(sbyte) ? 128 : 0;
             for (int j = 0; j < n; j++)
             {
-                colTerms[(bi * n) + j] = unchecked((-aZeroPointS8 * b.ColumnSums[(bi * n) + j]) + (k * aZeroPointS8 * bZeroPointsU8[j]));
+                bZeroPointsU8[j] = bZeroPoints[bZeroPoints.Length == 1 ? 0 : j] + bShift;
             }
-        }
 
-        int blocks = mPad / U8S8Gemm.RowBlock;
-        bool direct = m % U8S8Gemm.RowBlock == 0 && n % U8S8Gemm.ColumnBlock == 0;
-        int macsPerBlock = Math.Max(1, U8S8Gemm.RowBlock * kq * 4 * b.Ldb);
-        var work = new RowBlockWork(w, rowSums, colTerms, bZeroPointsU8, new int[mPad], b.Bytes, shape, kq, b.Ldb, mPad, direct, y);
-        parallelism.ForRanges(shape.BatchCount * blocks, work.Run, Math.Max(1, minMacsPerThread / macsPerBlock));
+            for (int bi = 0; bi < b.Batches; bi++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    colTerms[(bi * n) + j] = unchecked((-aZeroPointS8 * b.ColumnSums[(bi * n) + j]) + (k * aZeroPointS8 * bZeroPointsU8[j]));
+                }
+            }
+
+            int blocks = mPad / U8S8Gemm.RowBlock;
+            bool direct = m % U8S8Gemm.RowBlock == 0 && n % U8S8Gemm.ColumnBlock == 0;
+            int macsPerBlock = Math.Max(1, U8S8Gemm.RowBlock * kq * 4 * b.Ldb);
+            var work = new RowBlockWork(w, rowSums, colTerms, bZeroPointsU8, init, b.Bytes, shape, kq, b.Ldb, mPad, direct, y);
+            parallelism.ForRanges(shape.BatchCount * blocks, work.Run, Math.Max(1, minMacsPerThread / macsPerBlock));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(w);
+            ArrayPool<int>.Shared.Return(rowSums);
+            ArrayPool<int>.Shared.Return(bZeroPointsU8);
+            ArrayPool<int>.Shared.Return(colTerms);
+            ArrayPool<int>.Shared.Return(init);
+        }
     }
 
     // Copies one row of A's codes as s8 (xor 0x80 turns u8 v into the s8 v − 128) and returns their sum.
@@ -174,9 +193,26 @@ public static class U8S8MatMul
     {
         public void Run(int first, int end)
         {
+            int blocks = mPad / U8S8Gemm.RowBlock;
+            // A ragged product lands in a padded scratch of this range's rows, then its real part is copied out.
+            int[]? scratch = direct ? null : ArrayPool<int>.Shared.Rent(Math.Min(end - first, blocks) * U8S8Gemm.RowBlock * ldb);
+            try
+            {
+                RunBlocks(first, end, scratch);
+            }
+            finally
+            {
+                if (scratch is not null)
+                {
+                    ArrayPool<int>.Shared.Return(scratch);
+                }
+            }
+        }
+
+        private void RunBlocks(int first, int end, int[]? scratch)
+        {
             int m = shape.M, n = shape.N;
             int blocks = mPad / U8S8Gemm.RowBlock;
-            int[]? scratch = direct ? null : new int[mPad * ldb];
             int nPad = RoundUp(n, U8S8Gemm.ColumnBlock);
             for (int p = first; p < end;)
             {

@@ -53,7 +53,8 @@ public static class FusedMatMulKernel
         }
 
         int batchCount = (int)ShapeMath.ElementCount(batch);
-        var y = new float[batchCount * m * n];
+        // Every element is written (k = 0 clears; SGEMM with beta 0 never reads C), so the array may come from the arena.
+        float[] y = TensorArena.Allocate<float>(batchCount * m * n);
         float[] av = a.Items<float>();
         float[] bv = b.Items<float>();
         bool packed = bIsConstant && b.Rank == 2;

@@ -41,7 +41,8 @@ public static class LayerNormKernel
                     float[] xs = x.Items<float>();
                     float[] s = scale.Items<float>();
                     float[]? b = bias?.Items<float>();
-                    var y = new float[xs.Length];
+                    // Every row writes all of its outputs, so the array may come from the arena.
+                    float[] y = TensorArena.Allocate<float>(xs.Length);
                     var mean = new float[rows];
                     var inv = new float[rows];
                     for (int r = 0; r < rows; r++)
