@@ -13,8 +13,8 @@ namespace SiliconSim.Conformance.Tests.Decoder;
 /// RMSNorm, SiLU-gated MLP), in each weight format, runs through SiliconSim's import, ORT lowering and executor and
 /// through ONNX Runtime (level ALL, one thread): logits and every present key/value must agree bit for bit, for a prefill
 /// (empty past) and for a decode step of one token after a past. The fused ops are checked against ORT's own
-/// optimised graph, so the lowering fuses what ORT fuses. At accuracy_level 4 (A quantized to int8 per block) the
-/// comparison needs a host with MLAS's AVX512-VNNI dispatch; elsewhere the test checks that SiliconSim refuses.
+/// optimised graph, so the lowering fuses what ORT fuses. At accuracy_level 4 (A quantized to int8 per block; 4-bit and
+/// 8-bit weights) the comparison needs a host with MLAS's AVX512-VNNI dispatch; elsewhere the test checks that SiliconSim refuses.
 /// </summary>
 public sealed class DecoderConformanceTests
 {
@@ -30,6 +30,9 @@ public sealed class DecoderConformanceTests
         { DecoderWeights.Int4Accuracy4, 1, 3, 5 },
         { DecoderWeights.Int8Accuracy0, 1, 6, 0 },
         { DecoderWeights.Int8Accuracy0, 2, 1, 9 },
+        { DecoderWeights.Int8Accuracy4, 1, 6, 0 },
+        { DecoderWeights.Int8Accuracy4, 2, 1, 9 },
+        { DecoderWeights.Int8Accuracy4, 1, 3, 5 },
     };
 
     [Theory]
@@ -40,7 +43,7 @@ public sealed class DecoderConformanceTests
         byte[] bytes = DecoderBuilder.ToBytes(model);
         var feeds = DecoderBuilder.Feeds(batch, sequence, past, seed: (batch * 100) + (sequence * 10) + past);
         ModelGraph lowered = OrtCpuLowering.Lower(OnnxModelReader.Import(model));
-        if (weights == DecoderWeights.Int4Accuracy4 && !MatMulNBitsKernel.CompInt8HostIsModelled)
+        if ((weights is DecoderWeights.Int4Accuracy4 or DecoderWeights.Int8Accuracy4) && !MatMulNBitsKernel.CompInt8HostIsModelled)
         {
             // ORT runs another MLAS CompInt8 kernel on this host; SiliconSim must refuse naming the node and the case.
             var e = Assert.Throws<ExecutionException>(() => GraphExecutor.Run(lowered, feeds.ToDictionary(f => f.Name, f => f.Value, StringComparer.Ordinal)));
@@ -62,6 +65,7 @@ public sealed class DecoderConformanceTests
     [InlineData(DecoderWeights.Float32)]
     [InlineData(DecoderWeights.Int4Accuracy0)]
     [InlineData(DecoderWeights.Int4Accuracy4)]
+    [InlineData(DecoderWeights.Int8Accuracy4)]
     public void Decoder_Lowering_FusesWhatOrtFuses(DecoderWeights weights)
     {
         var model = DecoderBuilder.Build(weights);

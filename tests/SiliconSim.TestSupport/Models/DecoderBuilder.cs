@@ -19,6 +19,9 @@ public enum DecoderWeights
 
     /// <summary>MatMulNBits 8-bit, uint8 zero points, accuracy_level 0.</summary>
     Int8Accuracy0,
+
+    /// <summary>MatMulNBits 8-bit at accuracy_level 4 (int8 compute with A quantized per block).</summary>
+    Int8Accuracy4,
 }
 
 /// <summary>
@@ -174,8 +177,8 @@ public sealed class DecoderBuilder
             return y;
         }
 
-        int bits = _weights == DecoderWeights.Int8Accuracy0 ? 8 : 4;
-        long accuracy = _weights == DecoderWeights.Int4Accuracy4 ? 4 : 0;
+        int bits = _weights is DecoderWeights.Int8Accuracy0 or DecoderWeights.Int8Accuracy4 ? 8 : 4;
+        long accuracy = _weights is DecoderWeights.Int4Accuracy4 or DecoderWeights.Int8Accuracy4 ? 4 : 0;
         var (codes, scales, zeroPoints) = Quantize(w.Items<float>(), inFeatures, outFeatures, bits);
         Node("MatMulNBits", $"{p}/MatMulNBits",
             [x, Init($"{param}.weight_Q{bits}", codes), Init($"{param}.weight_scales", scales), Init($"{param}.weight_zero_points", zeroPoints)], [y], "com.microsoft",

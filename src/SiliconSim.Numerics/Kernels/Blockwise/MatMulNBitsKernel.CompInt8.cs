@@ -5,16 +5,19 @@ namespace SiliconSim.Numerics.Kernels.Blockwise;
 /// <summary>
 /// accuracy_level 4 (MLAS SQNBIT_CompInt8) as ORT 1.31's CPU provider computes it on x86-64 hosts that MLAS gives the
 /// AVX512-VNNI dispatch (MlasSQNBitGemmDispatchAvx512vnni), single-threaded. Only what is reproduced bit for bit is
-/// accepted (4 bits, block 16 to 256, constant B, uint8 or no zero points; with float zero points ORT does not take
-/// this path and the level-0 dequantize-and-SGEMM result is exact); every other case is refused naming it.
+/// accepted (4 or 8 bits, block 16 to 256, constant B, uint8 or no zero points; with float zero points ORT does not
+/// take this path and the level-0 dequantize-and-SGEMM result is exact); every other case is refused naming it.
 /// <para>Per row of A and block b along K (the last block zero-padded): amax = max|a|, sa = amax / 127,
 /// q = round-half-even(a · (amax ≠ 0 ? 127 / amax : 0)) as int8, and ablk = sa · Σq (an exact integer sum, one
-/// rounded product). Per column and block: sb, and bblk = −sb · zp (zp the uint8 zero point or 8).</para>
+/// rounded product). Per column and block: sb, and bblk = −sb · zp (zp the uint8 zero point, else 8 for 4 bits and
+/// 128 for 8 bits).</para>
 /// <para>Per output (row, column) the int8 kernel keeps 16 fp32 lanes from +0; each fma adds an exact partial dot of
-/// q_a and B's raw codes times sa·sb, the partial and its lane set by the block length's kernel
-/// (<see cref="ColumnLanesBlock16"/>, <see cref="ColumnLanesBlock32"/>, <see cref="ColumnLanesBlock64"/>, <see cref="ColumnLanesBlock128Plus"/>). The
-/// lanes are summed per column as the kernel's variant does (rows in pairs or alone, columns in groups of four from
-/// the start of each 128-column slice or alone) and the bias is added. Only then does the zero point enter
+/// q_a and B's raw unsigned codes (at most 8 products of 128·255, so exact in fp32 too) times sa·sb, the partial and
+/// its lane set by the block length's kernel (<see cref="ColumnLanesBlock16"/>, <see cref="ColumnLanesBlock32"/>,
+/// <see cref="ColumnLanesBlock64"/>, <see cref="ColumnLanesBlock128Plus"/>). The 8-bit kernels (MlasQ8Int8GemmKernelBlkLen*Avx512) load B's bytes in the order the 4-bit ones unpack their nibbles,
+/// so both widths share these lane layouts. The lanes are summed per column as the kernel's variant does (rows in
+/// pairs or alone, columns in groups of four from the start of each 128-column slice or alone; the one place the
+/// widths differ is <see cref="PairedRowsReduceAdd"/>) and the bias is added. Only then does the zero point enter
 /// (<see cref="AddZeroPointTerm"/>): C += an fma chain of ablk·bblk over the blocks.</para>
 /// </summary>
 public static partial class MatMulNBitsKernel
@@ -22,7 +25,7 @@ public static partial class MatMulNBitsKernel
     /// <summary>The shortest block MatMulNBits takes, and MLAS has an AVX512-VNNI CompInt8 kernel for.</summary>
     private const int CompInt8MinBlockLength = 16;
 
-    /// <summary>SQ4BitGemm_CompInt8 hands the kernel 128 columns at a time.</summary>
+    /// <summary>SQ4BitGemm_CompInt8 and SQ8BitGemm_CompInt8 hand the kernel 128 columns at a time.</summary>
     private const int CompInt8ColumnSlice = 128;
 
     /// <summary>Lanes of one zmm accumulator.</summary>
@@ -35,11 +38,6 @@ public static partial class MatMulNBitsKernel
     public static string? CompInt8Unsupported(MatMulNBitsSpec spec, TensorValue? zeroPoints, bool bIsConstant)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Bits != 4)
-        {
-            return $"accuracy_level 4 with bits {spec.Bits} (MLAS SQ8BitGemm CompInt8) is not modelled";
-        }
-
         if (!bIsConstant)
         {
             return "accuracy_level 4 with a non-constant B is not modelled";
@@ -113,7 +111,7 @@ public static partial class MatMulNBitsKernel
 
                     for (int c = 0; c < 4; c++)
                     {
-                        float s = ReduceFourColumnGroup(bs, paired, lanes, c);
+                        float s = ReduceFourColumnGroup(w.Spec, paired, lanes, c);
                         y[(row * n) + col + c] = bias is null ? s : s + bias[col + c];
                     }
                 }
@@ -132,19 +130,26 @@ public static partial class MatMulNBitsKernel
 
     /// <summary>
     /// A column of a four-column group: blocks 16 and 32 fold their 8 lanes per 128-bit half, ((x0+x1)+x2)+x3 and likewise for
-    /// x4..x7, then adds the halves (FoldAccumulators on ymm); longer blocks take _mm512_reduce_add_ps per column for
-    /// paired rows and FoldAccumulators on zmm for the odd last row.
+    /// x4..x7, then adds the halves (FoldAccumulators on ymm); longer blocks take FoldAccumulators on zmm, except for
+    /// paired rows where the kernel sums each column with _mm512_reduce_add_ps (<see cref="PairedRowsReduceAdd"/>).
     /// </summary>
-    private static float ReduceFourColumnGroup(int blockSize, bool pairedRow, float[][] lanes, int c)
+    private static float ReduceFourColumnGroup(MatMulNBitsSpec spec, bool pairedRow, float[][] lanes, int c)
     {
         float[] x = lanes[c];
-        if (blockSize <= 32)
+        if (spec.BlockSize <= 32)
         {
             return (((x[0] + x[1]) + x[2]) + x[3]) + (((x[4] + x[5]) + x[6]) + x[7]);
         }
 
-        return pairedRow ? ReduceAdd16(x) : FoldFour(x, 0);
+        return pairedRow && PairedRowsReduceAdd(spec) ? ReduceAdd16(x) : FoldFour(x, 0);
     }
+
+    /// <summary>
+    /// Whether the two-row, four-column kernel reduces each column on its own (_mm512_reduce_add_ps): the 4-bit kernels
+    /// for blocks of 64 and longer and the 8-bit one for 128 and longer; the 8-bit block-64 kernel folds the four
+    /// columns together (FoldAccumulators) as the one-row kernels do.
+    /// </summary>
+    private static bool PairedRowsReduceAdd(MatMulNBitsSpec spec) => spec.Bits == 4 || spec.BlockSize >= 128;
 
     /// <summary>hsum_float_8: ((x4+x0)+(x6+x2)) + ((x5+x1)+(x7+x3)).</summary>
     private static float HorizontalSum8(ReadOnlySpan<float> x) => ((x[4] + x[0]) + (x[6] + x[2])) + ((x[5] + x[1]) + (x[7] + x[3]));
@@ -223,7 +228,8 @@ public static partial class MatMulNBitsKernel
     /// unpacklo/hi_epi64 and an add, so zmm lane i takes block g + (i / 4) for i mod 4 &lt; 2, else g + 4 + (i / 4), and
     /// elements {0..3, 8..11} of it for even i, {4..7, 12..15} for odd i; one fma with sa·sb per lane and group. The 16
     /// lanes are then folded to 8 (h_add_512: lane i + lane i + 8) and each leftover block (count mod 8) adds, through
-    /// the AVX2 single-block kernel's vpmaddwd, the exact pair sum of elements 2j and 2j + 1 into lane j with one fma.
+    /// the AVX2 single-block kernel's vpmaddwd, the exact pair sum of elements 2j and 2j + 1 into lane j with one fma
+    /// (the 8-bit kernel widens both operands' bytes to words and takes one vpmaddubsw first: the same pair sums).
     /// </summary>
     private static void ColumnLanesBlock16(BlockWeights w, int col, sbyte[] qa, float[] sa, float[] lanes8)
     {
@@ -382,7 +388,7 @@ public static partial class MatMulNBitsKernel
     }
 
     /// <summary>Σ q_a·q_b over the 4 elements from <paramref name="first"/> of block <paramref name="blk"/>
-    /// (B's raw 4-bit codes, its zero point entering through the block sums).</summary>
+    /// (B's raw 4- or 8-bit codes, its zero point entering through the block sums).</summary>
     private static int QuadDot(BlockWeights w, int col, sbyte[] qa, int blk, int first)
     {
         int k0 = blk * w.Spec.BlockSize;

@@ -25,7 +25,7 @@ public sealed record MatMulNBitsSpec(int K, int N, int Bits, int BlockSize, int 
 /// <item>8 bits, float zero points, or B not constant: B is dequantized to [N, K] and ORT's MlasGemm runs with B
 /// transposed (<see cref="FloatGemm.Sgemm"/>), C pre-filled with the bias and beta 1 when there is one.</item>
 /// </list>
-/// Accuracy level 4 is the int8-compute path of MatMulNBitsKernel.CompInt8.cs, for the cases it names.
+/// Accuracy level 4 is the int8-compute path of MatMulNBitsKernel.CompInt8.cs (4 and 8 bits), for the cases it names.
 /// </summary>
 public static partial class MatMulNBitsKernel
 {
@@ -56,16 +56,18 @@ public static partial class MatMulNBitsKernel
         float[]? bi = bias?.Items<float>();
         var y = new float[m * n];
         var weights = new BlockWeights(spec, b.Items<byte>(), scales.Items<float>(), zeroPoints);
-        bool packed = spec.Bits == 4 && bIsConstant && (zeroPoints is null || zeroPoints.Type == DataType.UInt8);
-        if (spec.AccuracyLevel == 4 && packed)
+        // ORT prepacks a constant B with uint8 or no zero points (4 or 8 bits); level 0 has a packed kernel for 4 bits only.
+        bool prepacked = bIsConstant && (zeroPoints is null || zeroPoints.Type == DataType.UInt8);
+        bool packedFp32 = spec.Bits == 4 && prepacked;
+        if (spec.AccuracyLevel == 4 && prepacked)
         {
             CompInt8(weights, x, m, bi, y);
         }
-        else if (packed && m == 1)
+        else if (packedFp32 && m == 1)
         {
             M1(weights, x, bi, y);
         }
-        else if (packed)
+        else if (packedFp32)
         {
             FmaChain(weights, x, m, bi, y);
         }
