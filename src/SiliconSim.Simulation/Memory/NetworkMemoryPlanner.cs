@@ -38,8 +38,17 @@ internal sealed class NetworkMemoryPlanner
     private readonly Dictionary<int, long> _bandRows = [];
     private readonly Dictionary<int, string> _chainOutput = [];
 
-    public NetworkMemoryPlanner(AcceleratorSpec spec, ImmutableArray<LayerWork> layers, Func<MatrixLayer, OperandPlacement, MatrixLayerResult> matrix)
+    // Re-planning (see WastedKeeps): outputs kept at their producer and not yet read on chip, and those spilled unread.
+    private readonly IReadOnlySet<string> _writeThrough;
+    private readonly HashSet<string> _keptUnread = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _wastedKeeps = new(StringComparer.Ordinal);
+
+    /// <param name="writeThrough">Tensors whose producer writes them to DRAM instead of keeping them on chip (a previous
+    /// plan's <see cref="WastedKeeps"/>).</param>
+    /// <param name="depthFirst">Whether to form depth-first stacks (the spec's schedule asks; the caller may plan without them to compare).</param>
+    public NetworkMemoryPlanner(AcceleratorSpec spec, ImmutableArray<LayerWork> layers, Func<MatrixLayer, OperandPlacement, MatrixLayerResult> matrix, IReadOnlySet<string>? writeThrough = null, bool? depthFirst = null)
     {
+        _writeThrough = writeThrough ?? new HashSet<string>(StringComparer.Ordinal);
         _spec = spec;
         _layers = layers;
         _matrix = matrix;
@@ -52,11 +61,17 @@ internal sealed class NetworkMemoryPlanner
         _inDram.UnionWith(layers.SelectMany(l => l.Reads).Where(r => r.Origin == TensorOrigin.GraphInput).Select(r => r.Name));
         FindEpilogues();
         _epilogueTensors.UnionWith(layers.SelectMany(l => l.Writes).Where(w => w.Transient).Select(w => w.Name));
-        if (spec.Memory.Schedule == ExecutionSchedule.DepthFirst)
+        if (depthFirst ?? spec.Memory.Schedule == ExecutionSchedule.DepthFirst)
         {
             FindStacks();
         }
     }
+
+    /// <summary>
+    /// Outputs their producer kept on chip that left for DRAM before any reader read them there: the keep bought nothing
+    /// and cost the producer tile space. Known once <see cref="Run"/> has finished.
+    /// </summary>
+    public IReadOnlySet<string> WastedKeeps => _wastedKeeps;
 
     /// <summary>How many depth-first stacks of two or more layers the plan formed.</summary>
     public int StackCount { get; private set; }
@@ -589,7 +604,7 @@ internal sealed class NetworkMemoryPlanner
     private TensorUse Stored(TensorUse output) => _lineBuffered.TryGetValue(output.Name, out long line) ? output with { Bytes = line } : output;
 
     /// <summary>Whether a freshly written tensor should stay on chip: a later layer reads it (epilogue tensors never land).</summary>
-    private bool Keeps(TensorUse output, int i) => !_epilogueTensors.Contains(output.Name) && _lifetimes.UsesAfter(output.Name, i) > 0;
+    private bool Keeps(TensorUse output, int i) => !_epilogueTensors.Contains(output.Name) && !_writeThrough.Contains(output.Name) && _lifetimes.UsesAfter(output.Name, i) > 0;
 
     private bool OnChip(TensorUse read) => read.Origin == TensorOrigin.Constant ? WeightsResident : _resident.ContainsKey(read.Name) || _epilogueTensors.Contains(read.Name);
 
@@ -659,6 +674,11 @@ internal sealed class NetworkMemoryPlanner
 
         long bytes = _resident[victim];
         _resident.Remove(victim);
+        if (_keptUnread.Remove(victim))
+        {
+            _wastedKeeps.Add(victim);
+        }
+
         _spilled.Add(victim);
         return _inDram.Add(victim) ? Burst(bytes) : 0;
     }
@@ -676,6 +696,7 @@ internal sealed class NetworkMemoryPlanner
             if (kept.FirstOrDefault(k => k.Name == output.Name) is { Name: not null } stored)
             {
                 _resident[output.Name] = stored.Bytes;
+                _keptUnread.Add(output.Name);
             }
             else if (!_epilogueTensors.Contains(output.Name) && _lifetimes.UsesAfter(output.Name, i) > 0)
             {
@@ -692,6 +713,8 @@ internal sealed class NetworkMemoryPlanner
     /// <summary>Frees the tensors no layer after <paramref name="i"/> reads.</summary>
     private void Release(int i)
     {
+        // Layer i has run: the tensors it read on chip have served a reader.
+        _keptUnread.ExceptWith(_layers[i].Reads.Where(r => _resident.ContainsKey(r.Name)).Select(r => r.Name));
         foreach (string name in _resident.Keys.Where(n => _lifetimes.UsesAfter(n, i) == 0).ToList())
         {
             _resident.Remove(name);
