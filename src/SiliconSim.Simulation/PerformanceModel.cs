@@ -93,8 +93,10 @@ public static class PerformanceModel
         // shrinks its layers' tiles (a larger buffer admitted a stack that moved the same 14 B in 32 cycles instead of
         // 19). The stacks stay only if the network then moves fewer bytes, or as many in fewer cycles.
         var plan = BestPlan(spec.Memory.Schedule == ExecutionSchedule.DepthFirst);
+        int declinedStacks = 0;
         if (plan.Problems.IsEmpty && plan.Planner.StackCount > 0 && BestPlan(depthFirst: false) is { Problems.IsEmpty: true } flat && Better(flat.Layers, plan.Layers))
         {
+            declinedStacks = plan.Planner.StackCount;
             plan = flat;
         }
 
@@ -119,6 +121,7 @@ public static class PerformanceModel
             {
                 Schedule = spec.Memory.Schedule,
                 DepthFirstStacks = planner.StackCount,
+                DepthFirstStacksDeclined = declinedStacks,
                 ActivationCapacityBytes = planner.ActivationCapacityBytes,
                 WeightsResident = planner.WeightsResident,
                 WeightsRequestedResident = spec.Memory.Weights == WeightPlacement.Resident,

@@ -19,7 +19,7 @@ public sealed partial class MemoryPlanReportTests
         string section = MemorySection(Html(ReportFixtures.Planned()));
         List<string[]> rows = Rows(section);
 
-        Assert.Contains(["schedule", "depth first (stacks of layers carried band by band of output rows)"], rows);
+        Assert.Contains(["schedule", "depth first: 1 stack of layers carried band by band"], rows);
         Assert.Contains(["activation capacity", "49,152 B (48 KiB: every buffer not dedicated to weights)"], rows);
         Assert.Contains(["peak resident activations", "40,960 B at #3 conv1, 83 % of the activation capacity"], rows);
         Assert.Contains(["weights", "streamed from DRAM by each layer (resident was asked for, but they do not fit)"], rows);

@@ -197,6 +197,7 @@ internal static class ReportFixtures
             Plan = new MemoryPlanSummary
             {
                 Schedule = ExecutionSchedule.DepthFirst,
+                DepthFirstStacks = 1,
                 ActivationCapacityBytes = 49152,
                 WeightsResident = residentWeightBytes > 0,
                 WeightsRequestedResident = true,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SiliconSim.Hardware.Specs;
 using SiliconSim.Simulation.Numerics;
 using SiliconSim.Simulation.Pipeline;
 using SiliconSim.Simulation.Results;
@@ -88,9 +89,10 @@ internal static class RunTable
             : string.Empty;
         string weights = plan.WeightsResident ? string.Create(CultureInfo.InvariantCulture, $"; weights resident ({N(plan.ResidentWeightBytes)} B loaded once)")
             : plan.WeightsRequestedResident ? "; weights streamed (they do not fit half the weight buffers)" : string.Empty;
+        string depthFirst = plan.Schedule == ExecutionSchedule.DepthFirst ? $"; depth first: {plan.DepthFirstText}" : string.Empty;
         string split = plan.BatchSplit is { } b ? string.Create(CultureInfo.InvariantCulture, $"; batch {b.Batch} run as {b.Parts} x {b.SubBatch} so that activations fit") : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
-            $"DRAM: {N(t.ReadBytes)} B read (weights {N(t.WeightReadBytes)}, inputs {N(t.ActivationInReadBytes)}, refills {N(t.RefillReadBytes)}), {N(t.WriteBytes)} B written (outputs {N(t.ActivationOutWriteBytes)}, spills {N(t.SpillWriteBytes)}){bound}{weights}{split}");
+            $"DRAM: {N(t.ReadBytes)} B read (weights {N(t.WeightReadBytes)}, inputs {N(t.ActivationInReadBytes)}, refills {N(t.RefillReadBytes)}), {N(t.WriteBytes)} B written (outputs {N(t.ActivationOutWriteBytes)}, spills {N(t.SpillWriteBytes)}){bound}{weights}{split}{depthFirst}");
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

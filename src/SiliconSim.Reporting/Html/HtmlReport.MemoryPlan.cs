@@ -31,7 +31,7 @@ public static partial class HtmlReport
         Row(w, "schedule", plan.Schedule switch
         {
             ExecutionSchedule.LayerByLayer => "layer by layer",
-            ExecutionSchedule.DepthFirst => "depth first (stacks of layers carried band by band of output rows)",
+            ExecutionSchedule.DepthFirst => $"depth first: {plan.DepthFirstText}",
             _ => plan.Schedule.ToString(),
         });
         Row(w, "activation capacity", $"{F(plan.ActivationCapacityBytes)} B ({MemoryOccupancyChart.Bytes(plan.ActivationCapacityBytes)}: every buffer not dedicated to weights)");

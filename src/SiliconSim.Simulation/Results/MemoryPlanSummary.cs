@@ -12,6 +12,17 @@ public sealed record MemoryPlanSummary
     /// <summary>Depth first: how many stacks of two or more consecutive layers carried bands of rows in line buffers.</summary>
     public int DepthFirstStacks { get; init; }
 
+    /// <summary>
+    /// Depth first: stacks the schedule could form but the plan left out, because the network moved no fewer DRAM bytes
+    /// with them, nor as many in fewer cycles (line buffers that save no spill only shrink the tiles).
+    /// </summary>
+    public int DepthFirstStacksDeclined { get; init; }
+
+    /// <summary>What depth first did, for a report line: the stacks formed, or why there are none.</summary>
+    public string DepthFirstText => DepthFirstStacks > 0 ? $"{DepthFirstStacks} stack{(DepthFirstStacks == 1 ? "" : "s")} of layers carried band by band"
+        : DepthFirstStacksDeclined > 0 ? $"no stack: the {DepthFirstStacksDeclined} possible saved no DRAM bytes and no cycles, so the layers run one by one"
+        : "no stack: no consecutive convolutions qualify (each read only by the next, their weights within half the weight buffers)";
+
     /// <summary>Bytes of every buffer not dedicated to weights: where activations stay between layers.</summary>
     public long ActivationCapacityBytes { get; init; }
 

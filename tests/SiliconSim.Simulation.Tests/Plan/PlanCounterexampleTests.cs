@@ -138,6 +138,8 @@ public sealed class PlanCounterexampleTests
         Assert.True(
             big.TotalCycles <= small.TotalCycles || NetworkPlanProperties.NetworkDram(big) < NetworkPlanProperties.NetworkDram(small),
             $"{small.TotalCycles} -> {big.TotalCycles} cycles, {NetworkPlanProperties.NetworkDram(small)} -> {NetworkPlanProperties.NetworkDram(big)} B");
+        Assert.Equal((0, 1), (big.Plan.DepthFirstStacks, big.Plan.DepthFirstStacksDeclined));
+        Assert.StartsWith("no stack: the 1 possible saved no DRAM bytes", big.Plan.DepthFirstText, StringComparison.Ordinal);
     }
 
     /// <summary>
