@@ -18,9 +18,9 @@ namespace SiliconSim.Graph.Passes;
 /// <item>blocked along K (block_size &gt; 0, axis given as 0, block size a power of two in [16, 256], scale and zero
 /// point [⌈K/bs⌉, N]), or per tensor (scalar scale and zero point), or per column (scale and zero point [N], axis absent
 /// or 1; -1 is refused), the last two with block size <see cref="DefaultNonBlockwiseBlockSize"/>;</item>
-/// <item>observed against ORT 1.31.1 and not found in the source we could read: a weight or scale initializer that
-/// another node also reads (a second DQ included, so a DQ that EnsureUniqueDQForNodeUnit duplicated never qualifies)
-/// keeps the DQ and the float MatMul; a shared zero point does not.</item>
+/// <item>the weight and the scale read by no other node (ORT PR 28326, which guards against a tied-embedding crash): a
+/// DQ that EnsureUniqueDQForNodeUnit duplicated never qualifies, as its copies share them; a shared zero point is
+/// fine.</item>
 /// </list>
 /// The rewrite stores B transposed as [N, ⌈K/bs⌉, bs·bits/8] bytes (element k of a block at byte k·bits/8, low nibble
 /// first; signed weights shifted by 2^(bits−1) to unsigned), the scales as [N·⌈K/bs⌉] and the zero points as uint8
@@ -132,7 +132,7 @@ public sealed class DqMatMulToMatMulNBits(int accuracyLevel = DqMatMulToMatMulNB
     }
 
     /// <summary>The DQ's constants and quantization granularity, or null when ValidateDQForMatMulNBits (or the
-    /// observed shared-initializer rule) refuses it.</summary>
+    /// shared-initializer guard) refuses it.</summary>
     private static WeightDq? Describe(GraphEditor graph, Node dq)
     {
         string scaleName = dq.Inputs[1];
@@ -151,7 +151,7 @@ public sealed class DqMatMulToMatMulNBits(int accuracyLevel = DqMatMulToMatMulNB
             return null;
         }
 
-        if (graph.Consumers(dq.Inputs[0]).Count != 1 || graph.Consumers(scaleName).Count != 1)
+        if (ReaderNodes(graph, dq.Inputs[0]) != 1 || ReaderNodes(graph, scaleName) != 1)
         {
             return null;
         }
@@ -222,6 +222,9 @@ public sealed class DqMatMulToMatMulNBits(int accuracyLevel = DqMatMulToMatMulNB
         DataType.Int8 or DataType.UInt8 => 8,
         _ => 0,
     };
+
+    /// <summary>Graph::GetConsumerNodes' count: nodes, not input slots.</summary>
+    private static int ReaderNodes(GraphEditor graph, string value) => graph.Consumers(value).Select(c => c.Node).Distinct().Count();
 
     private static bool HasShape(TensorValue t, params int[] dims) => t.Shape.AsSpan().SequenceEqual(dims);
 

@@ -45,6 +45,7 @@ public sealed class DqMatMulToMatMulNBitsOrtTests(ITestOutputHelper output)
         // Gemm: alpha 1, no transposes, bias [N] (MatMul + Add becomes such a Gemm at level 1).
         ["gemm int4 bias"] = new(() => GemmModel(alpha: 1f, transB: false, bias: true), true, [2, 40]),
         ["gemm int4 no bias"] = new(() => GemmModel(alpha: 1f, transB: false, bias: false), true, [2, 40]),
+        ["gemm int4 DQ bias"] = new(GemmDqBiasModel, true, [2, 40]),
         ["matmul add 3-D A"] = new(MatMulAddModel, true, [2, 4, 40]),
         ["zero point shared by two DQs"] = new(() => TwoDqs(shareWeight: false, shareScale: false, shareZp: true), true, [2, 40]),
 
@@ -64,6 +65,7 @@ public sealed class DqMatMulToMatMulNBitsOrtTests(ITestOutputHelper output)
         ["gemm alpha 2"] = new(() => GemmModel(alpha: 2f, transB: false, bias: true), false, [2, 40]),
         ["gemm transB"] = new(() => GemmModel(alpha: 1f, transB: true, bias: true), false, [2, 40]),
         ["activation from a DQ too"] = new(QdqActivationModel, false, [2, 40]),
+        ["DQ fp16 then Cast to float"] = new(() => Fp16Model(castToFloat: true), false, [2, 40]),
     };
 
     public static TheoryData<string> Cases() => [.. s_cases.Keys.Order(StringComparer.Ordinal)];
@@ -144,6 +146,20 @@ public sealed class DqMatMulToMatMulNBitsOrtTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>fp16 scales with fp16 activations: ORT rewrites (then runs MatMulNBits in fp32 between inserted Casts,
+    /// which SiliconSim does not model); SiliconSim rewrites the same way and refuses to run it, naming the op.</summary>
+    [Fact]
+    public void Fp16_IsRewrittenAsOrtDoes_AndRefusedByTheKernel()
+    {
+        byte[] model = Fp16Model(castToFloat: false);
+        Assert.Contains(OrtGraphs.Optimized(model).Nodes, n => n.OpType == "MatMulNBits");
+        ModelGraph lowered = OrtCpuLowering.Lower(OnnxModelReader.Read(new MemoryStream(model)));
+        Assert.Contains(lowered.Nodes, n => n.OpType == "MatMulNBits");
+        var a = TensorValue.Create(DataType.Float16, [2, 40], Enumerable.Range(0, 80).Select(i => (Half)(i * 0.01f)).ToArray());
+        var e = Assert.Throws<ExecutionException>(() => GraphExecutor.Run(lowered, new Dictionary<string, TensorValue> { ["a"] = a }));
+        Assert.Contains("MatMulNBits", e.Message, StringComparison.Ordinal);
+    }
+
     private static Case Blocked(DataType type, int k, int n, int block, bool zp, int m, bool rewritten = true) =>
         new(() => BlockedModel(type, k, n, block, zp, a: [m, k]), rewritten, [m, k]);
 
@@ -216,6 +232,15 @@ public sealed class DqMatMulToMatMulNBitsOrtTests(ITestOutputHelper output)
             .ToBytes();
     }
 
+    /// <summary>A Gemm whose bias comes from a DQ of int32: the bias DQ stays and feeds MatMulNBits' bias slot.</summary>
+    private static byte[] GemmDqBiasModel() => Int4Block16(new OnnxBuilder(21).Input("a", DataType.Float, 2, 40))
+        .Initializer("bq", TensorValue.Create(DataType.Int32, [3], new[] { 100, -50, 7 }))
+        .Initializer("bs", TensorValue.Scalar(DataType.Float, 0.01f))
+        .Node("DequantizeLinear", ["bq", "bs"], ["bd"])
+        .Node("Gemm", ["a", "wd", "bd"], ["y"])
+        .Output("y", DataType.Float)
+        .ToBytes();
+
     private static byte[] MatMulAddModel() => Int4Block16(new OnnxBuilder(21).Input("a", DataType.Float, 2, 4, 40).Initializer("bias", Scales([3], seed: 9)))
         .Node("MatMul", ["a", "wd"], ["m"])
         .Node("Add", ["m", "bias"], ["y"])
@@ -281,6 +306,25 @@ public sealed class DqMatMulToMatMulNBitsOrtTests(ITestOutputHelper output)
         .Node("MatMul", ["ad", "wd"], ["y"])
         .Output("y", DataType.Float)
         .ToBytes();
+
+    /// <summary>DQ(int4, fp16 scales) feeding an fp16 MatMul, or a Cast to float and a float MatMul.</summary>
+    private static byte[] Fp16Model(bool castToFloat)
+    {
+        var scales = TensorValue.Create(DataType.Float16, [3, 3], Scales([3, 3], 1).Items<float>().Select(v => (Half)v).ToArray());
+        var b = new OnnxBuilder(21).Input("a", castToFloat ? DataType.Float : DataType.Float16, 2, 40)
+            .Initializer("w", Codes(DataType.Int4, [40, 3], 1)).Initializer("s", scales)
+            .Node("DequantizeLinear", ["w", "s"], ["wd"], attributes: [("axis", 0L), ("block_size", 16L)]);
+        if (castToFloat)
+        {
+            b.Node("Cast", ["wd"], ["wc"], attributes: [("to", (long)DataType.Float)]).Node("MatMul", ["a", "wc"], ["y"]);
+        }
+        else
+        {
+            b.Node("MatMul", ["a", "wd"], ["y"]);
+        }
+
+        return b.Output("y", castToFloat ? DataType.Float : DataType.Float16).ToBytes();
+    }
 
     /// <summary>Seeded codes over the type's whole range.</summary>
     private static TensorValue Codes(DataType type, int[] shape, int seed)
