@@ -40,7 +40,8 @@ public sealed class DqMatMulToMatMulNBits(int accuracyLevel = DqMatMulToMatMulNB
     /// <summary>Smallest blocked-DQ block size the selector takes.</summary>
     private const int MinBlockSize = 16;
 
-    /// <summary>Largest blocked-DQ block size ORT 1.31.1 takes (512 is observed to stay a DQ; 256 is rewritten).</summary>
+    /// <summary>Largest blocked-DQ block size ORT 1.31.1 takes (ORT PR 31678: MLAS's QNBitGemm takes 16 to 256; 512 is
+    /// observed to stay a DQ, 256 to be rewritten).</summary>
     private const int MaxBlockSize = 256;
 
     /// <summary>ORT compares Gemm's alpha and beta with 1 within this.</summary>
