@@ -23,7 +23,8 @@ public static class OrtCpuLowering
         new EnsureUniqueDequantize(),
     ];
 
-    /// <summary>Level 2 (ORT_ENABLE_EXTENDED): the rewrite rules first, then S8→U8 and the node-unit fusion, then the
+    /// <summary>Level 2 (ORT_ENABLE_EXTENDED): the rewrite rules first, then S8→U8 and the node-unit fusion with its
+    /// DQ → MatMul/Gemm → MatMulNBits rule (one transformer in ORT, the rule tried after the QDQ MatMul/Gemm rules), then the
     /// dynamic-quantization fusions (MatMulIntegerToFloat, DynamicQuantizeMatMul) and the float transformer fusions
     /// GeluFusion, BiasGeluFusion, SkipLayerNormFusion, QuickGeluFusion and MatMulScaleFusion, in graph_transformer_utils.cc's order.</summary>
     public static IReadOnlyList<IGraphPass> ExtendedPasses { get; } =
@@ -32,6 +33,7 @@ public static class OrtCpuLowering
         new ReluQuantFusion(),
         new QdqS8ToU8(),
         new FuseQdqNodeUnits(),
+        new DqMatMulToMatMulNBits(),
         new MatMulIntegerToFloatFusion(),
         new DynamicQuantizeMatMulFusion(),
         new GeluFusion(),

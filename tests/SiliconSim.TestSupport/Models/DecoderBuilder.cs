@@ -22,6 +22,10 @@ public enum DecoderWeights
 
     /// <summary>MatMulNBits 8-bit at accuracy_level 4 (int8 compute with A quantized per block).</summary>
     Int8Accuracy4,
+
+    /// <summary>A QDQ weight-only export: DequantizeLinear of [in, out] int4 weights blocked along K (axis 0, int4 zero
+    /// points) feeding a float MatMul on every projection; ORT rewrites each into MatMulNBits at accuracy_level 4.</summary>
+    QdqInt4,
 }
 
 /// <summary>
@@ -177,6 +181,17 @@ public sealed class DecoderBuilder
             return y;
         }
 
+        if (_weights == DecoderWeights.QdqInt4)
+        {
+            var (q, s, z) = QuantizeForDequantize(w.Items<float>(), inFeatures, outFeatures);
+            string wd = $"{p}/weight_dq";
+            Node("DequantizeLinear", $"{p}/DequantizeLinear",
+                [Init($"{param}.weight_q", q), Init($"{param}.weight_scale", s), Init($"{param}.weight_zp", z)], [wd], string.Empty,
+                ("axis", 0L), ("block_size", (long)BlockSize));
+            Node("MatMul", $"{p}/MatMul", [x, wd], [y]);
+            return y;
+        }
+
         int bits = _weights is DecoderWeights.Int8Accuracy0 or DecoderWeights.Int8Accuracy4 ? 8 : 4;
         long accuracy = _weights is DecoderWeights.Int4Accuracy4 or DecoderWeights.Int8Accuracy4 ? 4 : 0;
         var (codes, scales, zeroPoints) = Quantize(w.Items<float>(), inFeatures, outFeatures, bits);
@@ -231,6 +246,43 @@ public sealed class DecoderBuilder
         }
 
         return (TensorValue.Create(DataType.UInt8, [n, blocks, blob], codes), TensorValue.FromFloats([n * blocks], scales), TensorValue.Create(DataType.UInt8, [n * zpRow], zps));
+    }
+
+    /// <summary>The same asymmetric 4-bit blocks as <see cref="Quantize"/>, stored for a blocked DequantizeLinear: int4
+    /// codes [k, n], scales [blocks, n] and int4 zero points [blocks, n], codes and zero points shifted down by 8.</summary>
+    private static (TensorValue Codes, TensorValue Scales, TensorValue ZeroPoints) QuantizeForDequantize(float[] w, int k, int n)
+    {
+        const int Levels = 15;
+        const int Shift = 8;
+        int blocks = (k + BlockSize - 1) / BlockSize;
+        var codes = new sbyte[k * n];
+        var scales = new float[blocks * n];
+        var zps = new sbyte[blocks * n];
+        for (int col = 0; col < n; col++)
+        {
+            for (int blk = 0; blk < blocks; blk++)
+            {
+                int end = Math.Min(k, (blk + 1) * BlockSize);
+                float min = 0f;
+                float max = 0f;
+                for (int i = blk * BlockSize; i < end; i++)
+                {
+                    min = Math.Min(min, w[(i * n) + col]);
+                    max = Math.Max(max, w[(i * n) + col]);
+                }
+
+                float scale = max > min ? (max - min) / Levels : 1f;
+                int zp = Math.Clamp((int)MathF.Round(-min / scale), 0, Levels);
+                scales[(blk * n) + col] = scale;
+                zps[(blk * n) + col] = (sbyte)(zp - Shift);
+                for (int i = blk * BlockSize; i < end; i++)
+                {
+                    codes[(i * n) + col] = (sbyte)(Math.Clamp((int)MathF.Round(w[(i * n) + col] / scale) + zp, 0, Levels) - Shift);
+                }
+            }
+        }
+
+        return (TensorValue.Create(DataType.Int4, [k, n], codes), TensorValue.FromFloats([blocks, n], scales), TensorValue.Create(DataType.Int4, [blocks, n], zps));
     }
 
     /// <summary>cos_cache and sin_cache [MaxPositions, HeadSize / 2] with θ = 10000, computed in double as the
