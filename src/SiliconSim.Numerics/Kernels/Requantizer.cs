@@ -142,6 +142,59 @@ public static class Requantizer
         }
     }
 
+    /// <summary>
+    /// <see cref="RequantizeRow{T}"/> with one bias and scale for <paramref name="rows"/> rows of
+    /// <paramref name="rowLength"/> accumulators that lie <paramref name="accRowStride"/> apart in
+    /// <paramref name="acc"/> (a conv's wide grid, whose columns past the output width are skipped), into consecutive
+    /// rows of <paramref name="y"/>. Each row but the last is written in whole vectors of 8, the spill past its end
+    /// overwritten by the next row; so <paramref name="acc"/> must hold whole vectors from each row start but the last.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RequantizeStridedRows<T>(ReadOnlySpan<int> acc, int accRowStride, int rowLength, int rows, int bias, float scale, int zeroPoint, Span<T> y)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        if (rows <= 0 || rowLength <= 0)
+        {
+            return;
+        }
+
+        int vectorLength = (rowLength + 7) & ~7;
+        if (y.Length < rows * rowLength || acc.Length < ((rows - 1) * accRowStride) + rowLength
+            || (rows > 1 && acc.Length < ((rows - 2) * accRowStride) + vectorLength))
+        {
+            throw new ArgumentException("accumulator or output span is too short for the rows");
+        }
+
+        if (!(Avx512F.VL.IsSupported && (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte))) || accRowStride < rowLength)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                RequantizeRow(acc.Slice(r * accRowStride, rowLength), bias, scale, zeroPoint, y.Slice(r * rowLength, rowLength));
+            }
+
+            return;
+        }
+
+        Vector256<int> vb = Vector256.Create(bias), vz = Vector256.Create(zeroPoint);
+        Vector256<float> vs = Vector256.Create(scale), vlo = Vector256.Create((float)(QMin<T>() - zeroPoint)), vhi = Vector256.Create((float)(QMax<T>() - zeroPoint));
+        ref int src = ref MemoryMarshal.GetReference(acc);
+        ref byte dst = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(y));
+        for (int r = 0; r < rows - 1; r++)
+        {
+            ref int row = ref Unsafe.Add(ref src, r * accRowStride);
+            ref byte o = ref Unsafe.Add(ref dst, r * rowLength);
+            for (int i = 0; i < rowLength; i += 8)
+            {
+                Vector256<int> v = Step(Vector256.LoadUnsafe(ref row, (nuint)i), vb, vs, vlo, vhi, vz);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, i), Avx512F.VL.ConvertToVector128Byte(v).AsUInt64().ToScalar());
+            }
+        }
+
+        // The last row without spill (the bytes after it belong to someone else).
+        int last = (rows - 1) * accRowStride;
+        RequantizeRow(acc.Slice(last, rowLength), bias, scale, zeroPoint, y.Slice((rows - 1) * rowLength, rowLength));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Step(Vector256<int> acc, Vector256<int> bias, Vector256<float> scale, Vector256<float> lo, Vector256<float> hi, Vector256<int> zeroPoint)
     {

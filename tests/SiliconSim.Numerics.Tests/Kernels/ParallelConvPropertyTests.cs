@@ -9,7 +9,7 @@ namespace SiliconSim.Numerics.Tests.Kernels;
 
 /// <summary>
 /// Issue 18's fast conv path (weights packed once, work split over threads, scratch from the shared pools) equals
-/// the scalar references bit for bit on 1, 2 and 4 threads: convs wide enough to split (16 to 140 output channels,
+/// the scalar references bit for bit on 1, 2, 3 and 4 threads: convs wide enough to split (16 to 140 output channels,
 /// 16 to 50 depthwise channels at strides 1 to 3), per-tensor and per-channel zero points and scales, all four
 /// signedness pairs, 64 to 100 input channels (the im2col split between threads too), one packing reused across calls
 /// and thread counts; QGemm with B packed once, split by columns;
@@ -18,7 +18,7 @@ namespace SiliconSim.Numerics.Tests.Kernels;
 [Properties(Arbitrary = [typeof(IntConvRouteGenerators)], MaxTest = 40)]
 public sealed class ParallelConvPropertyTests
 {
-    private static readonly int[] s_threads = [1, 2, 4];
+    private static readonly int[] s_threads = [1, 2, 3, 4];
 
     [Property]
     public void PackedQLinearConv_U8S8_EqualsReferenceOnAnyThreads(WideRouteCase c) => CheckPacked<byte, sbyte, byte>(c);
@@ -98,6 +98,25 @@ public sealed class ParallelConvPropertyTests
         }
     }
 
+    [Property(MaxTest = 25)]
+    public void PackedQLinearConv_Pointwise_EqualsReferenceOnAnyThreads(int seed, bool signedInput)
+    {
+        // 1x1 convs over channel quads (the pixel-chunked route when every weight zero point is 0): 1 to 40 filters
+        // (row-block padding), images up to 40x40 (several column chunks, ragged last chunk, pixel counts off 4 and 8).
+        var rng = new Random(seed);
+        int channels = 4 * rng.Next(1, 17), h = rng.Next(1, 41), w = rng.Next(1, 41);
+        var g = ConvGeometry.Resolve([rng.Next(1, 3), channels, h, w], rng.Next(1, 41), [1, 1], null, null, null, "NOTSET", 1);
+        var c = new WideRouteCase(g, rng.Next(), rng.Next(2) == 0);
+        if (signedInput)
+        {
+            CheckPacked<sbyte, sbyte, sbyte>(c, symmetricWeights: rng.Next(3) != 0);
+        }
+        else
+        {
+            CheckPacked<byte, sbyte, byte>(c, symmetricWeights: rng.Next(3) != 0);
+        }
+    }
+
     [Fact]
     public void PackedWeights_MatchOnlyTheirGeometryAndZeroPoints()
     {
@@ -112,7 +131,7 @@ public sealed class ParallelConvPropertyTests
         Assert.Throws<ArgumentException>(() => QLinearConv.Compute<sbyte, byte>(packed, new sbyte[8 * 25], 1f, [1f], 1f, 0, Array.Empty<int>(), new byte[16 * 25], Parallelism.Single));
     }
 
-    private static void CheckPacked<TX, TW, TY>(WideRouteCase c)
+    private static void CheckPacked<TX, TW, TY>(WideRouteCase c, bool symmetricWeights = false)
         where TX : unmanaged, IBinaryInteger<TX>, IMinMaxValue<TX>
         where TW : unmanaged, IBinaryInteger<TW>, IMinMaxValue<TW>
         where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
@@ -125,6 +144,11 @@ public sealed class ParallelConvPropertyTests
         TW[] w = IntKernelGenerators.Codes<TW>(rng, m * (g.InChannels / g.Group) * g.KernelSize);
         int xz = rng.Next(int.CreateTruncating(TX.MinValue), int.CreateTruncating(TX.MaxValue) + 1);
         int[] wz = c.PerChannel ? [.. Enumerable.Range(0, m).Select(_ => rng.Next(wLo, wHi + 1))] : [rng.Next(wLo, wHi + 1)];
+        if (symmetricWeights)
+        {
+            Array.Clear(wz);
+        }
+
         float[] ws = [.. Enumerable.Range(0, c.PerChannel ? m : 1).Select(_ => MathF.Pow(2, -rng.Next(6, 14)) * (1 + (float)rng.NextDouble()))];
         int[] bias = rng.Next(3) == 0 ? [] : [.. Enumerable.Range(0, m).Select(_ => rng.Next(-30000, 30000))];
         int yz = rng.Next(Requantizer.QMin<TY>(), Requantizer.QMax<TY>() + 1);
