@@ -77,6 +77,45 @@ public sealed class ParallelConvPropertyTests
         }
     }
 
+    [Property]
+    public void PackedQGemm_U8S8_EqualsReferenceOnAnyThreads(bool transA, bool transB, int seed)
+    {
+        // The vpdpbusd route with u8 A and s8 B (no flips; the other test flips both): K from 1 to 300 (every 32-byte
+        // padding), N from 64 to 300 (4-column blocks and their tail), per-tensor and per-column B zero points.
+        var rng = new Random(seed);
+        int m = rng.Next(1, 4), k = rng.Next(1, 301), n = rng.Next(64, 301);
+        byte[] a = IntKernelGenerators.Codes<byte>(rng, m * k);
+        sbyte[] b = IntKernelGenerators.Codes<sbyte>(rng, k * n);
+        int az = rng.Next(0, 256);
+        int[] bz = rng.Next(2) == 0 ? [rng.Next(-128, 128)] : [.. Enumerable.Range(0, n).Select(_ => rng.Next(-128, 128))];
+        float[] bs = [.. Enumerable.Range(0, bz.Length).Select(_ => (float)rng.NextDouble() / 64)];
+        int[] c = rng.Next(3) == 0 ? [] : [.. Enumerable.Range(0, n).Select(_ => rng.Next(-50000, 50000))];
+        var (_, codes) = QGemmReference.Compute<byte, sbyte, byte>(a, 0.03f, az, transA, b, bs, bz, transB, m, k, n, c, 1, n, 1f, 0.5f, 9);
+        PackedGemmB packed = QGemm.PackB<sbyte>(b, bz, transB, k, n);
+        float[] scales = QGemm.OutputScales(1f, 0.03f, bs, 0.5f, n);
+        foreach (int threads in s_threads)
+        {
+            int[] acc = QGemm.Accumulate<byte>(a, az, transA, packed, m, c, 1, n, new Parallelism(threads));
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    long sum = c.Length == 0 ? 0 : c[j];
+                    for (int t = 0; t < k; t++)
+                    {
+                        sum += (a[transA ? (t * m) + i : (i * k) + t] - az) * (b[transB ? (j * k) + t : (t * n) + j] - bz[bz.Length == 1 ? 0 : j]);
+                    }
+
+                    Assert.Equal(sum, acc[(i * n) + j]);
+                }
+            }
+
+            var y = new byte[m * n];
+            QGemm.Requantize<byte>(acc, scales, 9, y);
+            Assert.True(codes.AsSpan().SequenceEqual(y), $"{threads} thread(s) differ from the reference");
+        }
+    }
+
     [Property(MaxTest = 25)]
     public void PackedQLinearConv_ManyChannels_EqualsReferenceOnAnyThreads(int seed, bool signedInput)
     {
