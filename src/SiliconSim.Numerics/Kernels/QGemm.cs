@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SiliconSim.Numerics.Kernels;
 
@@ -65,7 +68,40 @@ public static class QGemm
         var packed = new short[n * kStride];
         // B' [K, N] read column-wise is transB == false; a [N, K] B is already row-per-column.
         QuantizedMatMulCore.PackRows(b, n, k, !transB, bZeroPoints, kStride, packed);
-        return new PackedGemmB(packed, k, n, kStride, transB, bZeroPoints.ToArray(), typeof(TB));
+        var result = new PackedGemmB(packed, k, n, kStride, transB, bZeroPoints.ToArray(), typeof(TB));
+        if (U8S8Gemm.IsAccelerated && Unsafe.SizeOf<TB>() == 1)
+        {
+            PackU8S8(b, bZeroPoints, transB, k, n, result);
+        }
+
+        return result;
+    }
+
+    // 8-bit B for vpdpbusd as well: column j's K values as s8 (u8 codes flipped: b − 128, zero point − 128) in quads,
+    // zero-padded to whole 32-byte vectors, with its column sum Σ b' and adjusted zero point.
+    private static void PackU8S8<TB>(ReadOnlySpan<TB> b, ReadOnlySpan<int> bZeroPoints, bool transB, int k, int n, PackedGemmB packed)
+        where TB : unmanaged, IBinaryInteger<TB>
+    {
+        bool unsigned = !TB.IsNegative(TB.CreateTruncating(-1));
+        int kBytes = ((k + 31) / 32) * 32;
+        var columns = new byte[n * kBytes];
+        var sums = new int[n];
+        var zeroPoints = new int[n];
+        for (int j = 0; j < n; j++)
+        {
+            int sum = 0;
+            for (int t = 0; t < k; t++)
+            {
+                int v = int.CreateTruncating(transB ? b[(j * k) + t] : b[(t * n) + j]) - (unsigned ? 128 : 0);
+                columns[(j * kBytes) + t] = (byte)v;
+                sum += v;
+            }
+
+            sums[j] = sum;
+            zeroPoints[j] = bZeroPoints[bZeroPoints.Length == 1 ? 0 : j] - (unsigned ? 128 : 0);
+        }
+
+        packed.SetU8S8(columns, kBytes, sums, zeroPoints);
     }
 
     /// <summary>
@@ -96,12 +132,20 @@ public static class QGemm
             throw new ArgumentException($"C [{cRows},{cCols}] does not broadcast to [{m},{n}]");
         }
 
-        var packedA = new short[m * kStride];
-        QuantizedMatMulCore.PackRows(a, m, k, transA, [aZeroPoint], kStride, packedA);
         var acc = new int[m * n];
-        short[] packedB = b.Rows;
-        parallelism.ForRanges(n, (j0, j1) => IntGemm.MultiplyTransposed(
-            packedA, packedB.AsSpan(j0 * kStride, (j1 - j0) * kStride), acc.AsSpan(j0, ((m - 1) * n) + (j1 - j0)), m, j1 - j0, kStride, n), MinColumnsPerThread);
+        if (b.U8S8Columns is byte[] && Unsafe.SizeOf<TA>() == 1)
+        {
+            AccumulateU8S8(a, aZeroPoint, transA, b, m, acc, parallelism);
+        }
+        else
+        {
+            var packedA = new short[m * kStride];
+            QuantizedMatMulCore.PackRows(a, m, k, transA, [aZeroPoint], kStride, packedA);
+            short[] packedB = b.Rows;
+            parallelism.ForRanges(n, (j0, j1) => IntGemm.MultiplyTransposed(
+                packedA, packedB.AsSpan(j0 * kStride, (j1 - j0) * kStride), acc.AsSpan(j0, ((m - 1) * n) + (j1 - j0)), m, j1 - j0, kStride, n), MinColumnsPerThread);
+        }
+
         if (!c.IsEmpty)
         {
             for (int i = 0; i < m; i++)
@@ -116,6 +160,83 @@ public static class QGemm
 
         return acc;
     }
+
+    // The u8s8 route: A's rows as u8 (s8 codes flipped: a + 128, zero point + 128) zero-padded like B's columns, and per
+    // output Σ (a − a_zp)(b − b_zp[j]) = Σ a'b' − b_zp'[j]·Σ a' − a_zp'·Σ b'[j] + K·a_zp'·b_zp'[j] in wrapping int32
+    // (vpdpbusd forms the u8·s8 products exactly; the result is the same integer as the int16 route's).
+    private static void AccumulateU8S8<TA>(ReadOnlySpan<TA> a, int aZeroPoint, bool transA, PackedGemmB b, int m, int[] acc, Parallelism parallelism)
+        where TA : unmanaged, IBinaryInteger<TA>
+    {
+        int k = b.K, n = b.N, kBytes = b.U8S8Stride;
+        bool signed = TA.IsNegative(TA.CreateTruncating(-1));
+        int az = aZeroPoint + (signed ? 128 : 0);
+        var rows = new byte[m * kBytes];
+        var init = new int[m];
+        for (int i = 0; i < m; i++)
+        {
+            int sum = 0;
+            for (int t = 0; t < k; t++)
+            {
+                int v = int.CreateTruncating(transA ? a[(t * m) + i] : a[(i * k) + t]) + (signed ? 128 : 0);
+                rows[(i * kBytes) + t] = (byte)v;
+                sum += v;
+            }
+
+            init[i] = sum;
+        }
+
+        parallelism.ForRanges(n, (j0, j1) => DotColumns(rows, init, az, b, m, j0, j1, acc), MinColumnsPerThread);
+    }
+
+    // Columns j0..j1−1 of every row: four columns at a time share each 32-byte load of the A row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotColumns(byte[] rows, int[] rowSums, int az, PackedGemmB b, int m, int j0, int j1, int[] acc)
+    {
+        int k = b.K, n = b.N, kBytes = b.U8S8Stride;
+        byte[] columns = b.U8S8Columns!;
+        int[] colSums = b.U8S8Sums, bz = b.U8S8ZeroPoints;
+        ref byte rc = ref MemoryMarshal.GetArrayDataReference(columns);
+        for (int i = 0; i < m; i++)
+        {
+            ref byte ra = ref MemoryMarshal.GetArrayDataReference(rows);
+            ra = ref Unsafe.Add(ref ra, i * kBytes);
+            int j = j0;
+            for (; j + 4 <= j1; j += 4)
+            {
+                ref byte c0 = ref Unsafe.Add(ref rc, j * kBytes);
+                Vector256<int> s0 = Vector256<int>.Zero, s1 = s0, s2 = s0, s3 = s0;
+                for (int t = 0; t < kBytes; t += 32)
+                {
+                    Vector256<byte> av = Vector256.LoadUnsafe(ref ra, (nuint)t);
+                    s0 = AvxVnni.MultiplyWideningAndAdd(s0, av, Vector256.LoadUnsafe(ref c0, (nuint)t).AsSByte());
+                    s1 = AvxVnni.MultiplyWideningAndAdd(s1, av, Vector256.LoadUnsafe(ref c0, (nuint)(kBytes + t)).AsSByte());
+                    s2 = AvxVnni.MultiplyWideningAndAdd(s2, av, Vector256.LoadUnsafe(ref c0, (nuint)((2 * kBytes) + t)).AsSByte());
+                    s3 = AvxVnni.MultiplyWideningAndAdd(s3, av, Vector256.LoadUnsafe(ref c0, (nuint)((3 * kBytes) + t)).AsSByte());
+                }
+
+                acc[(i * n) + j] = Corrected(Vector256.Sum(s0), rowSums[i], az, colSums[j], bz[j], k);
+                acc[(i * n) + j + 1] = Corrected(Vector256.Sum(s1), rowSums[i], az, colSums[j + 1], bz[j + 1], k);
+                acc[(i * n) + j + 2] = Corrected(Vector256.Sum(s2), rowSums[i], az, colSums[j + 2], bz[j + 2], k);
+                acc[(i * n) + j + 3] = Corrected(Vector256.Sum(s3), rowSums[i], az, colSums[j + 3], bz[j + 3], k);
+            }
+
+            for (; j < j1; j++)
+            {
+                ref byte c0 = ref Unsafe.Add(ref rc, j * kBytes);
+                Vector256<int> s0 = Vector256<int>.Zero;
+                for (int t = 0; t < kBytes; t += 32)
+                {
+                    s0 = AvxVnni.MultiplyWideningAndAdd(s0, Vector256.LoadUnsafe(ref ra, (nuint)t), Vector256.LoadUnsafe(ref c0, (nuint)t).AsSByte());
+                }
+
+                acc[(i * n) + j] = Corrected(Vector256.Sum(s0), rowSums[i], az, colSums[j], bz[j], k);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Corrected(int dot, int rowSum, int az, int colSum, int bz, int k) =>
+        unchecked(dot - (bz * rowSum) - (az * colSum) + (k * az * bz));
 
     /// <summary>scale[j] = (alpha · a_scale) · b_scale[j], fp32; then divided by y_scale when one is given.</summary>
     public static float[] OutputScales(float alpha, float aScale, ReadOnlySpan<float> bScales, float? yScale, int n)
@@ -193,6 +314,23 @@ public sealed class PackedGemmB
     internal int KStride { get; }
 
     internal short[] Rows { get; }
+
+    /// <summary>B's columns as s8 bytes for the u8s8 route (null when it does not run), each padded to the stride.</summary>
+    internal byte[]? U8S8Columns { get; private set; }
+
+    internal int U8S8Stride { get; private set; }
+
+    internal int[] U8S8Sums { get; private set; } = [];
+
+    internal int[] U8S8ZeroPoints { get; private set; } = [];
+
+    internal void SetU8S8(byte[] columns, int stride, int[] sums, int[] zeroPoints)
+    {
+        U8S8Columns = columns;
+        U8S8Stride = stride;
+        U8S8Sums = sums;
+        U8S8ZeroPoints = zeroPoints;
+    }
 
     public bool Matches(int k, int n, bool transB, ReadOnlySpan<int> zeroPoints, Type elementType) =>
         k == K && n == N && transB == TransB && elementType == ElementType && zeroPoints.SequenceEqual(_zeroPoints);

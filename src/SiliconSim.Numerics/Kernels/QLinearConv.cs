@@ -58,8 +58,10 @@ public static class QLinearConv
     /// <summary>
     /// The same arithmetic with weights packed beforehand (<see cref="PackedConvWeights.Pack{TX, TW}"/>, for the
     /// geometry, x zero point and weight zero points of this call) and on up to <paramref name="parallelism"/>'s
-    /// threads: the accumulation splits output channels (or depthwise channels) and the requantization output rows,
-    /// each piece writing its own outputs with the one-thread arithmetic, so the bits do not depend on the threads.
+    /// threads: depthwise convs split their channels and 1x1 u8s8 convs their output pixels, each piece accumulating
+    /// and requantizing its own outputs in one fork; other convs split the accumulation by output channels and the
+    /// requantization by output rows. Every piece writes its own outputs with the one-thread arithmetic, so the bits do
+    /// not depend on the threads.
     /// </summary>
     public static void Compute<TX, TY>(
         PackedConvWeights packed,
@@ -86,6 +88,16 @@ public static class QLinearConv
         float[] scales = OutputScales(xScale, wScales, yScale, geometry.OutChannels);
         CheckBias(bias.Span, geometry.OutChannels);
         int m = geometry.OutChannels, outSize = core.OutSize, perImage = m * outSize;
+        if (core.RequantizesDirectly)
+        {
+            for (int n = 0; n < geometry.Batch; n++)
+            {
+                core.AccumulateRequantized(x, n, bias, scales, yZeroPoint, y.Slice(n * perImage, perImage), parallelism);
+            }
+
+            return;
+        }
+
         int[] acc = ArrayPool<int>.Shared.Rent(Math.Max(core.ImagesPerChunk * perImage, 1));
         try
         {

@@ -10,13 +10,17 @@ namespace SiliconSim.Numerics.Kernels;
 /// qlinearconv.cc). Spatial ranks 1..3 are handled by padding the geometry to three dims with extent 1. Three
 /// interchangeable routes, all exact (int32 addition wraps associatively, so the summation order is free):
 /// <list type="bullet">
-/// <item>depthwise (one input channel per group, stride 1): a direct kernel, <see cref="DepthwiseWideKernel"/>;</item>
+/// <item>depthwise (one input channel per group) on AVX-VNNI with 8-bit codes: per channel a quad plane and one
+/// vpdpbusd per kernel row, <see cref="DepthwiseQuadKernel"/> (width stride 1 or 2, any row and depth stride);</item>
+/// <item>other depthwise convs (depth stride 1, row and width strides up to 2): a direct int32 kernel,
+/// <see cref="DepthwiseWideKernel"/>;</item>
 /// <item>AVX-VNNI: im2col of raw u8 codes into K quads and <see cref="U8S8Gemm"/>, with the zero points applied by the
 /// exact expansion Σ x'w' − w_zp'·Σ x' − x_zp'·Σ w' + K·x_zp'·w_zp' (s8 inputs are moved to u8 and u8 weights to s8 by
 /// flipping the top bit, which shifts the matching zero point by 128);</item>
 /// <item>otherwise: im2col of zero-point-subtracted int16 and <see cref="IntGemm"/>.</item>
 /// </list>
-/// One file per route (<c>QuantizedConvCore.Depthwise.cs</c>, <c>.U8S8.cs</c>, <c>.Int16.cs</c>: its buffers, its setup, its
+/// One file per route (<c>QuantizedConvCore.Depthwise.cs</c>, <c>.DepthwiseQuads.cs</c>, <c>.U8S8.cs</c> with its 1x1
+/// pixel-chunked form <c>.Pointwise.cs</c>, <c>.Int16.cs</c>: its buffers, its setup, its
 /// weight packing and its kernel); this file holds the geometry they share, the choice of route and the dispatch.
 /// A core is immutable once packed (issue 18: packed once per model and reused across runs and threads); every
 /// call rents its scratch buffers (<see cref="Workspace"/>) from the shared array pools.
@@ -50,6 +54,7 @@ internal sealed partial class QuantizedConvCore
         Int16Gemm,
         U8S8Gemm,
         Depthwise,
+        DepthwiseQuads,
     }
 
     // Below these, a thread switch costs more than the piece it would run.
@@ -92,7 +97,13 @@ internal sealed partial class QuantizedConvCore
         InSize = _in[0] * _in[1] * _in[2];
         _planePadded = _padded[0] * _padded[1] * _padded[2];
         ImagesPerChunk = Math.Clamp(ChunkColumns / Math.Max(OutSize, 1), 1, Math.Max(g.Batch, 1));
-        if (_channelsPerGroup == 1 && g.Group > 1 && _s[0] == 1 && _s[1] <= DepthwiseMaxStride && _s[2] <= DepthwiseMaxStride)
+        bool depthwise = _channelsPerGroup == 1 && g.Group > 1;
+        if (depthwise && u8s8 && DepthwiseQuadKernel.IsAccelerated && FitsDepthwiseQuads)
+        {
+            _route = Route.DepthwiseQuads;
+            InitDepthwiseQuads();
+        }
+        else if (depthwise && _s[0] == 1 && _s[1] <= DepthwiseMaxStride && _s[2] <= DepthwiseMaxStride)
         {
             _route = Route.Depthwise;
             InitDepthwise();
@@ -159,6 +170,7 @@ internal sealed partial class QuantizedConvCore
         switch (core._route)
         {
             case Route.Depthwise: core.PackDepthwise(w, wZeroPoints); break;
+            case Route.DepthwiseQuads: core.PackDepthwiseQuads(w, wZeroPoints, xAdjusted); break;
             case Route.U8S8Gemm: core.PackU8S8(w, wZeroPoints, xAdjusted); break;
             default: core.PackInt16(w, wZeroPoints); break;
         }
@@ -189,6 +201,13 @@ internal sealed partial class QuantizedConvCore
                 for (int b = 0; b < count; b++)
                 {
                     DepthwiseChannels(x, first + b, acc.Slice(b * perImage, perImage), 0, Geometry.InChannels);
+                }
+
+                break;
+            case Route.DepthwiseQuads:
+                for (int b = 0; b < count; b++)
+                {
+                    DepthwiseQuadChannels<TX, byte>(x, first + b, 0, Geometry.InChannels, acc.Slice(b * perImage, perImage), [], [], 0, []);
                 }
 
                 break;
@@ -261,6 +280,18 @@ internal sealed partial class QuantizedConvCore
             return;
         }
 
+        if (_route == Route.DepthwiseQuads)
+        {
+            for (int b = 0; b < count; b++)
+            {
+                int image = first + b;
+                Memory<int> slice = acc.Slice(b * perImage, perImage);
+                parallelism.ForRanges(Geometry.InChannels, (start, end) => DepthwiseQuadChannels<TX, byte>(x.Span, image, start, end, slice.Span, [], [], 0, []), DepthwiseMinChannelsPerThread);
+            }
+
+            return;
+        }
+
         Workspace ws = RentU8S8();
         try
         {
@@ -276,6 +307,45 @@ internal sealed partial class QuantizedConvCore
         {
             ws.Return();
         }
+    }
+
+    /// <summary>
+    /// True when <see cref="AccumulateRequantized{TX, TY}"/> serves this core: its route requantizes each channel's
+    /// accumulators while they are still in L1 instead of writing the whole accumulator block first.
+    /// </summary>
+    public bool RequantizesDirectly => _route == Route.DepthwiseQuads || FusesPointwise;
+
+    /// <summary>
+    /// QLinearConv's accumulate-and-requantize of one image on up to <paramref name="parallelism"/>'s threads (split by
+    /// channels), with the arithmetic of <see cref="Requantizer.RequantizeRow{T}"/> per output channel;
+    /// <paramref name="y"/> is the image's [M, OutSize] codes. Only when <see cref="RequantizesDirectly"/>.
+    /// </summary>
+    public void AccumulateRequantized<TX, TY>(ReadOnlyMemory<TX> x, int image, ReadOnlyMemory<int> bias, float[] scales, int yZeroPoint, Memory<TY> y, Parallelism parallelism)
+        where TX : unmanaged, IBinaryInteger<TX>
+        where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
+    {
+        if (!RequantizesDirectly)
+        {
+            throw new InvalidOperationException("this conv route does not requantize directly");
+        }
+
+        CheckRange(x.Length, image, 1, int.MaxValue);
+        if (_route == Route.DepthwiseQuads)
+        {
+            parallelism.ForRanges(Geometry.InChannels, (start, end) => DepthwiseQuadChannels(x.Span, image, start, end, [], bias.Span, scales, yZeroPoint, y.Span), DepthwiseMinChannelsPerThread);
+            return;
+        }
+
+        // The bias joins the row-constant terms (int32 addition wraps associatively: the same accumulator bits).
+        var init = new int[_mgPad];
+        for (int r = 0; r < _mgPad; r++)
+        {
+            init[r] = unchecked(_rowInit[r] + (r < Geometry.OutChannels && !bias.IsEmpty ? bias.Span[r] : 0));
+        }
+
+        int cw = PointwiseChunkColumns(parallelism.MaxThreads);
+        int chunks = (OutSize + cw - 1) / cw;
+        parallelism.ForRanges(chunks, (start, end) => PointwiseChunks(x.Span, image, cw, start, end, init, scales, yZeroPoint, y.Span));
     }
 
     private void CheckRange(int xLength, int first, int count, int accLength)

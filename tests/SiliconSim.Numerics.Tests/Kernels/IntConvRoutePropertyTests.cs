@@ -68,6 +68,86 @@ public sealed class IntConvRoutePropertyTests
     }
 
     [Property]
+    public void DepthwiseQuadKernel_EqualsQuadDotSums(PositiveInt count, PositiveInt quadCount, bool zeroPoint, int seed)
+    {
+        // Row lengths of 1 to 12 vectors (the 4-vector blocks, their overlapping last block and the single vectors),
+        // with and without the column-sum term of a non-zero weight zero point.
+        int nPad = ((count.Get % 12) + 1) * 8, nq = (quadCount.Get % 9) + 1;
+        var rng = new Random(seed);
+        int[] off = [.. Enumerable.Range(0, nq).Select(_ => rng.Next(0, 40))];
+        int[] w = [.. Enumerable.Range(0, nq).Select(_ => rng.Next(int.MinValue, int.MaxValue))];
+        int[] ones = [.. Enumerable.Range(0, nq).Select(_ => 0x01010101 & rng.Next(int.MinValue, int.MaxValue))];
+        int[] quads = [.. Enumerable.Range(0, nPad + 40).Select(_ => rng.Next(int.MinValue, int.MaxValue))];
+        int init = rng.Next(int.MinValue, int.MaxValue), wz = zeroPoint ? rng.Next(-255, 256) : 0;
+        var acc = new int[nPad];
+        var scalar = new int[nPad];
+        DepthwiseQuadKernel.AccumulateRow(ref quads[0], off, w, ones, init, wz, ref acc[0], nPad);
+        DepthwiseQuadKernel.AccumulateRowScalar(ref quads[0], off, w, ones, init, wz, ref scalar[0], nPad);
+        for (int j = 0; j < nPad; j++)
+        {
+            long expected = init;
+            for (int u = 0; u < nq; u++)
+            {
+                for (int e = 0; e < 4; e++)
+                {
+                    int x = (quads[off[u] + j] >> (8 * e)) & 0xFF;
+                    expected += x * ((sbyte)(w[u] >> (8 * e)) - (wz * (sbyte)(ones[u] >> (8 * e))));
+                }
+            }
+
+            Assert.Equal(unchecked((int)expected), acc[j]);
+            Assert.Equal(unchecked((int)expected), scalar[j]);
+        }
+    }
+
+    [Property]
+    public void DepthwiseQuadKernel_BuildsQuadsOfEveryColumnOrEveryOther(PositiveInt count, bool stride2, int seed)
+    {
+        int n = (count.Get % 50) + 1, s = stride2 ? 2 : 1;
+        var bytes = new byte[(s * ((n + 7) & ~7)) + 24];
+        new Random(seed).NextBytes(bytes);
+        var quads = new int[(n + 7) & ~7];
+        DepthwiseQuadKernel.BuildQuads(ref bytes[0], ref quads[0], n, s);
+        for (int j = 0; j < n; j++)
+        {
+            Assert.Equal(bytes[s * j] | (bytes[(s * j) + 1] << 8) | (bytes[(s * j) + 2] << 16) | (bytes[(s * j) + 3] << 24), quads[j]);
+        }
+    }
+
+    // The u8s8 depthwise route in 1 to 3 spatial dims: depth multipliers 1 to 3, width strides 1 and 2 (quads of every
+    // column or every other), row and depth strides 1 to 3, dilations 1 and 2, pads that make the padded width equal
+    // the output width or not; ConvInteger's accumulators and QLinearConv's direct requantization on 1, 2 and 3 threads.
+    [Property(MaxTest = 40)]
+    public void Depthwise_AnyRank_EqualsScalarReference(int seed)
+    {
+        var rng = new Random(seed);
+        int rank = rng.Next(1, 4), c = rng.Next(2, 20), mg = rng.Next(1, 4);
+        int[] k = [.. Enumerable.Range(0, rank).Select(_ => rng.Next(1, 6))];
+        long[] d = [.. Enumerable.Range(0, rank).Select(_ => (long)rng.Next(1, 3))];
+        long[] s = [.. Enumerable.Range(0, rank).Select(i => (long)rng.Next(1, i == rank - 1 ? 3 : 4))];
+        long[] pads = [.. Enumerable.Range(0, 2 * rank).Select(_ => (long)rng.Next(0, 3))];
+        int[] dims = [.. Enumerable.Range(0, rank).Select(i => Math.Max(rng.Next(1, 24), (int)((k[i] - 1) * d[i]) + 1))];
+        var g = ConvGeometry.Resolve([rng.Next(1, 3), c, .. dims], c * mg, k, s, d, pads, "NOTSET", c);
+        var rc = new RouteCase(g, rng.Next(), rng.Next(2) == 0);
+        CheckConvInteger<byte, sbyte>(rc);
+        CheckConvInteger<sbyte, byte>(rc);
+        sbyte[] x = IntKernelGenerators.Codes<sbyte>(rng, g.Batch * g.InChannels * g.InSize);
+        sbyte[] w = IntKernelGenerators.Codes<sbyte>(rng, g.OutChannels * g.KernelSize);
+        int xz = rng.Next(-128, 128);
+        int[] wz = rc.PerChannel ? [.. Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-128, 128))] : [0];
+        float[] ws = [.. Enumerable.Range(0, wz.Length).Select(_ => MathF.Pow(2, -rng.Next(4, 12)) * (1 + (float)rng.NextDouble()))];
+        int[] bias = rng.Next(3) == 0 ? [] : [.. Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-30000, 30000))];
+        sbyte[] expected = QLinearConvReference.Compute<sbyte, sbyte, sbyte>(x, 0.05f, xz, w, ws, wz, 0.5f, -3, bias, g);
+        var packed = PackedConvWeights.Pack<sbyte, sbyte>(g, xz, w, wz);
+        foreach (int threads in (int[])[1, 2, 3])
+        {
+            var y = new sbyte[expected.Length];
+            QLinearConv.Compute<sbyte, sbyte>(packed, x, 0.05f, ws, 0.5f, -3, bias, y, new Parallelism(threads));
+            Assert.True(expected.AsSpan().SequenceEqual(y), $"{threads} thread(s) differ from the reference");
+        }
+    }
+
+    [Property]
     public void ConvInteger_U8S8_EqualsScalarReference(RouteCase c) => CheckConvInteger<byte, sbyte>(c);
 
     [Property]

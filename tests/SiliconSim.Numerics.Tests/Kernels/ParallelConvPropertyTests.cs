@@ -9,7 +9,7 @@ namespace SiliconSim.Numerics.Tests.Kernels;
 
 /// <summary>
 /// Issue 18's fast conv path (weights packed once, work split over threads, scratch from the shared pools) equals
-/// the scalar references bit for bit on 1, 2 and 4 threads: convs wide enough to split (16 to 140 output channels,
+/// the scalar references bit for bit on 1, 2, 3 and 4 threads: convs wide enough to split (16 to 140 output channels,
 /// 16 to 50 depthwise channels at strides 1 to 3), per-tensor and per-channel zero points and scales, all four
 /// signedness pairs, 64 to 100 input channels (the im2col split between threads too), one packing reused across calls
 /// and thread counts; QGemm with B packed once, split by columns;
@@ -18,7 +18,7 @@ namespace SiliconSim.Numerics.Tests.Kernels;
 [Properties(Arbitrary = [typeof(IntConvRouteGenerators)], MaxTest = 40)]
 public sealed class ParallelConvPropertyTests
 {
-    private static readonly int[] s_threads = [1, 2, 4];
+    private static readonly int[] s_threads = [1, 2, 3, 4];
 
     [Property]
     public void PackedQLinearConv_U8S8_EqualsReferenceOnAnyThreads(WideRouteCase c) => CheckPacked<byte, sbyte, byte>(c);
@@ -77,6 +77,45 @@ public sealed class ParallelConvPropertyTests
         }
     }
 
+    [Property]
+    public void PackedQGemm_U8S8_EqualsReferenceOnAnyThreads(bool transA, bool transB, int seed)
+    {
+        // The vpdpbusd route with u8 A and s8 B (no flips; the other test flips both): K from 1 to 300 (every 32-byte
+        // padding), N from 64 to 300 (4-column blocks and their tail), per-tensor and per-column B zero points.
+        var rng = new Random(seed);
+        int m = rng.Next(1, 4), k = rng.Next(1, 301), n = rng.Next(64, 301);
+        byte[] a = IntKernelGenerators.Codes<byte>(rng, m * k);
+        sbyte[] b = IntKernelGenerators.Codes<sbyte>(rng, k * n);
+        int az = rng.Next(0, 256);
+        int[] bz = rng.Next(2) == 0 ? [rng.Next(-128, 128)] : [.. Enumerable.Range(0, n).Select(_ => rng.Next(-128, 128))];
+        float[] bs = [.. Enumerable.Range(0, bz.Length).Select(_ => (float)rng.NextDouble() / 64)];
+        int[] c = rng.Next(3) == 0 ? [] : [.. Enumerable.Range(0, n).Select(_ => rng.Next(-50000, 50000))];
+        var (_, codes) = QGemmReference.Compute<byte, sbyte, byte>(a, 0.03f, az, transA, b, bs, bz, transB, m, k, n, c, 1, n, 1f, 0.5f, 9);
+        PackedGemmB packed = QGemm.PackB<sbyte>(b, bz, transB, k, n);
+        float[] scales = QGemm.OutputScales(1f, 0.03f, bs, 0.5f, n);
+        foreach (int threads in s_threads)
+        {
+            int[] acc = QGemm.Accumulate<byte>(a, az, transA, packed, m, c, 1, n, new Parallelism(threads));
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    long sum = c.Length == 0 ? 0 : c[j];
+                    for (int t = 0; t < k; t++)
+                    {
+                        sum += (a[transA ? (t * m) + i : (i * k) + t] - az) * (b[transB ? (j * k) + t : (t * n) + j] - bz[bz.Length == 1 ? 0 : j]);
+                    }
+
+                    Assert.Equal(sum, acc[(i * n) + j]);
+                }
+            }
+
+            var y = new byte[m * n];
+            QGemm.Requantize<byte>(acc, scales, 9, y);
+            Assert.True(codes.AsSpan().SequenceEqual(y), $"{threads} thread(s) differ from the reference");
+        }
+    }
+
     [Property(MaxTest = 25)]
     public void PackedQLinearConv_ManyChannels_EqualsReferenceOnAnyThreads(int seed, bool signedInput)
     {
@@ -98,6 +137,25 @@ public sealed class ParallelConvPropertyTests
         }
     }
 
+    [Property(MaxTest = 25)]
+    public void PackedQLinearConv_Pointwise_EqualsReferenceOnAnyThreads(int seed, bool signedInput)
+    {
+        // 1x1 convs over channel quads (the pixel-chunked route when every weight zero point is 0): 1 to 40 filters
+        // (row-block padding), images up to 40x40 (several column chunks, ragged last chunk, pixel counts off 4 and 8).
+        var rng = new Random(seed);
+        int channels = 4 * rng.Next(1, 17), h = rng.Next(1, 41), w = rng.Next(1, 41);
+        var g = ConvGeometry.Resolve([rng.Next(1, 3), channels, h, w], rng.Next(1, 41), [1, 1], null, null, null, "NOTSET", 1);
+        var c = new WideRouteCase(g, rng.Next(), rng.Next(2) == 0);
+        if (signedInput)
+        {
+            CheckPacked<sbyte, sbyte, sbyte>(c, symmetricWeights: rng.Next(3) != 0);
+        }
+        else
+        {
+            CheckPacked<byte, sbyte, byte>(c, symmetricWeights: rng.Next(3) != 0);
+        }
+    }
+
     [Fact]
     public void PackedWeights_MatchOnlyTheirGeometryAndZeroPoints()
     {
@@ -112,7 +170,7 @@ public sealed class ParallelConvPropertyTests
         Assert.Throws<ArgumentException>(() => QLinearConv.Compute<sbyte, byte>(packed, new sbyte[8 * 25], 1f, [1f], 1f, 0, Array.Empty<int>(), new byte[16 * 25], Parallelism.Single));
     }
 
-    private static void CheckPacked<TX, TW, TY>(WideRouteCase c)
+    private static void CheckPacked<TX, TW, TY>(WideRouteCase c, bool symmetricWeights = false)
         where TX : unmanaged, IBinaryInteger<TX>, IMinMaxValue<TX>
         where TW : unmanaged, IBinaryInteger<TW>, IMinMaxValue<TW>
         where TY : unmanaged, IBinaryInteger<TY>, IMinMaxValue<TY>
@@ -125,6 +183,11 @@ public sealed class ParallelConvPropertyTests
         TW[] w = IntKernelGenerators.Codes<TW>(rng, m * (g.InChannels / g.Group) * g.KernelSize);
         int xz = rng.Next(int.CreateTruncating(TX.MinValue), int.CreateTruncating(TX.MaxValue) + 1);
         int[] wz = c.PerChannel ? [.. Enumerable.Range(0, m).Select(_ => rng.Next(wLo, wHi + 1))] : [rng.Next(wLo, wHi + 1)];
+        if (symmetricWeights)
+        {
+            Array.Clear(wz);
+        }
+
         float[] ws = [.. Enumerable.Range(0, c.PerChannel ? m : 1).Select(_ => MathF.Pow(2, -rng.Next(6, 14)) * (1 + (float)rng.NextDouble()))];
         int[] bias = rng.Next(3) == 0 ? [] : [.. Enumerable.Range(0, m).Select(_ => rng.Next(-30000, 30000))];
         int yz = rng.Next(Requantizer.QMin<TY>(), Requantizer.QMax<TY>() + 1);
