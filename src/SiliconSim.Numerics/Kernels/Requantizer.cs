@@ -149,7 +149,7 @@ public static class Requantizer
     /// <paramref name="rowLength"/> accumulators that lie <paramref name="accRowStride"/> apart in
     /// <paramref name="acc"/> (a conv's wide grid, whose columns past the output width are skipped), into consecutive
     /// rows of <paramref name="y"/>. Each row but the last is written in whole vectors of 8, the spill past its end
-    /// overwritten by the next row; so <paramref name="acc"/> must hold whole vectors from each row start but the last.
+    /// overwritten by the rows after it, never past the last row (the next bytes are another channel's); so <paramref name="acc"/> must hold whole vectors from each row start but the last.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RequantizeStridedRows<T>(ReadOnlySpan<int> acc, int accRowStride, int rowLength, int rows, int bias, float scale, int zeroPoint, Span<T> y)
@@ -188,6 +188,14 @@ public static class Requantizer
             ref byte o = ref Unsafe.Add(ref dst, r * rowLength);
             for (int i = Requantize512(ref row, ref o, rowLength, bias, scale, lo, hi, zeroPoint); i < rowLength; i += 8)
             {
+                if ((r * rowLength) + i + 8 > rows * rowLength)
+                {
+                    // Rows shorter than a vector: a spill here would pass the last row into bytes another channel (or
+                    // another thread) owns, so the rest of this row is written element by element.
+                    RequantizeRow(acc.Slice((r * accRowStride) + i, rowLength - i), bias, scale, zeroPoint, y.Slice((r * rowLength) + i, rowLength - i));
+                    break;
+                }
+
                 Vector256<int> v = Step(Vector256.LoadUnsafe(ref row, (nuint)i), vb, vs, vlo, vhi, vz);
                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, i), Avx512F.VL.ConvertToVector128Byte(v).AsUInt64().ToScalar());
             }
