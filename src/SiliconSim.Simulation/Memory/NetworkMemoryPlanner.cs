@@ -475,7 +475,8 @@ internal sealed class NetworkMemoryPlanner
         {
             // An admitted input is loaded whole before the tiles run (and stays for its later readers).
             inputAdmitted = IsKept(kept, input) && !OnChip(input);
-            Classify(input, inputAdmitted ? Burst(input.Bytes) : result.Dram.InputReadBytes, ref inWeights, ref inIn, ref inRefill);
+            long loadedBytes = inputAdmitted ? kept.First(k => k.Name == input.Name).Bytes : 0;
+            Classify(input, inputAdmitted ? Burst(loadedBytes) : result.Dram.InputReadBytes, ref inWeights, ref inIn, ref inRefill);
         }
 
         long wWeights = 0, wIn = 0, wRefill = 0;
@@ -598,7 +599,21 @@ internal sealed class NetworkMemoryPlanner
     /// </summary>
     private IEnumerable<TensorUse> Admitted(int i, LayerWork layer) => layer.Reads
         .Where(r => r.Origin != TensorOrigin.Constant && !OnChip(r) && !_lineBuffered.ContainsKey(r.Name) && _lifetimes.UsesAfter(r.Name, i) > 0)
-        .DistinctBy(r => r.Name);
+        .DistinctBy(r => r.Name)
+        .Select(r => r with { Bytes = Math.Min(r.Bytes, WindowedBytes(r.Name)) });
+
+    /// <summary>
+    /// The bytes of <paramref name="tensor"/> its readers need when every one of them is a conv whose windows skip part
+    /// of it (strided 1x1 convs read every other pixel): only the pixels some window touches are loaded, as the lower
+    /// bound counts them; otherwise all of it.
+    /// </summary>
+    private long WindowedBytes(string tensor)
+    {
+        var readers = _lifetimes.ReadersAfter(tensor, -1).Select(j => _layers[j]).ToList();
+        return readers.Count > 0 && readers.All(l => l is MatrixLayer { Conv: not null } m && m.InputTensor == tensor)
+            ? LayerGeometry.TouchedInputBytes([.. readers.Cast<MatrixLayer>()])
+            : long.MaxValue;
+    }
 
     /// <summary>A tensor as the buffers hold it: whole, or the line buffer a depth-first stack carries it in.</summary>
     private TensorUse Stored(TensorUse output) => _lineBuffered.TryGetValue(output.Name, out long line) ? output with { Bytes = line } : output;

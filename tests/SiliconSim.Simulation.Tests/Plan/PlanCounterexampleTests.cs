@@ -143,6 +143,20 @@ public sealed class PlanCounterexampleTests
     }
 
     /// <summary>
+    /// x0 uint8 [1,1,1,2] (2 B) read by two strided 1x1 convs, each touching the same 1 B of it (w0, w1 1 B each; t0, t1
+    /// 1 B, graph outputs); a unified buffer with room for everything. The lower bound counts the touched byte once (5 B);
+    /// the plan admitted all of x0 for the second reader (6 B). It now loads only the pixels the convs' windows touch.
+    /// </summary>
+    [Fact]
+    public void InputSharedByStridedConvs_AdmitsOnlyTheTouchedPixels()
+    {
+        var memory = new MemoryRecipe(true, [26, 26, 26], [false, false, false], WeightPlacement.Stream, EpilogueFusion.None, ExecutionSchedule.LayerByLayer, 1, 2, 0, 2, 2, Dataflow.OutputStationary);
+        var c = Case(new NetworkRecipe(1, 1, 1, 2, false, false, 0, [new Step(StepKind.Conv, 0, 0, 3, 0), new Step(StepKind.Conv, 1, 0, 3, 0)]), memory);
+        SimulationResult r = Run(c);
+        Assert.True(NetworkPlanProperties.NetworkDram(r) == r.Plan.LowerBoundDramBytes, $"network DRAM {NetworkPlanProperties.NetworkDram(r)} B != lower bound {r.Plan.LowerBoundDramBytes} B\n{NetworkPlanProperties.Split(r)}");
+    }
+
+    /// <summary>
     /// x0 uint8 [1,1,2,1] -> Gemm M=2 N=5 K=1 (w0 5 B) -> t0 (10 B, graph output); a double-buffered unified buffer of
     /// 16 B, then 32 B: the same 17 bytes either way, and the larger buffer's fewer, larger tiles used to expose more of
     /// the first fill and last drain (17 -> 28 cycles); among tilings with the least bytes the fastest now wins.
