@@ -61,46 +61,19 @@ internal sealed partial class QuantizedConvCore
         }
     }
 
-    // Pixels j0..j0+cols−1 of every channel quad into the panel's K quads (quad q, column j at (q·ldb + j)·4): four
-    // pixels of four channels are one 4×4 byte transpose (pshufb); s8 codes move to u8 by flipping the top bit.
-    // Columns past cols keep stale bytes: their products are dropped.
+    // Pixels j0..j0+cols−1 of every channel quad into the panel's K quads (quad q, column j at (q·ldb + j)·4), a row
+    // of quads at a time (InterleaveQuadRow). Columns past cols keep stale bytes: their products are dropped.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillPointwisePanel<TX>(ReadOnlySpan<TX> xi, int j0, int cols, byte[] panel, int ldb)
         where TX : unmanaged, IBinaryInteger<TX>
     {
         ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xi);
         int inSize = InSize;
-        byte flip = _xSigned ? (byte)0x80 : (byte)0;
         ref byte rs = ref MemoryMarshal.GetReference(src);
         ref byte rd = ref MemoryMarshal.GetArrayDataReference(panel);
-        Vector128<byte> transpose = Vector128.Create((byte)0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-        Vector128<byte> vflip = Vector128.Create(flip);
-        bool vector = Ssse3.IsSupported;
         for (int cq = 0; cq < _kq; cq++)
         {
-            int si = (cq * 4 * inSize) + j0;
-            int di = cq * ldb * 4;
-            int i = 0;
-            if (vector)
-            {
-                for (; i + 4 <= cols; i += 4)
-                {
-                    Vector128<byte> v = Vector128.Create(
-                        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + i)),
-                        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + inSize + i)),
-                        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + (2 * inSize) + i)),
-                        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + (3 * inSize) + i))).AsByte();
-                    (Ssse3.Shuffle(v, transpose) ^ vflip).StoreUnsafe(ref rd, (nuint)(di + (i * 4)));
-                }
-            }
-
-            for (; i < cols; i++)
-            {
-                for (int e = 0; e < 4; e++)
-                {
-                    Unsafe.Add(ref rd, di + (i * 4) + e) = (byte)(Unsafe.Add(ref rs, si + (e * inSize) + i) ^ flip);
-                }
-            }
+            InterleaveQuadRow(ref rs, (cq * 4 * inSize) + j0, inSize, ref rd, cq * ldb * 4, cols, _xSigned);
         }
     }
 }

@@ -250,20 +250,15 @@ internal sealed partial class QuantizedConvCore
     }
 
     // The group's channels, four at a time, into channel-interleaved zero-point-bordered planes [C/4, spatial, 4]
-    // (plane cq at pixel cq·planeStride + pixelBase): four pixels of four channels are one 4×4 byte transpose
-    // (pshufb); s8 codes move to u8 by flipping the top bit.
+    // (plane cq at pixel cq·planeStride + pixelBase), a row of pixels at a time (InterleaveQuadRow).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillChannelQuads<TX>(ReadOnlySpan<TX> xg, byte[] xBytes, int planeStride, int pixelBase, int cqStart, int cqEnd)
         where TX : unmanaged, IBinaryInteger<TX>
     {
         ReadOnlySpan<byte> src = MemoryMarshal.AsBytes(xg);
         int w = _in[2], inSize = InSize;
-        byte flip = _xSigned ? (byte)0x80 : (byte)0;
         ref byte rs = ref MemoryMarshal.GetReference(src);
         ref byte rd = ref MemoryMarshal.GetArrayDataReference(xBytes);
-        bool vector = Ssse3.IsSupported;
-        Vector128<byte> transpose = Vector128.Create((byte)0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-        Vector128<byte> vflip = Vector128.Create(flip);
         for (int cq = cqStart; cq < cqEnd; cq++)
         {
             int si = cq * 4 * inSize;
@@ -272,28 +267,42 @@ internal sealed partial class QuantizedConvCore
                 for (int h = 0; h < _in[1]; h++, si += w)
                 {
                     int di = ((cq * planeStride) + pixelBase + PaddedRowStart(d, h)) * 4;
-                    int i = 0;
-                    if (vector)
-                    {
-                        for (; i + 4 <= w; i += 4)
-                        {
-                            Vector128<byte> v = Vector128.Create(
-                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + i)),
-                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + inSize + i)),
-                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + (2 * inSize) + i)),
-                                Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + (3 * inSize) + i))).AsByte();
-                            (Ssse3.Shuffle(v, transpose) ^ vflip).StoreUnsafe(ref rd, (nuint)(di + (i * 4)));
-                        }
-                    }
-
-                    for (; i < w; i++)
-                    {
-                        for (int e = 0; e < 4; e++)
-                        {
-                            Unsafe.Add(ref rd, di + (i * 4) + e) = (byte)(Unsafe.Add(ref rs, si + (e * inSize) + i) ^ flip);
-                        }
-                    }
+                    InterleaveQuadRow(ref rs, si, inSize, ref rd, di, w, _xSigned);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Pixels si..si+count−1 of four channel planes <paramref name="inSize"/> apart, interleaved as quads at
+    /// <paramref name="di"/> (pixel i's four channel bytes at di + 4i): four pixels of four channels are one 4×4 byte
+    /// transpose (pshufb); s8 codes move to u8 by flipping the top bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InterleaveQuadRow(ref byte rs, int si, int inSize, ref byte rd, int di, int count, bool signed)
+    {
+        byte flip = signed ? (byte)0x80 : (byte)0;
+        int i = 0;
+        if (Ssse3.IsSupported)
+        {
+            Vector128<byte> transpose = Vector128.Create((byte)0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+            Vector128<byte> vflip = Vector128.Create(flip);
+            for (; i + 4 <= count; i += 4)
+            {
+                Vector128<byte> v = Vector128.Create(
+                    Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + i)),
+                    Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + inSize + i)),
+                    Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + (2 * inSize) + i)),
+                    Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref rs, si + (3 * inSize) + i))).AsByte();
+                (Ssse3.Shuffle(v, transpose) ^ vflip).StoreUnsafe(ref rd, (nuint)(di + (i * 4)));
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            for (int e = 0; e < 4; e++)
+            {
+                Unsafe.Add(ref rd, di + (i * 4) + e) = (byte)(Unsafe.Add(ref rs, si + (e * inSize) + i) ^ flip);
             }
         }
     }
