@@ -133,17 +133,7 @@ public sealed class DqMatMulToMatMulNBitsOrtTests(ITestOutputHelper output)
             return;
         }
 
-        var expected = OrtOracle.Run(model, inputs);
-        var actual = OrtGraphs.RunLowered(model, inputs);
-        Assert.Equal(expected.Count, actual.Count);
-        for (int k = 0; k < expected.Count; k++)
-        {
-            float[] e = expected[k].Value.Items<float>();
-            float[] a = actual[k].Value.Items<float>();
-            Assert.Equal([.. expected[k].Value.Shape], actual[k].Value.Shape.ToArray());
-            int mismatches = e.Where((v, i) => BitConverter.SingleToInt32Bits(v) != BitConverter.SingleToInt32Bits(a[i])).Count();
-            Assert.True(mismatches == 0, $"{name} output {k}: {mismatches} of {e.Length} differ");
-        }
+        OrtGraphs.AssertSameBitsAsOrt(name, model, inputs);
     }
 
     /// <summary>fp16 scales with fp16 activations: ORT rewrites (then runs MatMulNBits in fp32 between inserted Casts,

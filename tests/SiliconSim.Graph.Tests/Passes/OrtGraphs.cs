@@ -68,4 +68,20 @@ internal static class OrtGraphs
         ModelGraph lowered = OrtCpuLowering.Lower(OnnxModelReader.Read(new MemoryStream(model)), level);
         return GraphExecutor.Run(lowered, inputs.ToDictionary(i => i.Name, i => i.Value));
     }
+
+    /// <summary>Asserts that our lowering of <paramref name="model"/> gives ORT's float outputs bit for bit, naming the case and how many values differ.</summary>
+    public static void AssertSameBitsAsOrt(string name, byte[] model, IReadOnlyList<(string Name, TensorValue Value)> inputs)
+    {
+        var expected = OrtOracle.Run(model, inputs);
+        var actual = RunLowered(model, inputs);
+        Assert.Equal(expected.Count, actual.Count);
+        for (int k = 0; k < expected.Count; k++)
+        {
+            float[] e = expected[k].Value.Items<float>();
+            float[] a = actual[k].Value.Items<float>();
+            Assert.Equal([.. expected[k].Value.Shape], actual[k].Value.Shape.ToArray());
+            int mismatches = e.Where((v, i) => BitConverter.SingleToInt32Bits(v) != BitConverter.SingleToInt32Bits(a[i])).Count();
+            Assert.True(mismatches == 0, $"{name} output {k}: {mismatches} of {e.Length} differ");
+        }
+    }
 }
