@@ -26,4 +26,19 @@ public sealed record DramCounters
     public long WriteBytes => OutputWriteBytes + PartialSumWriteBytes;
 
     public long TotalBytes => ReadBytes + WriteBytes;
+
+    /// <summary>
+    /// These operand counts by cause, for a layer priced alone (no network plan): what it reads as input came from
+    /// DRAM and what it writes goes there, so weights are weights, inputs are activations in, outputs are activations
+    /// out, and partial sums that leave mid-reduction are spills and their read-backs refills. Under the plan the
+    /// causes depend on where each tensor lives (<see cref="NetworkMemoryPlanner"/>).
+    /// </summary>
+    public Results.DramTraffic ByCauseAlone() => new()
+    {
+        WeightReadBytes = WeightReadBytes,
+        ActivationInReadBytes = InputReadBytes,
+        ActivationOutWriteBytes = OutputWriteBytes,
+        SpillWriteBytes = PartialSumWriteBytes,
+        RefillReadBytes = PartialSumReadBytes,
+    };
 }

@@ -248,15 +248,7 @@ internal sealed class NetworkMemoryPlanner
         if (!Planned(layer))
         {
             MatrixLayerResult alone = _matrix(layer, OperandPlacement.Alone);
-            var traffic = new DramTraffic
-            {
-                WeightReadBytes = alone.Dram.WeightReadBytes,
-                ActivationInReadBytes = alone.Dram.InputReadBytes,
-                ActivationOutWriteBytes = alone.Dram.OutputWriteBytes,
-                SpillWriteBytes = alone.Dram.PartialSumWriteBytes,
-                RefillReadBytes = alone.Dram.PartialSumReadBytes,
-            };
-            return new PlannedLayer(layer, alone, null, traffic, Occupancy(alone, OperandPlacement.Alone, []), 0);
+            return new PlannedLayer(layer, alone, null, alone.Dram.ByCauseAlone(), Occupancy(alone, OperandPlacement.Alone, []), 0);
         }
 
         var kept = layer.Writes.Where(o => Keeps(o, i)).Select(Stored).Concat(Admitted(i, layer)).ToList();
@@ -510,8 +502,7 @@ internal sealed class NetworkMemoryPlanner
         if (!Planned(layer))
         {
             VectorLayerResult alone = VectorUnitModel.Evaluate(layer, _spec);
-            var aloneTraffic = new DramTraffic { ActivationInReadBytes = alone.Dram.InputReadBytes, ActivationOutWriteBytes = alone.Dram.OutputWriteBytes };
-            return new PlannedLayer(layer, null, alone, aloneTraffic, LayerOccupancy.None, 0);
+            return new PlannedLayer(layer, null, alone, alone.Dram.ByCauseAlone(), LayerOccupancy.None, 0);
         }
 
         if (!layer.MovesData)
