@@ -1,3 +1,4 @@
+using SiliconSim.Graph.Passes;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Kernels;
 
@@ -21,6 +22,13 @@ public sealed record MatrixLayer : LayerWork
     public required DataType WeightType { get; init; }
 
     public required DataType OutputType { get; init; }
+
+    /// <summary>The block format (OCP MX, NVFP4) the streamed activation is stored in between layers, whose scales its
+    /// tiles carry; null when it is stored as <see cref="InputType"/> elements alone.</summary>
+    public StoredFormat? InputFormat { get; init; }
+
+    /// <summary>The block format the output is stored in, as <see cref="InputFormat"/>.</summary>
+    public StoredFormat? OutputFormat { get; init; }
 
     /// <summary>Bytes of the K x N operand over all groups as stored.</summary>
     public required long WeightBytes { get; init; }

@@ -259,6 +259,8 @@ public static class LayerExtractor
 
         private readonly IReadOnlyDictionary<string, StoredFormat> _stored = LowPrecisionArrayMapping.StoredFormats(graph);
 
+        private readonly IReadOnlyDictionary<string, long> _weightScaleBytes = LowPrecisionArrayMapping.WeightScaleBytes(graph);
+
         public DataType Type(string name) => types.TryGetValue(name, out var t) ? t : DataType.Undefined;
 
         /// <summary>The element type a value is stored in: its own, or the element type of the block format (OCP MX,
@@ -267,9 +269,15 @@ public static class LayerExtractor
         public DataType StorageType(string name) => _stored.TryGetValue(name, out var f) ? f.ElementType : Type(name);
 
         /// <summary>Bytes of a value as stored (<see cref="StorageBytes"/>): its elements packed at their width, plus,
-        /// in a block format, one scale per block.</summary>
+        /// in a block format, one scale per block; an array op's weight scales at the width their format gives them
+        /// (<see cref="LowPrecisionArrayMapping.WeightScaleBytes"/>).</summary>
         public long Bytes(string name)
         {
+            if (_weightScaleBytes.TryGetValue(name, out long scaleBytes))
+            {
+                return scaleBytes;
+            }
+
             int[]? s = TryShape(name);
             DataType t = StorageType(name);
             if (s is null || t is DataType.Undefined or DataType.String)
@@ -289,10 +297,11 @@ public static class LayerExtractor
             InputType = StorageType(node.Inputs[a]),
             WeightType = Type(node.Inputs[b]),
             OutputType = StorageType(node.Outputs[0]),
+            InputFormat = _stored.GetValueOrDefault(node.Inputs[a]),
+            OutputFormat = _stored.GetValueOrDefault(node.Outputs[0]),
             InputBytes = Bytes(node.Inputs[a]),
-            WeightBytes = Bytes(node.Inputs[b]) + (LowPrecisionInput(node) && TryShape(node.Inputs[b]) is { } ws
-                ? ScaleBytes(node, ShapeMath.ElementCount(ws), perRow: gemm.N * groups)
-                : 0),
+            // An array op's weight scales (input 2) belong to its weights: the array reads them beside the codes.
+            WeightBytes = Bytes(node.Inputs[b]) + (LowPrecisionInput(node) && node.Inputs.Length > 2 ? Bytes(node.Inputs[2]) : 0),
             OutputBytes = node.Outputs.Sum(Bytes),
             WeightIsConstant = graph.Initializers.ContainsKey(node.Inputs[b]),
             Conv = conv,
@@ -387,18 +396,6 @@ public static class LayerExtractor
         }
 
         private static bool LowPrecisionInput(Node node) => LowPrecisionArrayMapping.IsArrayOp(node);
-
-        /// <summary>
-        /// Bytes of a low-precision weight's scales as the array stores them: one E8M0 (MX) or E4M3 (NVFP4) byte per
-        /// block of <c>block_size</c> elements, or one fp32 per output channel (per-channel fp8; NVFP4's tensor scale
-        /// counted per channel too, an over-count of a few bytes).
-        /// </summary>
-        private static long ScaleBytes(Node node, long elements, long perRow)
-        {
-            const int Fp32Bytes = 4;
-            long block = node.Attributes.TryGetValue("block_size", out var v) && v.Kind == AttributeKind.Int ? v.Int : 0;
-            return (block > 0 ? (elements + block - 1) / block : 0) + (block is 0 or 16 ? perRow * Fp32Bytes : 0);
-        }
 
         public long Int(Node node, string name, long fallback) =>
             node.Attributes.TryGetValue(name, out var v) && v.Kind == AttributeKind.Int ? v.Int : fallback;

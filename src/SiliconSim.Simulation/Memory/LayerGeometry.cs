@@ -23,11 +23,11 @@ internal sealed class LayerGeometry
 
         Groups = layer.Groups;
         N = gemm.N;
-        InputBits = DataTypeInfo.BitWidth(layer.InputType);
-        WeightBits = DataTypeInfo.BitWidth(layer.WeightType);
-        OutputBits = DataTypeInfo.BitWidth(layer.OutputType);
+        InputWidth = Width(layer.InputType, layer.InputFormat);
+        WeightWidth = DataTypeInfo.BitWidth(layer.WeightType);
+        OutputWidth = Width(layer.OutputType, layer.OutputFormat);
         // Partial sums are stored in whole bytes per element: an SRAM word holds no half accumulators.
-        PartialSumBits = 8 * ((accumulatorBits + 7) / 8);
+        PartialSumWidth = 8 * ((accumulatorBits + 7) / 8);
         if (layer.Conv is { } conv)
         {
             long inPerGroup = conv.InChannels / Math.Max(conv.Group, 1);
@@ -85,16 +85,25 @@ internal sealed class LayerGeometry
 
     public long M => Axes.Aggregate(1L, (p, a) => p * a.Out);
 
-    public int InputBits { get; }
+    /// <summary>The streamed activation as stored: its element type, and the block scales of the block format the
+    /// accelerator keeps it in (MX, NVFP4) if any.</summary>
+    public OperandWidth InputWidth { get; }
 
-    public int WeightBits { get; }
+    /// <summary>The K x N operand's elements; an array op's weight scales are a tensor of their own, read beside the
+    /// tiles.</summary>
+    public OperandWidth WeightWidth { get; }
 
-    public int OutputBits { get; }
+    public OperandWidth OutputWidth { get; }
 
-    public int PartialSumBits { get; }
+    public OperandWidth PartialSumWidth { get; }
 
-    /// <summary>Bytes of <paramref name="elements"/> elements of <paramref name="bits"/> bits, packed (sub-byte types share bytes).</summary>
-    public static long Bytes(long elements, int bits) => ((elements * bits) + 7) / 8;
+    private static OperandWidth Width(DataType type, Graph.Passes.StoredFormat? format) => format is null
+        ? DataTypeInfo.BitWidth(type)
+        : new OperandWidth(DataTypeInfo.BitWidth(format.ElementType), DataTypeInfo.BitWidth(format.BlockScaleType), format.BlockSize);
+
+    /// <summary>Bytes of <paramref name="elements"/> elements of <paramref name="width"/>, packed (sub-byte types share
+    /// bytes), block scales included.</summary>
+    public static long Bytes(long elements, OperandWidth width) => width.Bytes(elements);
 
     /// <summary>
     /// Bytes of an input that the windows of <paramref name="convs"/> (convs reading it as their input) touch at all,
@@ -131,7 +140,7 @@ internal sealed class LayerGeometry
         }
 
         long elements = touched.LongCount(t => t) * first.Groups * first.KUnits * axes0[0].In;
-        return Bytes(elements, first.InputBits);
+        return Bytes(elements, first.InputWidth);
     }
 
     /// <summary>M tiles for a cut of <paramref name="extent"/> along <paramref name="axis"/>.</summary>

@@ -121,10 +121,10 @@ public static class MatrixMemoryModel
     private static (string Reason, string Buffer) SmallestTileReason(LayerGeometry geo, BufferAssignment buffers, ArraySpec array)
     {
         int lastAxis = geo.Axes.Length - 1;
-        long input = LayerGeometry.Bytes(geo.InputTiles(1, lastAxis, 1, 1).Max, geo.InputBits);
-        long weight = LayerGeometry.Bytes(geo.WeightTiles(1, 1, 1).Max, geo.WeightBits);
+        long input = LayerGeometry.Bytes(geo.InputTiles(1, lastAxis, 1, 1).Max, geo.InputWidth);
+        long weight = LayerGeometry.Bytes(geo.WeightTiles(1, 1, 1).Max, geo.WeightWidth);
         bool partials = TileSearch.HoldsPartialSums(geo.KUnits, geo.KUnitSize, array);
-        long output = LayerGeometry.Bytes(1, partials ? geo.PartialSumBits : geo.OutputBits);
+        long output = LayerGeometry.Bytes(1, partials ? geo.PartialSumWidth : geo.OutputWidth);
         var parts = new List<string>();
         string? first = null;
         foreach (var (b, i, w, o) in TileSearch.Overflowing(buffers, input, weight, output))

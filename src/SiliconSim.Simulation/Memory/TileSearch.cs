@@ -66,7 +66,7 @@ internal static class TileSearch
                     if (!inputs.TryGetValue((gt, axis, extent, ct), out var inT))
                     {
                         Histogram h = geo.InputTiles(gt, axis, extent, ct);
-                        inT = placement.InputOnChip ? (0, 0) : (LayerGeometry.Bytes(h.Max, geo.InputBits), h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.InputBits), burstBytes)));
+                        inT = placement.InputOnChip ? (0, 0) : (LayerGeometry.Bytes(h.Max, geo.InputWidth), h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.InputWidth), burstBytes)));
                         inputs[(gt, axis, extent, ct)] = inT;
                     }
 
@@ -76,18 +76,18 @@ internal static class TileSearch
                         if (!weights.TryGetValue((gt, ct, nt), out var wT))
                         {
                             Histogram h = geo.WeightTiles(gt, ct, nt);
-                            wT = placement.WeightOnChip ? (0, 0) : (LayerGeometry.Bytes(h.Max, geo.WeightBits), h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.WeightBits), burstBytes)));
+                            wT = placement.WeightOnChip ? (0, 0) : (LayerGeometry.Bytes(h.Max, geo.WeightWidth), h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.WeightWidth), burstBytes)));
                             weights[(gt, ct, nt)] = wT;
                         }
 
                         if (!outputs.TryGetValue((gt, axis, extent, nt), out var oT))
                         {
                             Histogram h = geo.OutputTiles(gt, axis, extent, nt);
-                            oT = (h.Max, placement.OutputToDram ? h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.OutputBits), burstBytes)) : 0, h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.PartialSumBits), burstBytes)));
+                            oT = (h.Max, placement.OutputToDram ? h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.OutputWidth), burstBytes)) : 0, h.Sum(v => Burst(LayerGeometry.Bytes(v, geo.PartialSumWidth), burstBytes)));
                             outputs[(gt, axis, extent, nt)] = oT;
                         }
 
-                        long outBytes = LayerGeometry.Bytes(oT.Max, partials ? geo.PartialSumBits : geo.OutputBits);
+                        long outBytes = LayerGeometry.Bytes(oT.Max, partials ? geo.PartialSumWidth : geo.OutputWidth);
                         if (!Fits(buffers, placement, inT.Max, wT.Max, outBytes))
                         {
                             continue;
@@ -134,17 +134,17 @@ internal static class TileSearch
     /// <summary>The closed-form DRAM bytes of <paramref name="c"/>'s tiling under its order (no caching: for checks).</summary>
     public static long Traffic(LayerGeometry geo, TileChoice c, int burstBytes)
     {
-        long Sum(Histogram h, int bits) => h.Sum(v => Burst(LayerGeometry.Bytes(v, bits), burstBytes));
+        long Sum(Histogram h, OperandWidth width) => h.Sum(v => Burst(LayerGeometry.Bytes(v, width), burstBytes));
         Histogram output = geo.OutputTiles(c.GroupsPerTile, c.Axis, c.Extent, c.NTile);
         return Traffic(
             c.Order,
             geo.MTiles(c.Axis, c.Extent),
             LayerGeometry.CeilDiv(geo.N, c.NTile),
             LayerGeometry.CeilDiv(geo.KUnits, c.UnitsPerTile),
-            Sum(geo.InputTiles(c.GroupsPerTile, c.Axis, c.Extent, c.UnitsPerTile), geo.InputBits),
-            Sum(geo.WeightTiles(c.GroupsPerTile, c.UnitsPerTile, c.NTile), geo.WeightBits),
-            Sum(output, geo.OutputBits),
-            Sum(output, geo.PartialSumBits));
+            Sum(geo.InputTiles(c.GroupsPerTile, c.Axis, c.Extent, c.UnitsPerTile), geo.InputWidth),
+            Sum(geo.WeightTiles(c.GroupsPerTile, c.UnitsPerTile, c.NTile), geo.WeightWidth),
+            Sum(output, geo.OutputWidth),
+            Sum(output, geo.PartialSumWidth));
     }
 
     /// <summary>

@@ -116,7 +116,7 @@ internal sealed class TileWalker
                         if (inKey != (gi, mi, ki) && !_placement.InputOnChip)
                         {
                             inKey = (gi, mi, ki);
-                            long bytes = LayerGeometry.Bytes(gc * units * touched, g.InputBits);
+                            long bytes = LayerGeometry.Bytes(gc * units * touched, g.InputWidth);
                             long burst = TileSearch.Burst(bytes, _burst);
                             _inputRead += burst;
                             Sram(_buffers.Input, write: bytes);
@@ -126,7 +126,7 @@ internal sealed class TileWalker
                         if (wKey != (gi, ki, ni) && !_placement.WeightOnChip)
                         {
                             wKey = (gi, ki, ni);
-                            long bytes = LayerGeometry.Bytes(gc * kc * nc, g.WeightBits);
+                            long bytes = LayerGeometry.Bytes(gc * kc * nc, g.WeightWidth);
                             long burst = TileSearch.Burst(bytes, _burst);
                             _weightRead += burst;
                             Sram(_buffers.Weight, write: bytes);
@@ -144,7 +144,7 @@ internal sealed class TileWalker
                             outElements = gc * pixels * nc;
                             if (ki > 0)
                             {
-                                long bytes = LayerGeometry.Bytes(outElements, g.PartialSumBits);
+                                long bytes = LayerGeometry.Bytes(outElements, g.PartialSumWidth);
                                 long burst = TileSearch.Burst(bytes, _burst);
                                 _psumRead += burst;
                                 Sram(_buffers.Output, write: bytes);
@@ -199,15 +199,15 @@ internal sealed class TileWalker
     /// <summary>The output tile leaves: final outputs (requantized to the output type) or a partial-sum spill.</summary>
     private void Evict(long elements, bool complete, ref long writeDb, ref long writeSerial)
     {
-        int holdBits = _choice.OutputHoldsPartialSums ? _geo.PartialSumBits : _geo.OutputBits;
-        Sram(_buffers.Output, read: LayerGeometry.Bytes(elements, complete ? holdBits : _geo.PartialSumBits));
+        OperandWidth hold = _choice.OutputHoldsPartialSums ? _geo.PartialSumWidth : _geo.OutputWidth;
+        Sram(_buffers.Output, read: LayerGeometry.Bytes(elements, complete ? hold : _geo.PartialSumWidth));
         if (complete && !_placement.OutputToDram)
         {
             // The final outputs stay on chip: the epilogue writes them into the tensor's resident place.
             return;
         }
 
-        long bytes = TileSearch.Burst(LayerGeometry.Bytes(elements, complete ? _geo.OutputBits : _geo.PartialSumBits), _burst);
+        long bytes = TileSearch.Burst(LayerGeometry.Bytes(elements, complete ? _geo.OutputWidth : _geo.PartialSumWidth), _burst);
         if (complete)
         {
             _outputWrite += bytes;
@@ -263,11 +263,11 @@ internal sealed class TileWalker
             _ => (m * k, k * n * LayerGeometry.CeilDiv(m, cols), LayerGeometry.CeilDiv(k, rows)),
         };
 
-        int holdBits = _choice.OutputHoldsPartialSums ? _geo.PartialSumBits : _geo.OutputBits;
-        long outWrites = LayerGeometry.Bytes(gc * m * n * accumulations, holdBits);
-        long outReads = LayerGeometry.Bytes(gc * m * n * (accumulations - 1 + (ki > 0 ? 1 : 0)), _geo.PartialSumBits);
-        long inBytes = LayerGeometry.Bytes(gc * inReads, _geo.InputBits);
-        long wBytes = LayerGeometry.Bytes(gc * wReads, _geo.WeightBits);
+        OperandWidth hold = _choice.OutputHoldsPartialSums ? _geo.PartialSumWidth : _geo.OutputWidth;
+        long outWrites = LayerGeometry.Bytes(gc * m * n * accumulations, hold);
+        long outReads = LayerGeometry.Bytes(gc * m * n * (accumulations - 1 + (ki > 0 ? 1 : 0)), _geo.PartialSumWidth);
+        long inBytes = LayerGeometry.Bytes(gc * inReads, _geo.InputWidth);
+        long wBytes = LayerGeometry.Bytes(gc * wReads, _geo.WeightWidth);
         Sram(_buffers.Input, read: inBytes);
         Sram(_buffers.Weight, read: wBytes);
         Sram(_buffers.Output, read: outReads, write: outWrites);

@@ -60,7 +60,8 @@ public sealed class TpuV1EnergySanityTests(ITestOutputHelper output)
         output.WriteLine($"  DRAM bytes {result.Layers.Sum(l => l.DramReadBytes + l.DramWriteBytes):N0}; SRAM word accesses {result.Layers.Sum(l => l.Buffers.Sum(b => b.ReadAccesses + b.WriteAccesses)):N0}");
         output.WriteLine($"  TOPS/W die only {ops / (e.TotalJ - e.DramJ) / 1e12:F2}, with DRAM {ops / e.TotalJ / 1e12:F2}; average power die {(e.TotalJ - e.DramJ) / result.LatencySeconds:F1} W, with DRAM {e.TotalJ / result.LatencySeconds:F1} W");
 
-        // The TPU die draws 28 W idle and 40 W busy (Table 2) at any utilization; the model has no idle power.
+        // The TPU die draws 28 W idle and 40 W busy (Table 2) at any utilization; the preset states no always-on power
+        // (thermal.idle_power_w), so the model's figure is the energy of the work alone.
         output.WriteLine($"  the real die at this throughput: {achievedTops:F2} TOPS / {BusyDieWatts} W busy = {achievedTops / BusyDieWatts:F2} TOPS/W");
     }
 

@@ -388,6 +388,41 @@ public sealed class LowPrecisionArrayTests
         Assert.Equal(["xd", "wq", "ws"], mapped.Nodes[3].Inputs.ToArray()); // the dequantized activation, no static scale
     }
 
+    [Fact]
+    public void WeightScaleBytes_AreTheFormatsScales_NotTheGraphsFp32()
+    {
+        // MX (32-blocks, power-of-two scales): one E8M0 byte per block. NVFP4 (16-blocks): one E4M3 byte per block and
+        // the tensor's fp32 second-level scale. Per-row fp8: fp32 per row, as the graph has it (not listed). A scale
+        // another node reads too keeps its graph type.
+        var b = new OnnxBuilder(23)
+            .Input("x", DataType.Float, 2, 64)
+            .Initializer("mxq", Fp4(new float[64 * 3], [64, 3]))
+            .Initializer("mxs", TensorValue.FromFloats([2, 3], [.. Enumerable.Repeat(0.5f, 6)]))
+            .Initializer("nvq", Fp4(new float[5 * 64], [5, 64]))
+            .Initializer("nvs", TensorValue.FromFloats([5, 4], [.. Enumerable.Repeat(0.75f, 20)]))
+            .Initializer("f8q", TensorValue.Create(DataType.Float8E4M3FN, [64, 7], new byte[64 * 7]))
+            .Initializer("f8s", TensorValue.FromFloats([7], [.. Enumerable.Repeat(0.1f, 7)]))
+            .Node("DequantizeLinear", ["mxq", "mxs"], ["mxw"], attributes: [("axis", 0L), ("block_size", 32L)])
+            .Node("DequantizeLinear", ["nvq", "nvs"], ["nvw"], attributes: [("axis", 1L), ("block_size", 16L)])
+            .Node("DequantizeLinear", ["f8q", "f8s"], ["f8w"], attributes: [("axis", 1L)])
+            .Node("MatMul", ["x", "mxw"], ["a"], name: "mx")
+            .Node("Gemm", ["x", "nvw"], ["c"], name: "nv", attributes: [("transB", 1L)])
+            .Node("MatMul", ["x", "f8w"], ["d"], name: "f8")
+            .Output("a", DataType.Float).Output("c", DataType.Float).Output("d", DataType.Float);
+        ModelGraph mapped = LowPrecisionArrayMapping.Apply(Read(b), _ => true);
+        Assert.Equal(["ArrayGemm", "ArrayGemm", "ArrayGemm"], mapped.Nodes.Select(n => n.OpType));
+
+        IReadOnlyDictionary<string, long> bytes = LowPrecisionArrayMapping.WeightScaleBytes(mapped);
+        Assert.Equal(new Dictionary<string, long> { ["mxs"] = 6, ["nvs"] = 20 + 4 }, bytes);
+
+        ModelGraph shared = mapped with
+        {
+            Nodes = [.. mapped.Nodes, new Node("peek", "Identity", string.Empty, ["mxs"], ["mxs_copy"], mapped.Nodes[0].Attributes.Clear())],
+            Outputs = [.. mapped.Outputs, mapped.Outputs[0] with { Name = "mxs_copy" }],
+        };
+        Assert.Equal(["nvs"], LowPrecisionArrayMapping.WeightScaleBytes(shared).Keys);
+    }
+
     /// <summary>X → trt::TRT_FP4DynamicQuantize(X, s) → DequantizeLinear(block scales, s) → DequantizeLinear(codes, ·,
     /// axis, 16) → "xd", as NVIDIA's Model Optimizer exports an NVFP4 activation (s: the static tensor scale).</summary>
     private static OnnxBuilder NvFp4Activation(OnnxBuilder b, float s, long axis) => b

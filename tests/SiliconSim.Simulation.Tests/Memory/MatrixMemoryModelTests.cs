@@ -1,4 +1,6 @@
+using SiliconSim.Graph.Passes;
 using SiliconSim.Hardware.Specs;
+using SiliconSim.Numerics;
 using SiliconSim.Numerics.Kernels;
 using SiliconSim.Simulation.Layers;
 using SiliconSim.Simulation.Memory;
@@ -34,6 +36,25 @@ public sealed class MatrixMemoryModelTests
         Assert.Equal((80L, 80L), (ub.ReadBytes, ub.WriteBytes));
         Assert.Equal((20L, 20L), (ub.ReadAccesses, ub.WriteAccesses));
         Assert.Equal([OperandKind.Input, OperandKind.Weight, OperandKind.Output], ub.Operands);
+    }
+
+    [Fact]
+    public void Evaluate_BlockFormatActivations_MoveTheirScalesWithTheirTiles()
+    {
+        // 4 x 64 MXFP4 activations in, 4 x 32 out, 32-element blocks along a row: 4 rows x 2 blocks of 16 B codes + 1 B
+        // E8M0 scale in (136 B), 4 rows x 1 block out (68 B). The weights' scales are a tensor of their own (not here).
+        MatrixLayer plain = Gemm(4, 32, 64, input: DataType.Float4E2M1, weight: DataType.Float4E2M1, output: DataType.Float4E2M1);
+        MatrixLayer mx = plain with { InputFormat = StoredFormat.Mx(DataType.Float4E2M1, -1), OutputFormat = StoredFormat.Mx(DataType.Float4E2M1, -1) };
+        MatrixLayerResult p = MatrixMemoryModel.Evaluate(plain, Spec([s_bigUnified], burstBytes: 1), SixteenMacsPerCycle);
+        MatrixLayerResult r = MatrixMemoryModel.Evaluate(mx, Spec([s_bigUnified], burstBytes: 1), SixteenMacsPerCycle);
+
+        Assert.Equal((128L, 1024L, 64L), (p.Dram.InputReadBytes, p.Dram.WeightReadBytes, p.Dram.OutputWriteBytes));
+        Assert.Equal((136L, 1024L, 68L), (r.Dram.InputReadBytes, r.Dram.WeightReadBytes, r.Dram.OutputWriteBytes));
+
+        // NVFP4: an E4M3 scale per 16 (4.5 bits an element): 4 rows x 4 blocks in (144 B), 4 x 2 out (72 B).
+        MatrixLayer nv = plain with { InputFormat = StoredFormat.NvFp4(-1), OutputFormat = StoredFormat.NvFp4(-1) };
+        MatrixLayerResult n = MatrixMemoryModel.Evaluate(nv, Spec([s_bigUnified], burstBytes: 1), SixteenMacsPerCycle);
+        Assert.Equal((144L, 72L), (n.Dram.InputReadBytes, n.Dram.OutputWriteBytes));
     }
 
     [Fact]
