@@ -226,14 +226,14 @@ public static class LowPrecisionArrayMapping
     /// The bytes each array op's weight-scale constant (its input 2) takes as the array stores it, by initializer name.
     /// The graph holds one fp32 per block because DequantizeLinear reads fp32, but the formats define narrower scales:
     /// an E8M0 byte per MX block (OCP MX v1.0 §5.2; the mapping takes a 32-block scale as MX only when every value is a
-    /// power of two), an E4M3 byte per NVFP4 block plus the tensor's one fp32 second-level scale (NVIDIA's two-level
-    /// NVFP4). Per-row fp8 scales are fp32 in the format too, so they are not listed; nor is a scale that anything other
-    /// than an array op's input 2 reads, which keeps its graph type.
+    /// power of two), an E4M3 byte per NVFP4 block (NVIDIA's two-level NVFP4, whose one fp32 tensor scale is a constant
+    /// of the op like the activations' static scale, see <see cref="StoredFormat"/>). Per-row fp8 scales are fp32 in the
+    /// format too, so they are not listed; nor is a scale that anything other than an array op's input 2 reads, which
+    /// keeps its graph type.
     /// </summary>
     public static IReadOnlyDictionary<string, long> WeightScaleBytes(ModelGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        const long Fp32TensorScaleBytes = 4;
         var bytes = new Dictionary<string, long>(StringComparer.Ordinal);
         var elsewhere = new HashSet<string>(StringComparer.Ordinal);
         foreach (Node node in graph.Nodes)
@@ -246,7 +246,7 @@ public static class LowPrecisionArrayMapping
                 long? stored = scaling switch
                 {
                     nameof(BlockScaling.Mx) => graph.Initializers[input].Length,
-                    nameof(BlockScaling.NvFp4) => graph.Initializers[input].Length + Fp32TensorScaleBytes,
+                    nameof(BlockScaling.NvFp4) => graph.Initializers[input].Length,
                     _ => null,
                 };
                 if (stored is { } b && !elsewhere.Contains(input))

@@ -30,6 +30,11 @@ public sealed record MatrixLayer : LayerWork
     /// <summary>The block format the output is stored in, as <see cref="InputFormat"/>.</summary>
     public StoredFormat? OutputFormat { get; init; }
 
+    /// <summary>The block format of the K x N operand: an array op's MX or NVFP4 weights, blocked along K, whose scales
+    /// stream with their tiles; null for plain elements (fp8 per-row scales and other constants are reads of their
+    /// own).</summary>
+    public StoredFormat? WeightFormat { get; init; }
+
     /// <summary>Bytes of the K x N operand over all groups as stored.</summary>
     public required long WeightBytes { get; init; }
 

@@ -5,6 +5,7 @@ using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Formats.Blocks;
 using SiliconSim.Numerics.Kernels;
+using SiliconSim.Numerics.Kernels.LowPrecision;
 using SiliconSim.Simulation.Layers;
 
 namespace SiliconSim.Simulation.Mapping;
@@ -302,14 +303,43 @@ public static class LayerExtractor
             InputBytes = Bytes(node.Inputs[a]),
             // An array op's weight scales (input 2) belong to its weights: the array reads them beside the codes.
             WeightBytes = Bytes(node.Inputs[b]) + (LowPrecisionInput(node) && node.Inputs.Length > 2 ? Bytes(node.Inputs[2]) : 0),
+            WeightFormat = WeightFormat(node, b),
             OutputBytes = node.Outputs.Sum(Bytes),
             WeightIsConstant = graph.Initializers.ContainsKey(node.Inputs[b]),
             Conv = conv,
-            Reads = Reads(node),
+            Reads = WeightFormat(node, b) is null ? Reads(node) : WithScalesInWeights(Reads(node), Root(node.Inputs[b]), Root(node.Inputs[2])),
             Writes = Writes(node),
             InputTensor = Root(node.Inputs[a]),
             WeightTensor = Root(node.Inputs[b]),
         };
+
+        /// <summary>
+        /// The block format of an array op's MX or NVFP4 weights (blocked along K, E8M0 or E4M3 scales): their scales,
+        /// stored at the format's width (<see cref="LowPrecisionArrayMapping.WeightScaleBytes"/>), travel with the codes
+        /// tile by tile. Null for anything else.
+        /// </summary>
+        private StoredFormat? WeightFormat(Node node, int b)
+        {
+            if (!LowPrecisionInput(node) || b != 1 || node.Inputs.Length < 3 || !_weightScaleBytes.ContainsKey(node.Inputs[2]))
+            {
+                return null;
+            }
+
+            DataType scale = Str(node, "scaling") switch
+            {
+                nameof(BlockScaling.Mx) => DataType.Float8E8M0,
+                nameof(BlockScaling.NvFp4) => DataType.Float8E4M3FN,
+                _ => DataType.Undefined,
+            };
+            return scale == DataType.Undefined ? null : new StoredFormat(Type(node.Inputs[b]), (int)Int(node, "block_size", 0), scale, BlockAxis: 0);
+        }
+
+        /// <summary>The reads with the weight scales counted in the weights' tensor, which the tiles stream.</summary>
+        private static ImmutableArray<TensorUse> WithScalesInWeights(ImmutableArray<TensorUse> reads, string weights, string scales)
+        {
+            long scaleBytes = reads.Where(r => r.Name == scales).Sum(r => r.Bytes);
+            return [.. reads.Where(r => r.Name != scales).Select(r => r.Name == weights ? r with { Bytes = r.Bytes + scaleBytes } : r)];
+        }
 
         /// <summary>
         /// The tensor a value is stored in: a view's output (Reshape, Flatten, Squeeze, Unsqueeze, Identity) is its input

@@ -23,9 +23,6 @@ internal sealed class LayerGeometry
 
         Groups = layer.Groups;
         N = gemm.N;
-        InputWidth = Width(layer.InputType, layer.InputFormat);
-        WeightWidth = DataTypeInfo.BitWidth(layer.WeightType);
-        OutputWidth = Width(layer.OutputType, layer.OutputFormat);
         // Partial sums are stored in whole bytes per element: an SRAM word holds no half accumulators.
         PartialSumWidth = 8 * ((accumulatorBits + 7) / 8);
         if (layer.Conv is { } conv)
@@ -55,6 +52,12 @@ internal sealed class LayerGeometry
             KUnitSize = 1;
             Axes = [new OutputAxis(gemm.M, gemm.M, 1, 1, 1, 0)];
         }
+
+        // Block formats scale lines along the reduction for the weights, and along the channels of a pixel (all groups')
+        // or a GEMM row for the activations (StoredFormat).
+        WeightWidth = Width(layer.WeightType, layer.WeightFormat, line: KUnits);
+        InputWidth = Width(layer.InputType, layer.InputFormat, line: layer.Conv is null ? KUnits : Groups * KUnits);
+        OutputWidth = Width(layer.OutputType, layer.OutputFormat, line: layer.Conv is null ? N : Groups * N);
 
         _unitTouched = new Histogram[Axes.Length];
         for (int a = 0; a < Axes.Length; a++)
@@ -89,17 +92,16 @@ internal sealed class LayerGeometry
     /// accelerator keeps it in (MX, NVFP4) if any.</summary>
     public OperandWidth InputWidth { get; }
 
-    /// <summary>The K x N operand's elements; an array op's weight scales are a tensor of their own, read beside the
-    /// tiles.</summary>
+    /// <summary>The K x N operand as stored, with an array op's block scales (MX, NVFP4) when it has them.</summary>
     public OperandWidth WeightWidth { get; }
 
     public OperandWidth OutputWidth { get; }
 
     public OperandWidth PartialSumWidth { get; }
 
-    private static OperandWidth Width(DataType type, Graph.Passes.StoredFormat? format) => format is null
+    private static OperandWidth Width(DataType type, Graph.Passes.StoredFormat? format, long line) => format is null
         ? DataTypeInfo.BitWidth(type)
-        : new OperandWidth(DataTypeInfo.BitWidth(format.ElementType), DataTypeInfo.BitWidth(format.BlockScaleType), format.BlockSize);
+        : new OperandWidth(DataTypeInfo.BitWidth(format.ElementType), DataTypeInfo.BitWidth(format.BlockScaleType), format.BlockSize, line);
 
     /// <summary>Bytes of <paramref name="elements"/> elements of <paramref name="width"/>, packed (sub-byte types share
     /// bytes), block scales included.</summary>

@@ -391,8 +391,8 @@ public sealed class LowPrecisionArrayTests
     [Fact]
     public void WeightScaleBytes_AreTheFormatsScales_NotTheGraphsFp32()
     {
-        // MX (32-blocks, power-of-two scales): one E8M0 byte per block. NVFP4 (16-blocks): one E4M3 byte per block and
-        // the tensor's fp32 second-level scale. Per-row fp8: fp32 per row, as the graph has it (not listed). A scale
+        // MX (32-blocks, power-of-two scales): one E8M0 byte per block. NVFP4 (16-blocks): one E4M3 byte per block (its
+        // fp32 second-level scale is a constant of the op, as the activations' static scale is). Per-row fp8: fp32 per row, as the graph has it (not listed). A scale
         // another node reads too keeps its graph type.
         var b = new OnnxBuilder(23)
             .Input("x", DataType.Float, 2, 64)
@@ -413,7 +413,7 @@ public sealed class LowPrecisionArrayTests
         Assert.Equal(["ArrayGemm", "ArrayGemm", "ArrayGemm"], mapped.Nodes.Select(n => n.OpType));
 
         IReadOnlyDictionary<string, long> bytes = LowPrecisionArrayMapping.WeightScaleBytes(mapped);
-        Assert.Equal(new Dictionary<string, long> { ["mxs"] = 6, ["nvs"] = 20 + 4 }, bytes);
+        Assert.Equal(new Dictionary<string, long> { ["mxs"] = 6, ["nvs"] = 20 }, bytes);
 
         ModelGraph shared = mapped with
         {

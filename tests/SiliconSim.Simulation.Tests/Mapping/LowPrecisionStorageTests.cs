@@ -84,6 +84,50 @@ public sealed class LowPrecisionStorageTests
         Assert.Equal((element, poolOut), (second.InputType, second.InputBytes));
     }
 
+    [Theory]
+    [InlineData(32, 1)]  // MXFP4: one E8M0 byte per block
+    [InlineData(16, 1)]  // NVFP4: one E4M3 byte per block
+    public void ArrayWeightScales_TravelWithTheCodes_AtTheFormatsWidth(int blockSize, int scaleBytesPerBlock)
+    {
+        // A depthwise conv over 40 channels (weights [40, 1, 3, 3], blocked along the 1 input channel of each group: a
+        // scale per element) and a 1x1 conv 40 -> 8 (weights [8, 40, 1, 1]: blocks of 32 + 8 or 16 + 16 + 8 channels).
+        // The graph holds each scale as fp32; the array stores it as one byte, and the layer reads it with the codes.
+        const int Batch = 1, C = 40, H = 4, W = 4;
+        int pointBlocks = (C + blockSize - 1) / blockSize;
+        var b = new OnnxBuilder(23)
+            .Input("x", DataType.Float, Batch, C, H, W)
+            .Initializer("dwq", TensorValue.Create(DataType.Float4E2M1, [C, 1, 3, 3], new byte[C * 9]))
+            .Initializer("dws", TensorValue.FromFloats([C, 1, 3, 3], [.. Enumerable.Repeat(1f, C * 9)]))
+            .Initializer("pwq", TensorValue.Create(DataType.Float4E2M1, [8, C, 1, 1], new byte[8 * C]))
+            .Initializer("pws", TensorValue.FromFloats([8, pointBlocks, 1, 1], [.. Enumerable.Repeat(1f, 8 * pointBlocks)]))
+            .Node("DequantizeLinear", ["dwq", "dws"], ["dw"], attributes: [("axis", 1L), ("block_size", (long)blockSize)])
+            .Node("DequantizeLinear", ["pwq", "pws"], ["pw"], attributes: [("axis", 1L), ("block_size", (long)blockSize)])
+            .Node("Conv", ["x", "dw"], ["h"], name: "depthwise", attributes: [("group", (long)C), ("pads", new long[] { 1, 1, 1, 1 })])
+            .Node("Conv", ["h", "pw"], ["y"], name: "pointwise")
+            .Output("y", DataType.Float);
+        using var stream = new MemoryStream(b.ToBytes());
+        ModelGraph graph = LowPrecisionArrayMapping.Apply(OnnxModelReader.Read(stream), _ => true);
+
+        var layers = LayerExtractor.Extract(graph, ShapeInference.InputShapes(graph, Batch)).Layers.Cast<MatrixLayer>().ToList();
+        Assert.Equal(["ArrayConv", "ArrayConv"], layers.Select(l => l.OpType));
+        long depthwise = (C * 9 / 2) + (C * 9 * scaleBytesPerBlock), pointwise = (8 * C / 2) + (8 * pointBlocks * scaleBytesPerBlock);
+        Assert.Equal([depthwise, pointwise], layers.Select(l => l.WeightBytes));
+        Assert.All(layers, l => Assert.Equal(blockSize, l.WeightFormat!.BlockSize));
+
+        // The scales are not a read of their own: the weights' tensor carries them, and the tiles stream them.
+        Assert.Equal(["dwq"], layers[0].Reads.Where(r => r.Origin == TensorOrigin.Constant).Select(r => r.Name));
+        Assert.Equal(depthwise, layers[0].Reads.Single(r => r.Name == "dwq").Bytes);
+        Assert.DoesNotContain(layers[1].Reads, r => r.Name == "pws");
+
+        // Everything fits a 1 MiB unified buffer, byte bursts: each layer reads exactly its weights with their scales.
+        var spec = Memory.TestSpecs.Spec([Memory.TestSpecs.Buffer("ub", Hardware.Specs.BufferRole.Unified, 1 << 20, doubleBuffered: true)], burstBytes: 1);
+        spec = spec with { Array = spec.Array with { OperandTypes = [DataType.Float4E2M1] } };
+        PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, [.. layers.Cast<LayerWork>()], "mx", Batch, new OperandTypes(graph));
+        Assert.True(outcome.Success, string.Join("; ", outcome.Problems.Select(p => p.Message)));
+        var result = outcome.Result!;
+        Assert.Equal([depthwise, pointwise], result.Layers.Select(l => l.Dram.WeightReadBytes));
+    }
+
     [Fact]
     public void ConvActivations_WithACalibratedNvFp4Scale_AreStoredInNvFp4_ExceptWhereAPoolReadsThemInFp32()
     {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using SiliconSim.Graph.Passes;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Kernels;
@@ -142,10 +143,21 @@ public static class NetworkBuilder
             }
         }
 
+        /// <summary>D bit 16: MXFP4 weights (E2M1 codes, an E8M0 scale per 32 along the reduction, streamed with the
+        /// tiles, as an array op's are); else bit 2: int4; else int8.</summary>
+        private static (DataType Type, StoredFormat? Format) WeightKind(int d) =>
+            (d & 16) != 0 ? (DataType.Float4E2M1, StoredFormat.Mx(DataType.Float4E2M1, 1))
+            : ((d & 2) != 0 ? DataType.Int4 : DataType.Int8, (StoredFormat?)null);
+
+        /// <summary>Stored bytes of <paramref name="lines"/> weight lines of <paramref name="reduction"/> elements: packed
+        /// codes, and in a block format one scale per block of each line (a partial last block has its own).</summary>
+        private static long WeightBytes(long lines, long reduction, DataType type, StoredFormat? format) =>
+            Bytes(lines * reduction, type) + (format is null ? 0 : Bytes(lines * ((reduction + format.BlockSize - 1) / format.BlockSize), format.BlockScaleType));
+
         /// <summary>The tensor itself when the array can take it, else a QuantizeLinear of it (added here).</summary>
         private Tensor Quantized(Tensor t) => t.MatrixOperand ? t : Requantize(t, 0);
 
-        /// <summary>C: kernel 1 + C % 3, stride 1 + C / 3 % 2, pad C / 6 % 2. D bits: 1 depthwise, 2 int4 weights, 4 int32 output, 8 bias.</summary>
+        /// <summary>C: kernel 1 + C % 3, stride 1 + C / 3 % 2, pad C / 6 % 2. D bits: 1 depthwise, 2 int4 weights, 4 int32 output, 8 bias, 16 MXFP4 weights.</summary>
         private void Conv(Step s)
         {
             Tensor x = Quantized(Pick(s.A));
@@ -155,11 +167,11 @@ public static class NetworkBuilder
             int pad = s.C / 6 % 2, stride = 1 + (s.C / 3 % 2);
             int kh = Math.Min(1 + (s.C % 3), x.H + (2 * pad)), kw = Math.Min(1 + (s.C % 3), x.W + (2 * pad));
             var conv = ConvGeometry.Resolve([x.N, x.C, x.H, x.W], outC, [kh, kw], [stride, stride], [1, 1], [pad, pad, pad, pad], "NOTSET", group);
-            DataType weightType = (s.D & 2) != 0 ? DataType.Int4 : DataType.Int8;
+            (DataType weightType, StoredFormat? weightFormat) = WeightKind(s.D);
             DataType outType = (s.D & 4) != 0 ? DataType.Int32 : DataType.UInt8;
             long cg = x.C / group, mg = outC / group;
             string w = $"w{_layers.Count}";
-            long weightBytes = Bytes(outC * cg * conv.KernelSize, weightType);
+            long weightBytes = WeightBytes(outC * conv.KernelSize, cg, weightType, weightFormat);
             Tensor y = Write(conv.Batch, outC, conv.OutSpatial[0], conv.OutSpatial[1], outType);
             var reads = ImmutableArray.Create(Read(x), Constant(w, weightBytes));
             if ((s.D & 8) != 0)
@@ -175,6 +187,7 @@ public static class NetworkBuilder
                 Groups = group,
                 InputType = x.Type,
                 WeightType = weightType,
+                WeightFormat = weightFormat,
                 OutputType = outType,
                 InputBytes = x.Bytes,
                 WeightBytes = weightBytes,
@@ -188,15 +201,15 @@ public static class NetworkBuilder
             _tensors.Add(y);
         }
 
-        /// <summary>[N*C*H, W] x [W, 1 + B % 8]. D bits: 2 int4 weights, 4 int32 output, 8 bias.</summary>
+        /// <summary>[N*C*H, W] x [W, 1 + B % 8]. D bits: 2 int4 weights, 4 int32 output, 8 bias, 16 MXFP4 weights.</summary>
         private void Linear(Step s, Tensor picked)
         {
             Tensor x = Quantized(picked);
             int outF = 1 + (s.B % 8);
-            DataType weightType = (s.D & 2) != 0 ? DataType.Int4 : DataType.Int8;
+            (DataType weightType, StoredFormat? weightFormat) = WeightKind(s.D);
             DataType outType = (s.D & 4) != 0 ? DataType.Int32 : DataType.UInt8;
             string w = $"w{_layers.Count}";
-            long weightBytes = Bytes((long)x.W * outF, weightType);
+            long weightBytes = WeightBytes(outF, x.W, weightType, weightFormat);
             Tensor y = Write(x.N, x.C, x.H, outF, outType);
             var reads = ImmutableArray.Create(Read(x), Constant(w, weightBytes));
             if ((s.D & 8) != 0)
@@ -211,6 +224,7 @@ public static class NetworkBuilder
                 Gemm = new GemmShape((long)x.N * x.C * x.H, outF, x.W),
                 InputType = x.Type,
                 WeightType = weightType,
+                WeightFormat = weightFormat,
                 OutputType = outType,
                 InputBytes = x.Bytes,
                 WeightBytes = weightBytes,

@@ -39,7 +39,7 @@ public sealed record MemoryRecipe(
         AcceleratorSpec spec = TestSpecs.Spec(buffers, BandwidthGBps, LatencyNs, BurstBytes, 1000, Rows, Cols, Dataflow);
         return spec with
         {
-            Array = spec.Array with { OperandTypes = [DataType.UInt8, DataType.Int8, DataType.Int4] },
+            Array = spec.Array with { OperandTypes = [DataType.UInt8, DataType.Int8, DataType.Int4, DataType.Float4E2M1] },
             Memory = spec.Memory with { Weights = Weights, Fusion = Fusion, Schedule = Schedule },
         };
     }
@@ -134,7 +134,7 @@ public static class PlanGenerators
         from a in Gen.Frequency((4, Gen.Constant(0)), (2, Gen.Choose(1, 3)))
         from b in Gen.Choose(0, 7)
         from c in Gen.Choose(0, 11)
-        from d in Gen.Choose(0, 15)
+        from d in Gen.Choose(0, 31)
         select new Step(kind, a, b, c, d);
 
     public static Gen<MemoryRecipe> Memories(long[] tensorSizes) =>
