@@ -1,4 +1,3 @@
-using SiliconSim.Graph.Passes;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Kernels;
 
@@ -23,17 +22,19 @@ public sealed record MatrixLayer : LayerWork
 
     public required DataType OutputType { get; init; }
 
-    /// <summary>The block format (OCP MX, NVFP4) the streamed activation is stored in between layers, whose scales its
-    /// tiles carry; null when it is stored as <see cref="InputType"/> elements alone.</summary>
-    public StoredFormat? InputFormat { get; init; }
+    /// <summary>The block scales the streamed activation carries, stored between layers in a block format (OCP MX,
+    /// NVFP4), in lines along K (a conv pixel's channels, all groups', or a GEMM row); null when it is stored as
+    /// <see cref="InputType"/> elements alone.</summary>
+    public BlockScales? InputScales { get; init; }
 
-    /// <summary>The block format the output is stored in, as <see cref="InputFormat"/>.</summary>
-    public StoredFormat? OutputFormat { get; init; }
+    /// <summary>The block scales of the K x N operand, in lines along K (a conv's input channels of one group): an
+    /// array op's MX or NVFP4 weights, or a decoder's blocked weights or KV cache. Its tiles stream them with the
+    /// elements, so the weight tensor's bytes include them. Null for plain elements.</summary>
+    public BlockScales? WeightScales { get; init; }
 
-    /// <summary>The block format of the K x N operand: an array op's MX or NVFP4 weights, blocked along K, whose scales
-    /// stream with their tiles; null for plain elements (fp8 per-row scales and other constants are reads of their
-    /// own).</summary>
-    public StoredFormat? WeightFormat { get; init; }
+    /// <summary>The block scales of the output as stored, in lines along N (a conv pixel's channels, all groups', or
+    /// a GEMM row).</summary>
+    public BlockScales? OutputScales { get; init; }
 
     /// <summary>Bytes of the K x N operand over all groups as stored.</summary>
     public required long WeightBytes { get; init; }

@@ -93,6 +93,8 @@ public sealed record DecoderPass
                 InputType = kv.Element,
                 WeightType = kv.Element,
                 OutputType = DataType.Float,
+                InputScales = kv.Scales,
+                WeightScales = kv.Scales,
                 WeightIsConstant = false,
                 InputBytes = kv.Bytes(rows * q),
                 WeightBytes = keys.Bytes,
@@ -113,6 +115,9 @@ public sealed record DecoderPass
                 InputType = kv.Element,
                 WeightType = kv.Element,
                 OutputType = act.Element,
+                InputScales = kv.Scales,
+                WeightScales = kv.Scales,
+                OutputScales = act.Scales,
                 WeightIsConstant = false,
                 InputBytes = kv.Bytes(scores),
                 WeightBytes = values.Bytes,
@@ -163,18 +168,15 @@ public sealed record DecoderPass
         Writes = writes,
     };
 
-    /// <summary>A projection x[rows, k] W[k, n]: the weight tensor named after the layer, its block scales beside it.</summary>
+    /// <summary>A projection x[rows, k] W[k, n]: the weight tensor named after the layer, with its block scales, which
+    /// stream with its tiles.</summary>
     private static MatrixLayer Projection(string name, string input, string output, long rows, long k, long n, StoredLlmFormat w, StoredLlmFormat act, StoredLlmFormat outFormat, bool graphOutput = false, string? weightName = null)
     {
         string weight = weightName ?? name + ".weight";
         long elements = k * n;
         var reads = ImmutableArray.CreateBuilder<TensorUse>();
         reads.Add(new TensorUse(input, act.Bytes(rows * k), TensorOrigin.Activation));
-        reads.Add(new TensorUse(weight, w.ElementBytes(elements), TensorOrigin.Constant));
-        if (w.ScaleBytes(elements) > 0)
-        {
-            reads.Add(new TensorUse(weight + ".scales", w.ScaleBytes(elements), TensorOrigin.Constant));
-        }
+        reads.Add(new TensorUse(weight, w.Bytes(elements), TensorOrigin.Constant));
 
         return new MatrixLayer
         {
@@ -184,8 +186,11 @@ public sealed record DecoderPass
             InputType = act.Element,
             WeightType = w.Element,
             OutputType = outFormat.Element,
+            InputScales = act.Scales,
+            WeightScales = w.Scales,
+            OutputScales = outFormat.Scales,
             InputBytes = act.Bytes(rows * k),
-            WeightBytes = w.ElementBytes(elements),
+            WeightBytes = w.Bytes(elements),
             OutputBytes = outFormat.Bytes(rows * n),
             InputTensor = input,
             WeightTensor = weight,

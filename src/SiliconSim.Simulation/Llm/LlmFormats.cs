@@ -54,6 +54,9 @@ public sealed record StoredLlmFormat(DataType Element, int ScaleBitsPerBlock, in
     public long ScaleBytes(long elements) => ScaleBitsPerBlock == 0 ? 0 : ((((elements + BlockSize - 1) / BlockSize) * ScaleBitsPerBlock) + 7) / 8;
 
     public long Bytes(long elements) => ElementBytes(elements) + ScaleBytes(elements);
+
+    /// <summary>The block scales a tiler operand in this format carries; null without per-block scales.</summary>
+    public Layers.BlockScales? Scales => ScaleBitsPerBlock == 0 ? null : new(ScaleBitsPerBlock, BlockSize);
 }
 
 /// <summary>What each format means on the array: stored weights, the activation type matrix inputs take, the KV cache.</summary>

@@ -298,41 +298,38 @@ public static class LayerExtractor
             InputType = StorageType(node.Inputs[a]),
             WeightType = Type(node.Inputs[b]),
             OutputType = StorageType(node.Outputs[0]),
-            InputFormat = _stored.GetValueOrDefault(node.Inputs[a]),
-            OutputFormat = _stored.GetValueOrDefault(node.Outputs[0]),
+            InputScales = Scales(_stored.GetValueOrDefault(node.Inputs[a])),
+            OutputScales = Scales(_stored.GetValueOrDefault(node.Outputs[0])),
             InputBytes = Bytes(node.Inputs[a]),
             // An array op's weight scales (input 2) belong to its weights: the array reads them beside the codes.
             WeightBytes = Bytes(node.Inputs[b]) + (LowPrecisionInput(node) && node.Inputs.Length > 2 ? Bytes(node.Inputs[2]) : 0),
-            WeightFormat = WeightFormat(node, b),
+            WeightScales = WeightScales(node, b),
             OutputBytes = node.Outputs.Sum(Bytes),
             WeightIsConstant = graph.Initializers.ContainsKey(node.Inputs[b]),
             Conv = conv,
-            Reads = WeightFormat(node, b) is null ? Reads(node) : WithScalesInWeights(Reads(node), Root(node.Inputs[b]), Root(node.Inputs[2])),
+            Reads = WeightScales(node, b) is null ? Reads(node) : WithScalesInWeights(Reads(node), Root(node.Inputs[b]), Root(node.Inputs[2])),
             Writes = Writes(node),
             InputTensor = Root(node.Inputs[a]),
             WeightTensor = Root(node.Inputs[b]),
         };
 
         /// <summary>
-        /// The block format of an array op's MX or NVFP4 weights (blocked along K, E8M0 or E4M3 scales): their scales,
-        /// stored at the format's width (<see cref="LowPrecisionArrayMapping.WeightScaleBytes"/>), travel with the codes
-        /// tile by tile. Null for anything else.
+        /// The block scales of an array op's MX or NVFP4 weights (blocked along K, an E8M0 or E4M3 byte a block): they
+        /// are stored at the format's width (<see cref="LowPrecisionArrayMapping.WeightScaleBytes"/>) and travel with
+        /// the codes tile by tile. Null for anything else.
         /// </summary>
-        private StoredFormat? WeightFormat(Node node, int b)
-        {
-            if (!LowPrecisionInput(node) || b != 1 || node.Inputs.Length < 3 || !_weightScaleBytes.ContainsKey(node.Inputs[2]))
+        private BlockScales? WeightScales(Node node, int b) =>
+            !LowPrecisionInput(node) || b != 1 || node.Inputs.Length < 3 || !_weightScaleBytes.ContainsKey(node.Inputs[2]) ? null
+            : Str(node, "scaling") switch
             {
-                return null;
-            }
-
-            DataType scale = Str(node, "scaling") switch
-            {
-                nameof(BlockScaling.Mx) => DataType.Float8E8M0,
-                nameof(BlockScaling.NvFp4) => DataType.Float8E4M3FN,
-                _ => DataType.Undefined,
+                nameof(BlockScaling.Mx) or nameof(BlockScaling.NvFp4) => new BlockScales(8, (int)Int(node, "block_size", 0)),
+                _ => null,
             };
-            return scale == DataType.Undefined ? null : new StoredFormat(Type(node.Inputs[b]), (int)Int(node, "block_size", 0), scale, BlockAxis: 0);
-        }
+
+        /// <summary>The scales of a value stored in a block format: one <see cref="StoredFormat.BlockScaleType"/> per
+        /// block.</summary>
+        private static BlockScales? Scales(StoredFormat? format) =>
+            format is null ? null : new BlockScales(DataTypeInfo.BitWidth(format.BlockScaleType), format.BlockSize);
 
         /// <summary>The reads with the weight scales counted in the weights' tensor, which the tiles stream.</summary>
         private static ImmutableArray<TensorUse> WithScalesInWeights(ImmutableArray<TensorUse> reads, string weights, string scales)

@@ -55,9 +55,9 @@ internal sealed class LayerGeometry
 
         // Block formats scale lines along the reduction for the weights, and along the channels of a pixel (all groups')
         // or a GEMM row for the activations (StoredFormat).
-        WeightWidth = Width(layer.WeightType, layer.WeightFormat, line: KUnits);
-        InputWidth = Width(layer.InputType, layer.InputFormat, line: layer.Conv is null ? KUnits : Groups * KUnits);
-        OutputWidth = Width(layer.OutputType, layer.OutputFormat, line: layer.Conv is null ? N : Groups * N);
+        WeightWidth = Width(layer.WeightType, layer.WeightScales, line: KUnits);
+        InputWidth = Width(layer.InputType, layer.InputScales, line: layer.Conv is null ? KUnits : Groups * KUnits);
+        OutputWidth = Width(layer.OutputType, layer.OutputScales, line: layer.Conv is null ? N : Groups * N);
 
         _unitTouched = new Histogram[Axes.Length];
         for (int a = 0; a < Axes.Length; a++)
@@ -88,8 +88,7 @@ internal sealed class LayerGeometry
 
     public long M => Axes.Aggregate(1L, (p, a) => p * a.Out);
 
-    /// <summary>The streamed activation as stored: its element type, and the block scales of the block format the
-    /// accelerator keeps it in (MX, NVFP4) if any.</summary>
+    /// <summary>The streamed activation as stored: its element type, and its block scales if any.</summary>
     public OperandWidth InputWidth { get; }
 
     /// <summary>The K x N operand as stored, with an array op's block scales (MX, NVFP4) when it has them.</summary>
@@ -99,9 +98,9 @@ internal sealed class LayerGeometry
 
     public OperandWidth PartialSumWidth { get; }
 
-    private static OperandWidth Width(DataType type, Graph.Passes.StoredFormat? format, long line) => format is null
+    private static OperandWidth Width(DataType type, BlockScales? scales, long line) => scales is null
         ? DataTypeInfo.BitWidth(type)
-        : new OperandWidth(DataTypeInfo.BitWidth(format.ElementType), DataTypeInfo.BitWidth(format.BlockScaleType), format.BlockSize, line);
+        : new OperandWidth(DataTypeInfo.BitWidth(type), scales.ScaleBits, scales.BlockSize, line);
 
     /// <summary>Bytes of <paramref name="elements"/> elements of <paramref name="width"/>, packed (sub-byte types share
     /// bytes), block scales included.</summary>

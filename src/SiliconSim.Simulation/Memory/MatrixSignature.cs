@@ -5,10 +5,11 @@ namespace SiliconSim.Simulation.Memory;
 
 /// <summary>
 /// Everything of a matrix layer that its mapping depends on (<see cref="MatrixMemoryModel"/>): the GEMM, groups, operand
-/// types, whether the K x N operand is a constant, the conv window and the MACs. Two layers with one signature tile and
+/// types and block scales, whether the K x N operand is a constant, the conv window and the MACs. Two layers with one signature tile and
 /// time alike under one placement; names and tensors do not matter.
 /// </summary>
-internal readonly record struct MatrixSignature(GemmShape Gemm, int Groups, DataType Input, DataType Weight, DataType Output, bool WeightIsConstant, string Conv)
+internal readonly record struct MatrixSignature(
+    GemmShape Gemm, int Groups, DataType Input, DataType Weight, DataType Output, BlockScales? InputScales, BlockScales? WeightScales, BlockScales? OutputScales, bool WeightIsConstant, string Conv)
 {
     public static MatrixSignature Of(MatrixLayer layer) => new(
         layer.Gemm,
@@ -16,6 +17,9 @@ internal readonly record struct MatrixSignature(GemmShape Gemm, int Groups, Data
         layer.InputType,
         layer.WeightType,
         layer.OutputType,
+        layer.InputScales,
+        layer.WeightScales,
+        layer.OutputScales,
         layer.WeightIsConstant,
         layer.Conv is { } c
             ? $"{c.Batch} {c.InChannels} {c.OutChannels} {c.Group} [{string.Join(',', c.InSpatial)}] [{string.Join(',', c.OutSpatial)}] [{string.Join(',', c.KernelSpatial)}] [{string.Join(',', c.Strides)}] [{string.Join(',', c.Dilations)}] [{string.Join(',', c.PadsBegin)}] [{string.Join(',', c.PadsEnd)}]"

@@ -112,7 +112,7 @@ public sealed class LowPrecisionStorageTests
         Assert.Equal(["ArrayConv", "ArrayConv"], layers.Select(l => l.OpType));
         long depthwise = (C * 9 / 2) + (C * 9 * scaleBytesPerBlock), pointwise = (8 * C / 2) + (8 * pointBlocks * scaleBytesPerBlock);
         Assert.Equal([depthwise, pointwise], layers.Select(l => l.WeightBytes));
-        Assert.All(layers, l => Assert.Equal(blockSize, l.WeightFormat!.BlockSize));
+        Assert.All(layers, l => Assert.Equal(new BlockScales(8, blockSize), l.WeightScales));
 
         // The scales are not a read of their own: the weights' tensor carries them, and the tiles stream them.
         Assert.Equal(["dwq"], layers[0].Reads.Where(r => r.Origin == TensorOrigin.Constant).Select(r => r.Name));

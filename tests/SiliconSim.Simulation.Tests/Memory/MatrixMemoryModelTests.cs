@@ -1,4 +1,3 @@
-using SiliconSim.Graph.Passes;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Kernels;
@@ -44,7 +43,7 @@ public sealed class MatrixMemoryModelTests
         // 4 x 64 MXFP4 activations in, 4 x 32 out, 32-element blocks along a row: 4 rows x 2 blocks of 16 B codes + 1 B
         // E8M0 scale in (136 B), 4 rows x 1 block out (68 B). The weights' scales are a tensor of their own (not here).
         MatrixLayer plain = Gemm(4, 32, 64, input: DataType.Float4E2M1, weight: DataType.Float4E2M1, output: DataType.Float4E2M1);
-        MatrixLayer mx = plain with { InputFormat = StoredFormat.Mx(DataType.Float4E2M1, -1), OutputFormat = StoredFormat.Mx(DataType.Float4E2M1, -1) };
+        MatrixLayer mx = plain with { InputScales = BlockScales.Mx, OutputScales = BlockScales.Mx };
         MatrixLayerResult p = MatrixMemoryModel.Evaluate(plain, Spec([s_bigUnified], burstBytes: 1), SixteenMacsPerCycle);
         MatrixLayerResult r = MatrixMemoryModel.Evaluate(mx, Spec([s_bigUnified], burstBytes: 1), SixteenMacsPerCycle);
 
@@ -52,9 +51,38 @@ public sealed class MatrixMemoryModelTests
         Assert.Equal((136L, 1024L, 68L), (r.Dram.InputReadBytes, r.Dram.WeightReadBytes, r.Dram.OutputWriteBytes));
 
         // NVFP4: an E4M3 scale per 16 (4.5 bits an element): 4 rows x 4 blocks in (144 B), 4 x 2 out (72 B).
-        MatrixLayer nv = plain with { InputFormat = StoredFormat.NvFp4(-1), OutputFormat = StoredFormat.NvFp4(-1) };
+        MatrixLayer nv = plain with { InputScales = BlockScales.NvFp4, OutputScales = BlockScales.NvFp4 };
         MatrixLayerResult n = MatrixMemoryModel.Evaluate(nv, Spec([s_bigUnified], burstBytes: 1), SixteenMacsPerCycle);
         Assert.Equal((144L, 72L), (n.Dram.InputReadBytes, n.Dram.OutputWriteBytes));
+    }
+
+    [Fact]
+    public void Network_TwoLayersDifferingOnlyInBlockScales_AreNotMappedAsOne()
+    {
+        // The network model reuses a mapping for layers with one signature; the scales are part of it. Two 4 x 32 x 64
+        // fp4 GEMMs reading the same graph input, the second with MX weights: its weights move 64 x 32 / 2 codes and 32
+        // lines x 2 blocks of E8M0 scales (1,024 + 64 B), the first's the codes alone.
+        MatrixLayer plain = Gemm(4, 32, 64, input: DataType.Float4E2M1, weight: DataType.Float4E2M1, output: DataType.Float4E2M1) with
+        {
+            Reads = [new TensorUse("x", 128, TensorOrigin.GraphInput), new TensorUse("w0", 1024, TensorOrigin.Constant)],
+            Writes = [new TensorUse("y0", 64, TensorOrigin.Activation, IsGraphOutput: true)],
+            InputTensor = "x",
+            WeightTensor = "w0",
+        };
+        MatrixLayer scaled = plain with
+        {
+            Name = "scaled",
+            WeightScales = BlockScales.Mx,
+            WeightBytes = 1088,
+            Reads = [new TensorUse("x", 128, TensorOrigin.GraphInput), new TensorUse("w1", 1088, TensorOrigin.Constant)],
+            Writes = [new TensorUse("y1", 64, TensorOrigin.Activation, IsGraphOutput: true)],
+            WeightTensor = "w1",
+        };
+        AcceleratorSpec spec = Spec([s_bigUnified], burstBytes: 1);
+        spec = spec with { Array = spec.Array with { OperandTypes = [DataType.Float4E2M1] } };
+        PerformanceOutcome outcome = PerformanceModel.Evaluate(spec, [plain, scaled], "two", 1);
+        Assert.True(outcome.Success, string.Join("; ", outcome.Problems.Select(p => p.Message)));
+        Assert.Equal([1024L, 1088L], outcome.Result!.Layers.Select(l => l.Dram.WeightReadBytes));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using SiliconSim.Graph.Passes;
 using SiliconSim.Hardware.Specs;
 using SiliconSim.Numerics;
 using SiliconSim.Numerics.Kernels;
@@ -145,14 +144,14 @@ public static class NetworkBuilder
 
         /// <summary>D bit 16: MXFP4 weights (E2M1 codes, an E8M0 scale per 32 along the reduction, streamed with the
         /// tiles, as an array op's are); else bit 2: int4; else int8.</summary>
-        private static (DataType Type, StoredFormat? Format) WeightKind(int d) =>
-            (d & 16) != 0 ? (DataType.Float4E2M1, StoredFormat.Mx(DataType.Float4E2M1, 1))
-            : ((d & 2) != 0 ? DataType.Int4 : DataType.Int8, (StoredFormat?)null);
+        private static (DataType Type, BlockScales? Scales) WeightKind(int d) =>
+            (d & 16) != 0 ? (DataType.Float4E2M1, BlockScales.Mx)
+            : ((d & 2) != 0 ? DataType.Int4 : DataType.Int8, (BlockScales?)null);
 
         /// <summary>Stored bytes of <paramref name="lines"/> weight lines of <paramref name="reduction"/> elements: packed
-        /// codes, and in a block format one scale per block of each line (a partial last block has its own).</summary>
-        private static long WeightBytes(long lines, long reduction, DataType type, StoredFormat? format) =>
-            Bytes(lines * reduction, type) + (format is null ? 0 : Bytes(lines * ((reduction + format.BlockSize - 1) / format.BlockSize), format.BlockScaleType));
+        /// codes, and with block scales one scale per block of each line (a partial last block has its own).</summary>
+        private static long WeightBytes(long lines, long reduction, DataType type, BlockScales? scales) =>
+            Bytes(lines * reduction, type) + (scales is null ? 0 : ((lines * ((reduction + scales.BlockSize - 1) / scales.BlockSize) * scales.ScaleBits) + 7) / 8);
 
         /// <summary>The tensor itself when the array can take it, else a QuantizeLinear of it (added here).</summary>
         private Tensor Quantized(Tensor t) => t.MatrixOperand ? t : Requantize(t, 0);
@@ -167,11 +166,11 @@ public static class NetworkBuilder
             int pad = s.C / 6 % 2, stride = 1 + (s.C / 3 % 2);
             int kh = Math.Min(1 + (s.C % 3), x.H + (2 * pad)), kw = Math.Min(1 + (s.C % 3), x.W + (2 * pad));
             var conv = ConvGeometry.Resolve([x.N, x.C, x.H, x.W], outC, [kh, kw], [stride, stride], [1, 1], [pad, pad, pad, pad], "NOTSET", group);
-            (DataType weightType, StoredFormat? weightFormat) = WeightKind(s.D);
+            (DataType weightType, BlockScales? weightScales) = WeightKind(s.D);
             DataType outType = (s.D & 4) != 0 ? DataType.Int32 : DataType.UInt8;
             long cg = x.C / group, mg = outC / group;
             string w = $"w{_layers.Count}";
-            long weightBytes = WeightBytes(outC * conv.KernelSize, cg, weightType, weightFormat);
+            long weightBytes = WeightBytes(outC * conv.KernelSize, cg, weightType, weightScales);
             Tensor y = Write(conv.Batch, outC, conv.OutSpatial[0], conv.OutSpatial[1], outType);
             var reads = ImmutableArray.Create(Read(x), Constant(w, weightBytes));
             if ((s.D & 8) != 0)
@@ -187,7 +186,7 @@ public static class NetworkBuilder
                 Groups = group,
                 InputType = x.Type,
                 WeightType = weightType,
-                WeightFormat = weightFormat,
+                WeightScales = weightScales,
                 OutputType = outType,
                 InputBytes = x.Bytes,
                 WeightBytes = weightBytes,
@@ -206,10 +205,10 @@ public static class NetworkBuilder
         {
             Tensor x = Quantized(picked);
             int outF = 1 + (s.B % 8);
-            (DataType weightType, StoredFormat? weightFormat) = WeightKind(s.D);
+            (DataType weightType, BlockScales? weightScales) = WeightKind(s.D);
             DataType outType = (s.D & 4) != 0 ? DataType.Int32 : DataType.UInt8;
             string w = $"w{_layers.Count}";
-            long weightBytes = WeightBytes(outF, x.W, weightType, weightFormat);
+            long weightBytes = WeightBytes(outF, x.W, weightType, weightScales);
             Tensor y = Write(x.N, x.C, x.H, outF, outType);
             var reads = ImmutableArray.Create(Read(x), Constant(w, weightBytes));
             if ((s.D & 8) != 0)
@@ -224,7 +223,7 @@ public static class NetworkBuilder
                 Gemm = new GemmShape((long)x.N * x.C * x.H, outF, x.W),
                 InputType = x.Type,
                 WeightType = weightType,
-                WeightFormat = weightFormat,
+                WeightScales = weightScales,
                 OutputType = outType,
                 InputBytes = x.Bytes,
                 WeightBytes = weightBytes,

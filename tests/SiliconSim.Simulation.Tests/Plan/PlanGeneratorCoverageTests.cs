@@ -41,7 +41,7 @@ public sealed class PlanGeneratorCoverageTests
         Reaches("graph outputs read again", cases.Count(c => c.Layers.SelectMany(l => l.Reads).Any(r => r.IsGraphOutput)));
         Reaches("constants shared by layers", cases.Count(c => c.Layers.SelectMany(l => l.Reads.Where(r => r.Origin == TensorOrigin.Constant).Select(r => r.Name)).GroupBy(n => n).Any(g => g.Count() > 1)));
         Reaches("int4 tensors", cases.Count(c => c.Layers.Any(l => l is MatrixLayer { WeightType: DataType.Int4 } or MatrixLayer { InputType: DataType.Int4 })));
-        Reaches("MXFP4 weights with their block scales", cases.Count(c => c.Layers.Any(l => l is MatrixLayer { WeightFormat: not null })));
+        Reaches("MXFP4 weights with their block scales", cases.Count(c => c.Layers.Any(l => l is MatrixLayer { WeightScales: not null })));
         Reaches("networks whose graph inputs each have one whole reader", cases.Count(c => NetworkPlanProperties.GraphInputsHaveOneWholeReader(c.Layers)));
         Assert.True(layers.Count >= 3 * cases.Length, $"{layers.Count} layers in {cases.Length} networks");
 
