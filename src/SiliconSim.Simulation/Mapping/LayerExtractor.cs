@@ -140,15 +140,30 @@ public static class LayerExtractor
         return ctx.Matrix(node, new GemmShape(m, n, k), checked((int)batch.Aggregate(1L, (x, y) => x * y)), a, b, null);
     }
 
-    /// <summary>com.microsoft.MatMulNBits: A [..., K] x the packed K x N weights (attributes K, N, bits): one GEMM with
-    /// A's leading dimensions folded into M; the weights' scales and zero points are read beside them.</summary>
+    /// <summary>com.microsoft.MatMulNBits: A [..., K] x the packed K x N weights (attributes K, N, bits, block_size): one
+    /// GEMM with A's leading dimensions folded into M. Each block of K carries its scale and zero point (`bits` wide when
+    /// packed as uint8, else the scales' type), which stream with the weight tiles: the weights' tensor is the codes
+    /// with them, N rows of ceil((K x bits + blocks x (scale + zero-point bits)) / 8) bytes together.</summary>
     private static MatrixLayer MatMulNBits(Context ctx, Node node)
     {
         int[] sa = ctx.Shape(node, 0);
-        long k = ctx.Int(node, "K", 0), n = ctx.Int(node, "N", 0);
+        long k = ctx.Int(node, "K", 0), n = ctx.Int(node, "N", 0), block = ctx.Int(node, "block_size", 0);
         long m = sa[..^1].Aggregate(1L, (x, y) => x * y);
-        DataType codes = ctx.Int(node, "bits", 4) == 4 ? DataType.UInt4 : DataType.UInt8;
-        return ctx.Matrix(node, new GemmShape(m, n, k), 1, 0, 1, null) with { WeightType = codes };
+        int bits = (int)ctx.Int(node, "bits", 4);
+        DataType codes = bits == 4 ? DataType.UInt4 : DataType.UInt8;
+        MatrixLayer layer = ctx.Matrix(node, new GemmShape(m, n, k), 1, 0, 1, null) with { WeightType = codes };
+        if (block <= 0 || node.Inputs.Length < 3 || node.Inputs[2].Length == 0 || layer.WeightTensor is null)
+        {
+            return layer;
+        }
+
+        string? zeroPoints = node.Inputs.Length > 3 && node.Inputs[3].Length > 0 ? node.Inputs[3] : null;
+        int zeroPointBits = zeroPoints is null ? 0 : ctx.Type(zeroPoints) == DataType.UInt8 ? bits : DataTypeInfo.BitWidth(ctx.Type(zeroPoints));
+        var scales = new BlockScales(DataTypeInfo.BitWidth(ctx.Type(node.Inputs[2])) + zeroPointBits, checked((int)block));
+        long blocks = (k + block - 1) / block;
+        long stored = ((n * ((bits * k) + (scales.ScaleBits * blocks))) + 7) / 8;
+        string[] beside = zeroPoints is null ? [ctx.Root(node.Inputs[2])] : [ctx.Root(node.Inputs[2]), ctx.Root(zeroPoints)];
+        return layer with { WeightScales = scales, WeightBytes = stored, Reads = Context.WithScalesInWeights(layer.Reads, layer.WeightTensor, beside, stored) };
     }
 
     /// <summary>
@@ -307,7 +322,7 @@ public static class LayerExtractor
             OutputBytes = node.Outputs.Sum(Bytes),
             WeightIsConstant = graph.Initializers.ContainsKey(node.Inputs[b]),
             Conv = conv,
-            Reads = WeightScales(node, b) is null ? Reads(node) : WithScalesInWeights(Reads(node), Root(node.Inputs[b]), Root(node.Inputs[2])),
+            Reads = WeightScales(node, b) is null ? Reads(node) : WithScalesInWeights(Reads(node), Root(node.Inputs[b]), [Root(node.Inputs[2])]),
             Writes = Writes(node),
             InputTensor = Root(node.Inputs[a]),
             WeightTensor = Root(node.Inputs[b]),
@@ -331,11 +346,12 @@ public static class LayerExtractor
         private static BlockScales? Scales(StoredFormat? format) =>
             format is null ? null : new BlockScales(DataTypeInfo.BitWidth(format.BlockScaleType), format.BlockSize);
 
-        /// <summary>The reads with the weight scales counted in the weights' tensor, which the tiles stream.</summary>
-        private static ImmutableArray<TensorUse> WithScalesInWeights(ImmutableArray<TensorUse> reads, string weights, string scales)
+        /// <summary>The reads with the weights' scales (and zero points) counted in the weights' tensor, which the tiles
+        /// stream: <paramref name="storedBytes"/> when given, else the sum of the parts.</summary>
+        public static ImmutableArray<TensorUse> WithScalesInWeights(ImmutableArray<TensorUse> reads, string weights, string[] scales, long? storedBytes = null)
         {
-            long scaleBytes = reads.Where(r => r.Name == scales).Sum(r => r.Bytes);
-            return [.. reads.Where(r => r.Name != scales).Select(r => r.Name == weights ? r with { Bytes = r.Bytes + scaleBytes } : r)];
+            long total = storedBytes ?? reads.Where(r => r.Name == weights || scales.Contains(r.Name)).Sum(r => r.Bytes);
+            return [.. reads.Where(r => !scales.Contains(r.Name)).Select(r => r.Name == weights ? r with { Bytes = total } : r)];
         }
 
         /// <summary>

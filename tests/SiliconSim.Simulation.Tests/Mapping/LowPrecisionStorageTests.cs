@@ -128,6 +128,36 @@ public sealed class LowPrecisionStorageTests
         Assert.Equal([depthwise, pointwise], result.Layers.Select(l => l.Dram.WeightReadBytes));
     }
 
+    [Theory]
+    [InlineData(true, 321)]  // 6 rows of 80 4-bit codes (40 B) + 3 blocks x (32-bit scale + 4-bit zero point) = 53.5 B
+    [InlineData(false, 312)] // no zero points: 40 + 3 x 4 = 52 B a row
+    public void MatMulNBits_ScalesAndZeroPoints_StreamWithTheWeights(bool zeroPoints, long weightBytes)
+    {
+        // K = 80 in blocks of 32 (32, 32 and a partial 16), N = 6, 4 bits; ORT's layout: B [6, 3, 16] uint8, scales
+        // [18] fp32, zero points [6 x 2] uint8 (two 4-bit points a byte, a row padded to whole bytes).
+        const int K = 80, N = 6, Blocks = 3;
+        var b = new OnnxBuilder(21)
+            .Input("a", DataType.Float, 2, K)
+            .Initializer("b", TensorValue.Create(DataType.UInt8, [N, Blocks, 16], new byte[N * Blocks * 16]))
+            .Initializer("s", TensorValue.FromFloats([N * Blocks], [.. Enumerable.Repeat(0.5f, N * Blocks)]));
+        if (zeroPoints)
+        {
+            b = b.Initializer("z", TensorValue.Create(DataType.UInt8, [N * 2], new byte[N * 2]));
+        }
+
+        b = b.Node("MatMulNBits", zeroPoints ? ["a", "b", "s", "z"] : ["a", "b", "s"], ["y"], domain: "com.microsoft", name: "nbits",
+                attributes: [("K", (long)K), ("N", (long)N), ("bits", 4L), ("block_size", 32L)])
+            .Output("y", DataType.Float);
+        using var stream = new MemoryStream(b.ToBytes());
+        ModelGraph graph = OnnxModelReader.Read(stream);
+
+        MatrixLayer layer = Assert.Single(LayerExtractor.Extract(graph, ShapeInference.InputShapes(graph, 2)).Layers.Cast<MatrixLayer>());
+        Assert.Equal(new BlockScales(zeroPoints ? 36 : 32, 32), layer.WeightScales);
+        Assert.Equal(weightBytes, layer.WeightBytes);
+        TensorUse constant = Assert.Single(layer.Reads, r => r.Origin == TensorOrigin.Constant);
+        Assert.Equal(("b", weightBytes), (constant.Name, constant.Bytes));
+    }
+
     [Fact]
     public void ConvActivations_WithACalibratedNvFp4Scale_AreStoredInNvFp4_ExceptWhereAPoolReadsThemInFp32()
     {
