@@ -243,12 +243,8 @@ public static class LowPrecisionArrayMapping
                 string input = node.Inputs[i];
                 bool isWeightScale = i == 2 && IsArrayOp(node) && graph.Initializers.ContainsKey(input);
                 string? scaling = isWeightScale && node.Attributes.TryGetValue("scaling", out AttributeValue? s) ? s.String : null;
-                long? stored = scaling switch
-                {
-                    nameof(BlockScaling.Mx) => graph.Initializers[input].Length,
-                    nameof(BlockScaling.NvFp4) => graph.Initializers[input].Length,
-                    _ => null,
-                };
+                // One byte a block in both formats (E8M0, E4M3).
+                long? stored = scaling is nameof(BlockScaling.Mx) or nameof(BlockScaling.NvFp4) ? graph.Initializers[input].Length : null;
                 if (stored is { } b && !elsewhere.Contains(input))
                 {
                     bytes[input] = b;

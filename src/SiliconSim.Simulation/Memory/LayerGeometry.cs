@@ -53,8 +53,8 @@ internal sealed class LayerGeometry
             Axes = [new OutputAxis(gemm.M, gemm.M, 1, 1, 1, 0)];
         }
 
-        // Block formats scale lines along the reduction for the weights, and along the channels of a pixel (all groups')
-        // or a GEMM row for the activations (StoredFormat).
+        // Block scales run in lines along the reduction for the weights, and along the channels of a pixel (all groups')
+        // or a GEMM row for the activations (MatrixLayer.InputScales, WeightScales, OutputScales).
         WeightWidth = Width(layer.WeightType, layer.WeightScales, line: KUnits);
         InputWidth = Width(layer.InputType, layer.InputScales, line: layer.Conv is null ? KUnits : Groups * KUnits);
         OutputWidth = Width(layer.OutputType, layer.OutputScales, line: layer.Conv is null ? N : Groups * N);
@@ -91,7 +91,7 @@ internal sealed class LayerGeometry
     /// <summary>The streamed activation as stored: its element type, and its block scales if any.</summary>
     public OperandWidth InputWidth { get; }
 
-    /// <summary>The K x N operand as stored, with an array op's block scales (MX, NVFP4) when it has them.</summary>
+    /// <summary>The K x N operand as stored, with its block scales (and zero points) when it has them.</summary>
     public OperandWidth WeightWidth { get; }
 
     public OperandWidth OutputWidth { get; }
