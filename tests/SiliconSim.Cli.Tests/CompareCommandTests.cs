@@ -92,6 +92,8 @@ public sealed class CompareCommandTests
         string html = File.ReadAllText(Path.Combine(dir.Path, "report.html"));
         Assert.Contains("<td>nvfp4</td>", html, StringComparison.Ordinal);
         Assert.Contains("<svg", html, StringComparison.Ordinal);
+        // A test case's generic model.onnx is named by its folder, as `run` names the folder.
+        Assert.Contains("<h1>digits_mlp_fp32: numeric formats compared</h1>", html, StringComparison.Ordinal);
 
         // The formats run side by side on all cores; one thread gives the same table, bit for bit.
         using var single = new TempFolder();

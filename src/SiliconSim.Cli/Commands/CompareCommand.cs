@@ -103,7 +103,7 @@ internal static class CompareCommand
         }
 
         Dictionary<string, string> configNames = ConfigsPerFormat(configArg, formats, PresetCatalog.DefaultPreset, referenceNeedsConfig: false);
-        string outDir = outArg ?? Path.Combine("reports", "compare_" + Path.GetFileNameWithoutExtension(modelPath));
+        string outDir = outArg ?? Path.Combine("reports", "compare_" + WorkloadFiles.ModelName(modelPath));
         OutputFolder.Prepare(outDir, "--out");
 
         var runtimeInputs = fp32.RuntimeInputs.ToList();
@@ -156,7 +156,7 @@ internal static class CompareCommand
         // The formats are independent (each quantizes, executes the test set and times one inference), so they run side
         // by side on the thread budget, each format's kernels on one thread; the rows keep the formats' order and every
         // bit is the same as one at a time.
-        string modelName = Path.GetFileNameWithoutExtension(modelPath);
+        string modelName = WorkloadFiles.ModelName(modelPath);
         string[] ordered = [.. formats.OrderBy(f => f == "fp32" ? 0 : 1)];
         var results = new (int[] Top, RunResult? Result, HardwareConfig? Config)[ordered.Length];
         Parallelism kernels = parallelism.MaxThreads >= ordered.Length ? parallelism : Parallelism.Single;
@@ -213,7 +213,7 @@ internal static class CompareCommand
         Print(rows, int8, stdout);
         File.WriteAllText(Path.Combine(outDir, "compare.csv"), Csv(rows, int8));
         File.WriteAllText(Path.Combine(outDir, "compare.json"), Json(rows, int8));
-        WriteReport(rows, int8, Path.GetFileNameWithoutExtension(modelPath), outDir);
+        WriteReport(rows, int8, WorkloadFiles.ModelName(modelPath), outDir);
         stdout.WriteLine($"wrote {Path.Combine(outDir, "compare.csv")}, compare.json, formats.png/svg and report.html");
         return CliApp.Success;
     }

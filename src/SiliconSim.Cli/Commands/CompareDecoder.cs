@@ -60,12 +60,12 @@ internal static class CompareDecoder
 
         IReadOnlyList<long[]> tokens = Tokens(a.TokensText, decoder.Shape);
         Dictionary<string, string> configNames = CompareCommand.ConfigsPerFormat(a.ConfigArg, formats, GenerateCommand.DefaultPreset, referenceNeedsConfig: true);
-        string outDir = a.OutArg ?? Path.Combine("reports", "compare_" + Path.GetFileNameWithoutExtension(a.ModelPath));
+        string outDir = a.OutArg ?? Path.Combine("reports", "compare_" + WorkloadFiles.ModelName(a.ModelPath));
         OutputFolder.Prepare(outDir, "--out");
 
         // Every timing first: it takes milliseconds, and an array without a format's multipliers fails before the
         // token set runs.
-        string name = Path.GetFileNameWithoutExtension(a.ModelPath);
+        string name = WorkloadFiles.ModelName(a.ModelPath);
         var loaded = new Dictionary<string, HardwareConfig>(StringComparer.Ordinal);
         var timings = new Dictionary<string, (GenerationResult Result, HardwareConfig Config)>(StringComparer.Ordinal);
         foreach (string f in formats)

@@ -17,6 +17,17 @@ namespace SiliconSim.Cli.Io;
 internal static class WorkloadFiles
 {
     /// <summary>
+    /// The name reports give a model file: its stem, or for the ONNX test-case convention's generic <c>model.onnx</c>
+    /// its folder's name (<c>digits_cnn_fp32/model.onnx</c> is "digits_cnn_fp32", as the folder itself would be).
+    /// </summary>
+    public static string ModelName(string modelPath)
+    {
+        string stem = Path.GetFileNameWithoutExtension(modelPath);
+        string? folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(modelPath)));
+        return stem == "model" && !string.IsNullOrEmpty(folder) ? folder : stem;
+    }
+
+    /// <summary>
     /// The workload at <paramref name="target"/>; <paramref name="inputFile"/> (.pb or .npy) replaces a test case's
     /// inputs for a one-input model; <paramref name="batch"/> binds symbolic dimensions when nothing is executed.
     /// </summary>
@@ -30,7 +41,7 @@ internal static class WorkloadFiles
 
         (string modelPath, string? caseFolder) = Directory.Exists(target) ? (Path.Combine(target, "model.onnx"), target) : (target, null);
         var model = ModelFiles.LoadModel(modelPath);
-        string name = caseFolder is not null ? Path.GetFileName(Path.GetFullPath(caseFolder)) : Path.GetFileNameWithoutExtension(modelPath);
+        string name = caseFolder is not null ? Path.GetFileName(Path.GetFullPath(caseFolder)) : ModelName(modelPath);
         string? dataSet = caseFolder is null ? null : new TestCase(name, caseFolder).DataSets is [var first, ..] ? first : null;
         var request = WorkloadRequest.TimingOnly(name, model, batch);
         var runtimeInputs = model.RuntimeInputs.ToList();
