@@ -31,6 +31,9 @@ internal sealed class NetworkMemoryPlanner
     private readonly HashSet<string> _epilogueTensors = new(StringComparer.Ordinal);
     private readonly Dictionary<int, long> _totalCycles = [];
 
+    // Matrix layer index -> the cycles of its run its epilogue chain has not yet filled (see Vector).
+    private readonly Dictionary<int, long> _epilogueSlack = [];
+
     // Depth first: the tensors carried between the layers of a stack in line buffers (name -> line-buffer bytes), and
     // each stack layer's stack (the weight bytes of the other layers of its stack, held while it runs).
     private readonly Dictionary<string, long> _lineBuffered = new(StringComparer.Ordinal);
@@ -556,9 +559,12 @@ internal sealed class NetworkMemoryPlanner
         long background = TileWalker.TransferCycles(spillWrite, BytesPerCycle, LatencyCycles);
         if (_fusedInto.TryGetValue(i, out int producer))
         {
-            // The epilogue runs beside the array: only the time it takes beyond the producer's shows.
-            long hidden = _totalCycles.GetValueOrDefault(producer);
-            long total = Math.Max(0, result.TotalCycles - hidden);
+            // The epilogue runs beside the array: only the time it takes beyond the producer's shows. The ops of a chain
+            // (quantize, then dequantize) share that time, so each hides only under what the ones before it left:
+            // the chain shows max(0, its cycles - the producer's), and a faster producer shows at most what it saved.
+            long slack = _epilogueSlack.TryGetValue(producer, out long left) ? left : _totalCycles.GetValueOrDefault(producer);
+            long total = Math.Max(0, result.TotalCycles - slack);
+            _epilogueSlack[producer] = Math.Max(0, slack - result.TotalCycles);
             result = result with { ComputeCycles = Math.Min(result.ComputeCycles, total), TotalCycles = total };
         }
 
